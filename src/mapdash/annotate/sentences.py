@@ -1,0 +1,55 @@
+"""Sentence spans for the annotate stage: plain regex, no NLP model needed."""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! ? (with any closing quotes/brackets) when whitespace and a capital, digit or
+# opening quote follow. A blank line ends one; so does a line break, unless the next line starts in lower
+# case (a hard-wrapped sentence).
+_END = re.compile(r"""[.!?]+["'”’)\]]*(?=[ \t]+["“‘'(\[]?[A-Z0-9])|[ \t]*\n[ \t]*\n\s*|[ \t]*\n\s*+(?![a-z])""")
+# Abbreviations and initials that end in a period without ending the sentence ("Lt. Gen. Sean MacFarland").
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Cmdr|Sgt|Spc|Pvt|Adm|Brig|Sen|Rep|Gov|Sec|Secs|Amb|Prof|Rev|St|Mt|Ft"
+    r"|Jr|Sr|Inc|Co|Corp|Ltd|No|Nos|vs|etc|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+    r"|\b[A-Z]|\b(?:[A-Za-z]\.){1,3}[A-Za-z])\.$"
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) of each sentence in order, trimmed of whitespace, never empty."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _END.finditer(text):
+        if "\n" not in match.group() and _ABBREV.search(text[max(start, match.start() - 12) : match.start() + 1]):
+            continue
+        end = match.start() if "\n" in match.group() else match.end()
+        _append_trimmed(text, start, end, spans)
+        start = match.end()
+    _append_trimmed(text, start, len(text), spans)
+    return spans
+
+
+def sentence_at(spans: list[tuple[int, int]], offset: int) -> tuple[int, int] | None:
+    """Return the sentence span containing offset, or None when it falls between sentences."""
+    for start, end in spans:
+        if start <= offset < end:
+            return start, end
+        if start > offset:
+            break
+    return None
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) of each non-blank line: cleaned text holds one paragraph a line."""
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+
+
+def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    """Append the span without surrounding whitespace, if anything is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))

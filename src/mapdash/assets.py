@@ -1,0 +1,129 @@
+"""Local copies of the map's JavaScript, CSS, images and basemap, so nothing is fetched from a CDN.
+
+Streamlit serves ``<repo>/static/`` as ``/app/static/`` when started with
+``--server.enableStaticServing true``; ``install_static`` fills ``static/vendor/`` (git-ignored) from
+the ``xstatic-leaflet`` and ``xstatic-leaflet-markercluster`` packages and ``data/basemap/``.
+``inline_assets`` gives the same files' contents for standalone HTML, where everything is inlined.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
+
+from mapdash.settings import load_settings
+
+# URL prefix under which Streamlit serves static/vendor/.
+APP_ASSET_BASE = "/app/static/vendor"
+
+# Paths relative to the asset base (and to static/vendor/ on disk).
+LEAFLET_JS = "leaflet/leaflet.js"
+LEAFLET_CSS = "leaflet/leaflet.css"
+LEAFLET_IMAGES = "leaflet/images/"
+CLUSTER_JS = "markercluster/leaflet.markercluster.js"
+CLUSTER_CSS = "markercluster/MarkerCluster.css"
+CLUSTER_DEFAULT_CSS = "markercluster/MarkerCluster.Default.css"
+BASEMAP = "basemap/countries.geojson"
+
+_LEAFLET_DIR = Path(xstatic.pkg.leaflet.BASE_DIR)
+_CLUSTER_DIR = Path(xstatic.pkg.leaflet_markercluster.BASE_DIR)
+_IMAGES = ("layers.png", "layers-2x.png", "marker-icon.png", "marker-icon-2x.png", "marker-shadow.png")
+# Browsers only fetch source maps with devtools open, but inlined code must not point at missing files.
+_SOURCE_MAP = re.compile(r"^\s*/[/*][#@] sourceMappingURL=.*$", re.MULTILINE)
+
+
+def basemap_path(data_dir: Path | None = None) -> Path:
+    """Return the shipped, trimmed Natural Earth countries GeoJSON."""
+    return (data_dir or load_settings().data_dir) / "basemap" / "countries.geojson"
+
+
+def vendor_files(data_dir: Path | None = None) -> dict[str, Path]:
+    """Return {path relative to static/vendor/: source file} for every file the map may request."""
+    files = {
+        LEAFLET_JS: _LEAFLET_DIR / "leaflet.js",
+        LEAFLET_CSS: _LEAFLET_DIR / "leaflet.css",
+        CLUSTER_JS: _CLUSTER_DIR / "leaflet.markercluster.js",
+        CLUSTER_CSS: _CLUSTER_DIR / "MarkerCluster.css",
+        CLUSTER_DEFAULT_CSS: _CLUSTER_DIR / "MarkerCluster.Default.css",
+        BASEMAP: basemap_path(data_dir),
+    }
+    files.update({LEAFLET_IMAGES + name: _LEAFLET_DIR / "images" / name for name in _IMAGES})
+    return files
+
+
+def _up_to_date(source: Path, dest: Path) -> bool:
+    """Return True when dest is a copy of source made by ``_copy`` (same size and mtime)."""
+    try:
+        src, dst = source.stat(), dest.stat()
+    except FileNotFoundError:
+        return False
+    return src.st_size == dst.st_size and src.st_mtime_ns == dst.st_mtime_ns
+
+
+def _copy(source: Path, dest: Path) -> None:
+    """Copy source to dest atomically, keeping its mtime, so a concurrent reader never sees half a file."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    shutil.copy2(source, tmp)
+    os.replace(tmp, dest)
+
+
+def install_static(static_dir: Path, data_dir: Path | None = None) -> Path:
+    """Copy the map's assets into ``static_dir/vendor/`` (skipping files already there); return that folder."""
+    vendor = static_dir / "vendor"
+    for rel, source in vendor_files(data_dir).items():
+        dest = vendor / rel
+        if not _up_to_date(source, dest):
+            _copy(source, dest)
+    return vendor
+
+
+def _data_uri(path: Path) -> str:
+    """Return a file as a base64 data: URI."""
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _read_code(path: Path) -> str:
+    """Return a JS/CSS file's text without its source-map comment."""
+    return _SOURCE_MAP.sub("", path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def inline_assets() -> Mapping[str, str]:
+    """Return the contents of Leaflet and markercluster JS/CSS (images as data: URIs) for inlining.
+
+    Keys: ``leaflet.js``, ``leaflet.css``, ``markercluster.js``, ``markercluster.css``.
+    """
+    leaflet_css = _read_code(_LEAFLET_DIR / "leaflet.css")
+    for name in _IMAGES:  # url(images/x.png) would otherwise resolve against the exported file's folder
+        leaflet_css = leaflet_css.replace(f"url(images/{name})", f"url({_data_uri(_LEAFLET_DIR / 'images' / name)})")
+    cluster_css = _read_code(_CLUSTER_DIR / "MarkerCluster.css") + "\n" + _read_code(_CLUSTER_DIR / "MarkerCluster.Default.css")
+    return MappingProxyType(
+        {
+            "leaflet.js": _read_code(_LEAFLET_DIR / "leaflet.js"),
+            "leaflet.css": leaflet_css,
+            "markercluster.js": _read_code(_CLUSTER_DIR / "leaflet.markercluster.js"),
+            "markercluster.css": cluster_css,
+        }
+    )
+
+
+def basemap_geojson(data_dir: Path | None = None) -> str:
+    """Return the basemap GeoJSON text, read once per file version."""
+    path = basemap_path(data_dir)
+    return _read_text_cached(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _read_text_cached(path: Path, mtime_ns: int) -> str:
+    """Return a file's text; mtime_ns is part of the cache key so an edited file is re-read."""
+    return path.read_text(encoding="utf-8")

@@ -1,0 +1,149 @@
+"""The GeoDataFrame every page and export reads: one row per place mention, with its context.
+
+Analyst corrections are applied here, over the machine's output, and flagged in `corrected`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+
+from mapdash import store
+
+CRS = "EPSG:4326"
+COLUMNS = [
+    "doc_id", "title", "published", "source", "mention", "start", "end", "sentence", "lookup", "recognizer",
+    "is_demonym", "place_id", "geonameid", "place_name", "feature", "feature_code", "country_code", "country_name",
+    "admin1_name", "lat", "lon", "confidence", "candidates", "phase", "phases", "phase_rule", "phase_confidence",
+    "evidence", "quote", "speaker", "corrected",
+]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the analyst narrowed the view to; an empty field does not filter."""
+
+    countries: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+    min_confidence: float = 0.0
+    text: str = ""
+
+
+def mentions_frame(conn: sqlite3.Connection) -> gpd.GeoDataFrame:
+    """Return every stored mention as a GeoDataFrame (EPSG:4326), corrections applied."""
+    rows = [dict(r) for r in store.mention_rows(conn)]
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return gpd.GeoDataFrame({c: pd.Series(dtype="object") for c in COLUMNS}, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
+    df["published"] = pd.to_datetime(df["published"], errors="coerce").dt.date
+    df["is_demonym"] = df["is_demonym"].astype(bool)
+    df = _join_phases(df, store.phase_rows(conn))
+    df = _join_quotes(df, store.table_rows(conn, "quotes"))
+    df = _apply_corrections(conn, df, store.table_rows(conn, "corrections"))
+    geometry = gpd.points_from_xy(df["lon"], df["lat"], crs=CRS)
+    gdf = gpd.GeoDataFrame(df[[c for c in COLUMNS if c in df.columns]], geometry=geometry, crs=CRS)
+    return gdf
+
+
+def _join_phases(df: pd.DataFrame, phases: Sequence[sqlite3.Row]) -> pd.DataFrame:
+    """Add the phase columns: the strongest phase, all phases, its rule, confidence and evidence."""
+    by_mention: dict[tuple[str, int, int], list[sqlite3.Row]] = {}
+    for p in phases:
+        by_mention.setdefault((p["doc_id"], p["mention_start"], p["mention_end"]), []).append(p)
+    columns: dict[str, list[object]] = {"phase": [], "phases": [], "phase_rule": [], "phase_confidence": [], "evidence": []}
+    for doc_id, start, end, sentence in zip(df["doc_id"], df["start"], df["end"], df["sentence"], strict=True):
+        tags = sorted(by_mention.get((doc_id, start, end), []), key=lambda p: -p["confidence"])
+        columns["phase"].append(tags[0]["phase"] if tags else "")
+        columns["phases"].append(";".join(dict.fromkeys(t["phase"] for t in tags)))
+        columns["phase_rule"].append(tags[0]["rule"] if tags else "")
+        columns["phase_confidence"].append(tags[0]["confidence"] if tags else None)
+        columns["evidence"].append(tags[0]["evidence"] if tags else sentence)
+    return df.assign(**columns)
+
+
+def _join_quotes(df: pd.DataFrame, quotes: Sequence[sqlite3.Row]) -> pd.DataFrame:
+    """Add the quote that contains each mention, or whose sentence names it, and its speaker."""
+    by_mention: dict[tuple[str, int, int], sqlite3.Row] = {}
+    for q in quotes:
+        for start, end in json.loads(q["mention_spans"]):
+            by_mention.setdefault((q["doc_id"], start, end), q)
+    found = [by_mention.get((d, s, e)) for d, s, e in zip(df["doc_id"], df["start"], df["end"], strict=True)]
+    return df.assign(quote=[q["text"] if q else "" for q in found], speaker=[(q["speaker"] or "") if q else "" for q in found])
+
+
+def _apply_corrections(conn: sqlite3.Connection, df: pd.DataFrame, corrections: Sequence[sqlite3.Row]) -> pd.DataFrame:
+    """Override machine output with the analyst's latest correction of each mention."""
+    df = df.assign(corrected=False)
+    if not corrections:
+        return df
+    index = {(d, s, e): i for i, (d, s, e) in enumerate(zip(df["doc_id"], df["start"], df["end"], strict=True))}
+    for c in sorted(corrections, key=lambda c: c["correction_id"]):
+        i = index.get((c["doc_id"], c["mention_start"], c["mention_end"]))
+        if i is None:
+            continue
+        value = json.loads(c["value"])
+        row = df.index[i]
+        if c["kind"] == "phase":
+            df.loc[row, ["phase", "phases", "phase_rule", "phase_confidence"]] = [value, value, "analyst", 1.0]
+        elif isinstance(value, str):
+            place = store.place_by_id(conn, value)
+            if place is not None:
+                for col in ("place_id", "geonameid", "feature", "feature_code", "country_code", "country_name", "admin1_name", "lat", "lon"):
+                    df.loc[row, col] = place[col]
+                df.loc[row, "place_name"] = place["name"]
+        else:
+            df.loc[row, ["lat", "lon"]] = [float(value["lat"]), float(value["lon"])]
+            df.loc[row, "place_name"] = value.get("name", df.loc[row, "place_name"])
+            df.loc[row, ["place_id", "geonameid", "feature_code"]] = [f"analyst:{value['lat']:.5f},{value['lon']:.5f}", None, "ANALYST"]
+        df.loc[row, ["confidence", "corrected"]] = [1.0, True]
+    return df
+
+
+def filter_mentions(gdf: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
+    """Return the rows that pass every active filter."""
+    keep = pd.Series(True, index=gdf.index)
+    if filters.countries:
+        keep &= gdf["country_code"].isin(filters.countries)
+    if filters.phases:
+        wanted = set(filters.phases)
+        keep &= gdf["phases"].fillna("").map(lambda p: bool(wanted & set(p.split(";"))))
+    if filters.doc_ids:
+        keep &= gdf["doc_id"].isin(filters.doc_ids)
+    if filters.speakers:
+        keep &= gdf["speaker"].isin(filters.speakers)
+    if filters.since is not None:
+        keep &= gdf["published"].map(lambda d: d is not None and not pd.isna(d) and d >= filters.since)
+    if filters.until is not None:
+        keep &= gdf["published"].map(lambda d: d is not None and not pd.isna(d) and d <= filters.until)
+    if filters.min_confidence > 0:
+        keep &= gdf["confidence"].fillna(0) >= filters.min_confidence
+    if filters.text:
+        needle = filters.text.casefold()
+        haystack = gdf["sentence"].fillna("") + " " + gdf["place_name"].fillna("") + " " + gdf["title"].fillna("")
+        keep &= haystack.str.casefold().str.contains(needle, regex=False)
+    return gdf[keep]
+
+
+def places_summary(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Return one row per resolved place: name, kind, country, mentions, documents, phases, confidence."""
+    resolved = gdf[gdf["place_id"].notna()]
+    if resolved.empty:
+        return pd.DataFrame(columns=["place_id", "place_name", "feature", "country_code", "admin1_name", "lat", "lon", "mentions", "documents", "phases", "confidence"])
+    grouped = resolved.groupby("place_id", sort=False)
+    summary = grouped.agg(
+        place_name=("place_name", "first"), feature=("feature", "first"), country_code=("country_code", "first"),
+        admin1_name=("admin1_name", "first"), lat=("lat", "first"), lon=("lon", "first"),
+        mentions=("mention", "size"), documents=("doc_id", "nunique"), confidence=("confidence", "max"),
+        phases=("phases", lambda s: ";".join(dict.fromkeys(p for v in s if v for p in v.split(";")))),
+    ).reset_index()
+    return summary.sort_values(["mentions", "place_name"], ascending=[False, True], ignore_index=True)

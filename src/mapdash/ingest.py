@@ -1,0 +1,339 @@
+"""Ingest stage: read saved releases (.txt, .html, .htm) and return their article text without page chrome.
+
+HTML goes through trafilatura (text, title, author, date via htmldate). Plain text saved from a web
+page still carries the page's chrome, so its paragraphs are wrapped as HTML ``<p>`` elements and
+classified by jusText, the boilerplate classifier trafilatura itself falls back on. Chrome that reads
+like prose (government banners, archive notices, "Follow X on Twitter") is removed first by the
+whole-line patterns in ``data/chrome_patterns.txt``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from mapdash.model import Document
+from mapdash.settings import load_settings
+
+RELEASE_SUFFIXES = (".txt", ".html", ".htm")
+HTML_SUFFIXES = (".html", ".htm")
+SIDECAR_KEYS = frozenset({"title", "byline", "date", "source"})
+# jusText's default English stoplist: releases are English; other languages would need a stoplist choice.
+JUSTEXT_LANGUAGE = "English"
+MIN_ARTICLE_WORDS = 5
+
+_MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_DATE_RES = (
+    re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})\b"),
+    re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH}),?\s+(?P<year>\d{{4}})\b"),
+    re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
+)
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+# A byline names 2-6 capitalised words ("By Staff Sgt. Jane Doe, DoD News"); "By Tuesday, ..." is a sentence.
+_NAME_WORD = r"(?:[A-Z][\w.'’-]*|de|del|da|van|von|al|bin|and)"
+_BY_RE = re.compile(rf"(?:By|BY|by):?\s+(?P<name>[A-Z][\w.'’-]*(?:\s+{_NAME_WORD}){{1,5}})(?:\s*[,;|()—–-].*)?")
+_FOLLOW_RE = re.compile(r"\(?\s*Follow (?P<name>[^:()@]+?) on (?:Twitter|X)\b", re.IGNORECASE)
+_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+class IngestError(ValueError):
+    """A file that cannot be read as a release; the message names the file and the reason on one line."""
+
+
+@dataclass(frozen=True)
+class CleanedRelease:
+    """Article text (paragraphs joined by blank lines) and what the page says about itself."""
+
+    text: str
+    title: str | None = None
+    byline: str | None = None
+    published: date | None = None
+
+
+def document_id(text: str) -> str:
+    """Return the sha256 hex of the text, ignoring line-ending, trailing-whitespace and Unicode-form differences."""
+    lines = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    canonical = "\n".join(line.rstrip() for line in lines).strip()
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def load_chrome_patterns(path: Path | None = None) -> tuple[re.Pattern[str], ...]:
+    """Return the compiled whole-line chrome patterns from ``data/chrome_patterns.txt`` (or ``path``)."""
+    path = path or load_settings().data_dir / "chrome_patterns.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return tuple(re.compile(s, re.IGNORECASE) for s in (x.strip() for x in lines) if s and not s.startswith("#"))
+
+
+def clean_text(raw: str, *, is_html: bool) -> CleanedRelease:
+    """Return the article text and metadata of a saved page; raise IngestError when no article text is left."""
+    meta_title = meta_byline = None
+    meta_date: date | None = None
+    if is_html:
+        meta_title, meta_byline, meta_date, blocks = _extract_html(raw)
+    else:
+        blocks = _text_blocks(raw)
+    lines = [line for block in blocks for line in block]
+    credit = next((m["name"].strip() for m in map(_FOLLOW_RE.match, lines) if m), None)
+    chrome = load_chrome_patterns()
+    paras = [" ".join(ln for ln in block if not any(p.fullmatch(ln) for p in chrome)) for block in blocks]
+    paras = [p for p in paras if p]
+    if not paras:
+        raise IngestError("no article text found")
+    keep = [True] * len(paras) if is_html else _classify(paras)
+    # No paragraph long enough to be sure of (a short notice): keep all that the patterns left.
+    start = keep.index(True) if any(keep) else 0
+    keep = keep if any(keep) else [True] * len(paras)
+    title = meta_title or _headline(paras, start, keep)
+    if title and start < len(paras) and paras[start] == title:
+        start += 1  # the page's own headline opens the body (trafilatura keeps the <h1>)
+    head, body = paras[:start], [p for p, k in zip(paras[start:], keep[start:]) if k]
+    byline = meta_byline or _by_line(head + body[:2]) or credit
+    published = meta_date or _first_date(head + body[:2])
+    body = [p for i, p in enumerate(body) if not (i < 2 and _is_by_or_date_line(p))]
+    # A few words are a menu or a link, not a release (trafilatura returns "Home" for a bare nav page).
+    if sum(len(p.split()) for p in body) < MIN_ARTICLE_WORDS:
+        raise IngestError("no article text found")
+    return CleanedRelease("\n\n".join(body), title, byline, published)
+
+
+def read_release(path: Path, *, default_date: date | None = None) -> Document:
+    """Return the Document for a saved release; a sidecar ``<name>.json`` overrides what was extracted."""
+    path = Path(path)
+    if path.suffix.lower() not in RELEASE_SUFFIXES:
+        raise IngestError(f"{path}: not a release file (expected .txt, .html or .htm)")
+    sidecar = _read_sidecar(path)
+    raw = _decode(path)
+    try:
+        cleaned = clean_text(raw, is_html=path.suffix.lower() in HTML_SUFFIXES)
+    except IngestError as exc:
+        raise IngestError(f"{path}: {exc}") from None
+    # A sidecar is written for this one file, so it beats both the page and the caller's batch default.
+    published = _sidecar_date(path, sidecar) or cleaned.published or default_date
+    return Document(
+        doc_id=document_id(cleaned.text),
+        text=cleaned.text,
+        title=sidecar.get("title") or cleaned.title,
+        byline=sidecar.get("byline") or cleaned.byline,
+        published=published,
+        source=sidecar.get("source") or str(path),
+    )
+
+
+def iter_release_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Return release files from files and folders (folders recursively, sorted); raise IngestError on any other file."""
+    found: dict[Path, None] = {}
+    for path in map(Path, paths):
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                # Hidden files (.DS_Store, .git) and sidecars belong to the folder, not to the releases.
+                if child.is_file() and not _is_hidden(child.relative_to(path)) and not _is_sidecar(child):
+                    found[_check_release_path(child)] = None
+        elif path.is_file():
+            found[_check_release_path(path)] = None
+        else:
+            raise IngestError(f"{path}: no such file or folder")
+    # Everything is checked before the first path is yielded, so a stray file stops a run before any work.
+    yield from found
+
+
+def _check_release_path(path: Path) -> Path:
+    """Return the path if it names a release file, else raise IngestError."""
+    if path.suffix.lower() not in RELEASE_SUFFIXES:
+        raise IngestError(f"{path}: not a release file (expected .txt, .html or .htm)")
+    return path
+
+
+def _is_hidden(relative: Path) -> bool:
+    """Return True if any part of a path inside a folder starts with a dot."""
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def _is_sidecar(path: Path) -> bool:
+    """Return True for a ``.json`` file next to a release of the same name."""
+    return path.suffix.lower() == ".json" and any(path.with_suffix(s).is_file() for s in RELEASE_SUFFIXES)
+
+
+def _decode(path: Path) -> str:
+    """Return the file's text: UTF-8 (or a BOM's encoding), else an HTML page's declared charset, else cp1252."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read ({exc.strerror})") from None
+    if not data.strip():
+        raise IngestError(f"{path}: empty file")
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(codec, errors="replace")
+    if b"\x00" in data[:8192]:
+        raise IngestError(f"{path}: binary file, not text or HTML")
+    declared = _CHARSET_RE.search(data[:4096]) if path.suffix.lower() in HTML_SUFFIXES else None
+    # UTF-8 first: it is what pages are saved as today, and text in cp1252 almost never decodes as UTF-8.
+    # cp1252 next: a superset of Latin-1 for the curly quotes and dashes of Windows-saved releases.
+    codecs_to_try = ["utf-8-sig"] + ([declared.group(1).decode("ascii", "ignore")] if declared else []) + ["cp1252"]
+    for codec in codecs_to_try:
+        try:
+            return data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise IngestError(f"{path}: neither UTF-8 nor cp1252 text")
+
+
+def _read_sidecar(path: Path) -> dict[str, str]:
+    """Return the metadata in ``<name>.json`` next to a release, or {} when there is none."""
+    sidecar = path.with_suffix(".json")
+    if not sidecar.is_file():
+        return {}
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IngestError(f"{sidecar}: not valid JSON ({exc})") from None
+    if not isinstance(meta, dict) or not set(meta) <= SIDECAR_KEYS or not all(isinstance(v, str) for v in meta.values()):
+        raise IngestError(f"{sidecar}: expected a JSON object of strings with keys {sorted(SIDECAR_KEYS)}")
+    return meta
+
+
+def _sidecar_date(path: Path, sidecar: dict[str, str]) -> date | None:
+    """Return the sidecar's ISO date, or None when it has none."""
+    if "date" not in sidecar:
+        return None
+    try:
+        return date.fromisoformat(sidecar["date"])
+    except ValueError:
+        raise IngestError(f"{path.with_suffix('.json')}: date {sidecar['date']!r} is not YYYY-MM-DD") from None
+
+
+def _normalise_line(line: str) -> str:
+    """Return a line with zero-width characters dropped and whitespace runs collapsed to one space."""
+    return " ".join(line.translate(_ZERO_WIDTH).split())
+
+
+def _text_blocks(raw: str) -> list[list[str]]:
+    """Return the paragraphs of plain text, each as its normalised lines."""
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    # Pages saved with blank lines between paragraphs may wrap lines inside one; without blank lines,
+    # each line is a paragraph.
+    chunks = re.split(r"\n[ \t\u00a0]*\n", raw) if re.search(r"\n[ \t\u00a0]*\n", raw) else raw.split("\n")
+    blocks = [[n for n in map(_normalise_line, chunk.split("\n")) if n] for chunk in chunks]
+    return [b for b in blocks if b]
+
+
+def _extract_html(raw: str) -> tuple[str | None, str | None, date | None, list[list[str]]]:
+    """Return title, author, date and paragraphs that trafilatura finds in a saved page."""
+    import trafilatura  # heavy import, only needed for HTML
+
+    doc = trafilatura.bare_extraction(
+        raw,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        # Only dates the page states as metadata: a scan of the whole page finds copyright years and the like.
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    if doc is None or not doc.text:
+        raise IngestError("no article text found")
+    published = None
+    if doc.date:
+        try:
+            published = date.fromisoformat(doc.date[:10])
+        except ValueError:
+            published = None
+    blocks = [[n] for n in map(_normalise_line, doc.text.split("\n")) if n]
+    title = _normalise_line(doc.title) if doc.title else None
+    return title or None, (doc.author or "").strip() or None, published, blocks
+
+
+@lru_cache(maxsize=1)
+def _stoplist() -> frozenset[str]:
+    """Return jusText's stopwords for the release language."""
+    import justext
+
+    return frozenset(justext.get_stoplist(JUSTEXT_LANGUAGE))
+
+
+def _classify(paras: list[str]) -> list[bool]:
+    """Return, per paragraph, whether jusText classifies it as article text rather than boilerplate."""
+    import justext
+
+    page = "<html><body>" + "".join(f"<p>{html.escape(p)}</p>" for p in paras) + "</body></html>"
+    result = justext.justext(page, _stoplist())
+    if len(result) != len(paras):  # jusText merged or dropped a block: do not guess which
+        return [True] * len(paras)
+    keep = [not p.is_boilerplate for p in result]
+    if any(keep):
+        # jusText treats a short paragraph at the edge of the body as boilerplate (its outer neighbour
+        # counts as bad), which loses one-sentence leads and endings: extend the body over sentences.
+        first, last = keep.index(True), len(keep) - 1 - keep[::-1].index(True)
+        while first > 0 and _is_sentence(paras[first - 1]):
+            first -= 1
+            keep[first] = True
+        while last < len(keep) - 1 and _is_sentence(paras[last + 1]):
+            last += 1
+            keep[last] = True
+    return keep
+
+
+def _is_sentence(para: str) -> bool:
+    """Return True for a paragraph that reads as prose: three words or more, ending like a sentence."""
+    return len(para.split()) >= 3 and bool(re.search(r"[a-z]", para)) and bool(re.search(r"[.?!][\"”’)]?$", para))
+
+
+def _looks_like_headline(para: str) -> bool:
+    """Return True for a short line that is not a sentence, a byline or a date."""
+    words = para.split()
+    return 2 <= len(words) <= 20 and not para.endswith((".", ":", ";", ",")) and not _is_by_or_date_line(para)
+
+
+def _headline(paras: list[str], start: int, keep: list[bool]) -> str | None:
+    """Return the last headline-like paragraph before the article body, or the body's first line if it is one."""
+    before = [p for p in paras[:start] if _looks_like_headline(p)]
+    if before:
+        return before[-1]
+    rest = [p for p, k in zip(paras[start:], keep[start:]) if k]
+    return rest[0] if len(rest) > 1 and _looks_like_headline(rest[0]) else None
+
+
+def _by_line(paras: list[str]) -> str | None:
+    """Return the name in the first short "By X" paragraph."""
+    for para in paras:
+        m = _BY_RE.fullmatch(para)
+        if m and len(para.split()) <= 10 and not para.endswith(".") and not any(c.isdigit() for c in m["name"]):
+            return m["name"].strip()
+    return None
+
+
+def _first_date(paras: list[str]) -> date | None:
+    """Return the first valid calendar date written in the paragraphs."""
+    for para in paras:
+        for pattern in _DATE_RES:
+            for m in pattern.finditer(para):
+                month = m["month"]
+                number = int(month) if month.isdigit() else _MONTHS[month[:3].lower()]
+                try:
+                    return date(int(m["year"]), number, int(m["day"]))
+                except ValueError:
+                    continue
+    return None
+
+
+def _is_by_or_date_line(para: str) -> bool:
+    """Return True for a short paragraph that only carries a byline or a date."""
+    if len(para.split()) > 10:
+        return False
+    if _BY_RE.fullmatch(para) and not para.endswith("."):
+        return True
+    # A date with at most two other words ("Updated Feb. 26, 2016", "WASHINGTON, Feb. 26, 2016").
+    rest = para
+    for pattern in _DATE_RES:
+        rest = pattern.sub(" ", rest)
+    return rest != para and len(re.findall(r"\w+", rest)) <= 2

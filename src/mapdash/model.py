@@ -1,0 +1,114 @@
+"""Typed records that every pipeline stage passes along.
+
+A stage returns these; nothing downstream needs to know how an earlier stage worked.
+Character offsets are always Python string indices into ``Document.text`` (end exclusive).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+FeatureKind = Literal["country", "admin1", "admin2", "city", "region"]
+ToponymSource = Literal["ner", "gazetteer", "demonym"]
+QuoteKind = Literal["direct", "reported"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A cleaned release: its text without page chrome, and what is known about it."""
+
+    doc_id: str  # sha256 hex of the cleaned text
+    text: str
+    title: str | None = None
+    byline: str | None = None
+    published: date | None = None
+    source: str = ""  # file path or URL it came from
+
+
+@dataclass(frozen=True)
+class Toponym:
+    """A place name found in a text, not yet tied to a gazetteer entry."""
+
+    start: int
+    end: int
+    text: str  # the surface form, exactly text[start:end]
+    lookup: str  # the name to look up ("Iraq" for "Iraqi", "Ramadi" for "the city of Ramadi")
+    source: ToponymSource
+    sentence_start: int
+    sentence_end: int
+    is_demonym: bool = False
+    hint: FeatureKind | None = None  # e.g. "admin1" when followed by "province"
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer entry."""
+
+    place_id: str  # "gn:<geonameid>" or another stable key
+    geonameid: int | None
+    name: str
+    feature: FeatureKind
+    country_code: str  # ISO 3166-1 alpha-2, "" where none
+    country_name: str
+    admin1_name: str | None
+    lat: float
+    lon: float
+    population: int = 0
+    feature_code: str = ""  # GeoNames feature code: PCLI, ADM1, PPLC, PPLA, PPL ...
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A gazetteer entry considered for a toponym, with the resolver's score (0..1)."""
+
+    place: Place
+    score: float
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A toponym tied to its chosen place (or to none), with the other candidates kept."""
+
+    toponym: Toponym
+    place: Place | None
+    confidence: float
+    candidates: tuple[Candidate, ...] = ()
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation (direct) or reported statement with its speaker."""
+
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    role: str | None
+    kind: QuoteKind
+    mention_spans: tuple[tuple[int, int], ...] = ()  # place mentions inside it or in its sentence
+
+
+@dataclass(frozen=True)
+class PhaseTag:
+    """A campaign phase assigned to one place mention, with its evidence."""
+
+    mention_start: int
+    mention_end: int
+    phase: str  # key in the phase taxonomy, e.g. "retaken"
+    rule: str  # which cue fired
+    confidence: float
+    evidence_start: int  # the evidence sentence's span
+    evidence_end: int
+
+
+@dataclass(frozen=True)
+class Geoparse:
+    """Everything the geoparser produced for one document."""
+
+    document: Document
+    resolutions: tuple[Resolution, ...]
+    mode: str = "gazetteer"  # "spacy+gazetteer" or "gazetteer"
+    quotes: tuple[Quote, ...] = field(default=())
+    phases: tuple[PhaseTag, ...] = field(default=())

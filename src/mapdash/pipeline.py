@@ -1,0 +1,66 @@
+"""The geoparsing pipeline for one document: recognise, resolve, annotate.
+
+Services (gazetteer, spaCy pipeline, phase taxonomy) are built once and passed in, so tests and
+workers can run the same code with other stand-ins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from mapdash.annotate import MentionRef, PhaseDef, assign_phases, find_quotes, load_phase_taxonomy
+from mapdash.gazetteer import Gazetteer, load_gazetteer
+from mapdash.model import Document, Geoparse
+from mapdash.resolve import Resolver
+from mapdash.settings import Settings
+from mapdash.toponyms import Recognizer, load_nlp
+
+
+@dataclass(frozen=True)
+class Services:
+    """What geoparsing a document needs, built once per process."""
+
+    gazetteer: Gazetteer
+    recognizer: Recognizer
+    resolver: Resolver
+    taxonomy: Mapping[str, PhaseDef]
+
+    @property
+    def mode(self) -> str:
+        """Return the recognition mode: 'spacy+gazetteer' or 'gazetteer'."""
+        return self.recognizer.mode
+
+
+def load_services(settings: Settings, *, use_spacy: bool = True) -> Services:
+    """Return the services for geoparsing: gazetteer index, spaCy model when installed, phase taxonomy."""
+    gazetteer = load_gazetteer(settings.data_dir, settings.cache_dir)
+    nlp = load_nlp() if use_spacy else None
+    return Services(
+        gazetteer=gazetteer,
+        recognizer=Recognizer(gazetteer, nlp),
+        resolver=Resolver(gazetteer),
+        taxonomy=load_phase_taxonomy(phase_taxonomy_path(settings)),
+    )
+
+
+def phase_taxonomy_path(settings: Settings) -> Path:
+    """Return the path of the phase taxonomy file."""
+    return settings.data_dir / "phases.toml"
+
+
+def geoparse(document: Document, services: Services) -> Geoparse:
+    """Return the document's resolved place mentions, quotes and campaign phases."""
+    toponyms = services.recognizer.recognize(document.text)
+    resolutions = tuple(services.resolver.resolve(toponyms))
+    placed = [r for r in resolutions if r.place is not None]
+    spans = [(r.toponym.start, r.toponym.end) for r in placed]
+    refs = [
+        MentionRef(start=r.toponym.start, end=r.toponym.end, name=r.place.name, feature=r.place.feature, country_code=r.place.country_code)
+        for r in placed
+        if r.place is not None
+    ]
+    quotes = tuple(find_quotes(document.text, spans))
+    phases = tuple(assign_phases(document.text, refs, services.taxonomy))
+    return Geoparse(document=document, resolutions=resolutions, mode=services.mode, quotes=quotes, phases=phases)

@@ -1,0 +1,219 @@
+"""The embedded database: documents, mentions, places, quotes, phases and analyst corrections in SQLite.
+
+One document is written in one transaction, so a failure leaves nothing half-written. A document's id
+is the hash of its text, so storing the same text twice is a no-op, and corrections keyed by
+(document, span) survive re-processing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mapdash.model import Geoparse, Place
+
+SCHEMA_VERSION = 1
+
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE documents (
+        doc_id TEXT PRIMARY KEY, title TEXT, byline TEXT, published TEXT, source TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL, geoparse_mode TEXT NOT NULL DEFAULT '', ingested_at TEXT NOT NULL);
+    CREATE TABLE places (
+        place_id TEXT PRIMARY KEY, geonameid INTEGER, name TEXT NOT NULL, feature TEXT NOT NULL,
+        country_code TEXT NOT NULL, country_name TEXT NOT NULL, admin1_name TEXT,
+        lat REAL NOT NULL, lon REAL NOT NULL, population INTEGER NOT NULL DEFAULT 0, feature_code TEXT NOT NULL DEFAULT '');
+    CREATE TABLE mentions (
+        mention_id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+        start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL, lookup TEXT NOT NULL, source TEXT NOT NULL,
+        is_demonym INTEGER NOT NULL DEFAULT 0, sentence_start INTEGER NOT NULL, sentence_end INTEGER NOT NULL,
+        place_id TEXT REFERENCES places(place_id), confidence REAL NOT NULL, candidates TEXT NOT NULL DEFAULT '[]',
+        UNIQUE (doc_id, start, end));
+    CREATE INDEX mentions_place ON mentions(place_id);
+    CREATE TABLE quotes (
+        quote_id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+        start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL, speaker TEXT, role TEXT,
+        kind TEXT NOT NULL, mention_spans TEXT NOT NULL DEFAULT '[]');
+    CREATE TABLE phases (
+        phase_id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+        mention_start INTEGER NOT NULL, mention_end INTEGER NOT NULL, phase TEXT NOT NULL, rule TEXT NOT NULL,
+        confidence REAL NOT NULL, evidence_start INTEGER NOT NULL, evidence_end INTEGER NOT NULL);
+    CREATE INDEX phases_doc ON phases(doc_id, mention_start);
+    -- Analyst corrections are kept apart from machine output and outlive re-processing and deletion.
+    CREATE TABLE corrections (
+        correction_id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, mention_start INTEGER NOT NULL,
+        mention_end INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('place', 'phase')),
+        value TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL);
+    CREATE INDEX corrections_doc ON corrections(doc_id, mention_start);
+    """,
+}
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used as asked (newer schema, unreadable file)."""
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Return a connection to the database at path, created and migrated to the current schema."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=30.0, check_same_thread=False, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 30000")
+    if str(path) != ":memory:":
+        conn.execute("PRAGMA journal_mode = WAL")
+    migrate(conn)
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to SCHEMA_VERSION and return the version."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"database schema {version} is newer than this mapdash ({SCHEMA_VERSION}): upgrade mapdash")
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        with transaction(conn):
+            for statement in _statements(MIGRATIONS[target]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {target}")
+    return SCHEMA_VERSION
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (it holds no semicolons inside literals)."""
+    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Run a block in one IMMEDIATE transaction: all of it is written, or none."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def has_document(conn: sqlite3.Connection, doc_id: str) -> bool:
+    """Say whether a document with this id is stored."""
+    return conn.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone() is not None
+
+
+def save_geoparse(conn: sqlite3.Connection, result: Geoparse, *, replace: bool = False) -> bool:
+    """Store a document with its mentions, quotes and phases; return False when it was already stored."""
+    doc = result.document
+    with transaction(conn):
+        if has_document(conn, doc.doc_id):
+            if not replace:
+                return False
+            conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
+        conn.execute(
+            "INSERT INTO documents (doc_id, title, byline, published, source, text, geoparse_mode, ingested_at) VALUES (?,?,?,?,?,?,?,?)",
+            (doc.doc_id, doc.title, doc.byline, doc.published.isoformat() if doc.published else None,
+             doc.source, doc.text, result.mode, datetime.now(UTC).isoformat(timespec="seconds")),
+        )
+        for res in result.resolutions:
+            for cand in res.candidates:
+                _upsert_place(conn, cand.place)
+            if res.place is not None:
+                _upsert_place(conn, res.place)
+            t = res.toponym
+            conn.execute(
+                "INSERT INTO mentions (doc_id, start, end, text, lookup, source, is_demonym, sentence_start, sentence_end, place_id, confidence, candidates)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc.doc_id, t.start, t.end, t.text, t.lookup, t.source, int(t.is_demonym), t.sentence_start, t.sentence_end,
+                 res.place.place_id if res.place else None, res.confidence,
+                 json.dumps([[c.place.place_id, c.score] for c in res.candidates])),
+            )
+        for q in result.quotes:
+            conn.execute(
+                "INSERT INTO quotes (doc_id, start, end, text, speaker, role, kind, mention_spans) VALUES (?,?,?,?,?,?,?,?)",
+                (doc.doc_id, q.start, q.end, q.text, q.speaker, q.role, q.kind, json.dumps([list(s) for s in q.mention_spans])),
+            )
+        for p in result.phases:
+            conn.execute(
+                "INSERT INTO phases (doc_id, mention_start, mention_end, phase, rule, confidence, evidence_start, evidence_end) VALUES (?,?,?,?,?,?,?,?)",
+                (doc.doc_id, p.mention_start, p.mention_end, p.phase, p.rule, p.confidence, p.evidence_start, p.evidence_end),
+            )
+    return True
+
+
+def _upsert_place(conn: sqlite3.Connection, place: Place) -> None:
+    """Insert a gazetteer entry, or refresh it, so mentions can point at it."""
+    row = asdict(place)
+    conn.execute(
+        "INSERT INTO places (place_id, geonameid, name, feature, country_code, country_name, admin1_name, lat, lon, population, feature_code)"
+        " VALUES (:place_id, :geonameid, :name, :feature, :country_code, :country_name, :admin1_name, :lat, :lon, :population, :feature_code)"
+        " ON CONFLICT(place_id) DO UPDATE SET name=excluded.name, lat=excluded.lat, lon=excluded.lon, population=excluded.population",
+        row,
+    )
+
+
+def delete_document(conn: sqlite3.Connection, doc_id: str) -> bool:
+    """Delete a document and its machine output (corrections are kept); return whether it existed."""
+    with transaction(conn):
+        return conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
+
+
+def add_correction(conn: sqlite3.Connection, doc_id: str, span: tuple[int, int], kind: str, value: object, note: str = "") -> int:
+    """Record an analyst's correction of a mention's place or phase; return its id."""
+    if kind not in ("place", "phase"):
+        raise ValueError(f"correction kind must be 'place' or 'phase', not {kind!r}")
+    with transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO corrections (doc_id, mention_start, mention_end, kind, value, note, created_at) VALUES (?,?,?,?,?,?,?)",
+            (doc_id, span[0], span[1], kind, json.dumps(value), note, datetime.now(UTC).isoformat(timespec="seconds")),
+        )
+        return int(cur.lastrowid or 0)
+
+
+MENTIONS_SQL = """
+SELECT m.mention_id, m.doc_id, d.title, d.published, d.source, d.byline, m.start, m.end, m.text AS mention,
+       m.lookup, m.source AS recognizer, m.is_demonym, substr(d.text, m.sentence_start + 1, m.sentence_end - m.sentence_start) AS sentence,
+       m.confidence, m.candidates, p.place_id, p.geonameid, p.name AS place_name, p.feature, p.country_code,
+       p.country_name, p.admin1_name, p.lat, p.lon, p.population, p.feature_code
+FROM mentions m JOIN documents d USING (doc_id) LEFT JOIN places p ON p.place_id = m.place_id
+ORDER BY d.published, m.doc_id, m.start
+"""
+
+
+def data_version(conn: sqlite3.Connection) -> str:
+    """Return a token that changes whenever documents or corrections change (a cache key)."""
+    docs = conn.execute("SELECT count(*), coalesce(max(ingested_at), '') FROM documents").fetchone()
+    fixes = conn.execute("SELECT count(*), coalesce(max(correction_id), 0) FROM corrections").fetchone()
+    return f"{docs[0]}:{docs[1]}:{fixes[0]}:{fixes[1]}"
+
+
+def mention_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Return every stored mention joined with its document and place."""
+    return conn.execute(MENTIONS_SQL).fetchall()
+
+
+def table_rows(conn: sqlite3.Connection, table: str) -> list[sqlite3.Row]:
+    """Return all rows of one of the store's tables."""
+    if table not in ("documents", "places", "quotes", "phases", "corrections"):
+        raise ValueError(f"unknown table {table!r}")
+    return conn.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608 - table name checked above
+
+
+def phase_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Return every stored phase tag with the text of its evidence sentence."""
+    return conn.execute(
+        "SELECT p.*, substr(d.text, p.evidence_start + 1, p.evidence_end - p.evidence_start) AS evidence"
+        " FROM phases p JOIN documents d USING (doc_id)"
+    ).fetchall()
+
+
+def place_by_id(conn: sqlite3.Connection, place_id: str) -> sqlite3.Row | None:
+    """Return a stored place row by id."""
+    return conn.execute("SELECT * FROM places WHERE place_id = ?", (place_id,)).fetchone()

