@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
 
+from difflib import SequenceMatcher
+
+from shapely.affinity import scale
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.ops import polylabel
+
+from mapdash.gazetteer import _variants
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = ROOT / "data" / "gazetteer"
@@ -37,8 +43,10 @@ def _label_point(geometry: dict[str, Any]) -> tuple[float, float]:
     geom = shape(geometry)
     polygons = list(geom.geoms) if isinstance(geom, MultiPolygon) else [geom]
     largest: Polygon = max(polygons, key=lambda p: p.area)
-    point = polylabel(largest, tolerance=0.05)
-    return round(point.y, 4), round(point.x, 4)
+    # Shrink longitudes by cos(latitude) so "farthest from the border" means kilometres, not degrees (Canada).
+    factor = max(0.2, math.cos(math.radians(largest.centroid.y)))
+    point = polylabel(scale(largest, xfact=factor, origin=(0, 0)), tolerance=0.02)
+    return round(point.y, 4), round(point.x / factor, 4)
 
 
 def read_country_info(path: Path) -> list[list[str]]:
@@ -77,7 +85,7 @@ def trim_countries(shared: Path) -> list[list[str]]:
 def trim_admin1(shared: Path) -> list[list[str]]:
     """Return admin1.tsv rows: GeoNames code and names, NE label point and NE name variants."""
     by_id: dict[str, dict[str, Any]] = {}
-    by_code: dict[str, dict[str, Any]] = {}
+    by_code: dict[str, list[dict[str, Any]]] = {}
     path = shared / "naturalearth" / "ne_10m_admin_1_states_provinces_simplified.geojson"
     for feature in json.loads(path.read_text())["features"]:
         props = feature["properties"]
@@ -87,18 +95,28 @@ def trim_admin1(shared: Path) -> list[list[str]]:
             by_id.setdefault(str(int(props["gn_id"])), record)
         code = props.get("gn_a1_code") or ""
         if len(code) > 3:  # "SY." marks features GeoNames has no code for
-            by_code.setdefault(code, record)
+            by_code.setdefault(code, []).append(record)
     # NE's own names and its name_alt stay apart: name_alt often names the capital ("Mosul" for Ninawa).
     rows = [["code", "name", "asciiname", "geonameid", "lat", "lon", "names", "alt_names"]]
     for line in (shared / "geonames" / "admin1CodesASCII.txt").read_text(encoding="utf-8").splitlines():
         code, name, ascii_name, geonameid = line.split("\t")
         if code.split(".")[0] in OBSOLETE_COUNTRIES:
             continue
-        found = by_id.get(geonameid) or by_code.get(code)
+        found = by_id.get(geonameid) or _same_unit(name, by_code.get(code, []))
         lat, lon = found["point"] if found else ("", "")
         names, alt = (_names(*found["names"]), _names(found["alt"])) if found else ("", "")
         rows.append([code, name, ascii_name, geonameid, str(lat), str(lon), names, alt])
     return rows
+
+
+def _same_unit(name: str, records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Return the one NE record whose names resemble name; NE reuses codes for other units (French departments)."""
+    if len(records) != 1:
+        return None
+    ours = _variants(name, arabic=True, admin1=True)
+    theirs = set().union(*(_variants(n, arabic=True, admin1=True) for n in records[0]["names"] if n))
+    similar = any(SequenceMatcher(None, a, b).ratio() >= 0.75 for a in ours for b in theirs)
+    return records[0] if similar else None
 
 
 def write_tsv(path: Path, rows: list[list[str]]) -> None:

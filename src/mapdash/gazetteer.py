@@ -16,6 +16,7 @@ import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -178,20 +179,20 @@ def _capital_point(capital: dict[str, Any] | None) -> tuple[Any, Any]:
 
 
 def _admin1_aliases(admin1: dict[str, dict[str, str]], arabic: set[str]) -> dict[str, tuple[set[str], set[str]]]:
-    """Return per admin-1 code its own name keys and the keys of Natural Earth's alternative names."""
+    """Return per admin-1 code the keys of its GeoNames names and those of its Natural Earth names."""
     result = {}
     for code, r in admin1.items():
         ar = code.split(".")[0] in arabic
-        own = [r["name"], r["asciiname"], *r["names"].split("|")]
-        primary = set().union(*(_variants(n, arabic=ar, admin1=True) for n in own if n))
-        alias = set().union(set(), *(_variants(n, arabic=ar, admin1=True) for n in r["alt_names"].split("|") if n))
+        primary = _variants(r["name"], arabic=ar, admin1=True) | _variants(r["asciiname"], arabic=ar, admin1=True)
+        ne_names = [*r["names"].split("|"), *r["alt_names"].split("|")]
+        alias = set().union(set(), *(_variants(n, arabic=ar, admin1=True) for n in ne_names if n))
         result[code] = (primary, alias - primary)
     return result
 
 
 def _shares_stem(key: str, primary: set[str]) -> bool:
     """Say whether an alias is a spelling of the province's own name ("raqqa" ~ "raqqah"), not another name."""
-    return any(p[:4] == key[:4] for p in primary)
+    return any(SequenceMatcher(None, key, p).ratio() >= 0.6 for p in primary)
 
 
 def _write(out_path: Path, builder: _Builder, demonyms: list[tuple[str, str]]) -> None:

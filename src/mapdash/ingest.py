@@ -30,11 +30,12 @@ SIDECAR_KEYS = frozenset({"title", "byline", "date", "source"})
 # jusText's default English stoplist: releases are English; other languages would need a stoplist choice.
 JUSTEXT_LANGUAGE = "English"
 MIN_ARTICLE_WORDS = 5
+_NOT_A_RELEASE = "not a release file (expected .txt, .html or .htm)"
 
-_MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _DATE_RES = (
-    re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})\b"),
-    re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH}),?\s+(?P<year>\d{{4}})\b"),
+    re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH}),?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
     re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
 )
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
@@ -77,12 +78,7 @@ def load_chrome_patterns(path: Path | None = None) -> tuple[re.Pattern[str], ...
 
 def clean_text(raw: str, *, is_html: bool) -> CleanedRelease:
     """Return the article text and metadata of a saved page; raise IngestError when no article text is left."""
-    meta_title = meta_byline = None
-    meta_date: date | None = None
-    if is_html:
-        meta_title, meta_byline, meta_date, blocks = _extract_html(raw)
-    else:
-        blocks = _text_blocks(raw)
+    meta_title, meta_byline, meta_date, blocks = _extract_html(raw) if is_html else (None, None, None, _text_blocks(raw))
     lines = [line for block in blocks for line in block]
     credit = next((m["name"].strip() for m in map(_FOLLOW_RE.match, lines) if m), None)
     chrome = load_chrome_patterns()
@@ -99,7 +95,8 @@ def clean_text(raw: str, *, is_html: bool) -> CleanedRelease:
         start += 1  # the page's own headline opens the body (trafilatura keeps the <h1>)
     head, body = paras[:start], [p for p, k in zip(paras[start:], keep[start:]) if k]
     byline = meta_byline or _by_line(head + body[:2]) or credit
-    published = meta_date or _first_date(head + body[:2])
+    # A dateline sits at the very top; a date further into the lead is usually the event's, not the release's.
+    published = meta_date or _first_date(head + [p[:60] for p in body[:2]])
     body = [p for i, p in enumerate(body) if not (i < 2 and _is_by_or_date_line(p))]
     # A few words are a menu or a link, not a release (trafilatura returns "Home" for a bare nav page).
     if sum(len(p.split()) for p in body) < MIN_ARTICLE_WORDS:
@@ -111,7 +108,7 @@ def read_release(path: Path, *, default_date: date | None = None) -> Document:
     """Return the Document for a saved release; a sidecar ``<name>.json`` overrides what was extracted."""
     path = Path(path)
     if path.suffix.lower() not in RELEASE_SUFFIXES:
-        raise IngestError(f"{path}: not a release file (expected .txt, .html or .htm)")
+        raise IngestError(f"{path}: {_NOT_A_RELEASE}")
     sidecar = _read_sidecar(path)
     raw = _decode(path)
     try:
@@ -119,7 +116,7 @@ def read_release(path: Path, *, default_date: date | None = None) -> Document:
     except IngestError as exc:
         raise IngestError(f"{path}: {exc}") from None
     # A sidecar is written for this one file, so it beats both the page and the caller's batch default.
-    published = _sidecar_date(path, sidecar) or cleaned.published or default_date
+    published = date.fromisoformat(sidecar["date"]) if "date" in sidecar else cleaned.published or default_date
     return Document(
         doc_id=document_id(cleaned.text),
         text=cleaned.text,
@@ -132,31 +129,20 @@ def read_release(path: Path, *, default_date: date | None = None) -> Document:
 
 def iter_release_paths(paths: Iterable[Path]) -> Iterator[Path]:
     """Return release files from files and folders (folders recursively, sorted); raise IngestError on any other file."""
-    found: dict[Path, None] = {}
+    found: dict[Path, None] = {}  # ordered set: a file named twice is read once
     for path in map(Path, paths):
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                # Hidden files (.DS_Store, .git) and sidecars belong to the folder, not to the releases.
-                if child.is_file() and not _is_hidden(child.relative_to(path)) and not _is_sidecar(child):
-                    found[_check_release_path(child)] = None
-        elif path.is_file():
-            found[_check_release_path(path)] = None
-        else:
+        if not path.exists():
             raise IngestError(f"{path}: no such file or folder")
+        for child in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            # Hidden files (.DS_Store, .git) and sidecars belong to the folder, not to the releases.
+            hidden = child != path and any(part.startswith(".") for part in child.relative_to(path).parts)
+            if hidden or not child.is_file() or (child != path and _is_sidecar(child)):
+                continue
+            if child.suffix.lower() not in RELEASE_SUFFIXES:
+                raise IngestError(f"{child}: {_NOT_A_RELEASE}")
+            found[child] = None
     # Everything is checked before the first path is yielded, so a stray file stops a run before any work.
     yield from found
-
-
-def _check_release_path(path: Path) -> Path:
-    """Return the path if it names a release file, else raise IngestError."""
-    if path.suffix.lower() not in RELEASE_SUFFIXES:
-        raise IngestError(f"{path}: not a release file (expected .txt, .html or .htm)")
-    return path
-
-
-def _is_hidden(relative: Path) -> bool:
-    """Return True if any part of a path inside a folder starts with a dot."""
-    return any(part.startswith(".") for part in relative.parts)
 
 
 def _is_sidecar(path: Path) -> bool:
@@ -172,9 +158,8 @@ def _decode(path: Path) -> str:
         raise IngestError(f"{path}: cannot read ({exc.strerror})") from None
     if not data.strip():
         raise IngestError(f"{path}: empty file")
-    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(codec, errors="replace")
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):  # Windows "Unicode" text
+        return data.decode("utf-16", errors="replace")
     if b"\x00" in data[:8192]:
         raise IngestError(f"{path}: binary file, not text or HTML")
     declared = _CHARSET_RE.search(data[:4096]) if path.suffix.lower() in HTML_SUFFIXES else None
@@ -200,17 +185,17 @@ def _read_sidecar(path: Path) -> dict[str, str]:
         raise IngestError(f"{sidecar}: not valid JSON ({exc})") from None
     if not isinstance(meta, dict) or not set(meta) <= SIDECAR_KEYS or not all(isinstance(v, str) for v in meta.values()):
         raise IngestError(f"{sidecar}: expected a JSON object of strings with keys {sorted(SIDECAR_KEYS)}")
+    if not _valid_iso(meta.get("date")):
+        raise IngestError(f"{sidecar}: date {meta['date']!r} is not YYYY-MM-DD")
     return meta
 
 
-def _sidecar_date(path: Path, sidecar: dict[str, str]) -> date | None:
-    """Return the sidecar's ISO date, or None when it has none."""
-    if "date" not in sidecar:
-        return None
+def _valid_iso(value: str | None) -> bool:
+    """Return True if value is None or an ISO calendar date."""
     try:
-        return date.fromisoformat(sidecar["date"])
+        return value is None or bool(date.fromisoformat(value))
     except ValueError:
-        raise IngestError(f"{path.with_suffix('.json')}: date {sidecar['date']!r} is not YYYY-MM-DD") from None
+        return False
 
 
 def _normalise_line(line: str) -> str:
@@ -232,22 +217,14 @@ def _extract_html(raw: str) -> tuple[str | None, str | None, date | None, list[l
     """Return title, author, date and paragraphs that trafilatura finds in a saved page."""
     import trafilatura  # heavy import, only needed for HTML
 
+    # Only dates the page states as metadata: a scan of the whole page finds copyright years and the like.
+    dates = {"extensive_search": False, "original_date": True}
     doc = trafilatura.bare_extraction(
-        raw,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        # Only dates the page states as metadata: a scan of the whole page finds copyright years and the like.
-        date_extraction_params={"extensive_search": False, "original_date": True},
+        raw, with_metadata=True, include_comments=False, include_tables=False, date_extraction_params=dates
     )
     if doc is None or not doc.text:
         raise IngestError("no article text found")
-    published = None
-    if doc.date:
-        try:
-            published = date.fromisoformat(doc.date[:10])
-        except ValueError:
-            published = None
+    published = date.fromisoformat(doc.date[:10]) if doc.date and _valid_iso(doc.date[:10]) else None
     blocks = [[n] for n in map(_normalise_line, doc.text.split("\n")) if n]
     title = _normalise_line(doc.title) if doc.title else None
     return title or None, (doc.author or "").strip() or None, published, blocks

@@ -17,7 +17,7 @@ from mapdash.gazetteer import normalize_name
 from mapdash.model import Candidate, Place, Resolution, Toponym
 
 KEEP_CANDIDATES = 5
-SOFTMAX_SHARPNESS = 6.0
+SOFTMAX_SHARPNESS = 12.0
 
 
 class PlaceIndex(Protocol):
@@ -29,12 +29,13 @@ class PlaceIndex(Protocol):
 
 @dataclass(frozen=True)
 class Context:
-    """What a document says about where it is: countries and admin-1 divisions named in it."""
+    """Where a document is: the countries and admin-1 divisions its places lie in, weighted."""
 
     countries: Counter[str]
-    admin1: frozenset[tuple[str, str]]  # (country_code, admin1 name)
+    admin1: Counter[tuple[str, str]]  # (country_code, admin1 name) -> weight
     sentence_countries: dict[int, frozenset[str]]  # sentence start -> countries named in it
     sentence_admin1: dict[int, frozenset[tuple[str, str]]]
+    own: dict[str, tuple[Place, ...]]  # name -> the places counted for its mentions: no evidence for themselves
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,10 @@ class Resolver:
     def resolve(self, toponyms: Sequence[Toponym]) -> list[Resolution]:
         """Return one Resolution per toponym, in the same order."""
         pools = [self._candidates(t) for t in toponyms]
-        context = _context(toponyms, pools)
+        first = [self._choose(t, pool, _context(_unambiguous(toponyms, pools))) for t, pool in zip(toponyms, pools, strict=True)]
+        # Second pass: every confident first choice is context for the others ("Atlanta" makes "Georgia" the state).
+        settled = [(r.toponym, r.place, r.confidence) for r in first if r.place is not None and r.confidence >= 0.4]
+        context = _context(settled)
         return [self._choose(t, pool, context) for t, pool in zip(toponyms, pools, strict=True)]
 
     def _candidates(self, toponym: Toponym) -> list[Place]:
@@ -60,7 +64,12 @@ class Resolver:
         """Score each candidate in context and return the best with a calibrated confidence."""
         if not pool:
             return Resolution(toponym=toponym, place=None, confidence=0.0, candidates=())
-        scored = sorted(((score_candidate(p, toponym, context), p) for p in pool), key=lambda sp: -sp[0])
+        # A city that shares its name with its own province is what a bare name means ("Raqqa").
+        provinces = {(p.country_code, p.name) for p in pool if p.feature == "admin1"}
+        scored = sorted(
+            ((score_candidate(p, toponym, context) + (0.15 if (p.country_code, p.admin1_name) in provinces and toponym.hint != "admin1" else 0.0), p) for p in pool),
+            key=lambda sp: -sp[0],
+        )
         weights = [math.exp(SOFTMAX_SHARPNESS * s) for s, _ in scored]
         total = sum(weights)
         top_score, top = scored[0]
@@ -70,7 +79,7 @@ class Resolver:
 
 
 def score_candidate(place: Place, toponym: Toponym, context: Context) -> float:
-    """Return how well a place fits a toponym in its document (about 0..1.5)."""
+    """Return how well a place fits a toponym in its document (about 0..2)."""
     if place.feature == "country":
         score = 1.1
     elif place.feature == "admin1":
@@ -85,40 +94,71 @@ def score_candidate(place: Place, toponym: Toponym, context: Context) -> float:
         score += 0.35 if place.feature == "admin1" else -0.2
     elif toponym.hint == "city":
         score += 0.2 if place.feature == "city" else -0.1
-    if place.feature != "country" and context.countries:
-        share = context.countries[place.country_code] / sum(context.countries.values())
-        score += 0.35 * min(1.0, 2 * share)
-        if place.country_code in context.sentence_countries.get(toponym.sentence_start, frozenset()):
+    own = context.own.get(normalize_name(toponym.lookup), ())
+    own_countries = Counter(p.country_code for p in own)
+    own_admin1 = Counter(k for k in map(_admin1_key, own) if k is not None)
+    if place.feature != "country":
+        score += 0.35 * _share(context.countries, place.country_code, own_countries)
+        if place.country_code in context.sentence_countries.get(toponym.sentence_start, frozenset()) - set(own_countries):
             score += 0.2
+    key = (place.country_code, place.admin1_name or place.name)
     if place.feature == "city" and place.admin1_name:
-        key = (place.country_code, place.admin1_name)
-        if key in context.sentence_admin1.get(toponym.sentence_start, frozenset()):
+        if key in context.sentence_admin1.get(toponym.sentence_start, frozenset()) - set(own_admin1):
             score += 0.3
-        elif key in context.admin1:
-            score += 0.15
+        else:
+            score += 0.15 * _share(context.admin1, key, own_admin1)
+    elif place.feature == "admin1":
+        # A division that holds other places of the document ("Atlanta" for "Georgia").
+        score += 0.45 * _share(context.admin1, key, own_admin1)
     return score
 
 
-def _context(toponyms: Sequence[Toponym], pools: Sequence[Sequence[Place]]) -> Context:
-    """Collect the countries and admin-1 divisions a document names unambiguously."""
-    countries: Counter[str] = Counter()
-    admin1: set[tuple[str, str]] = set()
-    by_sentence_c: dict[int, set[str]] = {}
-    by_sentence_a: dict[int, set[tuple[str, str]]] = {}
+def _share(counts: Counter, key: object, own: Counter) -> float:
+    """Return key's share of the counts (doubled, capped at 1), leaving out the name's own mentions."""
+    total = sum(counts.values()) - sum(own.values())
+    mine = counts[key] - own[key]
+    return min(1.0, 2 * mine / total) if total > 0 and mine > 0 else 0.0
+
+
+def _admin1_key(place: Place | None) -> tuple[str, str] | None:
+    """Return the (country, admin-1) key a place contributes to the context."""
+    if place is None or place.feature not in ("admin1", "city") or not (place.admin1_name or place.feature == "admin1"):
+        return None
+    return (place.country_code, place.admin1_name or place.name)
+
+
+def _unambiguous(toponyms: Sequence[Toponym], pools: Sequence[Sequence[Place]]) -> list[tuple[Toponym, Place, float]]:
+    """Return the places a first reading is sure of: country names and lone admin-1 names."""
+    sure: list[tuple[Toponym, Place, float]] = []
     for toponym, pool in zip(toponyms, pools, strict=True):
         country = next((p for p in pool if p.feature == "country"), None)
-        if country is not None:
-            countries[country.country_code] += 1
-            by_sentence_c.setdefault(toponym.sentence_start, set()).add(country.country_code)
-            continue
         regions = [p for p in pool if p.feature == "admin1"]
-        if len(regions) == 1 and (toponym.hint == "admin1" or len(pool) == 1 or regions[0].population > 0):
-            key = (regions[0].country_code, regions[0].admin1_name or regions[0].name)
-            admin1.add(key)
+        if country is not None:
+            sure.append((toponym, country, 1.0))
+        elif len(regions) == 1 and (toponym.hint == "admin1" or len(pool) == 1 or regions[0].population > 0):
+            sure.append((toponym, regions[0], 1.0))
+    return sure
+
+
+def _context(places: Sequence[tuple[Toponym, Place, float]]) -> Context:
+    """Collect the countries and admin-1 divisions of the given places, by document and by sentence."""
+    countries: Counter[str] = Counter()
+    admin1: Counter[tuple[str, str]] = Counter()
+    by_sentence_c: dict[int, set[str]] = {}
+    by_sentence_a: dict[int, set[tuple[str, str]]] = {}
+    own: dict[str, list[Place]] = {}
+    for toponym, place, _ in places:
+        own.setdefault(normalize_name(toponym.lookup), []).append(place)
+        countries[place.country_code] += 1
+        by_sentence_c.setdefault(toponym.sentence_start, set()).add(place.country_code)
+        key = _admin1_key(place)
+        if key is not None:
+            admin1[key] += 1
             by_sentence_a.setdefault(toponym.sentence_start, set()).add(key)
     return Context(
         countries=countries,
-        admin1=frozenset(admin1),
+        admin1=admin1,
         sentence_countries={k: frozenset(v) for k, v in by_sentence_c.items()},
         sentence_admin1={k: frozenset(v) for k, v in by_sentence_a.items()},
+        own={k: tuple(v) for k, v in own.items()},
     )

@@ -84,6 +84,8 @@ class Recognizer:
         if not trimmed or not trimmed[0].isupper() or _inside_org_name(text[max(0, start - 60) : start]):
             return
         end = start + len(trimmed)
+        if trimmed.isupper() and not self.gazetteer.has_name(trimmed):
+            return  # an acronym NER took for a place ("ISIL", "NATO") that no gazetteer knows
         demonym = self.gazetteer.demonym(trimmed)
         if demonym is not None and not self.gazetteer.has_name(trimmed):
             yield _toponym(text, start, end, demonym.name, "demonym", sentences, is_demonym=True)
@@ -130,10 +132,10 @@ class Recognizer:
             if not word[0].isupper():
                 continue
             name = text[tokens[i].start : tokens[j].end]
-            if self.gazetteer.has_name(name):
+            if j == i and self.gazetteer.demonym(name) is not None:
+                best = (j, "demonym")  # "Canadian" is a people before it is Canadian, Texas
+            elif self.gazetteer.has_name(name):
                 best = (j, "name")
-            elif j == i and self.gazetteer.demonym(name) is not None:
-                best = (j, "demonym")
         return best
 
     def _has_evidence(self, text: str, tokens: Sequence[Token], i: int, j: int, kind: str, heading: bool, blocked: Sequence[tuple[int, int, str]]) -> bool:

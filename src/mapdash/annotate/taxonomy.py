@@ -1,0 +1,181 @@
+"""The campaign-phase taxonomy: phases with their look and cue rules, read from data/phases.toml.
+
+The file format is documented at the top of data/phases.toml. A cue is a regular expression over a
+sentence in which every place mention has been replaced by a marker; ``{place}`` in the pattern stands
+for one such marker and says which place the cue is about.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+Target = Literal["object", "subject", "sentence", "located"]
+TARGETS: tuple[str, ...] = ("object", "subject", "sentence", "located")
+# How direct each kind of cue is, when the file gives no confidence: a cue that names the place's
+# role in the sentence beats one that only shares a sentence with it.
+DEFAULT_CONFIDENCE: Mapping[str, float] = {"object": 0.85, "subject": 0.8, "located": 0.6, "sentence": 0.5}
+CONTEXT = "context"  # the engine's phase for a place that only locates another one
+PLACE = "{place}"
+# Masked sentences mark mention i as MARK_OPEN + str(i) + MARK_CLOSE (private-use characters, never in text).
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_FEATURES = frozenset({"country", "admin1", "admin2", "city", "region"})
+
+
+class TaxonomyError(ValueError):
+    """A phase taxonomy file that cannot be used; the message names the phase and field."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue rule: a compiled pattern, which place it is about, how sure it makes us, and its veto."""
+
+    rule: str  # "<phase>.<name>", reported with each tag
+    pattern: re.Pattern[str]
+    target: Target
+    confidence: float
+    unless: re.Pattern[str] | None = None  # vetoes a match when found in it or the 40 characters before it
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which places a phase may be given: by feature kind and ISO country code (empty = any)."""
+
+    features: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()
+    exclude_countries: frozenset[str] = frozenset()
+
+    def admits(self, feature: str, country_code: str) -> bool:
+        """Return True when a place of that feature and country may take the phase."""
+        return (
+            (not self.features or feature in self.features)
+            and (not self.countries or country_code in self.countries)
+            and country_code not in self.exclude_countries
+        )
+
+
+@dataclass(frozen=True)
+class PhaseDef:
+    """A campaign phase: its key, legend label, colour, icon, cue rules and scope."""
+
+    key: str
+    label: str
+    color: str  # "#rrggbb"
+    icon: str  # a unicode symbol: the map runs offline, without icon fonts
+    cues: tuple[Cue, ...]
+    scope: Scope = Scope()
+    description: str = ""
+    confidence: float = 0.2  # used for the engine-assigned 'context' phase
+
+
+def load_phase_taxonomy(path: Path) -> dict[str, PhaseDef]:
+    """Return the phases of a taxonomy TOML file by key, in file order; raise TaxonomyError on a bad file."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise TaxonomyError(f"{path}: cannot read the phase taxonomy: {exc}") from exc
+    phases = data.get("phases")
+    if not isinstance(phases, dict) or not phases:
+        raise TaxonomyError(f"{path}: no [phases.<key>] tables")
+    return {key: _phase(path, key, table) for key, table in phases.items()}
+
+
+def compile_cue_pattern(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """Return pattern compiled with each {place} turned into a marker group p0, p1, ... capturing the mention index."""
+    pieces = pattern.split(PLACE)
+    out = pieces[0]
+    for i, piece in enumerate(pieces[1:]):
+        out += f"{MARK_OPEN}(?P<p{i}>\\d+){MARK_CLOSE}" + piece
+    return re.compile(out, flags)
+
+
+def _phase(path: Path, key: str, table: Any) -> PhaseDef:
+    """Return one phase from its TOML table, checking every field."""
+    where = f"{path}: phase '{key}'"
+    if not _NAME.fullmatch(key):
+        raise TaxonomyError(f"{where}: the key must be lower-case letters, digits and '_'")
+    if not isinstance(table, dict):
+        raise TaxonomyError(f"{where}: must be a table")
+    label = _string(table, "label", where)
+    color = _string(table, "color", where)
+    if not _HEX.fullmatch(color):
+        raise TaxonomyError(f"{where}: field 'color': {color!r} is not a hex colour like '#d62728'")
+    icon = _string(table, "icon", where)
+    confidence = _confidence(table.get("confidence", 0.2), f"{where}: field 'confidence'")
+    raw_cues = table.get("cues", [])
+    if not isinstance(raw_cues, list):
+        raise TaxonomyError(f"{where}: field 'cues': must be an array of [[phases.{key}.cues]] tables")
+    cues = tuple(_cue(where, key, i, raw) for i, raw in enumerate(raw_cues))
+    return PhaseDef(key, label, color, icon, cues, _scope(table.get("scope", {}), where),
+                    str(table.get("description", "")), confidence)
+
+
+def _cue(where: str, key: str, index: int, raw: Any) -> Cue:
+    """Return one cue from its TOML table, checking its pattern against its target."""
+    if not isinstance(raw, dict):
+        raise TaxonomyError(f"{where}: cues[{index}]: must be a table")
+    name = str(raw.get("name", index))
+    here = f"{where}, cue '{name}' (cues[{index}])"
+    pattern = _string(raw, "pattern", here)
+    target = raw.get("target", "object")
+    if target not in TARGETS:
+        raise TaxonomyError(f"{here}: field 'target': {target!r} is not one of {', '.join(TARGETS)}")
+    if target in ("object", "subject") and PLACE not in pattern:
+        raise TaxonomyError(f"{here}: field 'pattern': a '{target}' cue must contain {PLACE}")
+    if target in ("sentence", "located") and PLACE in pattern:
+        raise TaxonomyError(f"{here}: field 'pattern': a '{target}' cue applies to the sentence and takes no {PLACE}")
+    flags = 0 if raw.get("case_sensitive", False) else re.IGNORECASE
+    try:
+        compiled = compile_cue_pattern(pattern, flags)
+        unless = compile_cue_pattern(raw["unless"], flags) if raw.get("unless") else None
+    except re.error as exc:
+        field = "unless" if "unless" in raw and _bad(raw["unless"], flags) else "pattern"
+        raise TaxonomyError(f"{here}: field '{field}': bad regular expression: {exc}") from exc
+    confidence = _confidence(raw.get("confidence", DEFAULT_CONFIDENCE[target]), f"{here}: field 'confidence'")
+    return Cue(f"{key}.{name}", compiled, target, confidence, unless)
+
+
+def _scope(raw: Any, where: str) -> Scope:
+    """Return a phase's scope table; feature names must be the model's feature kinds."""
+    if not isinstance(raw, dict):
+        raise TaxonomyError(f"{where}: field 'scope': must be a table")
+    values: dict[str, frozenset[str]] = {}
+    for name in ("features", "countries", "exclude_countries"):
+        items = raw.get(name, [])
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise TaxonomyError(f"{where}: field 'scope.{name}': must be an array of strings")
+        values[name] = frozenset(i.upper() if "countries" in name else i for i in items)
+    unknown = values["features"] - _FEATURES
+    if unknown:
+        raise TaxonomyError(f"{where}: field 'scope.features': unknown {sorted(unknown)}; use {sorted(_FEATURES)}")
+    return Scope(values["features"], values["countries"], values["exclude_countries"])
+
+
+def _string(table: dict[str, Any], field: str, where: str) -> str:
+    """Return a required non-empty string field."""
+    value = table.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise TaxonomyError(f"{where}: field '{field}': required, a non-empty string")
+    return value
+
+
+def _confidence(value: Any, where: str) -> float:
+    """Return a confidence in (0, 1]."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        raise TaxonomyError(f"{where}: must be a number in (0, 1], not {value!r}")
+    return float(value)
+
+
+def _bad(pattern: Any, flags: int) -> bool:
+    """Return True when pattern does not compile."""
+    try:
+        compile_cue_pattern(str(pattern), flags)
+    except re.error:
+        return True
+    return False

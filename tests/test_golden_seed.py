@@ -1,0 +1,84 @@
+"""Golden test on the seed release: every expected place found and put in the right spot."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from mapdash.ingest import read_release
+from mapdash.pipeline import geoparse
+
+from .conftest import SEED
+
+# name -> (GeoNames id, lat, lon, feature) from GeoNames
+EXPECTED = {
+    "Syria": (163843, 35.0, 38.0, "country"),
+    "Iraq": (99237, 33.0, 44.0, "country"),
+    "Ramadi": (98717, 33.42056, 43.30778, "city"),
+    "Hit": (95788, 33.63664, 42.82768, "city"),
+    "Anbar": (99592, 33.3, 42.3, "admin1"),
+    "Mosul": (99072, 36.335, 43.11889, "city"),
+    "Raqqa": (172955, 35.95283, 39.00788, "city"),
+    "Libya": (2215636, 27.0, 17.0, "country"),
+    "Nigeria": (2328926, 9.0, 8.0, "country"),
+    "Afghanistan": (1149361, 33.0, 66.0, "country"),
+    "Dutch": (2750405, 52.25, 5.75, "country"),
+    "Saudi Arabia": (102358, 25.0, 45.0, "country"),
+    "United Arab Emirates": (290557, 24.0, 54.0, "country"),
+    "Canada": (6251999, 60.0, -95.0, "country"),
+}
+# Countries and provinces are points of their label, not of GeoNames' centroid: allow more there.
+TOLERANCE_KM = {"city": 25.0, "admin1": 150.0, "country": 800.0}
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
+
+
+@pytest.fixture(scope="module")
+def seed_result(services):
+    """The seed geoparsed in one mode."""
+    return geoparse(read_release(SEED), services)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_expected_place_found_and_placed(seed_result, name: str) -> None:
+    geonameid, lat, lon, feature = EXPECTED[name]
+    hits = [r for r in seed_result.resolutions if r.toponym.text == name]
+    assert hits, f"{name} not recognised ({seed_result.mode})"
+    for r in hits:
+        assert r.place is not None, f"{name} not resolved"
+        assert r.place.geonameid == geonameid, f"{name} -> {r.place}"
+        assert r.place.feature == feature
+        assert km(r.place.lat, r.place.lon, lat, lon) <= TOLERANCE_KM[feature]
+        assert 0.5 <= r.confidence <= 1.0
+
+
+def test_the_verb_hit_is_no_place(seed_result) -> None:
+    text = seed_result.document.text
+    verb = re.search(r"We can hit them", text)
+    assert verb is not None
+    assert not [r for r in seed_result.resolutions if r.toponym.start <= verb.start() + 7 < r.toponym.end]
+    assert all(r.toponym.text != "hit" for r in seed_result.resolutions)
+
+
+def test_no_false_places(seed_result) -> None:
+    """Names of people, organisations and headings are not places."""
+    texts = {r.toponym.text for r in seed_result.resolutions if r.place is not None}
+    assert not texts & {"Obama", "Carter", "Ash", "Levant", "In", "Ground", "State", "Taking", "Coalition"}
+    assert texts <= set(EXPECTED) | {"United States", "Syrians", "Syrian", "Iraqi"}
+
+
+def test_raqqa_is_the_city_and_anbar_the_governorate(seed_result) -> None:
+    by_text = {r.toponym.text: r for r in seed_result.resolutions}
+    raqqa, anbar = by_text["Raqqa"], by_text["Anbar"]
+    assert raqqa.place is not None and raqqa.place.country_code == "SY"
+    assert any(c.place.feature == "admin1" for c in raqqa.candidates), "the province is kept as a candidate"
+    assert anbar.place is not None and anbar.place.name == "Al Anbar"
+    assert anbar.toponym.hint == "admin1"
