@@ -53,11 +53,13 @@ st.session_state["mentions"] = filter_mentions(gdf, filters)
 st.session_state["all_mentions"] = gdf
 st.session_state["settings"] = settings
 
+# The page files live in views/, not pages/: a pages/ folder beside the entry script switches Streamlit
+# (1.67) to its legacy multipage mode, and reruns then skip this frame, so the filters stop applying.
 page = st.navigation(
     [
-        st.Page("pages/map.py", title="Map", icon="🗺️", default=True),
-        st.Page("pages/places.py", title="Places", icon="📍"),
-        st.Page("pages/documents.py", title="Documents", icon="📄"),
+        st.Page("views/map.py", title="Map", icon="🗺️", default=True),
+        st.Page("views/places.py", title="Places", icon="📍"),
+        st.Page("views/documents.py", title="Documents", icon="📄"),
     ]
 )
 page.run()

@@ -16,9 +16,16 @@ import pandas as pd
 import pytest
 
 from mapdash import assets
-from mapdash.maps import DEFAULT_PHASE_STYLES, MAX_SENTENCES, NO_PHASE, PhaseStyle, build_map, place_features
+from mapdash.annotate import load_phase_taxonomy
+from mapdash.maps import MAX_SENTENCES, NO_PHASE, PhaseStyle, build_map, place_features, shipped_phase_styles
 
 XSS = "<script>alert(1)</script>"
+STYLES = {
+    "strike": PhaseStyle("Strikes", "#d62728", "✸"),
+    "retaken": PhaseStyle("Retaken", "#2ca02c", "✔"),
+    "enemy_held": PhaseStyle("Enemy-held", "#8c564b", "■"),
+    "offensive": PhaseStyle("Offensive", "#ff7f0e", "➤"),
+}
 # name, lat, lon, country code, country, admin-1, feature, phase
 PLACES = [
     ("Ramadi", 33.42, 43.31, "IQ", "Iraq", "Al Anbar", "city", "retaken"),
@@ -94,6 +101,7 @@ def test_cluster_scripts_come_from_the_asset_base() -> None:
     html_text = build_map(five_places(), cluster=True).get_root().render()
     assert f'src="{assets.APP_ASSET_BASE}/{assets.CLUSTER_JS}"' in html_text
     assert "L.markerClusterGroup" in html_text
+    assert '"maxZoom": 10' in html_text  # markercluster refuses a map without one
     assert assets.CLUSTER_JS not in build_map(five_places()).get_root().render()
 
 
@@ -147,18 +155,25 @@ def test_one_marker_per_place_with_its_mentions() -> None:
 
 def test_popup_lists_a_few_sentences() -> None:
     rows = [mention(PLACES[1], sentence=f"Sentence {i} about Mosul.", doc_id=f"d{i}") for i in range(MAX_SENTENCES + 2)]
-    (feature,) = place_features(mentions_gdf(rows), DEFAULT_PHASE_STYLES)["features"]
+    (feature,) = place_features(mentions_gdf(rows), STYLES)["features"]
     assert feature["properties"]["popup"].count("<li>") == MAX_SENTENCES
     assert "and 2 more sentence(s)" in feature["properties"]["popup"]
 
 
 @pytest.mark.parametrize(
     ("phase", "color"),
-    [("retaken", DEFAULT_PHASE_STYLES["retaken"].color), ("", NO_PHASE.color), (None, NO_PHASE.color)],
+    [("retaken", STYLES["retaken"].color), ("", NO_PHASE.color), (None, NO_PHASE.color)],
 )
 def test_markers_are_coloured_by_phase(phase: str | None, color: str) -> None:
-    (feature,) = place_features(mentions_gdf([mention(PLACES[0], phase=phase)]), DEFAULT_PHASE_STYLES)["features"]
+    (feature,) = place_features(mentions_gdf([mention(PLACES[0], phase=phase)]), STYLES)["features"]
     assert feature["properties"]["color"] == color
+
+
+def test_default_styles_are_the_shipped_taxonomy() -> None:
+    taxonomy = load_phase_taxonomy(assets.load_settings().data_dir / "phases.toml")
+    assert shipped_phase_styles().keys() == taxonomy.keys()
+    (feature,) = embedded_places(build_map(mentions_gdf([mention(PLACES[0])])).get_root().render())
+    assert feature["properties"]["color"] == taxonomy["retaken"].color
 
 
 def test_unknown_and_custom_phases() -> None:
@@ -168,13 +183,16 @@ def test_unknown_and_custom_phases() -> None:
     colors = {f["properties"]["phase"]: f["properties"]["color"] for f in embedded_places(html_text)}
     assert colors["cleared"] == "#00ff00"
     assert colors["siege"] not in {"#00ff00", NO_PHASE.color}
+    rows.append(mention(PLACES[2], phase="blockade"))  # two unknown phases never share a colour
+    unknown = {f["properties"]["color"] for f in place_features(mentions_gdf(rows), {})["features"]}
+    assert len(unknown) == 3
     legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");", html_text).group(1))
     assert re.findall(r'data-phase="([^"]*)"', legend) == ["cleared", "siege"]
     assert "✔ Cleared" in legend and "Siege" in legend
 
 
 def test_legend_lists_the_phases_present() -> None:
-    html_text = build_map(five_places()).get_root().render()
+    html_text = build_map(five_places(), phase_styles=STYLES).get_root().render()
     legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");", html_text).group(1))
     assert re.findall(r'data-phase="([^"]*)"', legend) == ["strike", "retaken", "enemy_held", ""]
     assert "No phase" in legend and "Offensive" not in legend

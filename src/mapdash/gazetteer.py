@@ -6,6 +6,7 @@ cities500.json; lookups then run as indexed queries, so opening the index costs 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
@@ -15,7 +16,8 @@ import sqlite3
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import metadata, resources
@@ -70,6 +72,7 @@ def _variants(name: str, arabic: bool = False, admin1: bool = False) -> set[str]
 
 def _is_usable_alternate(name: str) -> bool:
     """Say whether a GeoNames alternate name is a Latin-script name, not a code or a lower-case transliteration."""
+    # All-lower-case alternates are machine transliterations ("hu" for Shanghai, "mo su er" for Mosul): word noise.
     return bool(LATIN.fullmatch(name)) and not CODE_LIKE.fullmatch(name) and name != name.lower()
 
 
@@ -90,16 +93,31 @@ def _read_table(path: Path) -> list[dict[str, str]]:
 
 
 class _Builder:
-    """Collects places and their name keys, then writes them to SQLite in one transaction."""
+    """Collects place rows and the name keys that find them, for one bulk insert."""
 
     def __init__(self) -> None:
         self.places: list[tuple[Any, ...]] = []
         self.names: set[tuple[str, int]] = set()
+        self.seen: set[str] = set()
 
     def add(self, keys: Iterable[str], place: tuple[Any, ...]) -> None:
-        """Add a place row (without its numeric id) and the name keys that find it."""
-        self.places.append((len(self.places) + 1, *place))
-        self.names.update((k, len(self.places)) for k in keys)
+        """Add a place row (without its numeric id) and its name keys; a place_id seen before is skipped."""
+        if place[0] not in self.seen:
+            self.seen.add(place[0])
+            self.places.append((len(self.places) + 1, *place))
+            self.names.update((k, len(self.places)) for k in keys)
+
+
+@dataclass
+class _CityScan:
+    """What one pass over cities500 tells the countries and admin-1 rows."""
+
+    keys: dict[int, set[str]] = field(default_factory=dict)
+    admin_population: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    admin_points: dict[str, list[tuple[float, float]]] = field(default_factory=lambda: defaultdict(list))
+    big_city_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    capitals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    largest: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
@@ -107,92 +125,73 @@ def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
     src = _gazetteer_dir(data_dir)
     countries = {r["iso2"]: r for r in _read_table(src / "countries.tsv")}
     admin1 = {r["code"]: r for r in _read_table(src / "admin1.tsv")}
-    cities = json.loads(_cities_path().read_text(encoding="utf-8")).values()
+    cities = list(json.loads(_cities_path().read_text(encoding="utf-8")).values())
     arabic = {cc for cc, r in countries.items() if any(lang.startswith("ar") for lang in r["languages"].split(","))}
-
-    # Admin-1 populations, fallback label points and capitals all come from one pass over the cities.
-    admin_pop: dict[str, int] = defaultdict(int)
-    admin_points: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    city_keys: dict[int, set[str]] = {}
-    capitals: dict[str, dict[str, Any]] = {}
-    capital_keys = {cc: normalize_name(r["capital"]) for cc, r in countries.items() if r["capital"]}
-    for city in cities:
-        cc, code = city["countrycode"], f"{city['countrycode']}.{city['admin1code']}"
-        admin_pop[code] += city["population"] or 0
-        admin_points[code].append((city["latitude"], city["longitude"]))
-        names = [city["name"], *(a for a in city["alternatenames"] if _is_usable_alternate(a))]
-        keys = set().union(*(_variants(n, arabic=cc in arabic) for n in names))
-        city_keys[city["geonameid"]] = keys
-        if capital_keys.get(cc) in keys and city["population"] >= capitals.get(cc, {}).get("population", -1):
-            capitals[cc] = city
-
+    scan = _scan_cities(cities, countries, arabic)
     builder = _Builder()
-    aliases = {r["alias"]: r["country_iso2"] for r in _read_table(src / "country_aliases.csv")}
+    aliases = _read_table(src / "country_aliases.csv")
     for cc, r in countries.items():
-        lat, lon = (r["lat"], r["lon"]) if r["lat"] else _capital_point(capitals.get(cc))
+        town = scan.capitals.get(cc) or scan.largest.get(cc)  # not in Natural Earth 1:50m: label it at its main town
+        lat, lon = (r["lat"], r["lon"]) if r["lat"] else (town["latitude"], town["longitude"]) if town else ("", "")
         if lat == "":
-            continue  # no label point and no capital among the cities: nowhere to put it on a map
-        names = [r["name"], *r["names"].split("|"), *(a for a, c in aliases.items() if c == cc)]
-        keys = set().union(*(_variants(n) for n in names if n))
-        row = (f"gn:{r['geonameid']}", int(r["geonameid"]), r["name"], "country", cc, r["name"], "", None,
-               float(lat), float(lon), int(r["population"] or 0), "PCLI", RANK["country"])
-        builder.add(keys, row)
-
-    aliases_by_admin = _admin1_aliases(admin1, arabic)
-    big_city_names: dict[str, set[str]] = defaultdict(set)
-    for city in cities:
-        if city["population"] >= ALIAS_CITY_POPULATION:
-            big_city_names[f"{city['countrycode']}.{city['admin1code']}"] |= city_keys[city["geonameid"]]
+            continue  # Bouvet Island: no label point and no town, nowhere to put it on a map
+        names = [r["name"], *r["names"].split("|"), *(a["alias"] for a in aliases if a["country_iso2"] == cc)]
+        builder.add(set().union(*(_variants(n) for n in names if n)), (
+            f"gn:{r['geonameid']}", int(r["geonameid"]), r["name"], "country", cc, r["name"], "", None,
+            float(lat), float(lon), int(r["population"] or 0), "PCLI", RANK["country"]))
     for code, r in admin1.items():
         cc = code.split(".")[0]
-        if cc not in countries:
+        points = scan.admin_points.get(code)
+        if cc not in countries or not (r["lat"] or points):
             continue
-        points = admin_points.get(code)
-        if r["lat"]:
-            lat, lon = float(r["lat"]), float(r["lon"])
-        elif points:  # GeoNames admin-1 not in Natural Earth: the mean of its towns is inside it often enough
-            lat, lon = sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
-        else:
-            continue
-        primary, alias_keys = aliases_by_admin[code]
-        keys = primary | {k for k in alias_keys if k not in big_city_names[code] or _shares_stem(k, primary)}
-        row = (f"gn:{r['geonameid']}", int(r["geonameid"]), r["name"], "admin1", cc, countries[cc]["name"], code,
-               r["name"], lat, lon, admin_pop.get(code, 0), "ADM1", RANK["admin1"])
-        builder.add(keys, row)
-
+        # Not in Natural Earth: the mean of its towns is a rough but usually inside label point.
+        lat, lon = (float(r["lat"]), float(r["lon"])) if r["lat"] else tuple(sum(c) / len(points) for c in zip(*points))
+        builder.add(_admin1_keys(r, cc in arabic, scan.big_city_keys[code]), (
+            f"gn:{r['geonameid']}", int(r["geonameid"]), r["name"], "admin1", cc, countries[cc]["name"], code,
+            r["name"], lat, lon, scan.admin_population.get(code, 0), "ADM1", RANK["admin1"]))
     for city in cities:
         cc, code = city["countrycode"], f"{city['countrycode']}.{city['admin1code']}"
-        is_capital = capitals.get(cc) is city
-        row = (f"gn:{city['geonameid']}", city["geonameid"], city["name"], "city", cc,
-               countries.get(cc, {}).get("name", ""), code, admin1.get(code, {}).get("name"),
-               city["latitude"], city["longitude"], city["population"] or 0, "PPLC" if is_capital else "PPL", RANK["city"])
-        builder.add(city_keys[city["geonameid"]], row)
-
+        builder.add(scan.keys[city["geonameid"]], (
+            f"gn:{city['geonameid']}", city["geonameid"], city["name"], "city", cc,
+            countries.get(cc, {}).get("name", ""), code, admin1.get(code, {}).get("name"), city["latitude"],
+            city["longitude"], city["population"] or 0, "PPLC" if scan.capitals.get(cc) is city else "PPL", RANK["city"]))
     demonyms = [(normalize_name(r["demonym"]), r["country_iso2"]) for r in _read_table(src / "demonyms.csv")]
     _write(out_path, builder, demonyms)
     return out_path
 
 
-def _capital_point(capital: dict[str, Any] | None) -> tuple[Any, Any]:
-    """Return a country's fallback label point: its capital's coordinates, or empty strings."""
-    return (capital["latitude"], capital["longitude"]) if capital else ("", "")
+def _scan_cities(cities: list[dict[str, Any]], countries: dict[str, dict[str, str]], arabic: set[str]) -> _CityScan:
+    """Return each city's name keys, admin-1 populations and town points, and each country's capital."""
+    scan = _CityScan()
+    capital_keys = {cc: normalize_name(r["capital"]) for cc, r in countries.items() if r["capital"]}
+    for city in cities:
+        cc, code, population = city["countrycode"], f"{city['countrycode']}.{city['admin1code']}", city["population"] or 0
+        names = [city["name"], *(a for a in city["alternatenames"] if _is_usable_alternate(a))]
+        keys = scan.keys[city["geonameid"]] = set().union(*(_variants(n, arabic=cc in arabic) for n in names))
+        scan.admin_population[code] += population
+        scan.admin_points[code].append((city["latitude"], city["longitude"]))
+        if population >= ALIAS_CITY_POPULATION:
+            scan.big_city_keys[code] |= keys
+        # countryInfo names the capital; the biggest town of that name in the country is it.
+        if population >= (scan.largest.get(cc, {}).get("population") or 0):
+            scan.largest[cc] = city
+        if capital_keys.get(cc) in keys and population >= (scan.capitals.get(cc, {}).get("population") or 0):
+            scan.capitals[cc] = city
+    return scan
 
 
-def _admin1_aliases(admin1: dict[str, dict[str, str]], arabic: set[str]) -> dict[str, tuple[set[str], set[str]]]:
-    """Return per admin-1 code the keys of its GeoNames names and those of its Natural Earth names."""
-    result = {}
-    for code, r in admin1.items():
-        ar = code.split(".")[0] in arabic
-        primary = _variants(r["name"], arabic=ar, admin1=True) | _variants(r["asciiname"], arabic=ar, admin1=True)
-        ne_names = [*r["names"].split("|"), *r["alt_names"].split("|")]
-        alias = set().union(set(), *(_variants(n, arabic=ar, admin1=True) for n in ne_names if n))
-        result[code] = (primary, alias - primary)
-    return result
+def _admin1_keys(row: dict[str, str], arabic: bool, big_city_keys: set[str]) -> set[str]:
+    """Return an admin-1's name keys, less Natural Earth aliases that name a big town in it instead."""
+    own = _variants(row["name"], arabic, admin1=True) | _variants(row["asciiname"], arabic, admin1=True)
+    ne_names = [n for n in (*row["names"].split("|"), *row["alt_names"].split("|")) if n]
+    aliases = set().union(set(), *(_variants(n, arabic, admin1=True) for n in ne_names)) - own
+    # NE lists "Mosul" for Ninawa and "Ramadi" for Anbar; keep an alias only if it spells the province's own name.
+    return own | {k for k in aliases if k not in big_city_keys or _shares_stem(k, own)}
 
 
-def _shares_stem(key: str, primary: set[str]) -> bool:
-    """Say whether an alias is a spelling of the province's own name ("raqqa" ~ "raqqah"), not another name."""
-    return any(SequenceMatcher(None, key, p).ratio() >= 0.6 for p in primary)
+def _shares_stem(key: str, own: set[str]) -> bool:
+    """Say whether an alias is a spelling of the admin-1's own name ("raqqa" ~ "raqqah"), not another name."""
+    return any(SequenceMatcher(None, key, k).ratio() >= 0.6 for k in own)
 
 
 def _write(out_path: Path, builder: _Builder, demonyms: list[tuple[str, str]]) -> None:
@@ -233,9 +232,10 @@ def load_gazetteer(data_dir: Path, cache_dir: Path) -> Gazetteer:
     path = Path(cache_dir) / f"gazetteer-{_index_key(Path(data_dir))}.sqlite"
     if not path.exists():
         build_gazetteer(Path(data_dir), path)
-        for stale in path.parent.glob("gazetteer-*.sqlite"):
+        for stale in path.parent.glob("gazetteer-*.sqlite"):  # earlier versions' indexes are dead weight
             if stale != path:
-                stale.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # still open elsewhere on Windows: leave it for next time
+                    stale.unlink()
     return Gazetteer(path)
 
 
@@ -314,10 +314,6 @@ class Gazetteer:
             return None
         row = self._con().execute("SELECT admin1_code FROM places WHERE place_id = ?", (place.place_id,)).fetchone()
         return self._admin1.get(row[0]) if row else None
-
-    def all_names(self) -> Iterator[str]:
-        """Yield every normalised name in the index (for diagnostics and tests)."""
-        yield from (norm for (norm,) in self._con().execute("SELECT DISTINCT norm FROM names"))
 
 
 def _place(row: tuple[Any, ...]) -> Place:

@@ -15,9 +15,10 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Literal, Protocol
 
 import folium
 import geopandas as gpd
@@ -25,6 +26,7 @@ import pandas as pd
 from folium.template import Template
 
 from mapdash import assets
+from mapdash.settings import load_settings
 
 BasemapMode = Literal["auto", "url", "inline", "none"]
 
@@ -38,17 +40,20 @@ class PhaseStyle:
     icon: str = ""
 
 
+class PhaseStyleLike(Protocol):
+    """Anything with a label, colour and icon: PhaseStyle, or the taxonomy's PhaseDef as it is."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def color(self) -> str: ...
+    @property
+    def icon(self) -> str: ...
+
+
 NO_PHASE = PhaseStyle("No phase", "#3b73b9", "")
-# Placeholder keys until the phase taxonomy (annotate) settles; callers pass their own styles.
-DEFAULT_PHASE_STYLES: Mapping[str, PhaseStyle] = {
-    "strike": PhaseStyle("Strikes", "#d62728", "✸"),
-    "offensive": PhaseStyle("Offensive", "#ff7f0e", "➤"),
-    "contested": PhaseStyle("Contested", "#9467bd", "⚔"),
-    "retaken": PhaseStyle("Retaken", "#2ca02c", "✔"),
-    "enemy_held": PhaseStyle("Enemy-held", "#8c564b", "■"),
-    "support": PhaseStyle("Training / support", "#17becf", "●"),
-}
-_SPARE_COLORS = ("#e377c2", "#bcbd22", "#7f7f7f", "#1f3a93", "#ad494a", "#637939")
+# For phases missing from the styles: darker than the taxonomy's tab10 colours, and no blue like NO_PHASE.
+_SPARE_COLORS = ("#843c39", "#637939", "#7b4173", "#8c6d31", "#393b79", "#e7969c")
 MAX_ZOOM = 10  # the 1:50m basemap is too coarse for more; markercluster needs a max zoom
 WORLD_VIEW = ([20.0, 10.0], 2)
 MAX_SENTENCES = 3  # per popup: enough to see why a place is there without a wall of text
@@ -98,7 +103,7 @@ _BASEMAP_JS = """{% macro script(this, kwargs) %}
       var ll = [f.properties.label[1], f.properties.label[0]];
       var m = L.marker(ll, {pane: 'mapdashLabels', interactive: false, keyboard: false,
         icon: L.divIcon({className: 'mapdash-country-label', html: span, iconSize: null})});
-      m.minZoom = f.properties.min_label - 0.5;
+      m.minZoom = f.properties.min_label;
       return m;
     });
     function update() {  /* Natural Earth's min_label keeps small countries' names off the world view */
@@ -157,15 +162,29 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def phase_style(phase: Any, styles: Mapping[str, PhaseStyle]) -> PhaseStyle:
-    """Return the style of a phase key: given, default, or a spare colour for unknown keys."""
+def shipped_phase_styles(data_dir: Path | None = None) -> dict[str, PhaseStyleLike]:
+    """Return the phase styles of the shipped taxonomy (``data/phases.toml``), {} when there is none."""
+    from mapdash.annotate import load_phase_taxonomy  # an earlier stage; only needed for the default
+
+    path = (data_dir or load_settings().data_dir) / "phases.toml"
+    return dict(load_phase_taxonomy(path)) if path.exists() else {}
+
+
+def complete_styles(phases: Iterable[Any], styles: Mapping[str, PhaseStyleLike]) -> dict[str, PhaseStyleLike]:
+    """Return styles plus a distinct spare colour for each phase key in phases that styles lacks."""
+    complete = dict(styles)
+    unknown = sorted({_text(p).strip() for p in phases} - set(styles) - {""})
+    for i, key in enumerate(unknown):  # sorted, so a phase keeps its colour from one rerun to the next
+        complete[key] = PhaseStyle(key.replace("_", " ").capitalize(), _SPARE_COLORS[i % len(_SPARE_COLORS)])
+    return complete
+
+
+def phase_style(phase: Any, styles: Mapping[str, PhaseStyleLike]) -> PhaseStyleLike:
+    """Return the style of a phase key; NO_PHASE for an empty one (unless styles has a "" key)."""
     key = _text(phase).strip()
     if not key:
         return styles.get("", NO_PHASE)
-    if key in styles:
-        return styles[key]
-    spare = _SPARE_COLORS[sum(map(ord, key)) % len(_SPARE_COLORS)]  # stable across runs, unlike hash()
-    return PhaseStyle(key.replace("_", " ").capitalize(), spare)
+    return styles.get(key) or complete_styles([key], {})[key]
 
 
 def _confidence(rows: list[dict[str, Any]]) -> float | None:
@@ -174,7 +193,7 @@ def _confidence(rows: list[dict[str, Any]]) -> float | None:
     return max(values) if values else None
 
 
-def _popup_html(rows: list[dict[str, Any]], style: PhaseStyle) -> str:
+def _popup_html(rows: list[dict[str, Any]], style: PhaseStyleLike) -> str:
     """Return a place's popup; every piece of document or gazetteer text is HTML-escaped."""
     e, first = html.escape, rows[0]
     name = _text(first.get("place_name"))
@@ -204,7 +223,7 @@ def _popup_html(rows: list[dict[str, Any]], style: PhaseStyle) -> str:
     return "".join(parts) + "</div>"
 
 
-def place_features(gdf: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyle]) -> dict[str, Any]:
+def place_features(gdf: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike]) -> dict[str, Any]:
     """Return a GeoJSON FeatureCollection with one point per distinct place_id (newest mention first)."""
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name, errors="ignore")) if len(gdf) else pd.DataFrame()
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -216,6 +235,7 @@ def place_features(gdf: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyle]) -> d
         for row in frame.to_dict("records"):
             if _text(row.get("place_id")) and _text(row.get("lat")) and _text(row.get("lon")):
                 groups.setdefault(_text(row["place_id"]), []).append(row)
+    styles = complete_styles((r.get("phase") for rows in groups.values() for r in rows), styles)
     features: list[dict[str, Any]] = []
     for place_id in sorted(groups):
         rows = groups[place_id]
@@ -234,7 +254,7 @@ def place_features(gdf: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyle]) -> d
     return {"type": "FeatureCollection", "features": features}
 
 
-def _legend_html(features: list[dict[str, Any]], styles: Mapping[str, PhaseStyle]) -> str:
+def _legend_html(features: list[dict[str, Any]], styles: Mapping[str, PhaseStyleLike]) -> str:
     """Return the legend's inner HTML: one entry per phase present, in the order styles lists them."""
     present = {f["properties"]["phase"] for f in features}
     order = {key: i for i, key in enumerate(styles)}
@@ -271,7 +291,7 @@ def build_map(
     *,
     asset_base: str | None = assets.APP_ASSET_BASE,
     basemap: BasemapMode = "auto",
-    phase_styles: Mapping[str, PhaseStyle] | None = None,
+    phase_styles: Mapping[str, PhaseStyleLike] | None = None,
     online_tiles: bool = False,
     cluster: bool | None = None,
     country_labels: bool = True,
@@ -281,9 +301,12 @@ def build_map(
     basemap: "url" fetches ``<asset_base>/basemap/countries.geojson`` (small HTML, cached by the browser),
     "inline" embeds it (about 0.8 MB; for standalone export), "none" draws no land, and "auto" (default)
     means "url" when there is an asset base and "inline" when there is none.
+    phase_styles: label/colour/icon per phase key (the taxonomy's PhaseDefs will do); None reads the
+    shipped ``data/phases.toml``. Phases it lacks get spare colours, empty phases NO_PHASE.
     cluster: group markers with Leaflet.markercluster; None clusters above CLUSTER_ABOVE places.
     """
-    styles = DEFAULT_PHASE_STYLES if phase_styles is None else phase_styles
+    given = shipped_phase_styles() if phase_styles is None else phase_styles
+    styles = complete_styles(gdf["phase"] if "phase" in gdf else [], given)
     collection = place_features(gdf, styles)
     features = collection["features"]
     if cluster is None:
@@ -294,7 +317,9 @@ def build_map(
     if basemap == "url" and base is None:
         raise ValueError('basemap="url" needs an asset_base to fetch the countries from')
 
-    m = folium.Map(location=WORLD_VIEW[0], zoom_start=WORLD_VIEW[1], tiles=None, max_zoom=MAX_ZOOM, min_zoom=1, control_scale=True)
+    # folium hands min/max zoom to its tile layer only; with no tiles the map itself must get them.
+    m = folium.Map(location=WORLD_VIEW[0], zoom_start=WORLD_VIEW[1], tiles=None, control_scale=True)
+    m.options.update(max_zoom=MAX_ZOOM, min_zoom=1)
     head, m.default_js, m.default_css = _head(base, cluster)  # instance lists replace folium's CDN ones
     # Leaflet guesses the icon folder from its CSS; say it outright so a default Marker stays local.
     setup = f"L.Icon.Default.imagePath = {_script_json(f'{base}/{assets.LEAFLET_IMAGES}')};" if base else ""

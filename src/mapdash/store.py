@@ -50,6 +50,9 @@ MIGRATIONS: dict[int, str] = {
         mention_end INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('place', 'phase')),
         value TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL);
     CREATE INDEX corrections_doc ON corrections(doc_id, mention_start);
+    -- A counter bumped by every write: the dashboard's cache key.
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT INTO meta (key, value) VALUES ('revision', 0);
     """,
 }
 
@@ -93,11 +96,13 @@ def _statements(script: str) -> list[str]:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def transaction(conn: sqlite3.Connection, *, write: bool = True) -> Iterator[sqlite3.Connection]:
     """Run a block in one IMMEDIATE transaction: all of it is written, or none."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
+        if write and conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+            conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'revision'")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
@@ -188,10 +193,8 @@ ORDER BY d.published, m.doc_id, m.start
 
 
 def data_version(conn: sqlite3.Connection) -> str:
-    """Return a token that changes whenever documents or corrections change (a cache key)."""
-    docs = conn.execute("SELECT count(*), coalesce(max(ingested_at), '') FROM documents").fetchone()
-    fixes = conn.execute("SELECT count(*), coalesce(max(correction_id), 0) FROM corrections").fetchone()
-    return f"{docs[0]}:{docs[1]}:{fixes[0]}:{fixes[1]}"
+    """Return a token that changes whenever anything is written (a cache key)."""
+    return str(conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0])
 
 
 def mention_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:

@@ -14,20 +14,27 @@ Speakers are resolved by ``speakers.SpeakerRegistry``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mapdash.annotate.sentences import sentence_spans
-from mapdash.annotate.speakers import ROLE_REF, SPEAKER, VERB, Person, SpeakerRegistry
-from mapdash.model import Quote, QuoteKind
+from mapdash.annotate.speakers import ANONYMOUS, ROLE_REF, SPEAKER, VERB, Person, SpeakerRegistry
+from mapdash.model import Quote
 
 _OPEN, _CLOSE, _STRAIGHT = "“„", "”", '"'
+_WINDOW = 200  # characters around a quote searched for its attribution
 _MARKS = re.compile(r'[“„”"]|\n')
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# ", general counsel for the department," between a name and its verb; one inner comma ("Adam, 14, from Botley,").
+_APPOS = r"(?:,\s+(?P<appos>[^,“”\"\n]{2,80}?)(?:,\s+[^,“”\"\n]{2,60}?)?,)?"
+_TAIL_APPOS = r"(?:,\s+(?P<appos2>[^,.;“”\"\n]{2,80}))?"
 _AFTER = re.compile(
-    rf"\s*(?:,|--|—|–)?\s*(?:(?P<spk>{SPEAKER})\s+(?:also\s+|later\s+|then\s+)?{VERB}\b|{VERB}\s+(?P<spk2>{SPEAKER}))"
+    rf"\s*(?:,|--|—|–)?\s*(?:(?P<spk>{SPEAKER}){_APPOS}\s+(?:also\s+|later\s+|then\s+)?{VERB}\b"
+    rf"|{VERB}\s+(?P<spk2>{SPEAKER}){_TAIL_APPOS})"
 )
 _BEFORE = re.compile(
-    rf"(?:\b(?P<spk>{SPEAKER})\s+(?:also\s+|later\s+|then\s+)?{VERB}(?:\s+(?:reporters|journalists|[a-z]+))?"
+    rf"(?:\b(?P<spk>{SPEAKER}){_APPOS}\s+(?:also\s+|later\s+|then\s+)?{VERB}(?:\s+[a-z]+){{0,4}}"
     rf"|\b[Aa]ccording\s+to\s+(?P<spk2>{SPEAKER}))\s*[,:]?\s*$"
 )
 # Anywhere in the sentence, for a partial quote ("He called the deal "a first step" toward peace").
@@ -36,13 +43,18 @@ _IN_SENTENCE = re.compile(
     rf"|\b(?:{VERB})\s+(?P<spk2>{SPEAKER})"
 )
 _TRAIL = re.compile(
-    rf",\s*(?:(?P<spk>{SPEAKER})\s+(?:also\s+|later\s+)?{VERB}\b|{VERB}\s+(?P<spk2>{SPEAKER})(?=[\s,.;]|$)"
+    rf",\s*(?:(?P<spk>{SPEAKER}){_APPOS}\s+(?:also\s+|later\s+)?{VERB}\b|{VERB}\s+(?P<spk2>{SPEAKER}){_TAIL_APPOS}(?=[\s,.;]|$)"
     rf"|according\s+to\s+(?P<spk3>{SPEAKER}))"
 )
 _LEAD = re.compile(
-    rf"^(?:(?:And|But|Yet|Also)\s+)?(?:(?P<spk>{SPEAKER})\s+(?:also\s+|later\s+|then\s+)?"
+    rf"^(?:(?:And|But|Yet|Also)\s+)?(?:(?P<spk>{SPEAKER}){_APPOS}\s+(?:also\s+|later\s+|then\s+)?"
     rf"(?:(?:said|says|told\s+(?:reporters|journalists|[a-z]+))\s+(?:that\s+)?|{VERB}\s+that\s+)"
     rf"|According\s+to\s+(?P<spk2>{SPEAKER}),\s*)"
+)
+# An appositive that reads as a role ("the defense secretary", "general counsel for the department").
+_ROLE_APPOS = re.compile(
+    r"(?:(?:the|a|an)\s+)?(?!(?:from|of|in|who|which|whose|at|on|with|and|but|as)\b|[a-z]+ing\b)[a-z][a-z .’'-]*"
+    r"(?:\s+(?:of|for|at)\s+[\w .’'-]+)?"
 )
 
 
@@ -63,16 +75,18 @@ def find_quotes(text: str, mentions: Sequence[tuple[int, int]]) -> list[Quote]:
     quotes: list[Quote] = []
     previous: tuple[str | None, str | None] = (None, None)
     pending = list(directs)
+    quoted_until = 0  # the end of the last direct quote: sentences inside it are not reported speech
     for s_start, s_end in sentences:
         registry.register_titled(text[s_start:s_end])
         here = [d for d in pending if d.open_mark < s_end]
         pending = pending[len(here) :]
         for direct in here:
-            expr = _direct_attribution(text, direct, sentences)
-            speaker, role = _speaker(registry, expr) if expr else previous
+            attribution = _direct_attribution(text, direct, sentences)
+            speaker, role = _speaker(registry, attribution) if attribution else previous
             quotes.append(_direct_quote(text, direct, speaker, role, sentences, mentions))
             previous = (speaker, role)
-        if not here and not _has_quote_mark(text, s_start, s_end):
+            quoted_until = max(quoted_until, direct.parts[-1][1])
+        if not here and s_start >= quoted_until and not _has_quote_mark(text, s_start, s_end):
             reported = _reported(text, s_start, s_end, registry, mentions)
             if reported is not None:
                 quotes.append(reported)
@@ -93,7 +107,9 @@ def _direct_quotes(text: str) -> list[_Direct]:
         if char == "\n":
             if open_at is None:
                 continue
-            nxt = re.compile(r"\s*").match(text, i).end()
+            nxt = i
+            while nxt < len(text) and text[nxt].isspace():
+                nxt += 1
             if nxt < len(text) and text[nxt] in _OPEN + _STRAIGHT:
                 parts.append((open_at, i))  # the next paragraph reopens the same quote
                 open_at, pos = nxt + 1, nxt + 1
@@ -127,12 +143,12 @@ def _is_opening(text: str, i: int) -> bool:
 
 def _blank_line_at(text: str, i: int) -> bool:
     """Return True when the newline at i is followed by a blank line."""
-    return re.compile(r"\n[ \t]*\n").match(text, i) is not None
+    return _BLANK_LINE.match(text, i) is not None
 
 
 def _closes_before_blank_line(text: str, start: int) -> bool:
     """Return True when a closing mark comes before the next blank line (or the end)."""
-    blank = re.compile(r"\n[ \t]*\n").search(text, start)
+    blank = _BLANK_LINE.search(text, start)
     stop = blank.start() if blank else len(text)
     return any(c in _CLOSE + _STRAIGHT for c in text[start:stop])
 
@@ -150,30 +166,37 @@ def _trimmed(text: str, direct: _Direct) -> _Direct:
     return _Direct(tuple(parts), direct.open_mark, direct.close_mark)
 
 
-def _direct_attribution(text: str, direct: _Direct, sentences: list[tuple[int, int]]) -> str | None:
-    """Return the speaker expression attributing a direct quote, or None when it has none."""
+def _direct_attribution(text: str, direct: _Direct, sentences: list[tuple[int, int]]) -> re.Match[str] | None:
+    """Return the attribution match of a direct quote (speaker in group spk or spk2), or None when it has none."""
     if direct.close_mark is not None:
-        after = _AFTER.match(text, direct.close_mark + 1, min(len(text), direct.close_mark + 200))
+        after = _AFTER.match(text, direct.close_mark + 1, min(len(text), direct.close_mark + _WINDOW))
         if after:
-            return after.group("spk") or after.group("spk2")
+            return after
     s_start, s_end = _sentence_around(sentences, direct.open_mark)
-    before = _BEFORE.search(text[s_start : direct.open_mark])
+    # Attributions are short: bounded windows keep a run-on "sentence" of many quotes linear.
+    start = max(s_start, direct.open_mark - _WINDOW)
+    before = _BEFORE.search(text[start : direct.open_mark])
     if before:
-        return before.group("spk") or before.group("spk2")
+        return before
     end = max(s_end, direct.parts[-1][1])
-    outside = text[s_start : direct.open_mark] + " … " + text[(direct.close_mark or end) + 1 : end]
-    partial = _IN_SENTENCE.search(outside) if direct.open_mark > s_start else None
-    return (partial.group("spk") or partial.group("spk2")) if partial else None
+    after_close = (direct.close_mark or end) + 1
+    outside = text[start : direct.open_mark] + " … " + text[after_close : min(end, after_close + _WINDOW)]
+    return _IN_SENTENCE.search(outside) if direct.open_mark > s_start else None
 
 
-def _speaker(registry: SpeakerRegistry, expr: str) -> tuple[str | None, str | None]:
-    """Return (speaker, role) for an attribution expression and remember the speaker."""
-    person: Person | None = registry.resolve(expr)
+def _speaker(registry: SpeakerRegistry, attribution: re.Match[str]) -> tuple[str | None, str | None]:
+    """Return (speaker, role) for an attribution match and remember the speaker."""
+    groups = attribution.groupdict()
+    expr = " ".join((groups.get("spk") or groups.get("spk2") or groups.get("spk3") or "").split())
+    appos = (groups.get("appos") or groups.get("appos2") or "").strip()
+    role = re.sub(r"^(?:the|a|an)\s+", "", appos) if appos and _ROLE_APPOS.fullmatch(appos) else None
+    person: Person | None = registry.resolve(expr, role)
     registry.spoke(person)
     if person is not None:
         return person.name, person.role
-    role = re.sub(r"^[Tt]he\s+", "", " ".join(expr.split())) if re.fullmatch(ROLE_REF, expr.strip()) else None
-    return None, role
+    if re.fullmatch(ROLE_REF, expr) or re.fullmatch(ANONYMOUS, expr):  # unnamed: keep what they are
+        return None, re.sub(r"^(?:[Tt]he|[Aa]n?|[Oo]ne)\s+", "", expr)
+    return None, None
 
 
 def _direct_quote(
@@ -193,13 +216,12 @@ def _reported(
     sentence = text[s_start:s_end]
     lead = _LEAD.match(sentence)
     if lead:
-        expr, c_start, c_end, body = lead.group("spk") or lead.group("spk2"), s_start + lead.end(), s_end, None
+        attribution, c_start, c_end, body = lead, s_start + lead.end(), s_end, None
     else:
         trail = _TRAIL.search(sentence)
         if trail is None:
             return None
-        expr = trail.group("spk") or trail.group("spk2") or trail.group("spk3")
-        c_start, c_end, body = s_start, s_start + trail.start(), None
+        attribution, c_start, c_end, body = trail, s_start, s_start + trail.start(), None
         # "X, he said, with Y." goes on after the clause; in "X, he said Tuesday at ..." the rest is the clause's.
         more = re.match(r",\s*(?P<more>\S.*)$", sentence[trail.end() :], re.DOTALL)
         if more:
@@ -210,7 +232,7 @@ def _reported(
         body = body.rstrip(" .!?;")
     if len(text[c_start:c_end].split()) < 3:
         return None
-    speaker, role = _speaker(registry, expr)
+    speaker, role = _speaker(registry, attribution)
     return Quote(c_start, c_end, body or text[c_start:c_end], speaker, role, "reported", _mentions_in(s_start, s_end, mentions))
 
 
@@ -223,12 +245,8 @@ def _strip_end(text: str, start: int, end: int) -> int:
 
 def _sentence_around(sentences: list[tuple[int, int]], offset: int) -> tuple[int, int]:
     """Return the sentence holding offset, or the nearest one before it."""
-    found = (0, 0)
-    for start, end in sentences:
-        if start > offset:
-            break
-        found = (start, end)
-    return found
+    i = bisect_right(sentences, offset, key=lambda span: span[0]) - 1
+    return sentences[i] if i >= 0 else (0, 0)
 
 
 def _has_quote_mark(text: str, start: int, end: int) -> bool:
@@ -240,11 +258,9 @@ def _mentions_near(
     start: int, end: int, sentences: list[tuple[int, int]], mentions: Sequence[tuple[int, int]],
 ) -> tuple[tuple[int, int], ...]:
     """Return the mentions inside the span or inside a sentence it overlaps."""
-    lo, hi = start, end
-    for s_start, s_end in sentences:
-        if s_start < end and s_end > start:
-            lo, hi = min(lo, s_start), max(hi, s_end)
-    return _mentions_in(lo, hi, mentions)
+    first, last = _sentence_around(sentences, start), _sentence_around(sentences, max(start, end - 1))
+    lo = first[0] if first[1] > start else start
+    return _mentions_in(min(lo, start), max(last[1], end), mentions)
 
 
 def _mentions_in(start: int, end: int, mentions: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

@@ -30,21 +30,6 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def sentence_at(spans: list[tuple[int, int]], offset: int) -> tuple[int, int] | None:
-    """Return the sentence span containing offset, or None when it falls between sentences."""
-    for start, end in spans:
-        if start <= offset < end:
-            return start, end
-        if start > offset:
-            break
-    return None
-
-
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """Return the (start, end) of each non-blank line: cleaned text holds one paragraph a line."""
-    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
-
-
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     """Append the span without surrounding whitespace, if anything is left."""
     while start < end and text[start].isspace():

@@ -21,11 +21,32 @@ _TITLE_WORD = (
     r"|Army|Navy|Air\s+Force|Marine|Marine\s+Corps|Coast\s+Guard|Rear|Lt\.|Lieutenant|Maj\.|Major|Brig\.|Brigadier"
     r"|Gen\.|General|Col\.|Colonel|Adm\.|Admiral|Capt\.|Captain|Cmdr\.|Commander|Sgt\.|Sergeant|Staff|Master|Chief"
     r"|Sen\.|Senator|Rep\.|Representative|Gov\.|Governor|Mayor|Minister|Spokesman|Spokeswoman|Spokesperson"
-    r"|Ambassador|Envoy|Special|Director|Chairman|Chairwoman|King|Queen|Prince|Crown|Pope|Sheikh|Mr\.|Mrs\.|Ms\.|Dr\.)"
+    r"|Ambassador|Envoy|Special|Director|Chairman|Chairwoman|King|Queen|Prince|Crown|Pope|Sheikh|Mr\.|Mrs\.|Ms\.|Dr\."
+    r"|City|County|Manager|Commissioner|Superintendent|Sheriff|Judge|Justice|Police|Detective|Officer|Coach|Professor"
+    r"|Prof\.|Councilman|Councilwoman|Council\s+Member|Bishop|Rev\.|Father|Rabbi|Imam|Prosecutor|Clerk)"
 )
 _TITLE_OF = r"(?:\s+of\s+(?:the\s+)?(?:State|Defense|Homeland\s+Security|Treasury|Army|Navy|Air\s+Force|Joint\s+Chiefs\s+of\s+Staff|Staff))?"
-TITLE = rf"(?:{_TITLE_WORD}{_TITLE_OF}\s+)+"
-_NAME_WORD = r"(?:(?:al-|el-|bin\s+|ibn\s+|abu\s+|van\s+|von\s+|de\s+)?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*|[A-Z]\.)"
+_CAPITAL_TITLE = rf"(?:{_TITLE_WORD}{_TITLE_OF}\s+)+"
+_VERBS = (
+    "said says told tells added adds noted notes explained explains stated states asked asks continued continues"
+    " declared declares warned warns stressed stresses emphasized emphasizes emphasised remarked remarks insisted"
+    " insists acknowledged acknowledges observed observes announced announces wrote writes tweeted tweets replied"
+    " replies responded responds argued argues cautioned cautions predicted predicts urged urges affirmed affirms"
+    " recalled recalls commented comments confirmed confirms concluded concludes reiterated reiterates underscored"
+    " underscores"
+)
+VERB = "(?:" + "|".join(_VERBS.split()) + r"|pointed\s+out|points\s+out)"
+# Lower-case job titles before a name ("spokeswoman Amanda Wurst", "wrestling coach Darren Ripley").
+_LOWER_TITLE = (
+    rf"(?:(?!(?:and|or|the|that|but|as|to|of|with|by|for|{VERB})\b)[a-z]+\s+){{0,2}}?"
+    r"(?:coach|spokes(?:man|woman|person)|member|counsel|manager|commissioner|superintendent|principal|attorney"
+    r"|lawyer|sheriff|detective|analyst|professor|resident|owner|teacher|mayor|council(?:man|woman|or)|official"
+    r"|officer|director|chair(?:man|woman)?|president|secretary|minister|commander|agent|chief|leader)\s+"
+)
+# "Defense Secretary", "Pentagon spokesman Navy Capt.", "coach": capitalised and lower-case titles, in that order.
+TITLE = rf"(?:{_CAPITAL_TITLE}(?:{_LOWER_TITLE})?(?:{_CAPITAL_TITLE})?|{_LOWER_TITLE}(?:{_CAPITAL_TITLE})?)"
+# A name word: "Carter", "MacFarland", "O'Brien", "al-Abadi", "Jean-Yves", or an initial "F."
+_NAME_WORD = r"(?:(?:al-|el-|bin\s+|ibn\s+|abu\s+|van\s+|von\s+|de\s+)?(?:[A-Z]['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:-[A-Z]?[a-z]+)*|[A-Z]\.)"
 # Two to four name words ("Barack Obama", "Joseph F. Dunford Jr."), or one after a title ("President Obama").
 NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}(?:,?\s+(?:Jr|Sr)\.)?"
 _ROLE_NOUN = (
@@ -35,13 +56,14 @@ _ROLE_NOUN = (
 _ROLE_PREFIX = r"(?:(?:defense|foreign|prime|vice|deputy|press|army|pentagon|white\s+house|state\s+department|senior|top|military|coalition|u\.s\.)\s+){0,2}"
 ROLE_REF = rf"[Tt]he\s+{_ROLE_PREFIX}(?:{_ROLE_NOUN})\b"
 PRONOUN = r"\b(?:[Hh]e|[Ss]he)\b"
-# Any speaker expression an attribution may name.
-SPEAKER = rf"(?:{ROLE_REF}|{PRONOUN}|(?:{TITLE})?{NAME})"
-VERB = (
-    r"(?:said|says|told|added|adds|noted|notes|explained|stated|asked|continued|declared|warned|stressed|emphasized"
-    r"|emphasised|remarked|insisted|acknowledged|observed|announced|wrote|tweeted|replied|responded|argued|cautioned"
-    r"|predicted|urged|affirmed|recalled|commented|confirmed|concluded|pointed\s+out|reiterated|underscored)"
+# An unnamed source: "a senior defense official", "Pentagon officials". It has a role but no name.
+ANONYMOUS = (
+    r"(?:(?:[Aa]n?|[Oo]ne|[Tt]wo|[Ss]everal|[Oo]ther)\s+)?(?:(?:senior|top|U\.S\.|American|military|defense|Pentagon"
+    r"|coalition|administration|State\s+Department|White\s+House|government|intelligence)\s+){0,3}"
+    r"(?:officials?|officers?|spokes(?:man|woman|person)|commanders?|diplomats?|sources?)\b"
 )
+# Any speaker expression an attribution may name.
+SPEAKER = rf"(?:{ROLE_REF}|{PRONOUN}|{ANONYMOUS}|(?:{TITLE})?{NAME})"
 
 _TITLED = re.compile(rf"\b(?P<title>{TITLE})(?P<name>{NAME})")
 _ROLE_WORDS = re.compile(_ROLE_NOUN, re.IGNORECASE)
@@ -78,19 +100,21 @@ class SpeakerRegistry:
             if name:
                 self._add(name, " ".join(match.group("title").split()))
 
-    def resolve(self, expression: str) -> Person | None:
-        """Return the person a speaker expression refers to, registering new names; None if unknown."""
+    def resolve(self, expression: str, role: str | None = None) -> Person | None:
+        """Return the person a speaker expression refers to (registering new names with role); None if unknown."""
         expr = " ".join(expression.split())
         if re.fullmatch(PRONOUN, expr):
             return self.last_speaker or (self.people[-1] if self.people else None)
         if re.fullmatch(ROLE_REF, expr):
             return self._by_role(expr)
+        if re.fullmatch(ANONYMOUS, expr):
+            return None
         titled = _TITLED.fullmatch(expr)
         if titled:
             name = _clean_name(titled.group("name"))
             return self._add(name, " ".join(titled.group("title").split())) if name else None
         name = _clean_name(expr)
-        return self._by_name(name) if name else None
+        return self._add(name, role) if name else None
 
     def spoke(self, person: Person | None) -> None:
         """Remember who spoke last, for later pronouns."""
@@ -119,10 +143,6 @@ class SpeakerRegistry:
             if person.name == name or person.name.split()[-1] == last:
                 return person
         return None
-
-    def _by_name(self, name: str) -> Person:
-        """Return the known person of that name, or register a new one without a role."""
-        return self._find(name) or self._add(name, None)
 
     def _by_role(self, expr: str) -> Person | None:
         """Return the last speaker if "the <role>" fits them, else the most recent person it fits."""

@@ -21,11 +21,15 @@ TARGETS: tuple[str, ...] = ("object", "subject", "sentence", "located")
 DEFAULT_CONFIDENCE: Mapping[str, float] = {"object": 0.85, "subject": 0.8, "located": 0.6, "sentence": 0.5}
 CONTEXT = "context"  # the engine's phase for a place that only locates another one
 PLACE = "{place}"
+ANY_PLACE = "{any_place}"  # a mention that is part of the cue but not its target
 # Masked sentences mark mention i as MARK_OPEN + str(i) + MARK_CLOSE (private-use characters, never in text).
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _FEATURES = frozenset({"country", "admin1", "admin2", "city", "region"})
+# Known fields: a misspelt one ("confidance") is an error, not silently ignored.
+_PHASE_FIELDS = frozenset({"label", "color", "icon", "description", "scope", "cues", "confidence"})
+_CUE_FIELDS = frozenset({"name", "pattern", "target", "confidence", "unless", "case_sensitive"})
 
 
 class TaxonomyError(ValueError):
@@ -88,7 +92,7 @@ def load_phase_taxonomy(path: Path) -> dict[str, PhaseDef]:
 
 def compile_cue_pattern(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     """Return pattern compiled with each {place} turned into a marker group p0, p1, ... capturing the mention index."""
-    pieces = pattern.split(PLACE)
+    pieces = pattern.replace(ANY_PLACE, f"{MARK_OPEN}\\d+{MARK_CLOSE}").split(PLACE)
     out = pieces[0]
     for i, piece in enumerate(pieces[1:]):
         out += f"{MARK_OPEN}(?P<p{i}>\\d+){MARK_CLOSE}" + piece
@@ -102,6 +106,7 @@ def _phase(path: Path, key: str, table: Any) -> PhaseDef:
         raise TaxonomyError(f"{where}: the key must be lower-case letters, digits and '_'")
     if not isinstance(table, dict):
         raise TaxonomyError(f"{where}: must be a table")
+    _known_fields(table, _PHASE_FIELDS, where)
     label = _string(table, "label", where)
     color = _string(table, "color", where)
     if not _HEX.fullmatch(color):
@@ -112,6 +117,9 @@ def _phase(path: Path, key: str, table: Any) -> PhaseDef:
     if not isinstance(raw_cues, list):
         raise TaxonomyError(f"{where}: field 'cues': must be an array of [[phases.{key}.cues]] tables")
     cues = tuple(_cue(where, key, i, raw) for i, raw in enumerate(raw_cues))
+    rules = [cue.rule for cue in cues]
+    if len(set(rules)) < len(rules):
+        raise TaxonomyError(f"{where}: field 'cues': two cues share the name {max(rules, key=rules.count)!r}")
     return PhaseDef(key, label, color, icon, cues, _scope(table.get("scope", {}), where),
                     str(table.get("description", "")), confidence)
 
@@ -122,6 +130,7 @@ def _cue(where: str, key: str, index: int, raw: Any) -> Cue:
         raise TaxonomyError(f"{where}: cues[{index}]: must be a table")
     name = str(raw.get("name", index))
     here = f"{where}, cue '{name}' (cues[{index}])"
+    _known_fields(raw, _CUE_FIELDS, here)
     pattern = _string(raw, "pattern", here)
     target = raw.get("target", "object")
     if target not in TARGETS:
@@ -130,13 +139,9 @@ def _cue(where: str, key: str, index: int, raw: Any) -> Cue:
         raise TaxonomyError(f"{here}: field 'pattern': a '{target}' cue must contain {PLACE}")
     if target in ("sentence", "located") and PLACE in pattern:
         raise TaxonomyError(f"{here}: field 'pattern': a '{target}' cue applies to the sentence and takes no {PLACE}")
-    flags = 0 if raw.get("case_sensitive", False) else re.IGNORECASE
-    try:
-        compiled = compile_cue_pattern(pattern, flags)
-        unless = compile_cue_pattern(raw["unless"], flags) if raw.get("unless") else None
-    except re.error as exc:
-        field = "unless" if "unless" in raw and _bad(raw["unless"], flags) else "pattern"
-        raise TaxonomyError(f"{here}: field '{field}': bad regular expression: {exc}") from exc
+    flags = 0 if raw.get("case_sensitive", False) is True else re.IGNORECASE
+    compiled = _compiled(pattern, flags, f"{here}: field 'pattern'")
+    unless = _compiled(_string(raw, "unless", here), flags, f"{here}: field 'unless'") if "unless" in raw else None
     confidence = _confidence(raw.get("confidence", DEFAULT_CONFIDENCE[target]), f"{here}: field 'confidence'")
     return Cue(f"{key}.{name}", compiled, target, confidence, unless)
 
@@ -157,6 +162,13 @@ def _scope(raw: Any, where: str) -> Scope:
     return Scope(values["features"], values["countries"], values["exclude_countries"])
 
 
+def _known_fields(table: dict[str, Any], known: frozenset[str], where: str) -> None:
+    """Raise TaxonomyError naming the first field the format does not know."""
+    for field in table:
+        if field not in known:
+            raise TaxonomyError(f"{where}: field '{field}': unknown; expected one of {', '.join(sorted(known))}")
+
+
 def _string(table: dict[str, Any], field: str, where: str) -> str:
     """Return a required non-empty string field."""
     value = table.get(field)
@@ -172,10 +184,9 @@ def _confidence(value: Any, where: str) -> float:
     return float(value)
 
 
-def _bad(pattern: Any, flags: int) -> bool:
-    """Return True when pattern does not compile."""
+def _compiled(pattern: str, flags: int, where: str) -> re.Pattern[str]:
+    """Return the compiled cue pattern, or raise TaxonomyError saying where it is broken."""
     try:
-        compile_cue_pattern(str(pattern), flags)
-    except re.error:
-        return True
-    return False
+        return compile_cue_pattern(pattern, flags)
+    except re.error as exc:
+        raise TaxonomyError(f"{where}: bad regular expression: {exc}") from exc

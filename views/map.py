@@ -18,5 +18,5 @@ with left:
 with right:
     st.dataframe(
         places_summary(placed)[["place_name", "feature", "country_code", "admin1_name", "mentions", "phases", "confidence"]],
-        hide_index=True, use_container_width=True, height=620,
+        hide_index=True, width="stretch", height=620,
     )

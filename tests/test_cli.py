@@ -1,0 +1,79 @@
+"""The `mapdash` command line, run in-process and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mapdash.cli import main
+
+from conftest import SEED
+
+EXPECTED = {"Syria", "Iraq", "Ramadi", "Hīt", "Al Anbar", "Mosul", "Ar Raqqah", "Libya", "Nigeria", "Afghanistan",
+            "Netherlands", "Saudi Arabia", "United Arab Emirates", "Canada"}
+
+
+def test_ingest_twice_adds_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "m.sqlite"
+    assert main(["--db", str(db), "ingest", str(SEED)]) == 0
+    assert "1 added" in capsys.readouterr().out
+    assert main(["--db", str(db), "ingest", str(SEED)]) == 0
+    out = capsys.readouterr().out
+    assert "already present" in out and "0 added" in out
+
+
+def test_places_json_lists_the_seed_places(seed_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(seed_db), "places", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert EXPECTED <= {r["place_name"] for r in rows}
+    hit = next(r for r in rows if r["place_name"] == "Hīt")
+    assert hit["geonameid"] == 95788 and hit["feature"] == "city" and hit["country_code"] == "IQ" and hit["admin1_name"] == "Al Anbar"
+    assert set(hit) >= {"doc_id", "mention", "start", "end", "sentence", "place_id", "lat", "lon", "confidence", "phase"}
+    assert "ISIL-controlled Hit" in hit["sentence"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "geojson"])
+def test_places_other_formats(seed_db: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    assert main(["--db", str(seed_db), "places", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert "Mosul" in out
+    if fmt == "geojson":
+        data = json.loads(out)
+        assert data["type"] == "FeatureCollection" and data["features"][0]["geometry"]["type"] == "Point"
+
+
+def test_rejected_file_gives_one_line_and_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n")
+    assert main(["--db", str(tmp_path / "m.sqlite"), "ingest", str(empty)]) == 1
+    out = capsys.readouterr().out
+    assert "rejected:" in out and "empty.txt" in out
+
+
+def test_missing_path_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(tmp_path / "m.sqlite"), "ingest", str(tmp_path / "nope.txt")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mapdash: error:") and "nope.txt" in err and "Traceback" not in err
+
+
+def test_seed_loads_only_into_an_empty_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "s.sqlite"
+    assert main(["--db", str(db), "seed"]) == 0
+    assert "1 added" in capsys.readouterr().out
+    assert main(["--db", str(db), "seed"]) == 0
+    assert "already has documents" in capsys.readouterr().out
+
+
+def test_python_dash_m_and_env_database(tmp_path: Path) -> None:
+    db = tmp_path / "env.sqlite"
+    env = {**os.environ, "MAPDASH_DB": str(db)}
+    run = subprocess.run([sys.executable, "-m", "mapdash", "--no-spacy", "ingest", "--date", "2016-02-26", str(SEED)], env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "[gazetteer]" in run.stdout and db.exists()
+    run = subprocess.run([sys.executable, "-m", "mapdash", "places", "--format", "csv"], env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and "Ar Raqqah" in run.stdout

@@ -1,0 +1,70 @@
+"""The mentions GeoDataFrame and its filters."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from mapdash import store
+from mapdash.frame import COLUMNS, Filters, filter_mentions, mentions_frame, places_summary
+
+from test_store import OTHER, sample
+
+
+@pytest.fixture(scope="module")
+def seed_frame(seed_db: Path):
+    """The seed's mentions."""
+    return mentions_frame(store.connect(seed_db))
+
+
+def test_frame_is_a_geodataframe_in_wgs84(seed_frame) -> None:
+    assert seed_frame.crs.to_epsg() == 4326
+    assert list(seed_frame.columns[:-1]) == COLUMNS and seed_frame.geometry.name == "geometry"
+    placed = seed_frame[seed_frame["place_id"].notna()]
+    assert (placed.geometry.x.round(4) == placed["lon"].round(4)).all()
+    assert (placed.geometry.y.round(4) == placed["lat"].round(4)).all()
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected_places"),
+    [
+        (Filters(countries=("SY",)), {"Syria", "Ar Raqqah"}),
+        (Filters(countries=("CA", "NL")), {"Canada", "Netherlands"}),
+        (Filters(text="Anbar"), {"Hīt", "Iraq", "Al Anbar", "Mosul"}),  # one sentence names all four
+        (Filters(text="training camp"), {"Libya"}),
+        (Filters(since=date(2017, 1, 1)), set()),
+        (Filters(until=date(2016, 2, 26), countries=("LY",)), {"Libya"}),
+    ],
+)
+def test_filters_select_exactly(seed_frame, filters: Filters, expected_places: set[str]) -> None:
+    got = filter_mentions(seed_frame, filters)
+    assert set(got["place_name"].dropna()) == expected_places
+
+
+def test_empty_filters_keep_everything(seed_frame) -> None:
+    assert len(filter_mentions(seed_frame, Filters())) == len(seed_frame)
+
+
+def test_places_summary_counts_mentions(seed_frame) -> None:
+    summary = places_summary(seed_frame).set_index("place_name")
+    assert summary.loc["Iraq", "mentions"] >= 5
+    assert summary.loc["Al Anbar", "feature"] == "admin1"
+
+
+def test_empty_database_gives_an_empty_frame(tmp_path: Path) -> None:
+    gdf = mentions_frame(store.connect(tmp_path / "empty.sqlite"))
+    assert gdf.empty and gdf.crs.to_epsg() == 4326 and set(COLUMNS) <= set(gdf.columns)
+
+
+def test_place_correction_overrides_and_is_flagged(tmp_path: Path) -> None:
+    conn = store.connect(tmp_path / "c.sqlite")
+    result = sample()
+    store.save_geoparse(conn, result)
+    t = result.resolutions[0].toponym
+    store.add_correction(conn, result.document.doc_id, (t.start, t.end), "place", OTHER.place_id)
+    store.add_correction(conn, result.document.doc_id, (t.start, t.end), "phase", "current_operation")
+    row = mentions_frame(conn).iloc[0]
+    assert (row["place_name"], row["country_code"], row["phase"], bool(row["corrected"])) == ("Ar Ramadi", "YE", "current_operation", True)
+    assert row.geometry.x == pytest.approx(OTHER.lon)
