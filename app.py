@@ -10,7 +10,7 @@ from mapdash import store
 from mapdash.frame import Filters, filter_mentions, mentions_frame
 from mapdash.settings import load_settings
 
-st.set_page_config(page_title="mapdash — campaign map", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="mapdash — campaign map", page_icon=":material/map:", layout="wide")
 settings = load_settings()
 
 
@@ -52,14 +52,15 @@ filters = Filters(
 st.session_state["mentions"] = filter_mentions(gdf, filters)
 st.session_state["all_mentions"] = gdf
 st.session_state["settings"] = settings
+st.session_state["conn"] = conn
 
 # The page files live in views/, not pages/: a pages/ folder beside the entry script switches Streamlit
 # (1.67) to its legacy multipage mode, and reruns then skip this frame, so the filters stop applying.
 page = st.navigation(
     [
-        st.Page("views/map.py", title="Map", icon="🗺️", default=True),
-        st.Page("views/places.py", title="Places", icon="📍"),
-        st.Page("views/documents.py", title="Documents", icon="📄"),
+        st.Page("views/map.py", title="Map", icon=":material/map:", default=True),
+        st.Page("views/places.py", title="Places", icon=":material/place:"),
+        st.Page("views/documents.py", title="Documents", icon=":material/description:"),
     ]
 )
 page.run()

@@ -68,3 +68,13 @@ def test_place_correction_overrides_and_is_flagged(tmp_path: Path) -> None:
     row = mentions_frame(conn).iloc[0]
     assert (row["place_name"], row["country_code"], row["phase"], bool(row["corrected"])) == ("Ar Ramadi", "YE", "current_operation", True)
     assert row.geometry.x == pytest.approx(OTHER.lon)
+
+
+def test_documents_table_lists_the_seed(seed_db: Path) -> None:
+    from mapdash.frame import documents_table
+
+    docs = documents_table(store.connect(seed_db))
+    (row,) = docs.to_dict("records")
+    assert row["title"] == "Counter-ISIL Campaign Continues, President Says"
+    assert row["byline"] == "Jim Garamone" and row["published"] == "2016-02-26"
+    assert row["mentions"] >= 30 and row["quotes"] >= 1

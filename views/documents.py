@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-mentions = st.session_state["all_mentions"]
+from mapdash.frame import documents_table
+
 st.title("Documents")
-docs = mentions.groupby("doc_id", as_index=False).agg(title=("title", "first"), published=("published", "first"), source=("source", "first"), mentions=("mention", "size"))
+docs = documents_table(st.session_state["conn"])
+st.caption(f"{len(docs)} documents")
 st.dataframe(docs, hide_index=True, width="stretch")

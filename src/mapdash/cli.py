@@ -139,7 +139,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     command = [
         sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"),
         "--server.address", args.host, "--server.port", str(args.port), "--server.headless", "true",
-        "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
+        "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
     ]
     print(f"mapdash: serving {settings.db_path} on http://{args.host}:{args.port}", flush=True)
     os.execve(sys.executable, command, env)

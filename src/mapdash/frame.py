@@ -134,6 +134,12 @@ def filter_mentions(gdf: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame
     return gdf[keep]
 
 
+def documents_table(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Return one row per stored document: id, title, byline, date, source, counts."""
+    columns = ["doc_id", "title", "byline", "published", "source", "geoparse_mode", "ingested_at", "characters", "mentions", "quotes"]
+    return pd.DataFrame([dict(r) for r in store.document_rows(conn)], columns=columns)
+
+
 def places_summary(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """Return one row per resolved place: name, kind, country, mentions, documents, phases, confidence."""
     resolved = gdf[gdf["place_id"].notna()]

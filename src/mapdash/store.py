@@ -202,6 +202,16 @@ def mention_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     return conn.execute(MENTIONS_SQL).fetchall()
 
 
+def document_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Return every stored document (without its text) with its mention and quote counts."""
+    return conn.execute(
+        "SELECT d.doc_id, d.title, d.byline, d.published, d.source, d.geoparse_mode, d.ingested_at, length(d.text) AS characters,"
+        " (SELECT count(*) FROM mentions m WHERE m.doc_id = d.doc_id) AS mentions,"
+        " (SELECT count(*) FROM quotes q WHERE q.doc_id = d.doc_id) AS quotes"
+        " FROM documents d ORDER BY d.published DESC, d.title"
+    ).fetchall()
+
+
 def table_rows(conn: sqlite3.Connection, table: str) -> list[sqlite3.Row]:
     """Return all rows of one of the store's tables."""
     if table not in ("documents", "places", "quotes", "phases", "corrections"):
