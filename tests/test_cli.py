@@ -77,3 +77,34 @@ def test_python_dash_m_and_env_database(tmp_path: Path) -> None:
     assert "[gazetteer]" in run.stdout and db.exists()
     run = subprocess.run([sys.executable, "-m", "mapdash", "places", "--format", "csv"], env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0 and "Ar Raqqah" in run.stdout
+
+
+def test_quotes_and_phases_commands(seed_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(seed_db), "quotes", "--format", "json"]) == 0
+    quotes = json.loads(capsys.readouterr().out)
+    assert len(quotes) == 23 and {q["speaker"] for q in quotes} == {"Barack Obama"}
+    assert any("Ramadi" in q["places"] for q in quotes)
+    assert main(["--db", str(seed_db), "phases", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    for key in ("retaken", "current_operation", "next_target", "ultimate_goal", "enemy_held", "strike",
+                "partner_support", "humanitarian_ceasefire", "political", "beyond_theater"):
+        assert f"\n{key}," in out
+
+
+def test_correction_is_stored_shown_and_survives_reprocessing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "c.sqlite"
+    assert main(["--db", str(db), "ingest", str(SEED)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "places", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    raqqa = next(r for r in rows if r["mention"] == "Raqqa")
+    span = [raqqa["doc_id"][:10], str(raqqa["start"]), str(raqqa["end"])]
+    assert main(["--db", str(db), "correct", *span, "--place", "gn:172957"]) == 0  # the province instead
+    assert main(["--db", str(db), "correct", *span, "--phase", "current_operation"]) == 0
+    assert main(["--db", str(db), "correct", *span, "--phase", "bogus"]) == 2
+    assert "unknown phase" in capsys.readouterr().err
+    assert main(["--db", str(db), "ingest", "--reprocess", str(SEED)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "places", "--format", "json"]) == 0
+    fixed = next(r for r in json.loads(capsys.readouterr().out) if r["start"] == raqqa["start"])
+    assert (fixed["place_id"], fixed["feature"], fixed["phase"], fixed["corrected"]) == ("gn:172957", "admin1", "current_operation", True)

@@ -82,3 +82,65 @@ def test_raqqa_is_the_city_and_anbar_the_governorate(seed_result) -> None:
     assert any(c.place.feature == "admin1" for c in raqqa.candidates), "the province is kept as a candidate"
     assert anbar.place is not None and anbar.place.name == "Al Anbar"
     assert anbar.toponym.hint == "admin1"
+
+
+# place (surface form) -> phases every mention of it in that sentence must carry (issue: expected seed phases)
+EXPECTED_PHASES = {
+    "Ramadi": {"retaken"},
+    "Hit": {"next_target", "enemy_held"},
+    "Mosul": {"ultimate_goal"},
+    "Raqqa": {"ultimate_goal", "enemy_held"},
+    "Libya": {"strike"},
+    "Dutch": {"partner_support"},
+    "Saudi Arabia": {"partner_support"},
+    "United Arab Emirates": {"partner_support"},
+    "Canada": {"partner_support"},
+    "Nigeria": {"beyond_theater"},
+    "Afghanistan": {"beyond_theater"},
+}
+
+
+def phases_by_text(result) -> dict[str, set[str]]:
+    """Return the phases of all mentions of each surface form."""
+    found: dict[str, set[str]] = {}
+    for tag in result.phases:
+        text = result.document.text[tag.mention_start : tag.mention_end]
+        found.setdefault(text, set()).add(tag.phase)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_PHASES))
+def test_seed_phases(seed_result, name: str) -> None:
+    assert EXPECTED_PHASES[name] <= phases_by_text(seed_result).get(name, set())
+
+
+def test_syria_ceasefire_and_strike_and_anbar_is_context(seed_result) -> None:
+    phases = phases_by_text(seed_result)
+    assert {"humanitarian_ceasefire", "strike"} <= phases["Syria"]
+    assert "next_target" not in phases.get("Anbar", set()), "Anbar only locates Hit"
+    for tag in seed_result.phases:
+        assert tag.evidence_start <= tag.mention_start < tag.mention_end <= tag.evidence_end
+        assert tag.date_from is not None and tag.date_from <= tag.date_to
+
+
+def test_libya_strike_dated_last_week(seed_result) -> None:
+    from datetime import date
+
+    (strike,) = [t for t in seed_result.phases if t.phase == "strike" and seed_result.document.text[t.mention_start : t.mention_end] == "Libya"]
+    assert (strike.date_from, strike.date_to) == (date(2016, 2, 15), date(2016, 2, 21))
+
+
+def test_seed_quotes_all_obama_with_places_linked(seed_result) -> None:
+    quotes = seed_result.quotes
+    direct = [q for q in quotes if q.kind == "direct"]
+    assert len(direct) == 14 and len(quotes) == 23  # counted by hand
+    assert {q.speaker for q in quotes} == {"Barack Obama"}
+    text = seed_result.document.text
+
+    def linked(fragment: str) -> set[str]:
+        (q,) = [q for q in direct if fragment in q.text]
+        return {text[s:e] for s, e in q.mention_spans}
+
+    assert "Ramadi" in linked("pushing ISIL out of Ramadi")
+    assert "Raqqa" in linked("Raqqa is not the capital")
+    assert "Libya" in linked("training camp in Libya")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import json
 import os
 import sys
@@ -11,6 +12,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from mapdash import __version__, store
 from mapdash.frame import mentions_frame
 from mapdash.ingest import IngestError, iter_release_paths, read_release
@@ -18,7 +21,8 @@ from mapdash.settings import REPO_ROOT, Settings, load_settings
 
 PLACE_COLUMNS = [
     "doc_id", "mention", "start", "end", "sentence", "place_name", "place_id", "geonameid", "feature",
-    "country_code", "admin1_name", "lat", "lon", "confidence", "phase", "phases",
+    "country_code", "admin1_name", "lat", "lon", "confidence", "phase", "phases", "phase_rule",
+    "phase_confidence", "evidence", "phase_from", "phase_to", "quote", "speaker", "corrected",
 ]
 
 
@@ -51,6 +55,23 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8501)
 
     sub.add_parser("gazetteer", help="build the gazetteer index now (it is otherwise built on first use)")
+
+    quotes = sub.add_parser("quotes", help="list the quotes with their speakers")
+    quotes.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    phases = sub.add_parser("phases", help="list the campaign-phase taxonomy (data/phases.toml)")
+    phases.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    correct = sub.add_parser("correct", help="record an analyst's correction of a mention's place or phase")
+    correct.add_argument("doc_id", help="document id (or a unique prefix of it)")
+    correct.add_argument("start", type=int, help="the mention's start offset (see `mapdash places`)")
+    correct.add_argument("end", type=int, help="the mention's end offset")
+    what = correct.add_mutually_exclusive_group(required=True)
+    what.add_argument("--place", help="the gazetteer id of the right place, e.g. gn:95788")
+    what.add_argument("--point", nargs=2, type=float, metavar=("LAT", "LON"), help="set the point by hand")
+    what.add_argument("--phase", help="the right campaign phase (a key of `mapdash phases`)")
+    correct.add_argument("--name", default="", help="with --point: the place's name")
+    correct.add_argument("--note", default="", help="why")
     return parser
 
 
@@ -111,13 +132,7 @@ def _places(args: argparse.Namespace, settings: Settings) -> int:
         print(gdf[gdf["place_id"].notna()].to_json(drop_id=True, default=str))
         return 0
     df = gdf[[c for c in PLACE_COLUMNS if c in gdf.columns]]
-    if args.format == "csv":
-        sys.stdout.write(df.to_csv(index=False))
-    elif args.format == "json":
-        print(json.dumps(json.loads(df.to_json(orient="records", date_format="iso")), ensure_ascii=False, indent=1))
-    else:
-        narrow = df[["mention", "place_name", "feature", "country_code", "admin1_name", "lat", "lon", "confidence", "phase"]]
-        print(narrow.to_string(index=False, max_colwidth=30) if len(narrow) else "no place mentions stored")
+    _print_table(df, args.format, ["mention", "place_name", "feature", "country_code", "admin1_name", "lat", "lon", "confidence", "phases"])
     return 0
 
 
@@ -156,4 +171,78 @@ def _gazetteer(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-COMMANDS = {"ingest": _ingest, "places": _places, "seed": _seed, "serve": _serve, "gazetteer": _gazetteer}
+def _print_table(df: pd.DataFrame, fmt: str, narrow: list[str] | None = None) -> None:
+    """Print a DataFrame as an aligned table, CSV or JSON records."""
+    if fmt == "csv":
+        sys.stdout.write(df.to_csv(index=False))
+    elif fmt == "json":
+        print(json.dumps(json.loads(df.to_json(orient="records", date_format="iso")), ensure_ascii=False, indent=1))
+    else:
+        shown = df[narrow] if narrow else df
+        print(shown.to_string(index=False, max_colwidth=60) if len(shown) else "nothing stored")
+
+
+def _quotes(args: argparse.Namespace, settings: Settings) -> int:
+    """Print one row per quote."""
+    from mapdash.frame import quotes_table
+
+    df = quotes_table(store.connect(settings.db_path))
+    _print_table(df, args.format, ["speaker", "kind", "text", "places"])
+    return 0
+
+
+def _phases(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the phase taxonomy: key, label, colour, icon, number of cues."""
+    from mapdash.annotate import load_phase_taxonomy
+    from mapdash.pipeline import phase_taxonomy_path
+
+    taxonomy = load_phase_taxonomy(phase_taxonomy_path(settings))
+    df = pd.DataFrame([{"key": k, "label": p.label, "color": p.color, "icon": p.icon, "cues": len(p.cues)} for k, p in taxonomy.items()])
+    _print_table(df, args.format)
+    return 0
+
+
+def _correct(args: argparse.Namespace, settings: Settings) -> int:
+    """Store a correction for one mention, after checking the mention and the value exist."""
+    conn = store.connect(settings.db_path)
+    matches = [r["doc_id"] for r in conn.execute("SELECT doc_id FROM documents WHERE doc_id LIKE ?", (args.doc_id + "%",))]
+    if len(matches) != 1:
+        raise CommandError(f"{args.doc_id!r} matches {len(matches)} documents: give more of the id (see `mapdash places`)")
+    doc_id = matches[0]
+    if conn.execute("SELECT 1 FROM mentions WHERE doc_id = ? AND start = ? AND end = ?", (doc_id, args.start, args.end)).fetchone() is None:
+        raise CommandError(f"no place mention at {args.start}-{args.end} in {doc_id[:12]} (see `mapdash places` for spans)")
+    if args.phase is not None:
+        from mapdash.annotate import load_phase_taxonomy
+        from mapdash.pipeline import phase_taxonomy_path
+
+        keys = load_phase_taxonomy(phase_taxonomy_path(settings))
+        if args.phase not in keys:
+            raise CommandError(f"unknown phase {args.phase!r}: one of {', '.join(keys)}")
+        kind, value = "phase", args.phase
+    elif args.place is not None:
+        _ensure_place(conn, settings, args.place)
+        kind, value = "place", args.place
+    else:
+        lat, lon = args.point
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise CommandError(f"{lat}, {lon} is not a latitude, longitude")
+        kind, value = "place", {"lat": lat, "lon": lon, "name": args.name}
+    correction_id = store.add_correction(conn, doc_id, (args.start, args.end), kind, value, note=args.note)
+    print(f"correction {correction_id} stored: {doc_id[:12]} {args.start}-{args.end} {kind} -> {value}")
+    return 0
+
+
+def _ensure_place(conn: sqlite3.Connection, settings: Settings, place_id: str) -> None:
+    """Make sure a gazetteer place is stored, so a correction can point at it."""
+    if store.place_by_id(conn, place_id) is not None:
+        return
+    from mapdash.gazetteer import load_gazetteer
+
+    place = load_gazetteer(settings.data_dir, settings.cache_dir).place(place_id)
+    if place is None:
+        raise CommandError(f"no gazetteer place {place_id!r}")
+    store.save_place(conn, place)
+
+
+COMMANDS = {"ingest": _ingest, "places": _places, "seed": _seed, "serve": _serve, "gazetteer": _gazetteer,
+            "quotes": _quotes, "phases": _phases, "correct": _correct}

@@ -21,7 +21,7 @@ COLUMNS = [
     "doc_id", "title", "published", "source", "mention", "start", "end", "sentence", "lookup", "recognizer",
     "is_demonym", "place_id", "geonameid", "place_name", "feature", "feature_code", "country_code", "country_name",
     "admin1_name", "lat", "lon", "confidence", "candidates", "phase", "phases", "phase_rule", "phase_confidence",
-    "evidence", "quote", "speaker", "corrected",
+    "evidence", "phase_from", "phase_to", "quote", "speaker", "quote_kind", "corrected",
 ]
 
 
@@ -60,7 +60,7 @@ def _join_phases(df: pd.DataFrame, phases: Sequence[sqlite3.Row]) -> pd.DataFram
     by_mention: dict[tuple[str, int, int], list[sqlite3.Row]] = {}
     for p in phases:
         by_mention.setdefault((p["doc_id"], p["mention_start"], p["mention_end"]), []).append(p)
-    columns: dict[str, list[object]] = {"phase": [], "phases": [], "phase_rule": [], "phase_confidence": [], "evidence": []}
+    columns: dict[str, list[object]] = {"phase": [], "phases": [], "phase_rule": [], "phase_confidence": [], "evidence": [], "phase_from": [], "phase_to": []}
     for doc_id, start, end, sentence in zip(df["doc_id"], df["start"], df["end"], df["sentence"], strict=True):
         tags = sorted(by_mention.get((doc_id, start, end), []), key=lambda p: -p["confidence"])
         columns["phase"].append(tags[0]["phase"] if tags else "")
@@ -68,7 +68,14 @@ def _join_phases(df: pd.DataFrame, phases: Sequence[sqlite3.Row]) -> pd.DataFram
         columns["phase_rule"].append(tags[0]["rule"] if tags else "")
         columns["phase_confidence"].append(tags[0]["confidence"] if tags else None)
         columns["evidence"].append(tags[0]["evidence"] if tags else sentence)
+        columns["phase_from"].append(_day(tags[0]["date_from"]) if tags else None)
+        columns["phase_to"].append(_day(tags[0]["date_to"]) if tags else None)
     return df.assign(**columns)
+
+
+def _day(value: str | None) -> date | None:
+    """Return an ISO date text as a date."""
+    return date.fromisoformat(value) if value else None
 
 
 def _join_quotes(df: pd.DataFrame, quotes: Sequence[sqlite3.Row]) -> pd.DataFrame:
@@ -78,7 +85,11 @@ def _join_quotes(df: pd.DataFrame, quotes: Sequence[sqlite3.Row]) -> pd.DataFram
         for start, end in json.loads(q["mention_spans"]):
             by_mention.setdefault((q["doc_id"], start, end), q)
     found = [by_mention.get((d, s, e)) for d, s, e in zip(df["doc_id"], df["start"], df["end"], strict=True)]
-    return df.assign(quote=[q["text"] if q else "" for q in found], speaker=[(q["speaker"] or "") if q else "" for q in found])
+    return df.assign(
+        quote=[q["text"] if q else "" for q in found],
+        speaker=[(q["speaker"] or "") if q else "" for q in found],
+        quote_kind=[q["kind"] if q else "" for q in found],
+    )
 
 
 def _apply_corrections(conn: sqlite3.Connection, df: pd.DataFrame, corrections: Sequence[sqlite3.Row]) -> pd.DataFrame:
@@ -138,6 +149,19 @@ def documents_table(conn: sqlite3.Connection) -> pd.DataFrame:
     """Return one row per stored document: id, title, byline, date, source, counts."""
     columns = ["doc_id", "title", "byline", "published", "source", "geoparse_mode", "ingested_at", "characters", "mentions", "quotes"]
     return pd.DataFrame([dict(r) for r in store.document_rows(conn)], columns=columns)
+
+
+def quotes_table(conn: sqlite3.Connection, mentions: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """Return one row per quote: document, speaker, role, kind, text, span and the places it names."""
+    mentions = mentions_frame(conn) if mentions is None else mentions
+    names = {(d, s, e): n for d, s, e, n in zip(mentions["doc_id"], mentions["start"], mentions["end"], mentions["place_name"], strict=True) if n}
+    rows = []
+    for q in store.quote_rows(conn):
+        spans = [tuple(s) for s in json.loads(q["mention_spans"])]
+        places = list(dict.fromkeys(names[(q["doc_id"], s, e)] for s, e in spans if (q["doc_id"], s, e) in names))
+        rows.append({**{k: q[k] for k in ("doc_id", "title", "published", "speaker", "role", "kind", "text", "start", "end")}, "places": "; ".join(places)})
+    columns = ["doc_id", "title", "published", "speaker", "role", "kind", "text", "start", "end", "places"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def places_summary(gdf: gpd.GeoDataFrame) -> pd.DataFrame:

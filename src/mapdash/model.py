@@ -101,6 +101,8 @@ class PhaseTag:
     confidence: float
     evidence_start: int  # the evidence sentence's span
     evidence_end: int
+    date_from: date | None = None  # when it happened, from the sentence's date words or the publication day
+    date_to: date | None = None
 
 
 @dataclass(frozen=True)

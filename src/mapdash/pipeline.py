@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from mapdash.annotate import MentionRef, PhaseDef, assign_phases, find_quotes, load_phase_taxonomy
+from dataclasses import replace
+
+from mapdash.annotate import MentionRef, PhaseDef, assign_phases, find_quotes, load_phase_taxonomy, resolve_relative_dates, span_dates
 from mapdash.gazetteer import Gazetteer, load_gazetteer
 from mapdash.model import Document, Geoparse
 from mapdash.resolve import Resolver
@@ -62,5 +64,10 @@ def geoparse(document: Document, services: Services) -> Geoparse:
         if r.place is not None
     ]
     quotes = tuple(find_quotes(document.text, spans))
-    phases = tuple(assign_phases(document.text, refs, services.taxonomy))
+    expressions = resolve_relative_dates(document.text, document.published)
+    phases = tuple(
+        replace(tag, date_from=when[0], date_to=when[1])
+        for tag in assign_phases(document.text, refs, services.taxonomy)
+        for when in [span_dates(expressions, tag.evidence_start, tag.evidence_end, document.published)]
+    )
     return Geoparse(document=document, resolutions=resolutions, mode=services.mode, quotes=quotes, phases=phases)

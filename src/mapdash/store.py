@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from mapdash.model import Geoparse, Place
@@ -42,7 +42,8 @@ MIGRATIONS: dict[int, str] = {
     CREATE TABLE phases (
         phase_id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
         mention_start INTEGER NOT NULL, mention_end INTEGER NOT NULL, phase TEXT NOT NULL, rule TEXT NOT NULL,
-        confidence REAL NOT NULL, evidence_start INTEGER NOT NULL, evidence_end INTEGER NOT NULL);
+        confidence REAL NOT NULL, evidence_start INTEGER NOT NULL, evidence_end INTEGER NOT NULL,
+        date_from TEXT, date_to TEXT);
     CREATE INDEX phases_doc ON phases(doc_id, mention_start);
     -- Analyst corrections are kept apart from machine output and outlive re-processing and deletion.
     CREATE TABLE corrections (
@@ -124,7 +125,7 @@ def save_geoparse(conn: sqlite3.Connection, result: Geoparse, *, replace: bool =
             conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
         conn.execute(
             "INSERT INTO documents (doc_id, title, byline, published, source, text, geoparse_mode, ingested_at) VALUES (?,?,?,?,?,?,?,?)",
-            (doc.doc_id, doc.title, doc.byline, doc.published.isoformat() if doc.published else None,
+            (doc.doc_id, doc.title, doc.byline, _iso(doc.published),
              doc.source, doc.text, result.mode, datetime.now(UTC).isoformat(timespec="seconds")),
         )
         for res in result.resolutions:
@@ -147,10 +148,17 @@ def save_geoparse(conn: sqlite3.Connection, result: Geoparse, *, replace: bool =
             )
         for p in result.phases:
             conn.execute(
-                "INSERT INTO phases (doc_id, mention_start, mention_end, phase, rule, confidence, evidence_start, evidence_end) VALUES (?,?,?,?,?,?,?,?)",
-                (doc.doc_id, p.mention_start, p.mention_end, p.phase, p.rule, p.confidence, p.evidence_start, p.evidence_end),
+                "INSERT INTO phases (doc_id, mention_start, mention_end, phase, rule, confidence, evidence_start, evidence_end, date_from, date_to)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (doc.doc_id, p.mention_start, p.mention_end, p.phase, p.rule, p.confidence, p.evidence_start, p.evidence_end,
+                 _iso(p.date_from), _iso(p.date_to)),
             )
     return True
+
+
+def _iso(day: date | None) -> str | None:
+    """Return a date as ISO text for SQLite."""
+    return day.isoformat() if day else None
 
 
 def _upsert_place(conn: sqlite3.Connection, place: Place) -> None:
@@ -162,6 +170,12 @@ def _upsert_place(conn: sqlite3.Connection, place: Place) -> None:
         " ON CONFLICT(place_id) DO UPDATE SET name=excluded.name, lat=excluded.lat, lon=excluded.lon, population=excluded.population",
         row,
     )
+
+
+def save_place(conn: sqlite3.Connection, place: Place) -> None:
+    """Store one gazetteer entry (for an analyst's correction to point at)."""
+    with transaction(conn):
+        _upsert_place(conn, place)
 
 
 def delete_document(conn: sqlite3.Connection, doc_id: str) -> bool:
@@ -209,6 +223,14 @@ def document_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:
         " (SELECT count(*) FROM mentions m WHERE m.doc_id = d.doc_id) AS mentions,"
         " (SELECT count(*) FROM quotes q WHERE q.doc_id = d.doc_id) AS quotes"
         " FROM documents d ORDER BY d.published DESC, d.title"
+    ).fetchall()
+
+
+def quote_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Return every stored quote with its document's title and date."""
+    return conn.execute(
+        "SELECT q.quote_id, q.doc_id, d.title, d.published, q.speaker, q.role, q.kind, q.text, q.start, q.end, q.mention_spans"
+        " FROM quotes q JOIN documents d USING (doc_id) ORDER BY d.published, q.doc_id, q.start"
     ).fetchall()
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace and a
-# capital, digit or opening quote; or at a paragraph break. Abbreviations below do not end one.
-_SENT_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["“‘(\[]?[A-Z0-9])|\n\s*\n""")
+# A sentence ends at . ! ? (with any closing quotes/brackets) when whitespace and a capital, digit or
+# opening quote follow. A blank line ends one; so does a line break, unless the next line starts in lower
+# case (a hard-wrapped sentence).
+_END = re.compile(r"""[.!?]+["'”’)\]]*(?=[ \t]+["“‘'(\[]?[A-Z0-9])|[ \t]*\n[ \t]*\n\s*|[ \t]*\n\s*+(?![a-z])""")
+# Abbreviations and initials that end in a period without ending the sentence ("Lt. Gen. Sean MacFarland").
 _ABBREV = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Sen|Rep|Gov|Sec|St|Mt|Ft|Jr|Sr|Inc|Co|Corp|No|vs|etc|U\.S|U\.K|U\.N|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z])\.$"
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Cmdr|Sgt|Spc|Pvt|Adm|Brig|Sen|Rep|Gov|Sec|Secs|Amb|Prof|Rev|St|Mt|Ft"
+    r"|Jr|Sr|Inc|Co|Corp|Ltd|No|Nos|vs|etc|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+    r"|\b[A-Z]|\b(?:[A-Za-z]\.){1,3}[A-Za-z])\.$"
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -24,13 +28,13 @@ class Token:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Return (start, end) of each sentence, whitespace trimmed, covering the text in order."""
+    """Return the (start, end) of each sentence in order, trimmed of whitespace, never empty."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for match in _SENT_END.finditer(text):
-        end = match.end() if match.group().strip() else match.start()
-        if match.group().strip() and _ABBREV.search(text[max(start, end - 12) : match.start() + 1]):
+    for match in _END.finditer(text):
+        if "\n" not in match.group() and _ABBREV.search(text[max(start, match.start() - 12) : match.start() + 1]):
             continue
+        end = match.start() if "\n" in match.group() else match.end()
         _append_trimmed(text, start, end, spans)
         start = match.end()
     _append_trimmed(text, start, len(text), spans)
@@ -38,7 +42,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    """Append the span with surrounding whitespace removed, if anything is left."""
+    """Append the span without surrounding whitespace, if anything is left."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -1,12 +1,12 @@
 """The annotate stage: quotes with their speakers, campaign phases for place mentions, and dates.
 
-Plain Python and regular expressions: it needs no NLP model, and imports only ``mapdash.model``.
+Plain Python and regular expressions: it needs no NLP model, and imports only ``mapdash.model`` and ``mapdash.text``.
 """
 
 from mapdash.annotate.dates import DateExpression, document_date, resolve_relative_dates, span_dates
 from mapdash.annotate.phases import MentionRef, assign_phases
 from mapdash.annotate.quotes import find_quotes
-from mapdash.annotate.sentences import sentence_spans
+from mapdash.text import sentence_spans
 from mapdash.annotate.taxonomy import Cue, PhaseDef, Scope, TaxonomyError, load_phase_taxonomy
 
 __all__ = [

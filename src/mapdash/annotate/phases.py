@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from mapdash.annotate.sentences import sentence_spans
+from mapdash.text import sentence_spans
 from mapdash.annotate.taxonomy import CONTEXT, MARK_CLOSE, MARK_OPEN, Cue, PhaseDef
 from mapdash.model import PhaseTag
 

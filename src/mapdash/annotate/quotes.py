@@ -18,7 +18,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mapdash.annotate.sentences import sentence_spans
+from mapdash.text import sentence_spans
 from mapdash.annotate.speakers import ANONYMOUS, ROLE_REF, SPEAKER, VERB, Person, SpeakerRegistry
 from mapdash.model import Quote
 
