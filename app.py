@@ -10,7 +10,7 @@ from mapdash import store
 from mapdash.frame import Filters, filter_mentions, mentions_frame
 from mapdash.settings import load_settings
 
-st.set_page_config(page_title="mapdash — campaign map", page_icon=":material/map:", layout="wide")
+st.set_page_config(page_title="mapdash — campaign map", page_icon="🗺️", layout="wide")
 settings = load_settings()
 
 
