@@ -84,14 +84,16 @@ def score_candidate(place: Place, toponym: Toponym, context: Context) -> float:
         score = 1.1
     elif place.feature == "admin1":
         score = 0.55
+    elif place.feature == "admin2":
+        score = 0.45
     else:
         score = 0.25 + 0.45 * min(1.0, math.log10(place.population + 1) / 7.0)
         if place.feature_code == "PPLC":
             score += 0.1
     if normalize_name(place.name) == normalize_name(toponym.lookup):
         score += 0.1  # the entry's own name, not one of its alternate names
-    if toponym.hint == "admin1":
-        score += 0.35 if place.feature == "admin1" else -0.2
+    if toponym.hint in ("admin1", "admin2"):
+        score += 0.35 if place.feature == toponym.hint else -0.2
     elif toponym.hint == "city":
         score += 0.2 if place.feature == "city" else -0.1
     own = context.own.get(normalize_name(toponym.lookup), ())
@@ -102,7 +104,7 @@ def score_candidate(place: Place, toponym: Toponym, context: Context) -> float:
         if place.country_code in context.sentence_countries.get(toponym.sentence_start, frozenset()) - set(own_countries):
             score += 0.2
     key = (place.country_code, place.admin1_name or place.name)
-    if place.feature == "city" and place.admin1_name:
+    if place.feature in ("city", "admin2") and place.admin1_name:
         if key in context.sentence_admin1.get(toponym.sentence_start, frozenset()) - set(own_admin1):
             score += 0.3
         else:
@@ -122,7 +124,7 @@ def _share(counts: Counter, key: object, own: Counter) -> float:
 
 def _admin1_key(place: Place | None) -> tuple[str, str] | None:
     """Return the (country, admin-1) key a place contributes to the context."""
-    if place is None or place.feature not in ("admin1", "city") or not (place.admin1_name or place.feature == "admin1"):
+    if place is None or place.feature not in ("admin1", "admin2", "city") or not (place.admin1_name or place.feature == "admin1"):
         return None
     return (place.country_code, place.admin1_name or place.name)
 
