@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+import logging
+import re
 
 import streamlit as st
 
 from mapdash import store
-from mapdash.frame import Filters, filter_mentions, mentions_frame
+from mapdash.dashboard import PARAMS, FilterOptions, filter_options, make_filters
+from mapdash.frame import documents_table, filter_mentions, mentions_frame
+from mapdash.maps import shipped_phase_styles
 from mapdash.settings import load_settings
 
 st.set_page_config(page_title="mapdash — campaign map", page_icon="🗺️", layout="wide")
@@ -20,37 +23,77 @@ def connection(db_path: str):
     return store.connect(db_path)
 
 
-@st.cache_data(show_spinner=False)
+# cache_resource, not cache_data: the frame is read-only for the pages, and cache_data would copy
+# (pickle) 10,000 rows on every rerun. Two entries: the current data version and the one before.
+@st.cache_resource(max_entries=2, show_spinner=False)
 def load_frame(db_path: str, version: str):
     """Return the mentions GeoDataFrame for one data version (re-read when the data changes)."""
     return mentions_frame(connection(db_path))
 
 
-conn = connection(str(settings.db_path))
-gdf = load_frame(str(settings.db_path), store.data_version(conn))
+@st.cache_resource(max_entries=2, show_spinner=False)
+def load_documents(db_path: str, version: str):
+    """Return the documents table for one data version."""
+    return documents_table(connection(db_path))
 
+
+@st.cache_resource(show_spinner=False)
+def phase_styles():
+    """Return the taxonomy's phase styles (label, colour, icon)."""
+    return shipped_phase_styles(settings.data_dir)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def load_options(db_path: str, version: str) -> FilterOptions:
+    """Return the sidebar's choices for one data version."""
+    return filter_options(load_frame(db_path, version), load_documents(db_path, version), phase_styles())
+
+
+# Markdown's active characters (links, :colour[...], $maths$, emphasis): an error may quote a document's text.
+MARKDOWN_CHARS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
+
+
+def show_error(what: str, exc: Exception) -> None:
+    """Show a failure as one readable line (the traceback goes to the server's log, never to the browser)."""
+    logging.getLogger("mapdash").error("%s", what, exc_info=exc)
+    text = " ".join(f"{what}. {type(exc).__name__}: {exc}".split())[:400]
+    st.error(MARKDOWN_CHARS.sub(r"\\\1", text))
+
+
+db = str(settings.db_path)
+try:
+    conn = connection(db)
+    version = store.data_version(conn)
+    gdf = load_frame(db, version)
+    options = load_options(db, version)
+except Exception as exc:  # a broken or locked database: say so and draw nothing else
+    show_error(f"The database {db} cannot be read; check the file or start mapdash with another --db", exc)
+    st.stop()
+
+# Each filter is bound to a URL query parameter (its key), so a copied URL reopens the same view.
 with st.sidebar:
     st.header("Filters")
-    resolved = gdf[gdf["place_id"].notna()]
-    countries = st.multiselect("Country", sorted(c for c in resolved["country_code"].dropna().unique() if c))
-    phases = st.multiselect("Campaign phase", sorted({p for v in resolved["phases"].fillna("") for p in v.split(";") if p}))
-    titles = dict(zip(resolved["doc_id"], resolved["title"].fillna(resolved["doc_id"]), strict=False))
-    doc_ids = st.multiselect("Document", list(titles), format_func=lambda d: titles.get(d, d))
-    speakers = st.multiselect("Speaker", sorted(s for s in resolved["speaker"].dropna().unique() if s))
-    dates = sorted(d for d in resolved["published"].dropna().unique())
-    date_range: tuple[date, ...] = ()
-    if dates:
-        date_range = tuple(st.date_input("Published between", value=(dates[0], dates[-1])))
-    min_confidence = st.slider("Minimum confidence", 0.0, 1.0, 0.0, 0.05)
-    text = st.text_input("Search text")
+    bound = {"bind": "query-params"}
+    countries = st.multiselect("Country", list(options.countries), key=PARAMS["countries"], **bound)
+    phases = st.multiselect("Campaign phase", list(options.phases), format_func=options.phases.__getitem__,
+                            key=PARAMS["phases"], **bound)
+    doc_ids = st.multiselect("Document", list(options.documents), format_func=options.documents.__getitem__,
+                             key=PARAMS["documents"], **bound)
+    speakers = st.multiselect("Speaker", list(options.speakers), key=PARAMS["speakers"], **bound)
+    dates = ()
+    if options.first and options.last:
+        dates = st.date_input("Published between", value=(options.first, options.last), key=PARAMS["dates"], **bound)
+    min_confidence = st.slider("Minimum confidence", 0.0, 1.0, 0.0, 0.05, key=PARAMS["min_confidence"], **bound)
+    text = st.text_input("Search text", key=PARAMS["text"], placeholder="place, sentence or title", **bound)
 
-filters = Filters(
-    countries=tuple(countries), phases=tuple(phases), doc_ids=tuple(doc_ids), speakers=tuple(speakers),
-    since=date_range[0] if len(date_range) > 0 else None, until=date_range[1] if len(date_range) > 1 else None,
-    min_confidence=min_confidence, text=text,
-)
+filters = make_filters(options, countries=countries, phases=phases, documents=doc_ids, speakers=speakers,
+                       dates=tuple(dates) if isinstance(dates, tuple | list) else (dates,), min_confidence=min_confidence, text=text)
+st.session_state["filters"] = filters
 st.session_state["mentions"] = filter_mentions(gdf, filters)
 st.session_state["all_mentions"] = gdf
+st.session_state["documents"] = load_documents(db, version)
+st.session_state["options"] = options
+st.session_state["styles"] = phase_styles()
 st.session_state["settings"] = settings
 st.session_state["conn"] = conn
 
@@ -60,7 +103,12 @@ page = st.navigation(
     [
         st.Page("views/map.py", title="Map", icon=":material/map:", default=True),
         st.Page("views/places.py", title="Places", icon=":material/place:"),
+        st.Page("views/quotes.py", title="Quotes", icon=":material/format_quote:"),
         st.Page("views/documents.py", title="Documents", icon=":material/description:"),
+        st.Page("views/timeline.py", title="Timeline", icon=":material/timeline:"),
     ]
 )
-page.run()
+try:
+    page.run()
+except Exception as exc:  # a page's failure is a message on that page, not a stack trace
+    show_error(f"The {page.title} page could not be drawn; change the filters or reload the page", exc)

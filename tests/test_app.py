@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from mapdash.settings import REPO_ROOT
 
-PAGES = ["views/map.py", "views/places.py", "views/documents.py"]
+PAGES = ["views/map.py", "views/places.py", "views/quotes.py", "views/documents.py", "views/timeline.py"]
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_map_page_is_the_default_and_draws_the_places(app: AppTest) -> None:
 
 def _components(app: AppTest) -> list:
     """Return the custom components of the page (st_folium is one)."""
-    return [el for el in app.main if type(el).__name__ == "UnknownElement" and "folium" in str(el.proto)]
+    return [el for el in app.main if type(el).__name__ == "UnknownElement" and 'component_name: "streamlit_folium.st_folium"' in str(el.proto)]
 
 
 @pytest.mark.parametrize("page", PAGES[1:])
@@ -50,7 +50,7 @@ def test_other_pages_run(app: AppTest, page: str) -> None:
 
 def test_country_filter_narrows_the_table(app: AppTest) -> None:
     app.run()
-    app.sidebar.multiselect[0].select("SY").run()
+    app.sidebar.multiselect[0].select("Syria").run()
     assert not app.exception
     assert set(app.dataframe[0].value["place_name"]) == {"Syria", "Ar Raqqah"}
 

@@ -18,8 +18,8 @@ EXPECTED = {"Syria", "Iraq", "Ramadi", "Hīt", "Al Anbar", "Mosul", "Ar Raqqah",
             "Netherlands", "Saudi Arabia", "United Arab Emirates", "Canada"}
 
 
-def test_ingest_twice_adds_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = tmp_path / "m.sqlite"
+def test_ingest_twice_adds_once(db_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    db = db_target
     assert main(["--db", str(db), "ingest", str(SEED)]) == 0
     assert "1 added" in capsys.readouterr().out
     assert main(["--db", str(db), "ingest", str(SEED)]) == 0
@@ -27,8 +27,8 @@ def test_ingest_twice_adds_once(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "already present" in out and "0 added" in out
 
 
-def test_places_json_lists_the_seed_places(seed_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", str(seed_db), "places", "--format", "json"]) == 0
+def test_places_json_lists_the_seed_places(seed_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", seed_target, "places", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert EXPECTED <= {r["place_name"] for r in rows}
     hit = next(r for r in rows if r["place_name"] == "Hīt")
@@ -38,8 +38,8 @@ def test_places_json_lists_the_seed_places(seed_db: Path, capsys: pytest.Capture
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "geojson"])
-def test_places_other_formats(seed_db: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
-    assert main(["--db", str(seed_db), "places", "--format", fmt]) == 0
+def test_places_other_formats(seed_target: str, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    assert main(["--db", seed_target, "places", "--format", fmt]) == 0
     out = capsys.readouterr().out
     assert "Mosul" in out
     if fmt == "geojson":
@@ -61,38 +61,37 @@ def test_missing_path_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFix
     assert err.startswith("mapdash: error:") and "nope.txt" in err and "Traceback" not in err
 
 
-def test_seed_loads_only_into_an_empty_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = tmp_path / "s.sqlite"
+def test_seed_loads_only_into_an_empty_database(db_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    db = db_target
     assert main(["--db", str(db), "seed"]) == 0
     assert "1 added" in capsys.readouterr().out
     assert main(["--db", str(db), "seed"]) == 0
     assert "already has documents" in capsys.readouterr().out
 
 
-def test_python_dash_m_and_env_database(tmp_path: Path) -> None:
-    db = tmp_path / "env.sqlite"
-    env = {**os.environ, "MAPDASH_DB": str(db)}
+def test_python_dash_m_and_env_database(db_target: str) -> None:
+    env = {**os.environ, "MAPDASH_DB": db_target}
     run = subprocess.run([sys.executable, "-m", "mapdash", "--no-spacy", "ingest", "--date", "2016-02-26", str(SEED)], env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
-    assert "[gazetteer]" in run.stdout and db.exists()
+    assert "[gazetteer]" in run.stdout and ("://" in db_target or Path(db_target).exists())
     run = subprocess.run([sys.executable, "-m", "mapdash", "places", "--format", "csv"], env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0 and "Ar Raqqah" in run.stdout
 
 
-def test_quotes_and_phases_commands(seed_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", str(seed_db), "quotes", "--format", "json"]) == 0
+def test_quotes_and_phases_commands(seed_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", seed_target, "quotes", "--format", "json"]) == 0
     quotes = json.loads(capsys.readouterr().out)
     assert len(quotes) == 23 and {q["speaker"] for q in quotes} == {"Barack Obama"}
     assert any("Ramadi" in q["places"] for q in quotes)
-    assert main(["--db", str(seed_db), "phases", "--format", "csv"]) == 0
+    assert main(["--db", seed_target, "phases", "--format", "csv"]) == 0
     out = capsys.readouterr().out
     for key in ("retaken", "current_operation", "next_target", "ultimate_goal", "enemy_held", "strike",
                 "partner_support", "humanitarian_ceasefire", "political", "beyond_theater"):
         assert f"\n{key}," in out
 
 
-def test_correction_is_stored_shown_and_survives_reprocessing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = tmp_path / "c.sqlite"
+def test_correction_is_stored_shown_and_survives_reprocessing(db_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    db = db_target
     assert main(["--db", str(db), "ingest", str(SEED)]) == 0
     capsys.readouterr()
     assert main(["--db", str(db), "places", "--format", "json"]) == 0

@@ -14,9 +14,9 @@ from test_store import OTHER, sample
 
 
 @pytest.fixture(scope="module")
-def seed_frame(seed_db: Path):
-    """The seed's mentions."""
-    return mentions_frame(store.connect(seed_db))
+def seed_frame(seed_target: str):
+    """The seed's mentions, read from each backend."""
+    return mentions_frame(store.connect(seed_target))
 
 
 def test_frame_is_a_geodataframe_in_wgs84(seed_frame) -> None:
@@ -53,13 +53,13 @@ def test_places_summary_counts_mentions(seed_frame) -> None:
     assert summary.loc["Al Anbar", "feature"] == "admin1"
 
 
-def test_empty_database_gives_an_empty_frame(tmp_path: Path) -> None:
-    gdf = mentions_frame(store.connect(tmp_path / "empty.sqlite"))
+def test_empty_database_gives_an_empty_frame(db_target: str) -> None:
+    gdf = mentions_frame(store.connect(db_target))
     assert gdf.empty and gdf.crs.to_epsg() == 4326 and set(COLUMNS) <= set(gdf.columns)
 
 
-def test_place_correction_overrides_and_is_flagged(tmp_path: Path) -> None:
-    conn = store.connect(tmp_path / "c.sqlite")
+def test_place_correction_overrides_and_is_flagged(db_target: str) -> None:
+    conn = store.connect(db_target)
     result = sample()
     store.save_geoparse(conn, result)
     t = result.resolutions[0].toponym
@@ -70,10 +70,10 @@ def test_place_correction_overrides_and_is_flagged(tmp_path: Path) -> None:
     assert row.geometry.x == pytest.approx(OTHER.lon)
 
 
-def test_documents_table_lists_the_seed(seed_db: Path) -> None:
+def test_documents_table_lists_the_seed(seed_target: str) -> None:
     from mapdash.frame import documents_table
 
-    docs = documents_table(store.connect(seed_db))
+    docs = documents_table(store.connect(seed_target))
     (row,) = docs.to_dict("records")
     assert row["title"] == "Counter-ISIL Campaign Continues, President Says"
     assert row["byline"] == "Jim Garamone" and row["published"] == "2016-02-26"

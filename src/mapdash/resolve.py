@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from mapdash.gazetteer import normalize_name
@@ -25,6 +25,7 @@ class PlaceIndex(Protocol):
 
     def candidates(self, name: str, limit: int = 50) -> list[Place]: ...
     def demonym(self, word: str) -> Place | None: ...
+    def admin2_bare(self, name: str, limit: int = 50) -> list[Place]: ...
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Context:
     sentence_countries: dict[int, frozenset[str]]  # sentence start -> countries named in it
     sentence_admin1: dict[int, frozenset[tuple[str, str]]]
     own: dict[str, tuple[Place, ...]]  # name -> the places counted for its mentions: no evidence for themselves
+    own_countries: dict[str, Counter[str]] = field(default_factory=dict)  # `own` counted once, not per candidate
+    own_admin1: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ class Resolver:
     def resolve(self, toponyms: Sequence[Toponym]) -> list[Resolution]:
         """Return one Resolution per toponym, in the same order."""
         pools = [self._candidates(t) for t in toponyms]
-        first = [self._choose(t, pool, _context(_unambiguous(toponyms, pools))) for t, pool in zip(toponyms, pools, strict=True)]
+        sure = _context(_unambiguous(toponyms, pools))  # once: rebuilt per toponym it made long documents quadratic
+        first = [self._choose(t, pool, sure) for t, pool in zip(toponyms, pools, strict=True)]
         # Second pass: every confident first choice is context for the others ("Atlanta" makes "Georgia" the state).
         settled = [(r.toponym, r.place, r.confidence) for r in first if r.place is not None and r.confidence >= 0.4]
         context = _context(settled)
@@ -58,7 +62,11 @@ class Resolver:
         if toponym.is_demonym:
             country = self.gazetteer.demonym(toponym.text)
             return [country] if country is not None else []
-        return self.gazetteer.candidates(toponym.lookup)
+        pool = self.gazetteer.candidates(toponym.lookup)
+        if toponym.hint == "admin2":  # "Rapides" in "Rapides Parish": the division by its bare name
+            known = {p.place_id for p in pool}
+            pool = [p for p in self.gazetteer.admin2_bare(toponym.lookup) if p.place_id not in known] + pool
+        return pool
 
     def _choose(self, toponym: Toponym, pool: Sequence[Place], context: Context) -> Resolution:
         """Score each candidate in context and return the best with a calibrated confidence."""
@@ -96,9 +104,9 @@ def score_candidate(place: Place, toponym: Toponym, context: Context) -> float:
         score += 0.35 if place.feature == toponym.hint else -0.2
     elif toponym.hint == "city":
         score += 0.2 if place.feature == "city" else -0.1
-    own = context.own.get(normalize_name(toponym.lookup), ())
-    own_countries = Counter(p.country_code for p in own)
-    own_admin1 = Counter(k for k in map(_admin1_key, own) if k is not None)
+    name = normalize_name(toponym.lookup)
+    own_countries = context.own_countries.get(name, Counter())
+    own_admin1 = context.own_admin1.get(name, Counter())
     if place.feature != "country":
         score += 0.35 * _share(context.countries, place.country_code, own_countries)
         if place.country_code in context.sentence_countries.get(toponym.sentence_start, frozenset()) - set(own_countries):
@@ -163,4 +171,6 @@ def _context(places: Sequence[tuple[Toponym, Place, float]]) -> Context:
         sentence_countries={k: frozenset(v) for k, v in by_sentence_c.items()},
         sentence_admin1={k: frozenset(v) for k, v in by_sentence_a.items()},
         own={k: tuple(v) for k, v in own.items()},
+        own_countries={k: Counter(p.country_code for p in v) for k, v in own.items()},
+        own_admin1={k: Counter(a for a in map(_admin1_key, v) if a is not None) for k, v in own.items()},
     )

@@ -7,6 +7,7 @@ scan finds every known name but needs evidence before it takes a common word ("h
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,6 +49,9 @@ ORG_HEADS = frozenset({"State", "University", "College", "Bank", "Church", "Mini
 DIRECTIONS = frozenset({"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper", "Lower", "Greater"})
 TRIM_PREFIX = re.compile(r"^(?:the\s+)?(?:(?:city|town|village|province|governorate|state|region|county)\s+of\s+)?(?:the\s+)?", re.IGNORECASE)
 COMMON_ZIPF = 4.5
+# spaCy refuses texts over nlp.max_length (1,000,000 characters) and its memory grows with the length,
+# so long texts go through NER in pieces cut at sentence ends.
+NER_CHUNK_CHARS = 100_000
 FUNCTION_WORD_ZIPF = 6.0  # "In", "Me", "Or": state codes that are also the commonest words  # wordfreq Zipf value above which a lower-cased name is an everyday English word
 
 
@@ -66,7 +70,7 @@ class Recognizer:
     def recognize(self, text: str) -> list[Toponym]:
         """Return the toponyms of text, sorted by position, without overlaps."""
         sentences = sentence_spans(text)
-        entities = _entities(self.nlp, text) if self.nlp is not None else []
+        entities = _entities(self.nlp, text, sentences) if self.nlp is not None else []
         found: list[Toponym] = []
         for label, start, end in entities:
             if label in PLACE_LABELS:
@@ -74,6 +78,15 @@ class Recognizer:
         blocked = [(s, e, label) for label, s, e in entities if label in NON_PLACE_LABELS]
         found.extend(self._scan(text, sentences, blocked, found))
         return _without_overlaps(found)
+
+    def span_toponym(self, text: str, start: int, end: int, sentences: Sequence[tuple[int, int]] | None = None) -> Toponym:
+        """Return the toponym for a span someone else found (gold spans, an analyst): demonym and kind hint included."""
+        sentences = sentence_spans(text) if sentences is None else sentences
+        name = text[start:end]
+        country = None if self.gazetteer.has_name(name) else self.gazetteer.demonym(name)
+        if country is not None:
+            return _toponym(text, start, end, country.name, "demonym", sentences, is_demonym=True)
+        return _toponym(text, start, end, name, "ner", sentences, hint=_suffix_kind(text, end))
 
     def _from_entity(self, text: str, start: int, end: int, sentences: Sequence[tuple[int, int]]) -> Iterable[Toponym]:
         """Yield the toponym an NER place entity names, trimmed of articles and 'city of'."""
@@ -94,8 +107,12 @@ class Recognizer:
 
     def _scan(self, text: str, sentences: Sequence[tuple[int, int]], blocked: Sequence[tuple[int, int, str]], taken: Sequence[Toponym]) -> Iterable[Toponym]:
         """Yield gazetteer and demonym matches that have enough evidence to be places."""
-        occupied = [(t.start, t.end) for t in taken]
+        taken_spans = sorted((t.start, t.end) for t in taken)
+        longest = max((e - s for s, e in taken_spans), default=0)
         for sent_start, sent_end in sentences:
+            # Only the spans near this sentence: checking all of them made long texts quadratic.
+            lo = bisect_left(taken_spans, (sent_start - longest, 0))
+            occupied = taken_spans[lo : bisect_left(taken_spans, (sent_end, 0))]
             tokens = word_tokens(text, sent_start, sent_end)
             heading = _is_heading(text, sent_start, sent_end, tokens)
             i = 0
@@ -142,7 +159,7 @@ class Recognizer:
         """Say whether a gazetteer match at tokens[i..j] is a place and not a word, person or organisation."""
         start, end = tokens[i].start, tokens[j].end
         name = text[start:end]
-        strong = kind == "demonym" or _is_strong(self.gazetteer.candidates(name, limit=5), name)
+        strong = kind == "demonym" or _is_strong(self.gazetteer.candidates(name, limit=5), name) or _names_its_kind(name)
         before = text[max(0, start - 60) : start]
         if _inside_org_name(before):
             return False
@@ -150,8 +167,8 @@ class Recognizer:
             if b_start < end and start < b_end:
                 if label == "NORP" and kind == "demonym":
                     continue
-                if not (strong and label == "ORG" and text[b_start:b_end] == name):
-                    return False
+                if not (strong and label == "ORG"):
+                    return False  # a person's name; an organisation's only when no place is nested in it
         common = " " not in name and _zipf(name.lower()) >= COMMON_ZIPF
         if strong and _zipf(name.lower()) < FUNCTION_WORD_ZIPF:
             return True  # a country or province name in capitals is a place, even when it is a common word
@@ -178,14 +195,34 @@ def _inside_org_name(before: str) -> bool:
 
 def _toponym(text: str, start: int, end: int, lookup: str, source: str, sentences: Sequence[tuple[int, int]], *, is_demonym: bool = False, hint: FeatureKind | None = None) -> Toponym:
     """Build a Toponym with its sentence span."""
-    s_start, s_end = next(((s, e) for s, e in sentences if s <= start < e), (start, end))
+    i = bisect_right(sentences, (start, len(text) + 1)) - 1  # sentences are sorted and disjoint
+    s_start, s_end = sentences[i] if i >= 0 and start < sentences[i][1] else (start, end)
     return Toponym(start=start, end=end, text=text[start:end], lookup=lookup, source=source,  # type: ignore[arg-type]
                    sentence_start=s_start, sentence_end=s_end, is_demonym=is_demonym, hint=hint)
 
 
-def _entities(nlp: Language, text: str) -> list[tuple[str, int, int]]:
+def _entities(nlp: Language, text: str, sentences: Sequence[tuple[int, int]]) -> list[tuple[str, int, int]]:
     """Return (label, start, end) of spaCy's named entities."""
-    return [(ent.label_, ent.start_char, ent.end_char) for ent in nlp(text).ents]
+    pieces = _chunks(text, sentences, NER_CHUNK_CHARS)
+    found: list[tuple[str, int, int]] = []
+    for (offset, _), doc in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces), strict=True):
+        found.extend((ent.label_, offset + ent.start_char, offset + ent.end_char) for ent in doc.ents)
+    return found
+
+
+def _chunks(text: str, sentences: Sequence[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
+    """Return spans covering text, each at most limit long, cut after a sentence (else a space) where one fits."""
+    ends = [e for _, e in sentences]
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        i = bisect_right(ends, start + limit) - 1
+        cut = ends[i] if i >= 0 and ends[i] > start else text.rfind(" ", start + 1, start + limit) + 1
+        cut = cut if cut > start else start + limit  # one word longer than limit: cut it
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, len(text)))
+    return pieces
 
 
 def _is_strong(candidates: Sequence[Place], name: str) -> bool:
@@ -193,6 +230,12 @@ def _is_strong(candidates: Sequence[Place], name: str) -> bool:
     if any(p.feature in ("country", "admin1") for p in candidates):
         return True
     return any(p.population >= 100_000 for p in candidates) and _zipf(name.lower()) < COMMON_ZIPF
+
+
+def _names_its_kind(name: str) -> bool:
+    """Say whether a name ends in a capitalised kind word: "Rapides Parish", "Fulton County"."""
+    last = name.rsplit(maxsplit=1)[-1]
+    return " " in name and last[0].isupper() and last.lower() in KIND_SUFFIXES
 
 
 def _joinable(gap: str) -> bool:
@@ -214,7 +257,10 @@ def _is_heading(text: str, start: int, end: int, tokens: Sequence[Token]) -> boo
 
 
 def _suffix_kind(text: str, end: int) -> FeatureKind | None:
-    """Return the feature kind a following word like 'province' states, if any."""
+    """Return the feature kind the name's own last word or the next word ('Anbar province') states, if any."""
+    own = re.search(r"([A-Za-z]+)\W*$", text[max(0, end - 20) : end])
+    if own and own.group(1).lower() in KIND_SUFFIXES and own.group(1)[0].isupper():
+        return KIND_SUFFIXES[own.group(1).lower()]  # "Rapides Parish", "Fulton County"
     m = re.match(r"\s+([A-Za-z]+)", text[end : end + 20])
     return KIND_SUFFIXES.get(m.group(1).lower()) if m else None
 

@@ -15,6 +15,7 @@ qualifies gets a phase, it gets the low-confidence ``context`` phase (if the tax
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -63,9 +64,10 @@ class MentionRef:
 def assign_phases(text: str, mentions: Sequence[MentionRef], taxonomy: Mapping[str, PhaseDef]) -> list[PhaseTag]:
     """Return the phase tags of the mentions, one per mention and phase (the most confident), in text order."""
     refs = _usable(text, mentions)
+    starts = [m.start for m in refs]  # sorted: each sentence bisects its mentions instead of scanning all
     best: dict[tuple[int, int, str], PhaseTag] = {}
     for s_start, s_end in sentence_spans(text):
-        local = [m for m in refs if s_start <= m.start and m.end <= s_end]
+        local = [m for m in refs[bisect_left(starts, s_start) : bisect_left(starts, s_end)] if m.end <= s_end]
         if local:
             for tag in _sentence_tags(text, s_start, s_end, local, taxonomy):
                 key = (tag.mention_start, tag.mention_end, tag.phase)

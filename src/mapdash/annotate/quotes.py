@@ -13,8 +13,9 @@ Speakers are resolved by ``speakers.SpeakerRegistry``.
 
 from __future__ import annotations
 
+import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -70,6 +71,7 @@ class _Direct:
 def find_quotes(text: str, mentions: Sequence[tuple[int, int]]) -> list[Quote]:
     """Return the direct and reported quotes of text in order, attributed, with the place mentions each touches."""
     sentences = sentence_spans(text)
+    mentions = sorted(mentions)  # _mentions_in bisects them
     directs = _direct_quotes(text)
     registry = SpeakerRegistry()
     quotes: list[Quote] = []
@@ -264,5 +266,7 @@ def _mentions_near(
 
 
 def _mentions_in(start: int, end: int, mentions: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    """Return the mentions lying within [start, end), in text order."""
-    return tuple(sorted((s, e) for s, e in mentions if start <= s and e <= end))
+    """Return the mentions lying within [start, end), in text order (mentions sorted)."""
+    # A bisect, not a scan of all mentions: a scan per sentence made long texts quadratic.
+    lo, hi = bisect_left(mentions, (start, -math.inf)), bisect_right(mentions, (end, end))
+    return tuple((s, e) for s, e in mentions[lo:hi] if e <= end)

@@ -1,0 +1,121 @@
+"""A place's popup on the map: the place, its phase and evidence, a quote, the sentences behind it.
+
+Every piece of document or gazetteer text is HTML-escaped here; the map inserts the result as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+import pandas as pd
+
+MAX_SENTENCES = 3  # per popup: enough to see why a place is there without a wall of text
+MAX_SENTENCE_CHARS = 300
+MAX_QUOTE_CHARS = 200
+PRECISION = {
+    "country": "country (centroid)",
+    "admin1": "province or governorate (centroid)",
+    "admin2": "district (centroid)",
+    "city": "town or city",
+    "region": "region (approximate)",
+}
+
+
+class StyleLike(Protocol):
+    """A phase's label, colour and icon."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def color(self) -> str: ...
+    @property
+    def icon(self) -> str: ...
+
+
+def text(value: Any) -> str:
+    """Return a cell as text, "" for None/NaN."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    return str(value)
+
+
+def clip(value: str, limit: int) -> str:
+    """Return value cut to limit characters with an ellipsis (cut before escaping, so no entity is split)."""
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def precision(row: Mapping[str, Any]) -> str:
+    """Return how precise a place's point is: what kind of place it stands for, or who set it."""
+    if text(row.get("feature_code")) == "ANALYST":
+        return "point set by an analyst"
+    kind = PRECISION.get(text(row.get("feature")), text(row.get("feature")))
+    code = text(row.get("feature_code"))
+    return f"{kind} ({code})" if code else kind
+
+
+def confidence(rows: Sequence[Mapping[str, Any]]) -> float | None:
+    """Return the highest confidence among a place's mentions, None when none has one."""
+    values = [float(c) for c in (r.get("confidence") for r in rows) if text(c)]
+    return max(values) if values else None
+
+
+def _phase_block(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> str:
+    """Return the phase line and the evidence sentence of the newest mention that has the shown phase."""
+    e = html.escape
+    label = f"{style.icon} {style.label}".strip()
+    parts = [f'<div class="mapdash-phase"><span class="mapdash-swatch" style="background:{e(style.color)}"></span>{e(label)}']
+    tagged = next((r for r in rows if text(r.get("phase")).strip()), None)
+    if tagged is not None:
+        when = text(tagged.get("phase_from"))[:10] or text(tagged.get("published"))[:10]
+        parts.append(f" <i>{e(when)}</i>" if when else "")
+        parts.append("</div>")
+        evidence = text(tagged.get("evidence")) or text(tagged.get("sentence"))
+        if evidence:
+            parts.append(f'<div class="mapdash-evidence">“{e(clip(evidence, MAX_SENTENCE_CHARS))}”</div>')
+    else:
+        parts.append("</div>")
+    return "".join(parts)
+
+
+def _quote_block(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Return the newest quote that names the place, with its speaker, or ""."""
+    quoted = next((r for r in rows if text(r.get("quote"))), None)
+    if quoted is None:
+        return ""
+    speaker = text(quoted.get("speaker"))
+    by = f" — {html.escape(speaker)}" if speaker else ""
+    return f'<div class="mapdash-quote">{html.escape(clip(text(quoted.get("quote")), MAX_QUOTE_CHARS))}{by}</div>'
+
+
+def popup_html(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> str:
+    """Return a place's popup from its mentions (newest first); all text escaped."""
+    e, first = html.escape, rows[0]
+    name = text(first.get("place_name"))
+    where = ", ".join(t for t in (text(first.get("admin1_name")), text(first.get("country_name"))) if t and t != name)
+    best = confidence(rows)
+    documents = len({text(r.get("doc_id")) for r in rows})
+    facts = [e(where), e(precision(first)), f"confidence {best:.2f}" if best is not None else ""]
+    facts.append(f"{len(rows)} mention{'' if len(rows) == 1 else 's'}"
+                 + (f" in {documents} documents" if documents > 1 else ""))
+    if any(bool(r.get("corrected")) and text(r.get("corrected")) != "False" for r in rows):
+        facts.append("corrected by an analyst")
+    forms = sorted({text(r.get("mention")) for r in rows} - {"", name})
+    parts = [
+        f'<div class="mapdash-popup" data-place="{e(text(first.get("place_id")))}"><b>{e(name)}</b>',
+        f'<div class="mapdash-facts">{" · ".join(f for f in facts if f)}</div>',
+        _phase_block(rows, style),
+        _quote_block(rows),
+        f"<div>as: {e(', '.join(forms))}</div>" if forms else "",
+        "<ul>",
+    ]
+    sentences = list({text(r.get("sentence")): r for r in reversed(rows) if text(r.get("sentence"))}.values())[::-1]
+    for row in sentences[:MAX_SENTENCES]:
+        source = " ".join(t for t in (text(row.get("title")), text(row.get("published"))[:10]) if t)
+        parts.append(f"<li>“{e(clip(text(row.get('sentence')), MAX_SENTENCE_CHARS))}”<br><i>{e(source)}</i></li>")
+    parts.append("</ul>")
+    if len(sentences) > MAX_SENTENCES:
+        parts.append(f"<div>and {len(sentences) - MAX_SENTENCES} more sentence(s)</div>")
+    return "".join(parts) + "</div>"

@@ -1,0 +1,157 @@
+"""The dashboard's logic without Streamlit: filter choices, Filters from widget values, counts, map clicks,
+quote filtering, links, the map view in the URL."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from mapdash import dashboard, store
+from mapdash.dashboard import FilterOptions, make_filters
+from mapdash.frame import Filters, documents_table, filter_mentions, mentions_frame
+from mapdash.maps import MapView, shipped_phase_styles
+
+
+@pytest.fixture(scope="module")
+def seed(seed_db: Path) -> tuple[sqlite3.Connection, object]:
+    """The seed database and its mentions frame."""
+    conn = store.connect(seed_db)
+    return conn, mentions_frame(conn)
+
+
+@pytest.fixture(scope="module")
+def options(seed) -> FilterOptions:
+    """The sidebar's choices on the seed."""
+    conn, gdf = seed
+    return dashboard.filter_options(gdf, documents_table(conn), shipped_phase_styles())
+
+
+def test_filter_options_offer_what_is_stored(options: FilterOptions) -> None:
+    assert options.countries["Iraq"] == "IQ" and options.countries["Syria"] == "SY"
+    assert list(options.countries) == sorted(options.countries)
+    assert options.phases["retaken"] == "Retaken"
+    taxonomy = list(shipped_phase_styles())
+    assert list(options.phases) == sorted(options.phases, key=taxonomy.index)  # taxonomy order, not alphabetical
+    assert list(options.documents.values()) == ["Counter-ISIL Campaign Continues, President Says"]
+    assert "Barack Obama" in options.speakers
+    assert options.first == options.last == date(2016, 2, 26)
+
+
+OPTIONS = FilterOptions({"Iraq": "IQ", "Syria": "SY"}, {}, {}, (), date(2015, 1, 1), date(2016, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({}, Filters()),
+        ({"countries": ["Syria", "Iraq"]}, Filters(countries=("SY", "IQ"))),
+        ({"dates": (date(2015, 1, 1), date(2016, 12, 31))}, Filters()),  # the whole span filters nothing
+        ({"dates": (date(2015, 6, 1), date(2016, 12, 31))}, Filters(since=date(2015, 6, 1), until=date(2016, 12, 31))),
+        ({"dates": (date(2015, 6, 1),)}, Filters(since=date(2015, 6, 1), until=date(2015, 6, 1))),  # mid-pick
+        ({"min_confidence": 0.5, "text": "  Mosul "}, Filters(min_confidence=0.5, text="Mosul")),
+        ({"phases": ["retaken"], "documents": ["abc"], "speakers": ["Obama"]},
+         Filters(phases=("retaken",), doc_ids=("abc",), speakers=("Obama",))),
+    ],
+)
+def test_make_filters(values: dict, expected: Filters) -> None:
+    assert make_filters(OPTIONS, **values) == expected
+
+
+def test_labels_are_unique() -> None:
+    docs = pd.DataFrame({"doc_id": ["aaaa1111bbbb", "cccc2222dddd", "eeee3333ffff"], "title": ["Same", "Same", None]})
+    assert dashboard.document_labels(docs) == {"aaaa1111bbbb": "Same [aaaa1111]", "cccc2222dddd": "Same [cccc2222]",
+                                               "eeee3333ffff": "eeee3333ffff"}
+
+
+def test_counts_and_place_labels(seed) -> None:
+    _, gdf = seed
+    syria = filter_mentions(gdf, Filters(countries=("SY",)))
+    counts = dashboard.counts(syria)
+    assert (counts.places, counts.documents) == (2, 1) and counts.mentions >= 2
+    assert counts.caption().startswith("2 places, ")
+    labels = dashboard.place_labels(syria)
+    assert set(labels.values()) == {"Syria", "Ar Raqqah"}
+    assert next(iter(labels.values())) == "Syria"  # the most mentioned first
+
+
+def test_clicked_place_is_the_nearest_with_that_name() -> None:
+    import geopandas as gpd
+
+    df = pd.DataFrame({"place_id": ["a", "b", "c"], "place_name": ["Springfield", "Springfield", "Paris"],
+                       "lat": [39.8, 37.2, 48.9], "lon": [-89.6, -93.3, 2.35]})
+    gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]))
+    assert dashboard.clicked_place(gdf, "Springfield", {"lat": 37.0, "lng": -93.0}) == "b"
+    assert dashboard.clicked_place(gdf, "Springfield", {"lat": 40.0, "lng": -89.0}) == "a"
+    assert dashboard.clicked_place(gdf, "Nowhere", {"lat": 0, "lng": 0}) is None
+    assert dashboard.clicked_place(gdf, None, None) is None
+
+
+def test_quotes_follow_the_filters(seed) -> None:
+    conn, gdf = seed
+    quotes = dashboard.quotes_frame(conn, gdf)
+    assert len(quotes) >= 10 and {"mention_keys", "place_ids"} <= set(quotes.columns)
+    everything = dashboard.filter_quotes(quotes, gdf, Filters())
+    assert len(everything) == len(quotes)
+    syria = Filters(countries=("SY",))
+    named = dashboard.filter_quotes(quotes, filter_mentions(gdf, syria), syria)
+    assert 0 < len(named) < len(quotes)
+    assert all(("Syria" in p) or ("Ar Raqqah" in p) for p in named["places"])
+    assert dashboard.filter_quotes(quotes, gdf, Filters(speakers=("Nobody",))).empty
+    assert dashboard.filter_quotes(quotes, gdf, Filters(since=date(2017, 1, 1))).empty
+    searched = dashboard.filter_quotes(quotes, gdf, Filters(), search="RAMADI")
+    assert len(searched) >= 1 and all("ramadi" in (t + p).lower() for t, p in zip(searched["text"], searched["places"], strict=True))
+
+
+def test_quote_links_open_the_document_and_the_place(seed, options: FilterOptions) -> None:
+    conn, gdf = seed
+    quotes = dashboard.quotes_frame(conn, gdf)
+    linked = dashboard.quote_links(quotes, options.documents, gdf)
+    row = linked[linked["places"].str.contains("Ramadi")].iloc[0]
+    assert row["document_link"] == "./documents?doc=Counter-ISIL+Campaign+Continues%2C+President+Says"
+    assert row["map_link"].startswith("./?document=Counter-ISIL+Campaign") and "&place=" in row["map_link"]
+
+
+def test_places_table_labels_phases(seed) -> None:
+    _, gdf = seed
+    table = dashboard.places_table(gdf, shipped_phase_styles()).set_index("place_name")
+    assert "✔ Retaken" in table.loc["Ramadi", "phases"]
+    assert table["corrected"].sum() == 0
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "url"),
+    [
+        ("", {}, "./"),
+        ("documents", {"doc": "A, B"}, "./documents?doc=A%2C+B"),
+        ("", {"country": ["Iraq", "Syria"], "q": "Hit"}, "./?country=Iraq&country=Syria&q=Hit"),
+    ],
+)
+def test_page_url(page: str, params: dict, url: str) -> None:
+    assert dashboard.page_url(page, params) == url
+
+
+def test_share_url() -> None:
+    assert dashboard.share_url("http://127.0.0.1:8501/", {"view": "1.0000,2.0000,5"}) == "http://127.0.0.1:8501/?view=1.0000%2C2.0000%2C5"
+
+
+@pytest.mark.parametrize(
+    ("text", "view"),
+    [
+        ("33.42,43.31,7", MapView(33.42, 43.31, 7)),
+        ("-10,170.5,1", MapView(-10.0, 170.5, 1)),
+        ("33.42,43.31", None),
+        ("north,43,7", None),
+        ("95,43,7", None),
+        ("33,43,30", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_map_view_in_the_url(text: str | None, view: MapView | None) -> None:
+    assert MapView.from_param(text) == view
+    if view is not None:
+        assert MapView.from_param(view.to_param()) == view

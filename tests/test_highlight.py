@@ -1,0 +1,80 @@
+"""Highlighted text: marks nest and never cross, all text is escaped, the reader and the place details."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mapdash import store
+from mapdash.frame import mentions_frame
+from mapdash.highlight import Mark, document_html, mark_html, place_details_html, place_mentions, sentence_html
+from mapdash.maps import shipped_phase_styles
+
+STYLES = shipped_phase_styles()
+
+
+def m(start: int, end: int, cls: str = "p", tag: str = "mark") -> Mark:
+    """Return a bare mark."""
+    return Mark(start, end, cls, tag=tag)
+
+
+@pytest.mark.parametrize(
+    ("text", "marks", "expected"),
+    [
+        ("Hit in Anbar", [], "Hit in Anbar"),
+        ("Hit in Anbar", [m(0, 3), m(7, 12)], '<mark class="p">Hit</mark> in <mark class="p">Anbar</mark>'),
+        # a quote holding a place mention: nested
+        ("“Raqqa falls,” he said", [m(0, 14, "q", "span"), m(1, 6)],
+         '<span class="q">“<mark class="p">Raqqa</mark> falls,”</span> he said'),
+        # a mark crossing the end of the one it starts in is cut there
+        ("abcdefgh", [m(0, 4, "q", "span"), m(2, 6)], '<span class="q">ab<mark class="p">cd</mark></span>efgh'),
+        # text is escaped, inside and outside marks; marks out of range are dropped
+        ("<b>&</b>", [m(3, 4), m(5, 99)], '&lt;b&gt;<mark class="p">&amp;</mark>&lt;/b&gt;'),
+    ],
+)
+def test_mark_html(text: str, marks: list[Mark], expected: str) -> None:
+    assert mark_html(text, marks) == expected
+
+
+def test_mark_attributes_are_escaped() -> None:
+    html_text = mark_html("Mosul", [Mark(0, 5, "p", attrs={"title": '"><script>alert(1)</script>'})])
+    assert "<script>" not in html_text and "&quot;&gt;&lt;script&gt;" in html_text
+
+
+def test_sentence_html_marks_the_mention_by_offset() -> None:
+    row = {"sentence": "Hit is near Hit.", "sentence_start": 100, "start": 112, "end": 115, "mention": "Hit",
+           "place_id": "gn:95788", "place_name": "Hīt", "phase": "next_target", "confidence": 0.9}
+    html_text = sentence_html(row, STYLES)
+    assert re.sub(r"<mark[^>]*>", "<mark>", html_text) == '<div class="mapdash-sentence">Hit is near <mark>Hit</mark>.</div>'
+    assert 'data-phase="next_target"' in html_text and "Hīt · Next target · confidence 0.90" in html_text
+
+
+@pytest.fixture(scope="module")
+def seed(seed_db: Path):
+    """The seed database and its frame."""
+    conn = store.connect(seed_db)
+    return conn, mentions_frame(conn)
+
+
+def test_reader_highlights_places_and_quotes(seed) -> None:
+    conn, gdf = seed
+    doc_id = gdf["doc_id"].iloc[0]
+    html_text = document_html(conn, doc_id, gdf, STYLES)
+    places = set(re.findall(r'<mark class="mapdash-place" data-place="([^"]+)"', html_text))
+    assert {"gn:99072", "gn:98717", "gn:95788", "gn:99592"} <= places  # Mosul, Ramadi, Hit, Anbar
+    assert html_text.count('class="mapdash-quote"') >= 10
+    text_only = re.sub(r"<[^>]+>", "", html_text.split('<div class="mapdash-reader">', 1)[1])
+    assert "pushing ISIL out of Ramadi" in text_only.replace("&#x27;", "'")
+    assert document_html(conn, "nope", gdf, STYLES) == ""
+
+
+def test_place_details_list_every_sentence(seed) -> None:
+    _, gdf = seed
+    iraq = place_mentions(gdf, "gn:99237")
+    html_text = place_details_html(iraq, STYLES)
+    assert html_text.count('class="mapdash-doc"') == 1
+    marked = re.findall(r'<mark class="mapdash-place"[^>]*>([^<]+)</mark>', html_text)
+    assert marked and set(marked) <= {"Iraq", "Iraqi", "Iraq’s", "Iraq's"}
+    assert html_text.count('class="mapdash-sentence"') == iraq["sentence"].nunique()

@@ -1,0 +1,32 @@
+"""Quotes page: the quotes that pass the filters, searchable, each linked to its document and places."""
+
+import streamlit as st
+
+from mapdash import store
+from mapdash.dashboard import filter_quotes, quote_links, quotes_frame
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def load_quotes(_conn, version: str, _mentions):
+    """Return every quote with the mentions it names, for one data version."""
+    return quotes_frame(_conn, _mentions)
+
+
+state = st.session_state
+conn = state["conn"]
+st.title("Quotes")
+quotes = load_quotes(conn, store.data_version(conn), state["all_mentions"])
+search = st.text_input("Search quotes", key="quote_search", placeholder="words, speaker, place or document title")
+shown = filter_quotes(quotes, state["mentions"], state["filters"], search)
+st.caption(f"{len(shown)} of {len(quotes)} quotes")
+shown = quote_links(shown, state["options"].documents, state["all_mentions"])
+st.dataframe(
+    shown[["speaker", "role", "text", "places", "title", "published", "document_link", "map_link"]],
+    hide_index=True, width="stretch", height=600,
+    column_config={
+        "text": st.column_config.TextColumn("quote", width="large"),
+        "title": st.column_config.TextColumn("document"),
+        "document_link": st.column_config.LinkColumn("read", display_text="read ↗"),
+        "map_link": st.column_config.LinkColumn("map", display_text="on the map ↗"),
+    },
+)
