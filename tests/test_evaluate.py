@@ -180,7 +180,9 @@ def test_load_gold_names_the_bad_line(tmp_path: Path) -> None:
 def test_gold_span_toponyms_carry_sentences_and_demonyms(gazetteer) -> None:
     text = "Israeli troops left. They crossed into Egypt."
     doc = GoldDoc("d", text, (GoldToponym(0, 7, "Israeli"), GoldToponym(39, 44, "Egypt")))
-    first, second = gold_span_toponyms(doc, gazetteer.demonym, gazetteer.has_name)
+    from mapdash.toponyms import Recognizer
+
+    first, second = gold_span_toponyms(doc, Recognizer(gazetteer))
     assert (first.lookup, first.is_demonym, first.source) == ("Israel", True, "demonym")
     assert (second.lookup, second.is_demonym, second.source) == ("Egypt", False, "ner")
     assert (second.sentence_start, second.sentence_end) == (21, len(text))

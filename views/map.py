@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 from mapdash.dashboard import PLACE_PARAM, VIEW_PARAM, clicked_place, counts, place_labels, places_table, share_url
 from mapdash.highlight import place_details_html, place_mentions
 from mapdash.maps import MapView, build_map
-from mapdash.export import FORMATS, MIME, Briefing, chromium_missing, export_bytes, export_filename
+from mapdash.export import FORMATS, HELP, LABELS, MIME, Briefing, chromium_missing, export_bytes, export_filename
 from mapdash.mapscripts import SHARE_VIEW_CSS, SHARE_VIEW_HTML, SHARE_VIEW_JS
 
 
@@ -67,7 +67,7 @@ export_view, export_filters, export_styles = MapView.from_param(st.query_params.
 for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
     # The callable runs on another thread, where session state is out of reach: it gets plain values.
     make = lambda fmt=fmt: export_bytes(placed, fmt, Briefing(filters=export_filters, view=export_view), styles=export_styles).data  # noqa: E731
-    column.download_button(fmt.upper(), data=make, file_name=export_filename(fmt), mime=MIME[fmt], on_click="ignore",
-                           icon=":material/download:", key=f"export_{fmt}", width="stretch")
+    column.download_button(LABELS[fmt], data=make, file_name=export_filename(fmt), mime=MIME[fmt], on_click="ignore",
+                           icon=":material/download:", help=HELP[fmt], key=f"export_{fmt}", width="stretch")
 if missing := chromium_missing():
     st.caption(f"PNG and PDF: {missing}, so they are drawn with matplotlib (static); the README's Export section tells how to get Chromium's rendering.")

@@ -22,6 +22,7 @@ from mapdash.text import sentence_spans
 
 if TYPE_CHECKING:
     from mapdash.pipeline import Services
+    from mapdash.toponyms import Recognizer
     from mapdash.settings import Settings
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
@@ -287,27 +288,16 @@ def _place_dict(place: Place | None, gold: GoldToponym | None = None) -> dict[st
     return row
 
 
-def gold_span_toponyms(doc: GoldDoc, demonym: Callable[[str], Place | None] = lambda _: None,
-                       has_name: Callable[[str], bool] = lambda _: True) -> list[Toponym]:
-    """Return the gold spans as Toponym records, as NER would give them: looked up by their own text.
-
-    A span that is only a demonym ("Israeli") is looked up as its country, as the recogniser does.
-    """
+def gold_span_toponyms(doc: GoldDoc, recognizer: Recognizer) -> list[Toponym]:
+    """Return the gold spans as Toponym records, built as the recogniser builds its own (demonyms, kind hints)."""
     sentences = sentence_spans(doc.text)
-    result: list[Toponym] = []
-    for g in sorted(doc.toponyms, key=lambda g: g.start):
-        s_start, s_end = next(((s, e) for s, e in sentences if s <= g.start < e), (g.start, g.end))
-        country = None if has_name(g.text) else demonym(g.text)
-        result.append(Toponym(start=g.start, end=g.end, text=g.text, lookup=country.name if country else g.text,
-                              source="demonym" if country else "ner", sentence_start=s_start, sentence_end=s_end,
-                              is_demonym=country is not None))
-    return result
+    return [recognizer.span_toponym(doc.text, g.start, g.end, sentences) for g in sorted(doc.toponyms, key=lambda g: g.start)]
 
 
 def predict(doc: GoldDoc, services: Services, *, gold_spans: bool = False) -> list[Resolution]:
     """Return the geoparser's resolutions for a gold article: of its recognised mentions, or of the gold spans."""
     if gold_spans:
-        toponyms = gold_span_toponyms(doc, services.gazetteer.demonym, services.gazetteer.has_name)
+        toponyms = gold_span_toponyms(doc, services.recognizer)
     else:
         toponyms = services.recognizer.recognize(doc.text)
     return services.resolver.resolve(toponyms)

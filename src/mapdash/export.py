@@ -29,11 +29,17 @@ MIME = {
     "png": "image/png", "pdf": "application/pdf", "html": "text/html", "geojson": "application/geo+json",
     "csv": "text/csv", "gpkg": "application/geopackage+sqlite3",
 }
+LABELS = {"png": "PNG", "pdf": "PDF", "html": "HTML", "geojson": "GeoJSON", "csv": "CSV", "gpkg": "GeoPackage"}
+HELP = {
+    "png": "Briefing snapshot: title, map, legend, sources, filters; 1600x1000 at 2x", "pdf": "The briefing snapshot as one PDF page",
+    "html": "The interactive map in one file that works offline", "geojson": "The mentions on the map, every column",
+    "csv": "The mentions on the map, every column; point as lat/lon and WKT", "gpkg": "The mentions on the map, every column (layer: mentions)",
+}
 GPKG_LAYER = "mentions"
 _SUFFIXES = {".png": "png", ".pdf": "pdf", ".html": "html", ".htm": "html", ".geojson": "geojson", ".json": "geojson",
              ".csv": "csv", ".gpkg": "gpkg"}
 
-__all__ = ["DATA_FORMATS", "FORMATS", "MIME", "Bounds", "Briefing", "Export", "ExportError", "Snapshot", "chromium_missing", "export_bytes",
+__all__ = ["DATA_FORMATS", "FORMATS", "HELP", "LABELS", "MIME", "Bounds", "Briefing", "Export", "ExportError", "Snapshot", "chromium_missing", "export_bytes",
            "export_filename", "export_table", "parse_size", "resolve_doc_ids", "to_csv", "to_geojson", "to_gpkg", "write_export"]
 
 

@@ -47,7 +47,7 @@ _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNOR
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # Files that are not text whatever their name says: their first bytes tell (a PDF is often pure ASCII).
 _SIGNATURES = (
-    (b"%PDF-", "a PDF document"), (b"PK\x03\x04", "a zip archive (or Office document)"), (b"PK\x05\x06", "a zip archive"),
+    (b"%PDF-", "a PDF document"), (b"PK\x03\x04", "a zip archive or Office document"), (b"PK\x05\x06", "a zip archive"),
     (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"), (b"\x1f\x8b", "a gzip archive"), (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
     (b"Rar!\x1a\x07", "a RAR archive"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document"),

@@ -18,6 +18,8 @@ from mapdash.model import Candidate, Place, Resolution, Toponym
 
 KEEP_CANDIDATES = 5
 SOFTMAX_SHARPNESS = 12.0
+SUPPORT_ADMIN1 = 0.3  # weight of the other names' candidates that lie in the same province or state
+SUPPORT_COUNTRY = 0.15
 
 
 class PlaceIndex(Protocol):
@@ -26,6 +28,43 @@ class PlaceIndex(Protocol):
     def candidates(self, name: str, limit: int = 50) -> list[Place]: ...
     def demonym(self, word: str) -> Place | None: ...
     def admin2_bare(self, name: str, limit: int = 50) -> list[Place]: ...
+
+
+@dataclass(frozen=True)
+class Support:
+    """Where the document's names could all be: each name spreads one vote over its candidates' provinces and countries."""
+
+    admin1: Counter[tuple[str, str]]
+    countries: Counter[str]
+    by_name_admin1: dict[str, Counter[tuple[str, str]]]
+    by_name_countries: dict[str, Counter[str]]
+
+    def admin1_of_others(self, name: str, key: tuple[str, str]) -> float:
+        """Return the votes for a province from the names other than this one."""
+        return self.admin1[key] - self.by_name_admin1.get(name, Counter())[key]
+
+    def country_of_others(self, name: str, code: str) -> float:
+        """Return the votes for a country from the names other than this one."""
+        return self.countries[code] - self.by_name_countries.get(name, Counter())[code]
+
+
+def _support(toponyms: Sequence[Toponym], pools: Sequence[Sequence[Place]]) -> Support:
+    """Count, for every province and country, how many of the document's names could lie in it."""
+    admin1: Counter[tuple[str, str]] = Counter()
+    countries: Counter[str] = Counter()
+    by_name_a: dict[str, Counter[tuple[str, str]]] = {}
+    by_name_c: dict[str, Counter[str]] = {}
+    for toponym, pool in zip(toponyms, pools, strict=True):
+        keys = {k for k in map(_admin1_key, pool) if k is not None}
+        codes = {p.country_code for p in pool}
+        name = normalize_name(toponym.lookup)
+        for key in keys:
+            admin1[key] += 1 / len(keys)
+            by_name_a.setdefault(name, Counter())[key] += 1 / len(keys)
+        for code in codes:
+            countries[code] += 1 / len(codes)
+            by_name_c.setdefault(name, Counter())[code] += 1 / len(codes)
+    return Support(admin1, countries, by_name_a, by_name_c)
 
 
 @dataclass(frozen=True)
@@ -38,6 +77,7 @@ class Context:
     sentence_admin1: dict[int, frozenset[tuple[str, str]]]
     own: dict[str, tuple[Place, ...]]  # name -> the places counted for its mentions: no evidence for themselves
     own_countries: dict[str, Counter[str]] = field(default_factory=dict)  # `own` counted once, not per candidate
+    support: Support | None = None
     own_admin1: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
 
 
@@ -50,11 +90,12 @@ class Resolver:
     def resolve(self, toponyms: Sequence[Toponym]) -> list[Resolution]:
         """Return one Resolution per toponym, in the same order."""
         pools = [self._candidates(t) for t in toponyms]
-        sure = _context(_unambiguous(toponyms, pools))  # once: rebuilt per toponym it made long documents quadratic
+        support = _support(toponyms, pools)
+        sure = _context(_unambiguous(toponyms, pools), support)  # once: rebuilt per toponym it made long documents quadratic
         first = [self._choose(t, pool, sure) for t, pool in zip(toponyms, pools, strict=True)]
         # Second pass: every confident first choice is context for the others ("Atlanta" makes "Georgia" the state).
         settled = [(r.toponym, r.place, r.confidence) for r in first if r.place is not None and r.confidence >= 0.4]
-        context = _context(settled)
+        context = _context(settled, support)
         return [self._choose(t, pool, context) for t, pool in zip(toponyms, pools, strict=True)]
 
     def _candidates(self, toponym: Toponym) -> list[Place]:
@@ -89,7 +130,7 @@ class Resolver:
 def score_candidate(place: Place, toponym: Toponym, context: Context) -> float:
     """Return how well a place fits a toponym in its document (about 0..2)."""
     if place.feature == "country":
-        score = 1.1
+        score = 1.5  # a country's name means the country unless the sentence names a state of a namesake town
     elif place.feature == "admin1":
         score = 0.55
     elif place.feature == "admin2":
@@ -120,6 +161,10 @@ def score_candidate(place: Place, toponym: Toponym, context: Context) -> float:
     elif place.feature == "admin1":
         # A division that holds other places of the document ("Atlanta" for "Georgia").
         score += 0.45 * _share(context.admin1, key, own_admin1)
+    if context.support is not None and place.feature != "country":
+        if place.admin1_name or place.feature == "admin1":
+            score += SUPPORT_ADMIN1 * min(1.0, context.support.admin1_of_others(name, key))
+        score += SUPPORT_COUNTRY * min(1.0, context.support.country_of_others(name, place.country_code) / 2)
     return score
 
 
@@ -150,7 +195,7 @@ def _unambiguous(toponyms: Sequence[Toponym], pools: Sequence[Sequence[Place]]) 
     return sure
 
 
-def _context(places: Sequence[tuple[Toponym, Place, float]]) -> Context:
+def _context(places: Sequence[tuple[Toponym, Place, float]], support: Support | None = None) -> Context:
     """Collect the countries and admin-1 divisions of the given places, by document and by sentence."""
     countries: Counter[str] = Counter()
     admin1: Counter[tuple[str, str]] = Counter()
@@ -173,4 +218,5 @@ def _context(places: Sequence[tuple[Toponym, Place, float]]) -> Context:
         own={k: tuple(v) for k, v in own.items()},
         own_countries={k: Counter(p.country_code for p in v) for k, v in own.items()},
         own_admin1={k: Counter(a for a in map(_admin1_key, v) if a is not None) for k, v in own.items()},
+        support=support,
     )

@@ -83,7 +83,7 @@ class Recognizer:
         """Return the toponym for a span someone else found (gold spans, an analyst): demonym and kind hint included."""
         sentences = sentence_spans(text) if sentences is None else sentences
         name = text[start:end]
-        country = None if self.gazetteer.has_name(name) else self.gazetteer.demonym(name)
+        country = self.gazetteer.demonym(name) if " " not in name else None  # "Canadian" before Canadian, Texas
         if country is not None:
             return _toponym(text, start, end, country.name, "demonym", sentences, is_demonym=True)
         return _toponym(text, start, end, name, "ner", sentences, hint=_suffix_kind(text, end))
@@ -159,7 +159,11 @@ class Recognizer:
         """Say whether a gazetteer match at tokens[i..j] is a place and not a word, person or organisation."""
         start, end = tokens[i].start, tokens[j].end
         name = text[start:end]
-        strong = kind == "demonym" or _is_strong(self.gazetteer.candidates(name, limit=5), name) or _names_its_kind(name)
+        candidates = self.gazetteer.candidates(name, limit=5)
+        if kind != "demonym" and (name.isupper() and len(name) <= 3 or len(name) <= 2):
+            # "US", "UK": a country's acronym in capitals; "PA", "OK": a state's code only after "City, "; never "Ms", "In".
+            return len(name) >= 2 and name.isupper() and (any(p.feature == "country" for p in candidates) or bool(re.search(r"[A-Z]\w+,\s*$", text[max(0, start - 30) : start])))
+        strong = kind == "demonym" or _is_strong(candidates, name) or _names_its_kind(name)
         before = text[max(0, start - 60) : start]
         if _inside_org_name(before):
             return False
