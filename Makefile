@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: install install-dev run serve seed test browser lint bench clean
+.PHONY: install install-dev run serve seed test browser postgres lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,20 @@ serve: run
 browser:
 	bash scripts/install_chromium.sh
 
-test: install-dev browser
+# PostgreSQL + PostGIS from Debian for the shared-database tests; the tests start (and stop) a throw-away
+# cluster on 127.0.0.1 themselves, and are skipped with the reason only where the packages cannot be installed.
+postgres:
+	-bash scripts/start_postgres.sh --install
+
+test: install-dev browser postgres
 	$(BIN)/python -m pytest -q
+
+# Speed and memory at growing sizes (needs ../shared's LGL corpus): a table, and bench/results.json.
+# PostgreSQL figures come from a throw-away cluster when it can be started.
+bench: install
+	@pg="$$(bash scripts/start_postgres.sh 2>/dev/null || true)"; url="$$(echo "$$pg" | sed -n 1p)"; dir="$$(echo "$$pg" | sed -n 2p)"; \
+	$(BIN)/mapdash bench --out bench/results.json $${url:+--postgres "$$url"}; status=$$?; \
+	if [ -n "$$dir" ]; then bash scripts/start_postgres.sh --stop "$$dir"; fi; exit $$status
 
 lint: install-dev
 	$(BIN)/lint-imports

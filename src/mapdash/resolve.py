@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+
+import numpy as np
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -96,7 +98,8 @@ class Resolver:
         # Second pass: every confident first choice is context for the others ("Atlanta" makes "Georgia" the state).
         settled = [(r.toponym, r.place, r.confidence) for r in first if r.place is not None and r.confidence >= 0.4]
         context = _context(settled, support)
-        return [self._choose(t, pool, context) for t, pool in zip(toponyms, pools, strict=True)]
+        nearby = proximity(toponyms, pools, first)
+        return [self._choose(t, pool, context, bonus) for t, pool, bonus in zip(toponyms, pools, nearby, strict=True)]
 
     def _candidates(self, toponym: Toponym) -> list[Place]:
         """Return the gazetteer entries a toponym may name."""
@@ -109,14 +112,16 @@ class Resolver:
             pool = [p for p in self.gazetteer.admin2_bare(toponym.lookup) if p.place_id not in known] + pool
         return pool
 
-    def _choose(self, toponym: Toponym, pool: Sequence[Place], context: Context) -> Resolution:
+    def _choose(self, toponym: Toponym, pool: Sequence[Place], context: Context, bonus: Sequence[float] | None = None) -> Resolution:
         """Score each candidate in context and return the best with a calibrated confidence."""
         if not pool:
             return Resolution(toponym=toponym, place=None, confidence=0.0, candidates=())
         # A city that shares its name with its own province is what a bare name means ("Raqqa").
         provinces = {(p.country_code, p.name) for p in pool if p.feature == "admin1"}
+        extra = bonus if bonus is not None else [0.0] * len(pool)
         scored = sorted(
-            ((score_candidate(p, toponym, context) + (0.15 if (p.country_code, p.admin1_name) in provinces and toponym.hint != "admin1" else 0.0), p) for p in pool),
+            ((score_candidate(p, toponym, context) + near + (0.15 if (p.country_code, p.admin1_name) in provinces and toponym.hint != "admin1" else 0.0), p)
+             for p, near in zip(pool, extra, strict=True)),
             key=lambda sp: -sp[0],
         )
         weights = [math.exp(SOFTMAX_SHARPNESS * s) for s, _ in scored]
@@ -220,3 +225,50 @@ def _context(places: Sequence[tuple[Toponym, Place, float]], support: Support | 
         own_admin1={k: Counter(a for a in map(_admin1_key, v) if a is not None) for k, v in own.items()},
         support=support,
     )
+
+
+PROXIMITY_WEIGHT = 1.2
+PROXIMITY_KM = 100.0  # places this close to where the document's other names probably are count as near
+PROXIMITY_NAMES = 40  # the other names considered: the nearest in the text, so long documents stay linear
+
+
+def proximity(toponyms: Sequence[Toponym], pools: Sequence[Sequence[Place]], first: Sequence[Resolution]) -> list[list[float]]:
+    """Return, per toponym and candidate, a bonus for lying near where the document's other names probably are.
+
+    Each other name votes with its first-pass candidates, weighted by their scores; "Sharon, Cornwall and
+    Salisbury" pull one another to the one state where all three lie close together.
+    """
+    names = [normalize_name(t.lookup) for t in toponyms]
+    voters: dict[str, tuple[int, np.ndarray, np.ndarray, list[tuple[str, str] | None]]] = {}
+    for i, r in enumerate(first):
+        local = [c for c in r.candidates if c.place.feature in ("city", "admin2")]
+        if local and names[i] not in voters:  # one vote per distinct name
+            voters[names[i]] = (i, np.radians([[c.place.lat, c.place.lon] for c in local]), np.array([c.score for c in local]),
+                                [_admin1_key(c.place) for c in local])
+    result: list[list[float]] = []
+    for i, pool in enumerate(pools):
+        if not pool:
+            result.append([])
+            continue
+        others = sorted((v for name, v in voters.items() if name != names[i]), key=lambda v: abs(v[0] - i))[:PROXIMITY_NAMES]
+        if not others:
+            result.append([0.0] * len(pool))
+            continue
+        here = np.radians([[p.lat, p.lon] for p in pool])
+        votes = np.zeros(len(pool))
+        provinces = [(p.country_code, p.name) if p.feature == "admin1" else None for p in pool]
+        for _, pts, w, keys in others:
+            votes += (np.exp(-_haversine(here, pts) / PROXIMITY_KM) * w).sum(axis=1)
+            # A province is near the names whose candidates lie inside it, wherever its label point is.
+            votes += np.array([sum(wk for wk, k in zip(w, keys, strict=True) if k == prov) if prov else 0.0 for prov in provinces])
+        near = PROXIMITY_WEIGHT * votes / len(others)
+        result.append([float(v) if p.feature != "country" else 0.0 for v, p in zip(near, pool, strict=True)])
+    return result
+
+
+def _haversine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Return the km between every point of a and every point of b (both in radians, lat/lon rows)."""
+    dlat = b[None, :, 0] - a[:, None, 0]
+    dlon = b[None, :, 1] - a[:, None, 1]
+    h = np.sin(dlat / 2) ** 2 + np.cos(a[:, None, 0]) * np.cos(b[None, :, 0]) * np.sin(dlon / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))

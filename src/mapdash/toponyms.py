@@ -93,7 +93,7 @@ class Recognizer:
         surface = text[start:end]
         trimmed = TRIM_PREFIX.sub("", surface)
         start += len(surface) - len(trimmed)
-        trimmed = re.sub(r"[’']s$", "", trimmed).rstrip(" .,")
+        trimmed = re.sub(r"[\s.,]+$", "", re.sub(r"[’']s$", "", trimmed.rstrip()))  # NER may take a line break along
         if not trimmed or not trimmed[0].isupper() or _inside_org_name(text[max(0, start - 60) : start]):
             return
         end = start + len(trimmed)
@@ -201,6 +201,7 @@ def _toponym(text: str, start: int, end: int, lookup: str, source: str, sentence
     """Build a Toponym with its sentence span."""
     i = bisect_right(sentences, (start, len(text) + 1)) - 1  # sentences are sorted and disjoint
     s_start, s_end = sentences[i] if i >= 0 and start < sentences[i][1] else (start, end)
+    s_start, s_end = min(s_start, start), max(s_end, end)  # an NER name running past a sentence end stays inside its own
     return Toponym(start=start, end=end, text=text[start:end], lookup=lookup, source=source,  # type: ignore[arg-type]
                    sentence_start=s_start, sentence_end=s_end, is_demonym=is_demonym, hint=hint)
 
