@@ -19,7 +19,9 @@ ARTICLES = [Article(f"a{i}", f"Title {i}", f"Article {i} opens here in Springfie
 @pytest.mark.parametrize(
     ("text", "lead"),
     [
-        ("Police in Dayton said Monday. The fire spread to two homes.", "Police in Dayton said Monday."),
+        ("Police in Dayton said Monday that the fire began in a kitchen. It spread to two homes.",
+         "Police in Dayton said Monday that the fire began in a kitchen."),
+        ("St. Paul police said the fire began early on Monday. It spread.", "St. Paul police said the fire began early on Monday."),
         ("A short one? No. It is long enough to be a sentence of its own. Next", "A short one? No. It is long enough to be a sentence of its own."),
         ("No full stop at all in this text", "No full stop at all in this text"),
     ],

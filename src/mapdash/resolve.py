@@ -99,7 +99,7 @@ class Resolver:
         settled = [(r.toponym, r.place, r.confidence) for r in first if r.place is not None and r.confidence >= 0.4]
         context = _context(settled, support)
         nearby = proximity(toponyms, pools, first)
-        return [self._choose(t, pool, context, bonus) for t, pool, bonus in zip(toponyms, pools, nearby, strict=True)]
+        return one_sense_per_name([self._choose(t, pool, context, bonus) for t, pool, bonus in zip(toponyms, pools, nearby, strict=True)])
 
     def _candidates(self, toponym: Toponym) -> list[Place]:
         """Return the gazetteer entries a toponym may name."""
@@ -107,7 +107,7 @@ class Resolver:
             country = self.gazetteer.demonym(toponym.text)
             return [country] if country is not None else []
         pool = self.gazetteer.candidates(toponym.lookup)
-        if toponym.hint == "admin2":  # "Rapides" in "Rapides Parish": the division by its bare name
+        if toponym.hint == "admin2" or not pool:  # "Rapides" in "Rapides Parish", or a lone "Avoyelles": a division's bare name
             known = {p.place_id for p in pool}
             pool = [p for p in self.gazetteer.admin2_bare(toponym.lookup) if p.place_id not in known] + pool
         return pool
@@ -272,3 +272,30 @@ def _haversine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     dlon = b[None, :, 1] - a[:, None, 1]
     h = np.sin(dlat / 2) ** 2 + np.cos(a[:, None, 0]) * np.cos(b[None, :, 0]) * np.sin(dlon / 2) ** 2
     return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def one_sense_per_name(resolutions: Sequence[Resolution]) -> list[Resolution]:
+    """Give every mention of a name in a document the place its mentions agree on most (summed candidate scores).
+
+    A writer means one Paris throughout; resolving each mention alone can put one in Maine and two in Texas.
+    Analyst-visible confidence stays each mention's own.
+    """
+    votes: dict[str, Counter[str]] = {}
+    places: dict[str, Place] = {}
+    for r in resolutions:
+        if r.place is None or r.toponym.is_demonym:
+            continue
+        tally = votes.setdefault(normalize_name(r.toponym.lookup), Counter())
+        for c in r.candidates:
+            tally[c.place.place_id] += c.score
+            places[c.place.place_id] = c.place
+    result = []
+    for r in resolutions:
+        tally = votes.get(normalize_name(r.toponym.lookup)) if r.place is not None and not r.toponym.is_demonym else None
+        if tally and len(tally) > 1:
+            best = places[tally.most_common(1)[0][0]]
+            if best.place_id != r.place.place_id and best.feature == r.place.feature:
+                share = next((c.score for c in r.candidates if c.place.place_id == best.place_id), 0.0)
+                r = Resolution(toponym=r.toponym, place=best, confidence=round(share, 3), candidates=r.candidates)
+        result.append(r)
+    return result

@@ -104,10 +104,10 @@ def render_snapshot(
     if width < MIN_SIZE[0] or height < MIN_SIZE[1] or not 0.5 <= scale <= 4:
         raise ValueError(f"size {width}x{height} at {scale}x: need at least {MIN_SIZE[0]}x{MIN_SIZE[1]} and a scale from 0.5 to 4")
     styles = shipped_phase_styles() if styles is None else styles
-    missing = chromium_missing() if renderer != "matplotlib" else "matplotlib asked for"
+    missing = "" if renderer == "matplotlib" else chromium_missing()
     if missing and renderer == "chromium":
         raise SnapshotError(f"cannot render with Chromium: {missing}")
-    if not missing:
+    if renderer != "matplotlib" and not missing:
         page, content = render_briefing(gdf, briefing, static=True, styles=styles)
         points = {p.place_id: (p.lat, p.lon) for p in content.places}
         # Playwright's sync API refuses to run where an asyncio loop is running (a web server's thread): own thread.

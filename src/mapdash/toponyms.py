@@ -48,6 +48,12 @@ LOCATIVE_BEFORE = re.compile(
 ORG_HEADS = frozenset({"State", "University", "College", "Bank", "Church", "Ministry", "Department", "Council", "Army", "Front", "Party", "Museum", "Institute", "Times", "Post", "News"})
 DIRECTIONS = frozenset({"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper", "Lower", "Greater"})
 TRIM_PREFIX = re.compile(r"^(?:the\s+)?(?:(?:city|town|village|province|governorate|state|region|county)\s+of\s+)?(?:the\s+)?", re.IGNORECASE)
+PLURAL_KINDS: dict[str, FeatureKind] = {
+    "counties": "admin2", "parishes": "admin2", "districts": "admin2", "provinces": "admin1",
+    "governorates": "admin1", "states": "admin1", "regions": "admin1", "cities": "city", "towns": "city",
+}
+_LIST_NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}"
+LIST_OF_KIND = re.compile(rf"(?:\s*(?:,|,?\s+and|,?\s+or|\s*&)\s+{_LIST_NAME})*\s+(?P<kind>{'|'.join(PLURAL_KINDS)})\b", re.IGNORECASE)
 COMMON_ZIPF = 4.5
 # spaCy refuses texts over nlp.max_length (1,000,000 characters) and its memory grows with the length,
 # so long texts go through NER in pieces cut at sentence ends.
@@ -267,7 +273,10 @@ def _suffix_kind(text: str, end: int) -> FeatureKind | None:
     if own and own.group(1).lower() in KIND_SUFFIXES and own.group(1)[0].isupper():
         return KIND_SUFFIXES[own.group(1).lower()]  # "Rapides Parish", "Fulton County"
     m = re.match(r"\s+([A-Za-z]+)", text[end : end + 20])
-    return KIND_SUFFIXES.get(m.group(1).lower()) if m else None
+    if m and m.group(1).lower() in KIND_SUFFIXES:
+        return KIND_SUFFIXES[m.group(1).lower()]
+    plural = LIST_OF_KIND.match(text, end, min(len(text), end + 120))  # "Geauga and Medina counties"
+    return PLURAL_KINDS[plural.group("kind").lower()] if plural else None
 
 
 def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
