@@ -104,3 +104,23 @@ def test_values_keep_their_precision(pg: sqlite3.Connection) -> None:
 def test_an_unreachable_server_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(store.StoreError, match=r"cannot connect to postgresql://me:\*\*\*@127\.0\.0\.1:9/"):
         store.connect("postgresql://me:secret@127.0.0.1:9/nothing")
+
+
+def test_two_writers_storing_one_text_store_it_once(pg_template: str) -> None:
+    """A second analyst's ingest of the same release, while the first is mid-transaction, finds it stored."""
+    import threading
+
+    url = new_pg_database(pg_template)
+    first, second = store.connect(url), store.connect(url)
+    doc = sample().document
+    first.execute("BEGIN")
+    first.execute("INSERT INTO documents (doc_id, text, ingested_at) VALUES (?, ?, 'now')", (doc.doc_id, doc.text))
+    outcome: list[bool] = []
+    writer = threading.Thread(target=lambda: outcome.append(store.save_geoparse(second, sample())))
+    writer.start()
+    writer.join(timeout=1.0)
+    assert writer.is_alive(), "the second writer waits on the first's uncommitted row"
+    first.execute("COMMIT")
+    writer.join(timeout=30)
+    assert outcome == [False]
+    assert second.execute("SELECT count(*) FROM mentions").fetchone()[0] == 0

