@@ -205,7 +205,8 @@ CREATE INDEX documents_language ON documents(language);
 def corrected_v1(tmp_path: Path, seed_db: Path) -> tuple[Path, list[tuple]]:
     """Return a copy of the seed database (schema 1) with two corrections, and its corrections."""
     db = tmp_path / "v1.sqlite"
-    db.write_bytes(seed_db.read_bytes())
+    with sqlite3.connect(seed_db) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)  # not a file copy: the seed's last commits may still be in its -wal file
     conn = store.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     doc_id, start, end = conn.execute("SELECT doc_id, start, end FROM mentions WHERE text = 'Raqqa' LIMIT 1").fetchone()

@@ -62,7 +62,7 @@ def five_places() -> gpd.GeoDataFrame:
 
 def embedded_places(html_text: str) -> list[dict[str, Any]]:
     """Return the place features embedded in rendered map HTML."""
-    match = re.search(r"var places = (\{.*?\});\n  var groups", html_text, re.DOTALL)
+    match = re.search(r"var places = (\{.*?\});\n", html_text, re.DOTALL)
     assert match, "no place layer in the HTML"
     return json.loads(match.group(1))["features"]
 

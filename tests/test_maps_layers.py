@@ -47,7 +47,7 @@ def test_one_layer_per_phase_in_a_layer_control() -> None:
 def test_clustered_layers_toggle_through_one_cluster_group() -> None:
     html_text = build_map(five_places(), phase_styles=STYLES, cluster=True).get_root().render()
     assert html_text.count("L.markerClusterGroup(") == 1
-    assert "cluster.addLayers(e.layer.mapdashMarkers)" in html_text and "cluster.removeLayers" in html_text
+    assert "cluster.addLayers(e.layer.mapdashLayer.getLayers())" in html_text and "cluster.removeLayers" in html_text
 
 
 def test_named_governorate_is_shaded_in_its_phase_colour() -> None:
@@ -127,3 +127,26 @@ def test_timeline_replays_each_places_phases() -> None:
     assert "dates = [\"2015-06-01\",\"2015-12-28\",\"2016-01-02\"]" in html_text.replace(", dates = ", "dates = ")
     assert "L.control.layers" not in html_text and "L.markerClusterGroup" not in html_text
     assert "mapdash-timeline" in html_text
+
+
+def test_published_places_keep_the_html_small(tmp_path) -> None:
+    published: list[str] = []
+
+    def publish(text: str) -> str:
+        published.append(text)
+        return "/app/static/cache/abc.json"
+
+    html_text = build_map(five_places(), publish=publish).get_root().render()
+    (text,) = published
+    assert {f["properties"]["place_id"] for f in json.loads(text)["features"]} == {f"test:{p[0].lower()}" for p in PLACES}
+    assert 'fetch("/app/static/cache/abc.json")' in html_text and "var places" not in html_text
+    assert "Coalition forces struck" not in html_text  # the popups travel with the data
+
+
+def test_publish_json_is_content_addressed(tmp_path) -> None:
+    first = assets.publish_json(tmp_path, '{"a": 1}')
+    assert first == assets.publish_json(tmp_path, '{"a": 1}') != assets.publish_json(tmp_path, '{"a": 2}')
+    assert first.startswith(assets.APP_CACHE_BASE + "/") and (tmp_path / "cache" / first.rsplit("/", 1)[1]).read_text() == '{"a": 1}'
+    for i in range(assets.KEEP_PUBLISHED + 5):
+        assets.publish_json(tmp_path, f'{{"n": {i}}}')
+    assert len(list((tmp_path / "cache").glob("*.json"))) == assets.KEEP_PUBLISHED

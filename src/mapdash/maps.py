@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -244,6 +244,7 @@ def build_map(
     view: MapView | None = None,
     timeline: bool = False,
     admin1: bool = True,
+    publish: Callable[[str], str] | None = None,
 ) -> folium.Map:
     """Return a folium Map of the places in gdf that needs nothing beyond asset_base (or nothing when None).
 
@@ -255,6 +256,8 @@ def build_map(
     cluster: group markers with Leaflet.markercluster; None clusters above CLUSTER_ABOVE places.
     view: centre and zoom to open at; None fits the places. timeline: a playback slider that shows each
     place's phase as of a day (no clustering, no per-phase layers). admin1: shade the divisions named.
+    publish: stores the places' GeoJSON text and returns the URL the browser fetches it from, so the
+    map's HTML stays small however many places there are; None embeds the places in the HTML.
     """
     given = shipped_phase_styles() if phase_styles is None else phase_styles
     styles = complete_styles(gdf["phase"] if "phase" in gdf else [], given)
@@ -294,8 +297,9 @@ def build_map(
     phases = _phase_order(features, styles)
     counts = {p: sum(1 for f in features if f["properties"]["phase"] == p) for p in phases}
     groups = [["*", "Places"]] if timeline else [[p, _legend_label(p, styles, counts[p])] for p in phases]
+    url = _script_json(publish(json.dumps(collection, separators=(",", ":"), ensure_ascii=False))) if publish else ""
     places = _Element(
-        mapscripts.PLACES, data=_script_json(collection), groups=_script_json(groups), cluster=cluster,
+        mapscripts.PLACES, data="" if url else _script_json(collection), url=url, groups=_script_json(groups), cluster=cluster,
         admin1=admin1_layer.get_name() if admin1_layer else "", admin1_label=_script_json(ADMIN1_LABEL),
         control=not timeline, name="MapdashPlaces",
     )

@@ -76,7 +76,6 @@ var {{ this.get_name() }} = (function () {
 PLACES = """{% macro script(this, kwargs) %}
 var {{ this.get_name() }} = (function () {
   var map = {{ this._parent.get_name() }};
-  var places = {{ this.data }};
   var groups = {{ this.groups }};  /* [phase key, layer-control label] in legend order; "*" = every place */
   function marker(f, ll) {
     return L.circleMarker(ll, {radius: f.properties.radius, color: '#ffffff', weight: 1.5,
@@ -90,25 +89,43 @@ var {{ this.get_name() }} = (function () {
       this._path.setAttribute('data-phase', f.properties.phase);
     });
   }
-  var byPhase = {'*': places.features}, overlays = {}, layers = {}, markers = [];
-  places.features.forEach(function (f) { (byPhase[f.properties.phase] = byPhase[f.properties.phase] || []).push(f); });
+  /* The groups exist before the data arrives: st_folium listens for clicks on the layers present when
+     the map is made, and a marker's click reaches it through its group. */
+  var layers = {}, overlays = {}, result = {layers: layers, markers: []};
   {% if this.cluster %}var cluster = L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 40}).addTo(map);{% endif %}
   groups.forEach(function (g) {
-    var layer = L.geoJSON({type: 'FeatureCollection', features: byPhase[g[0]] || []}, {pointToLayer: marker, onEachFeature: bind});
-    markers = markers.concat(layer.getLayers()); layers[g[0]] = layer;
+    var layer = L.geoJSON(null, {pointToLayer: marker, onEachFeature: bind});
+    layers[g[0]] = layer;
     {% if this.cluster %}
     /* One cluster group for every phase; the control toggles empty proxies that add or remove a phase's markers. */
-    var proxy = L.layerGroup().addTo(map); proxy.mapdashMarkers = layer.getLayers();
-    cluster.addLayers(proxy.mapdashMarkers); overlays[g[1]] = proxy;
+    var proxy = L.layerGroup().addTo(map); proxy.mapdashLayer = layer; overlays[g[1]] = proxy;
     {% else %}layer.addTo(map); overlays[g[1]] = layer;{% endif %}
   });
   {% if this.cluster %}
-  map.on('overlayadd', function (e) { if (e.layer.mapdashMarkers) { cluster.addLayers(e.layer.mapdashMarkers); } });
-  map.on('overlayremove', function (e) { if (e.layer.mapdashMarkers) { cluster.removeLayers(e.layer.mapdashMarkers); } });
+  map.on('overlayadd', function (e) { if (e.layer.mapdashLayer) { cluster.addLayers(e.layer.mapdashLayer.getLayers()); } });
+  map.on('overlayremove', function (e) { if (e.layer.mapdashLayer) { cluster.removeLayers(e.layer.mapdashLayer.getLayers()); } });
   {% endif %}
   {% if this.admin1 %}overlays[{{ this.admin1_label }}] = {{ this.admin1 }};{% endif %}
   {% if this.control %}L.control.layers(null, overlays, {collapsed: true, position: 'topright'}).addTo(map);{% endif %}
-  return {layers: layers, markers: markers};
+  function fill(places) {
+    places.features.forEach(function (f) {
+      var layer = layers['*'] || layers[f.properties.phase];
+      if (layer) { layer.addData(f); }
+    });
+    Object.keys(layers).forEach(function (key) {
+      result.markers = result.markers.concat(layers[key].getLayers());
+      {% if this.cluster %}cluster.addLayers(layers[key].getLayers());{% endif %}
+    });
+    return result;
+  }
+  {% if this.url %}
+  result.ready = fetch({{ this.url }}).then(function (r) { return r.json(); }).then(fill)
+    .catch(function (err) { console.warn('mapdash: places not loaded', err); });
+  {% else %}
+  var places = {{ this.data }};
+  result.ready = Promise.resolve(fill(places));
+  {% endif %}
+  return result;
 })();
 {% endmacro %}"""
 
@@ -127,6 +144,7 @@ TIMELINE = """{% macro script(this, kwargs) %}
 (function () {
   var map = {{ this._parent.get_name() }}, places = {{ this.places }}, dates = {{ this.dates }};
   var group = places.layers['*'], last = dates.length - 1, timer = null;
+  places.ready.then(function () {
   function stepAt(steps, day) {
     var found = null;
     for (var i = 0; i < steps.length && steps[i][0] <= day; i++) { found = steps[i]; }
@@ -164,6 +182,7 @@ TIMELINE = """{% macro script(this, kwargs) %}
     timer = setInterval(function () { if (+slider.value >= last) { stop(); } else { show(+slider.value + 1); } }, {{ this.interval }});
   });
   show(last);
+  });
 })();
 {% endmacro %}"""
 

@@ -145,7 +145,7 @@ def score_candidate(place: Place, toponym: Toponym, context: Context) -> float:
         if place.feature_code == "PPLC":
             score += 0.1
     if normalize_name(place.name) == normalize_name(toponym.lookup):
-        score += 0.1  # the entry's own name, not one of its alternate names
+        score += 0.2  # the entry's own name, not one of its alternate names
     if toponym.hint in ("admin1", "admin2"):
         score += 0.35 if place.feature == toponym.hint else -0.2
     elif toponym.hint == "city":
@@ -229,6 +229,7 @@ def _context(places: Sequence[tuple[Toponym, Place, float]], support: Support | 
 
 PROXIMITY_WEIGHT = 1.2
 PROXIMITY_KM = 100.0  # places this close to where the document's other names probably are count as near
+PROXIMITY_CAP = 0.3  # the most nearness can add: it must not outweigh a capital against a hamlet
 PROXIMITY_NAMES = 40  # the other names considered: the nearest in the text, so long documents stay linear
 
 
@@ -261,7 +262,7 @@ def proximity(toponyms: Sequence[Toponym], pools: Sequence[Sequence[Place]], fir
             votes += (np.exp(-_haversine(here, pts) / PROXIMITY_KM) * w).sum(axis=1)
             # A province is near the names whose candidates lie inside it, wherever its label point is.
             votes += np.array([sum(wk for wk, k in zip(w, keys, strict=True) if k == prov) if prov else 0.0 for prov in provinces])
-        near = PROXIMITY_WEIGHT * votes / len(others)
+        near = np.minimum(PROXIMITY_CAP, PROXIMITY_WEIGHT * votes / len(others))
         result.append([float(v) if p.feature != "country" else 0.0 for v, p in zip(near, pool, strict=True)])
     return result
 
