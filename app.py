@@ -88,6 +88,7 @@ with st.sidebar:
 
 filters = make_filters(options, countries=countries, phases=phases, documents=doc_ids, speakers=speakers,
                        dates=tuple(dates) if isinstance(dates, tuple | list) else (dates,), min_confidence=min_confidence, text=text)
+st.session_state["version"] = version  # the data version: the key of the pages' caches
 st.session_state["filters"] = filters
 st.session_state["mentions"] = filter_mentions(gdf, filters)
 st.session_state["all_mentions"] = gdf

@@ -48,17 +48,24 @@ def build_database(db: Path, docs: int, mentions: int) -> None:
     conn, share, cursor, total = store.connect(db), mentions / docs, 0, 0
     for i in range(docs):
         parts, count = [], 0
-        while count < share * (i + 1) - total or not parts:  # keep the running total on target
+        # Keep the running total on target; past the corpus's end the same articles come round again,
+        # so a document identical to one stored (same text, same id) takes one more article.
+        while count < share * (i + 1) - total or not parts or store.has_document(conn, document_id(joined(parts))):
             parts.append(articles[cursor % len(articles)])
             count += sizes[cursor % len(articles)]
             cursor += 1
-        text = "\n\n".join(a["text"].strip() for a in parts)
+        text = joined(parts)
         title = f"{parts[0]['title']} [{i}]"
         doc = Document(document_id(text), text, title, None, FIRST_DAY + timedelta(days=i), "lgl:" + ",".join(a["doc_id"] for a in parts))
         result = geoparse(doc, services)
         store.save_geoparse(conn, result)
         total += sum(1 for r in result.resolutions if r.place)
     print(f"built {db}: {docs} documents, {total} resolved mentions in {time.perf_counter() - started:.0f} s")
+
+
+def joined(parts: list[dict]) -> str:
+    """Return the articles' texts as one document, a blank line between them."""
+    return "\n\n".join(a["text"].strip() for a in parts)
 
 
 def timed(action: Callable[[], object]) -> float:

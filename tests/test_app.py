@@ -10,6 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from mapdash.settings import REPO_ROOT
 
+from test_app_pages import component_script
+
 PAGES = ["views/map.py", "views/places.py", "views/quotes.py", "views/documents.py", "views/timeline.py"]
 
 
@@ -26,7 +28,7 @@ def test_map_page_is_the_default_and_draws_the_places(app: AppTest) -> None:
     assert not app.exception, app.exception
     assert app.title[0].value == "Campaign map"
     (component,) = [c for c in app.get("iframe") if "streamlit_folium" in str(c.proto)] or _components(app)
-    script = str(component.proto)
+    script = component_script(app)  # the map's script and the places data it fetches
     for name in ("Ramadi", "Mosul", "Ar Raqqah", "Al Anbar", "Libya", "Canada"):
         assert name in script
     assert "cdn.jsdelivr" not in script and "unpkg.com" not in script

@@ -4,6 +4,7 @@ page's correction, the Quotes search, adding and reading a document, the Timelin
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -46,9 +47,11 @@ def writable_db(seed_db: Path, tmp_path: Path) -> Path:
 
 
 def component_script(at: AppTest) -> str:
-    """Return the st_folium component's arguments (the map's script) as text."""
+    """Return the st_folium map's script, with the places data it fetches from the app's static files."""
     (component,) = [el for el in at.main if 'component_name: "streamlit_folium.st_folium"' in str(getattr(el, "proto", ""))]
-    return json.loads(component.proto.json_args)["script"]
+    script = json.loads(component.proto.json_args)["script"]
+    published = re.search(r'fetch\("/app/static/(cache/[0-9a-f]+\.json)"\)', script)
+    return script + ((REPO_ROOT / "static" / published.group(1)).read_text(encoding="utf-8") if published else "")
 
 
 @pytest.mark.parametrize(

@@ -223,7 +223,7 @@ def test_upgrade_v1_to_v2_keeps_corrections(tmp_path: Path, seed_db: Path, monke
     monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
     conn = store.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
-    assert conn.execute("SELECT DISTINCT language FROM documents").fetchall() == [("en",)]
+    assert [tuple(r) for r in conn.execute("SELECT DISTINCT language FROM documents")] == [("en",)]
     assert [tuple(r) for r in store.table_rows(conn, "corrections")] == corrections
     frame = mentions_frame(conn)
     raqqa = frame[frame["place_name"] == "Raqqa (city centre)"]

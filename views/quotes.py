@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from mapdash import store
 from mapdash.dashboard import filter_quotes, quote_links, quotes_frame
 
 
@@ -15,7 +14,7 @@ def load_quotes(_conn, version: str, _mentions):
 state = st.session_state
 conn = state["conn"]
 st.title("Quotes")
-quotes = load_quotes(conn, store.data_version(conn), state["all_mentions"])
+quotes = load_quotes(conn, state["version"], state["all_mentions"])
 search = st.text_input("Search quotes", key="quote_search", placeholder="words, speaker, place or document title")
 shown = filter_quotes(quotes, state["mentions"], state["filters"], search)
 st.caption(f"{len(shown)} of {len(quotes)} quotes")

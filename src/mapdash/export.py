@@ -39,8 +39,10 @@ GPKG_LAYER = "mentions"
 _SUFFIXES = {".png": "png", ".pdf": "pdf", ".html": "html", ".htm": "html", ".geojson": "geojson", ".json": "geojson",
              ".csv": "csv", ".gpkg": "gpkg"}
 
-__all__ = ["DATA_FORMATS", "FORMATS", "HELP", "LABELS", "MIME", "Bounds", "Briefing", "Export", "ExportError", "Snapshot", "chromium_missing", "export_bytes",
-           "export_filename", "export_table", "parse_size", "resolve_doc_ids", "to_csv", "to_geojson", "to_gpkg", "write_export"]
+__all__ = [
+    "DATA_FORMATS", "FORMATS", "HELP", "LABELS", "MIME", "Bounds", "Briefing", "Export", "ExportError", "Snapshot", "chromium_missing",
+    "export_bytes", "export_filename", "export_table", "parse_size", "resolve_doc_ids", "to_csv", "to_geojson", "to_gpkg", "write_export",
+]
 
 
 class ExportError(ValueError):

@@ -177,6 +177,28 @@ def place_features(gdf: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike], 
     return {"type": "FeatureCollection", "features": features}
 
 
+@dataclass(frozen=True)
+class PlaceLayer:
+    """A map's places, built once and reusable: the GeoJSON collection, and the URL it is published at ("" = inline)."""
+
+    collection: dict[str, Any]
+    url: str = ""
+
+
+def place_layer(
+    gdf: gpd.GeoDataFrame,
+    phase_styles: Mapping[str, PhaseStyleLike] | None = None,
+    *,
+    timeline: bool = False,
+    publish: Callable[[str], str] | None = None,
+) -> PlaceLayer:
+    """Return the places of gdf for build_map; publish, when given, stores the GeoJSON text and returns its URL."""
+    given = shipped_phase_styles() if phase_styles is None else phase_styles
+    collection = place_features(gdf, complete_styles(gdf["phase"] if "phase" in gdf else [], given), steps=timeline)
+    url = publish(json.dumps(collection, separators=(",", ":"), ensure_ascii=False)) if publish else ""
+    return PlaceLayer(collection, url)
+
+
 def _phase_order(features: list[dict[str, Any]], styles: Mapping[str, PhaseStyleLike]) -> list[str]:
     """Return the phases present, in the order styles lists them, "No phase" last."""
     present = {f["properties"]["phase"] for f in features}
@@ -245,6 +267,7 @@ def build_map(
     timeline: bool = False,
     admin1: bool = True,
     publish: Callable[[str], str] | None = None,
+    places: PlaceLayer | None = None,
 ) -> folium.Map:
     """Return a folium Map of the places in gdf that needs nothing beyond asset_base (or nothing when None).
 
@@ -258,11 +281,12 @@ def build_map(
     place's phase as of a day (no clustering, no per-phase layers). admin1: shade the divisions named.
     publish: stores the places' GeoJSON text and returns the URL the browser fetches it from, so the
     map's HTML stays small however many places there are; None embeds the places in the HTML.
+    places: the places already built by place_layer for this gdf, styles and timeline (a cache's answer).
     """
     given = shipped_phase_styles() if phase_styles is None else phase_styles
     styles = complete_styles(gdf["phase"] if "phase" in gdf else [], given)
-    collection = place_features(gdf, styles, steps=timeline)
-    features = collection["features"]
+    places = places or place_layer(gdf, styles, timeline=timeline, publish=publish)
+    features = places.collection["features"]
     if cluster is None:
         cluster = len(features) > CLUSTER_ABOVE and not timeline
     base = None if asset_base is None else asset_base.rstrip("/")
@@ -297,18 +321,18 @@ def build_map(
     phases = _phase_order(features, styles)
     counts = {p: sum(1 for f in features if f["properties"]["phase"] == p) for p in phases}
     groups = [["*", "Places"]] if timeline else [[p, _legend_label(p, styles, counts[p])] for p in phases]
-    url = _script_json(publish(json.dumps(collection, separators=(",", ":"), ensure_ascii=False))) if publish else ""
-    places = _Element(
-        mapscripts.PLACES, data="" if url else _script_json(collection), url=url, groups=_script_json(groups), cluster=cluster,
+    url = _script_json(places.url) if places.url else ""
+    layer = _Element(
+        mapscripts.PLACES, data="" if url else _script_json(places.collection), url=url, groups=_script_json(groups), cluster=cluster,
         admin1=admin1_layer.get_name() if admin1_layer else "", admin1_label=_script_json(ADMIN1_LABEL),
         control=not timeline, name="MapdashPlaces",
     )
-    m.add_child(places)
+    m.add_child(layer)
     m.add_child(_Element(mapscripts.LEGEND, html=_script_json(_legend_html(features, styles)), name="MapdashLegend"))
     if timeline:
         days = sorted({s[0] for f in features for s in f["properties"]["steps"]})
         if days:
-            m.add_child(_Element(mapscripts.TIMELINE, places=places.get_name(), dates=_script_json(days),
+            m.add_child(_Element(mapscripts.TIMELINE, places=layer.get_name(), dates=_script_json(days),
                                  interval=PLAY_INTERVAL_MS, name="MapdashTimeline"))
     if view is None:
         lons = [f["geometry"]["coordinates"][0] for f in features]
