@@ -78,6 +78,16 @@ def test_counts_and_place_labels(seed) -> None:
     assert next(iter(labels.values())) == "Syria"  # the most mentioned first
 
 
+def test_repeated_place_names_get_where_they_are() -> None:
+    import geopandas as gpd
+
+    df = pd.DataFrame({"place_id": ["a", "b", "b", "c", "d"], "place_name": ["Springfield", "Springfield", "Springfield", "Paris", "Paris"],
+                       "admin1_name": ["Illinois", "Missouri", "Missouri", None, None], "country_code": ["US", "US", "US", "FR", "FR"]})
+    gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy([0] * 5, [0] * 5))
+    assert dashboard.place_labels(gdf) == {"b": "Springfield (Missouri, US)", "a": "Springfield (Illinois, US)",
+                                           "c": "Paris (FR) [c]", "d": "Paris (FR) [d]"}
+
+
 def test_clicked_place_is_the_nearest_with_that_name() -> None:
     import geopandas as gpd
 

@@ -1,11 +1,21 @@
 """Timeline page: each place's campaign phases across documents over time, the places given one phase,
 and the map played back day by day."""
 
+from functools import partial
+
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapdash.maps import build_map
+from mapdash.assets import publish_json
+from mapdash.maps import build_map, place_layer
 from mapdash.timeline import phase_events, phase_table, place_histories, timeline_chart
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def timeline_layer(version: str, filters, _placed, _styles, static_dir):
+    """Return the playback map's places (published as a static file) for one data version and filter set."""
+    return place_layer(_placed, _styles, timeline=True, publish=partial(publish_json, static_dir))
+
 
 state = st.session_state
 mentions, styles = state["mentions"], state["styles"]
@@ -20,7 +30,9 @@ st.altair_chart(timeline_chart(events, styles), width="stretch")
 st.subheader("Playback")
 st.caption("Drag the slider or press ▶ (bottom left of the map): each place shows its phase as of that day; it runs in the browser.")
 placed = mentions[mentions["place_id"].notna()]
-st_folium(build_map(placed, timeline=True), height=560, use_container_width=True, returned_objects=[], key="timeline_map")
+layer = timeline_layer(state["version"], state["filters"], placed, styles, state["settings"].static_dir)
+st_folium(build_map(placed, timeline=True, places=layer, phase_styles=styles), height=560, use_container_width=True,
+          returned_objects=[], key="timeline_map")
 
 left, right = st.columns(2)
 with left:

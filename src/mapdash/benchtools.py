@@ -22,9 +22,10 @@ SAMPLE_SECONDS = 0.05
 
 
 class PeakMemory:
-    """The highest resident memory (RSS, MB) of this process and its children while a block runs."""
+    """The highest resident memory (RSS, MB) of this process (unless include_self is off) and its children while a block runs."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, include_self: bool = True) -> None:
+        self.include_self = include_self
         self.peak_mb = 0.0
         self.processes = 1
         self._stop = threading.Event()
@@ -45,7 +46,7 @@ class PeakMemory:
         me = psutil.Process()
         while True:
             total, seen = 0, 0
-            for proc in [me, *me.children(recursive=True)]:
+            for proc in [me, *me.children(recursive=True)][0 if self.include_self else 1 :]:
                 try:
                     total += proc.memory_info().rss
                     seen += 1

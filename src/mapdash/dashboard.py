@@ -122,7 +122,7 @@ def place_labels(mentions: gpd.GeoDataFrame) -> dict[str, str]:
     first = placed.drop_duplicates("place_id").set_index("place_id").loc[order, ["place_name", "admin1_name", "country_code"]]
     names = dict(zip(first.index, first["place_name"].fillna(""), strict=True))
     tally = Counter(names.values())
-    for pid, admin1, country in first[first["place_name"].map(tally) > 1].itertuples():
+    for pid, _name, admin1, country in first[first["place_name"].map(tally) > 1].itertuples():
         where = ", ".join(str(x) for x in (admin1, country) if isinstance(x, str) and x)
         names[pid] = f"{names[pid]} ({where})" if where else names[pid]
     return _unique_labels(names)
@@ -203,19 +203,19 @@ def places_table(mentions: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike
 
 
 def quote_links(quotes: pd.DataFrame, documents: Mapping[str, str], mentions: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Return quotes with a link to read each one's document and one to its first place on the map."""
-    names = {}
+    """Return quotes with a link to read each one's document and one to its most precise place on the map."""
     placed = mentions[mentions["place_id"].notna()]
-    for doc_id, rows in placed.groupby("doc_id"):
-        names[doc_id] = place_labels(rows)  # the labels the map shows when filtered to this document
-    # The most precise place a quote names opens on the map: Ramadi rather than Iraq.
-    rank = {pid: SPECIFIC.index(f) if f in SPECIFIC else len(SPECIFIC) for pid, f in zip(placed["place_id"], placed["feature"], strict=True)}
+    pairs = placed.drop_duplicates(["doc_id", "place_id"])
+    # The label the map shows when filtered to the document: the name, unless the document names two places so.
+    labels = {(d, p): n for d, p, n in zip(pairs["doc_id"], pairs["place_id"], pairs["place_name"], strict=True)}
+    for doc_id in set(pairs.loc[pairs.duplicated(["doc_id", "place_name"], keep=False), "doc_id"]):
+        labels.update({(doc_id, p): label for p, label in place_labels(placed[placed["doc_id"] == doc_id]).items()})
+    rank = {p: SPECIFIC.index(f) if f in SPECIFIC else len(SPECIFIC) for p, f in zip(pairs["place_id"], pairs["feature"], strict=True)}
     reader, on_map = [], []
     for doc_id, place_ids in zip(quotes["doc_id"], quotes["place_ids"], strict=True):
         label = documents.get(doc_id, doc_id[:12])
         reader.append(page_url("documents", {DOC_PARAM: label}))
-        known = sorted((p for p in place_ids if p in names.get(doc_id, {})), key=lambda p: rank.get(p, len(SPECIFIC)))
-        place = names[doc_id][known[0]] if known else None
-        params = {PARAMS["documents"]: label, **({PLACE_PARAM: place} if place else {})}
+        known = sorted((p for p in place_ids if (doc_id, p) in labels), key=lambda p: rank.get(p, len(SPECIFIC)))
+        params = {PARAMS["documents"]: label, **({PLACE_PARAM: labels[(doc_id, known[0])]} if known else {})}
         on_map.append(page_url("", params))
     return quotes.assign(document_link=reader, map_link=on_map)

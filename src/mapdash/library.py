@@ -69,7 +69,8 @@ def _store(conn: sqlite3.Connection, source: str, doc: Document, services: _Serv
     if present and not reprocess:
         return IngestResult(source, "present", doc.doc_id, doc.title or "")
     result = geoparse(doc, services.get())
-    store.save_geoparse(conn, result, replace=reprocess)
+    if not store.save_geoparse(conn, result, replace=reprocess):  # another process stored it while this one geoparsed
+        return IngestResult(source, "present", doc.doc_id, doc.title or "")
     placed = sum(1 for r in result.resolutions if r.place is not None)
     status: Status = "reprocessed" if present else "added"
     return IngestResult(source, status, doc.doc_id, doc.title or "", placed, len(result.quotes), result.mode)

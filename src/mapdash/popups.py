@@ -37,6 +37,8 @@ class StyleLike(Protocol):
 
 def text(value: Any) -> str:
     """Return a cell as text, "" for None/NaN."""
+    if value.__class__ is str:  # the common case first: this runs for every cell of every popup
+        return value
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return ""
     return str(value)
@@ -95,14 +97,22 @@ def popup_html(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> str:
     e, first = html.escape, rows[0]
     name = text(first.get("place_name"))
     where = ", ".join(t for t in (text(first.get("admin1_name")), text(first.get("country_name"))) if t and t != name)
+    documents, forms, corrected = set(), set(), False
+    sentences: dict[str, Mapping[str, Any]] = {}  # each sentence once, at its newest mention
+    for row in rows:  # one pass: a country can have thousands of mentions
+        documents.add(row.get("doc_id"))
+        forms.add(text(row.get("mention")))
+        corrected = corrected or text(row.get("corrected")) in ("True", "1")
+        sentence = text(row.get("sentence"))
+        if sentence and sentence not in sentences:
+            sentences[sentence] = row
     best = confidence(rows)
-    documents = len({text(r.get("doc_id")) for r in rows})
     facts = [e(where), e(precision(first)), f"confidence {best:.2f}" if best is not None else ""]
     facts.append(f"{len(rows)} mention{'' if len(rows) == 1 else 's'}"
-                 + (f" in {documents} documents" if documents > 1 else ""))
-    if any(bool(r.get("corrected")) and text(r.get("corrected")) != "False" for r in rows):
+                 + (f" in {len(documents)} documents" if len(documents) > 1 else ""))
+    if corrected:
         facts.append("corrected by an analyst")
-    forms = sorted({text(r.get("mention")) for r in rows} - {"", name})
+    forms = sorted(forms - {"", name})
     parts = [
         f'<div class="mapdash-popup" data-place="{e(text(first.get("place_id")))}"><b>{e(name)}</b>',
         f'<div class="mapdash-facts">{" · ".join(f for f in facts if f)}</div>',
@@ -111,10 +121,9 @@ def popup_html(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> str:
         f"<div>as: {e(', '.join(forms))}</div>" if forms else "",
         "<ul>",
     ]
-    sentences = list({text(r.get("sentence")): r for r in reversed(rows) if text(r.get("sentence"))}.values())[::-1]
-    for row in sentences[:MAX_SENTENCES]:
+    for sentence, row in list(sentences.items())[:MAX_SENTENCES]:
         source = " ".join(t for t in (text(row.get("title")), text(row.get("published"))[:10]) if t)
-        parts.append(f"<li>“{e(clip(text(row.get('sentence')), MAX_SENTENCE_CHARS))}”<br><i>{e(source)}</i></li>")
+        parts.append(f"<li>“{e(clip(sentence, MAX_SENTENCE_CHARS))}”<br><i>{e(source)}</i></li>")
     parts.append("</ul>")
     if len(sentences) > MAX_SENTENCES:
         parts.append(f"<div>and {len(sentences) - MAX_SENTENCES} more sentence(s)</div>")

@@ -35,7 +35,7 @@ NON_PLACE_LABELS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT"
 # Heads of organisation names that a place commonly qualifies: "Mansfield Police Department", "Mosul University".
 ORG_MODIFIED = frozenset({
     "Police", "Sheriff", "Sheriff's", "Sheriff’s", "Fire", "School", "Schools", "Court", "Council", "Department", "Hospital",
-    "University", "College", "City", "Chamber", "Board", "Library", "Public", "High", "Middle", "Elementary", "Community",
+    "University", "College", "City", "Chamber", "Board", "Library", "Public", "Community",
     "Regional", "Memorial", "Township", "Area", "Metro", "Airport", "Port", "Zoo", "Museum", "County", "Parish", "Town",
     "Village", "Municipal", "District", "Housing", "Health", "Water", "Transit", "Symphony", "Humane", "Historical",
 })
@@ -45,6 +45,13 @@ NEVER_ALONE = frozenset({
     "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms", "miss",
     "dr", "sir", "north", "south", "east", "west", "central", "northern", "southern", "eastern", "western", "downtown",
     "midwest", "christmas", "easter", "god", "lord", "jesus", "king", "queen", "prince", "president", "governor", "mayor",
+    "city", "federal", "metro", "passover", "thanksgiving",
+})
+# Words after a name that make it a street or a building, not the place it is named after ("Dublin Road").
+STREET_WORDS = frozenset({
+    "road", "rd", "street", "st", "avenue", "ave", "drive", "dr", "lane", "ln", "boulevard", "blvd", "highway", "hwy",
+    "way", "court", "ct", "place", "pl", "parkway", "pkwy", "circle", "terrace", "pike", "trail", "building", "hall",
+    "center", "centre", "mall", "plaza", "stadium", "arena", "bridge",
 })
 WEAK_POPULATION = 5000  # a town this small, named like a word or a person, needs a locative context
 CONNECTORS = frozenset({"of", "de", "del", "la", "le", "el", "al", "ar", "as", "an", "ad", "du", "des", "da", "di", "and", "upon", "on", "the", "y"})
@@ -99,7 +106,7 @@ class Recognizer:
         blocked = [(s, e, label) for label, s, e in entities if label in NON_PLACE_LABELS]
         scanned = list(self._scan(text, sentences, blocked, found))
         # A name the document uses as a place is that place where NER alone calls it a person or an organisation.
-        places = {t.text for t in (*found, *scanned) if not t.is_demonym}
+        places = {t.text for t in found if not t.is_demonym}  # NER's own places, not the scan's guesses
         unblocked = [(s, e, label) for s, e, label in blocked if not (label in ("PERSON", "ORG") and text[s:e] in places)]
         if len(unblocked) < len(blocked):
             scanned = list(self._scan(text, sentences, unblocked, found))
@@ -197,12 +204,15 @@ class Recognizer:
             return False
         follower = tokens[j + 1].text if j + 1 < len(tokens) and _joinable(text[end : tokens[j + 1].start]) else ""
         qualifies_org = follower in ORG_MODIFIED  # "Mansfield Police Department": the place the body serves
+        if follower.lower().rstrip(".") in STREET_WORDS and not strong:
+            return False
         for b_start, b_end, label in blocked:
             if b_start < end and start < b_end:
                 if label == "NORP" and kind == "demonym":
                     continue
-                if not (label == "ORG" and (strong or (qualifies_org and b_start <= start))):
-                    return False  # a person's name; an organisation's only when a place qualifies it
+                whole = kind != "demonym" and text[b_start:b_end] == name and not any(p.feature in ("country", "admin1") for p in candidates)
+                if not (label == "ORG" and not whole and (strong or (qualifies_org and b_start <= start))):
+                    return False  # a person's or organisation's name ("Hamas"); a place may qualify an organisation
         common = " " not in name and _zipf(name.lower()) >= COMMON_ZIPF
         if strong and _zipf(name.lower()) < FUNCTION_WORD_ZIPF:
             return True  # a country or province name in capitals is a place, even when it is a common word

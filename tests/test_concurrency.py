@@ -1,0 +1,86 @@
+"""Concurrency: two real ingest processes on one SQLite database finish without "database is locked" or
+duplicates, and the dashboard keeps serving pages while an ingest writes."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from test_crash_safety import DOCUMENTS, assert_consistent, child_rows, write_batch
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory, settings) -> tuple[list[Path], dict[str, dict[str, list[tuple]]]]:
+    """The release files and, per document id, the rows a clean single-process run stores."""
+    from mapdash import store
+    from mapdash.ingest import read_release
+    from mapdash.pipeline import geoparse, load_services
+
+    paths = write_batch(tmp_path_factory.mktemp("concurrent") / "batch")
+    services = load_services(settings, use_spacy=False)
+    reference = store.connect(":memory:")
+    for path in paths:
+        store.save_geoparse(reference, geoparse(read_release(path), services))
+    return paths, {r[0]: child_rows(reference, r[0]) for r in reference.execute("SELECT doc_id FROM documents")}
+
+
+def counts(output: str) -> tuple[int, int, int]:
+    """Return (added, already present, rejected) from an ingest's summary line."""
+    m = re.search(r"(\d+) added, (\d+) already present, (\d+) rejected", output)
+    assert m, output[-500:]
+    return int(m[1]), int(m[2]), int(m[3])
+
+
+def start_ingest(db: Path, paths: list[Path]) -> subprocess.Popen[str]:
+    """Start a gazetteer-mode `mapdash ingest` of paths (in the order given) into db."""
+    command = [sys.executable, "-m", "mapdash", "--db", str(db), "--no-spacy", "ingest", *map(str, paths)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_processes_ingest_one_new_database(tmp_path: Path, batch) -> None:
+    paths, expected = batch
+    db = tmp_path / "shared.sqlite"
+    # Both start on a database that does not exist yet: they race to create and migrate it too.
+    # One goes forwards and one backwards through the same files, so they meet in the middle.
+    procs = [start_ingest(db, paths), start_ingest(db, paths[::-1])]
+    outputs = [p.communicate(timeout=600) for p in procs]
+    for proc, (out, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err
+        assert "locked" not in out + err and "Traceback" not in err
+    tallies = [counts(out) for out, _ in outputs]
+    assert sum(added for added, _, _ in tallies) == DOCUMENTS, "each release added by exactly one process"
+    assert all(added + present == DOCUMENTS and rejected == 0 for added, present, rejected in tallies)
+    assert all(added > 0 for added, _, _ in tallies), "both processes did work"
+    assert assert_consistent(db, expected) == set(expected)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*), count(DISTINCT doc_id) FROM documents").fetchone() == (DOCUMENTS, DOCUMENTS)
+
+
+def test_a_reader_never_waits_for_the_writer(tmp_path: Path, batch) -> None:
+    """While an ingest writes, reads of the whole mentions frame keep answering fast (WAL: readers never block)."""
+    from mapdash import store
+    from mapdash.frame import mentions_frame
+
+    paths, _ = batch
+    db = tmp_path / "read.sqlite"
+    store.connect(db).close()
+    proc = start_ingest(db, paths)
+    reader = store.connect(db)
+    slowest, reads, seen = 0.0, 0, set()
+    while proc.poll() is None:
+        started = time.perf_counter()
+        seen.add(len(mentions_frame(reader)))
+        slowest = max(slowest, time.perf_counter() - started)
+        reads += 1
+    out, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert reads > 5 and len(seen) > 2, "the reader saw the data grow"
+    assert slowest < 5.0, f"a read waited {slowest:.1f} s"
