@@ -80,10 +80,19 @@ def test_popup_shows_phase_evidence_quote_and_precision() -> None:
                   speaker="Ash Carter", feature_code="PPLA", phase_from=date(2015, 12, 28))
     (feature,) = place_features(mentions_gdf([row]), STYLES)["features"]
     popup = feature["properties"]["popup"]
-    assert '<div class="mapdash-evidence">“Iraqi forces pushed ISIL out of Ramadi.”</div>' in popup
+    assert '<div class="mapdash-evidence">“Iraqi forces pushed ISIL out of Ramadi.”<br><i>Counter-ISIL Campaign Continues 2015-12-28</i></div>' in popup
     assert "✔ Retaken <i>2015-12-28</i>" in popup
     assert "“Ramadi is free,” he said — Ash Carter" in popup
     assert "town or city (PPLA)" in popup and "confidence 0.90" in popup
+
+
+def test_a_quote_that_is_the_evidence_is_attributed_not_repeated() -> None:
+    sentence = "The next phase will target Hit, with the ultimate goal of retaking Mosul."
+    row = mention(PLACES[1], sentence=sentence, evidence=sentence, quote=sentence.rstrip("."), speaker="Barack Obama", phase="ultimate_goal")
+    (feature,) = place_features(mentions_gdf([row]), STYLES)["features"]
+    popup = feature["properties"]["popup"]
+    assert popup.count("retaking Mosul") == 1 and f"“{sentence}” — Barack Obama" in popup
+    assert "mapdash-quote" not in popup and "<li>" not in popup
 
 
 @pytest.mark.parametrize("field", ["evidence", "quote", "speaker"])

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from mapdash import library
-from mapdash.dashboard import DOC_PARAM
+from mapdash.dashboard import DOC_PARAM, plural
 from mapdash.highlight import document_html
 from mapdash.ingest import IngestError
 from mapdash.pipeline import load_services
@@ -64,7 +64,7 @@ with st.expander("Add releases", expanded=docs.empty or "ingest_results" in stat
                      column_order=["status", "source", "title", "places", "quotes", "reason", "doc_id"])
         st.button("Clear these results", on_click=lambda: state.pop("ingest_results", None))
 
-st.caption(f"{len(docs)} documents")
+st.caption(plural(len(docs), "document"))
 listed = st.dataframe(docs, hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row", key="documents_table",
                       column_order=["title", "published", "byline", "mentions", "quotes", "source", "geoparse_mode", "ingested_at", "doc_id"])
 chosen = [docs.iloc[i]["doc_id"] for i in listed.selection.rows if i < len(docs)]

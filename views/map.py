@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from mapdash.assets import publish_json
 
-from mapdash.dashboard import PLACE_PARAM, VIEW_PARAM, clicked_place, counts, place_labels, places_table, share_url
+from mapdash.dashboard import PLACE_PARAM, VIEW_PARAM, clicked_place, counts, place_labels, places_table, plural, share_url
 from mapdash.highlight import place_details_html, place_mentions
 from mapdash.maps import MapView, build_map, place_layer
 from mapdash.export import FORMATS, HELP, LABELS, MIME, Briefing, chromium_missing, export_bytes, export_filename
@@ -66,7 +66,7 @@ with right:
     if place:
         st.button("All places", icon=":material/arrow_back:", on_click=lambda: state.update({PLACE_PARAM: None}))
         details = place_mentions(state["all_mentions"], place)
-        st.caption(f"{len(details)} mentions in {details['doc_id'].nunique()} documents (all documents, whatever the filters)")
+        st.caption(f"{plural(len(details), 'mention')} in {plural(details['doc_id'].nunique(), 'document')} (all documents, whatever the filters)")
         with st.container(height=520):
             st.html(place_details_html(details, state["styles"]))
     else:

@@ -51,8 +51,13 @@ class Counts:
     documents: int
 
     def caption(self) -> str:
-        """Return the counts as a caption."""
-        return f"{self.places} places, {self.mentions} mentions in {self.documents} documents"
+        """Return the counts as a caption ("2 places, 5 mentions in 1 document")."""
+        return f"{plural(self.places, 'place')}, {plural(self.mentions, 'mention')} in {plural(self.documents, 'document')}"
+
+
+def plural(n: int, word: str) -> str:
+    """Return a count with its noun, in the plural unless it is one."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _unique_labels(names: Mapping[str, str]) -> dict[str, str]:

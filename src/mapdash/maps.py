@@ -142,9 +142,20 @@ def _steps(rows: list[dict[str, Any]], styles: Mapping[str, PhaseStyleLike]) -> 
     return [[day, phase, phase_style(phase, styles).color] for day, phase in sorted(by_day.items())]
 
 
+# What a place's feature, popup and timeline steps read from its mentions.
+_FEATURE_COLUMNS = frozenset({
+    "place_id", "place_name", "admin1_name", "country_name", "feature", "feature_code", "lat", "lon", "confidence",
+    "doc_id", "title", "published", "start", "mention", "sentence", "corrected", "phase", "phase_from", "evidence",
+    "quote", "speaker",
+})
+
+
 def place_features(gdf: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike], *, steps: bool = False) -> dict[str, Any]:
     """Return a GeoJSON FeatureCollection with one point per distinct place_id (newest mention first)."""
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name, errors="ignore")) if len(gdf) else pd.DataFrame()
+    if not frame.empty:  # only placed rows, and only the columns a feature reads: fewer values to copy per row
+        frame = frame[frame["place_id"].notna() & frame["lat"].notna() & frame["lon"].notna()]
+        frame = frame[[c for c in frame.columns if c in _FEATURE_COLUMNS]]
     groups: dict[str, list[dict[str, Any]]] = {}
     if not frame.empty:
         frame["_when"] = pd.to_datetime(frame["published"].map(_text), errors="coerce")
@@ -156,7 +167,7 @@ def place_features(gdf: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike], 
         for row in (dict(zip(columns, values, strict=True)) for values in zip(*(frame[c].tolist() for c in columns))):
             if _text(row.get("place_id")) and _text(row.get("lat")) and _text(row.get("lon")):
                 groups.setdefault(_text(row["place_id"]), []).append(row)
-    styles = complete_styles((r.get("phase") for rows in groups.values() for r in rows), styles)
+    styles = complete_styles(frame["phase"].unique() if "phase" in frame else [], styles)
     features: list[dict[str, Any]] = []
     for place_id in sorted(groups):
         rows = groups[place_id]

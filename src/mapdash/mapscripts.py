@@ -16,6 +16,7 @@ CSS = f"""<style>
   font: 12px/1.5 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
 .mapdash-swatch {{ display: inline-block; width: 10px; height: 10px; border-radius: 50%;
   margin-right: 6px; border: 1px solid #fff; box-shadow: 0 0 0 1px #888; }}
+.mapdash-popup {{ font: 13px/1.4 sans-serif; }}
 .mapdash-popup ul {{ padding-left: 16px; margin: 4px 0; }} .mapdash-popup li {{ margin-bottom: 4px; }}
 .mapdash-facts {{ color: #555; }}
 .mapdash-evidence, .mapdash-quote {{ margin: 3px 0; padding-left: 6px; border-left: 3px solid #ccc; }}

@@ -64,32 +64,47 @@ def confidence(rows: Sequence[Mapping[str, Any]]) -> float | None:
     return max(values) if values else None
 
 
-def _phase_block(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> str:
-    """Return the phase line and the evidence sentence of the newest mention that has the shown phase."""
+def _core(value: str) -> str:
+    """Return text without quote marks, punctuation or case, to tell whether a quote is its sentence."""
+    return " ".join("".join(c for c in value.casefold() if c.isalnum() or c.isspace()).split())
+
+
+def _source(row: Mapping[str, Any]) -> str:
+    """Return a mention's document title and date."""
+    return " ".join(t for t in (text(row.get("title")), text(row.get("published"))[:10]) if t)
+
+
+def _phase_block(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> tuple[str, str]:
+    """Return the phase line with the evidence sentence of the newest phased mention (and its source), and that sentence."""
     e = html.escape
     label = f"{style.icon} {style.label}".strip()
     parts = [f'<div class="mapdash-phase"><span class="mapdash-swatch" style="background:{e(style.color)}"></span>{e(label)}']
     tagged = next((r for r in rows if text(r.get("phase")).strip()), None)
-    if tagged is not None:
-        when = text(tagged.get("phase_from"))[:10] or text(tagged.get("published"))[:10]
-        parts.append(f" <i>{e(when)}</i>" if when else "")
-        parts.append("</div>")
-        evidence = text(tagged.get("evidence")) or text(tagged.get("sentence"))
-        if evidence:
-            parts.append(f'<div class="mapdash-evidence">“{e(clip(evidence, MAX_SENTENCE_CHARS))}”</div>')
-    else:
-        parts.append("</div>")
-    return "".join(parts)
+    if tagged is None:
+        return "".join(parts) + "</div>", ""
+    when = text(tagged.get("phase_from"))[:10] or text(tagged.get("published"))[:10]
+    parts.append(f" <i>{e(when)}</i></div>" if when else "</div>")
+    evidence = text(tagged.get("evidence"))
+    if evidence:
+        # A reported statement is often the evidence sentence itself: then it is attributed here, not repeated.
+        quote, speaker = text(tagged.get("quote")), text(tagged.get("speaker"))
+        by = f" — {e(speaker)}" if speaker and quote and (_core(quote) in _core(evidence) or _core(evidence) in _core(quote)) else ""
+        parts.append(f'<div class="mapdash-evidence">“{e(clip(evidence, MAX_SENTENCE_CHARS))}”{by}'
+                     f'<br><i>{e(_source(tagged))}</i></div>')
+    return "".join(parts), evidence
 
 
-def _quote_block(rows: Sequence[Mapping[str, Any]]) -> str:
-    """Return the newest quote that names the place, with its speaker, or ""."""
+def _quote_block(rows: Sequence[Mapping[str, Any]], evidence: str) -> str:
+    """Return the newest quote that names the place, with its speaker, unless it is the evidence sentence shown."""
     quoted = next((r for r in rows if text(r.get("quote"))), None)
     if quoted is None:
         return ""
+    quote = text(quoted.get("quote"))
+    if evidence and (_core(quote) in _core(evidence) or _core(evidence) in _core(quote)):
+        return ""
     speaker = text(quoted.get("speaker"))
     by = f" — {html.escape(speaker)}" if speaker else ""
-    return f'<div class="mapdash-quote">{html.escape(clip(text(quoted.get("quote")), MAX_QUOTE_CHARS))}{by}</div>'
+    return f'<div class="mapdash-quote">{html.escape(clip(quote, MAX_QUOTE_CHARS))}{by}</div>'
 
 
 def popup_html(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> str:
@@ -113,17 +128,18 @@ def popup_html(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> str:
     if corrected:
         facts.append("corrected by an analyst")
     forms = sorted(forms - {"", name})
+    phase, evidence = _phase_block(rows, style)
+    sentences.pop(evidence, None)  # shown with its phase already
     parts = [
         f'<div class="mapdash-popup" data-place="{e(text(first.get("place_id")))}"><b>{e(name)}</b>',
         f'<div class="mapdash-facts">{" · ".join(f for f in facts if f)}</div>',
-        _phase_block(rows, style),
-        _quote_block(rows),
+        phase,
+        _quote_block(rows, evidence),
         f"<div>as: {e(', '.join(forms))}</div>" if forms else "",
         "<ul>",
     ]
     for sentence, row in list(sentences.items())[:MAX_SENTENCES]:
-        source = " ".join(t for t in (text(row.get("title")), text(row.get("published"))[:10]) if t)
-        parts.append(f"<li>“{e(clip(sentence, MAX_SENTENCE_CHARS))}”<br><i>{e(source)}</i></li>")
+        parts.append(f"<li>“{e(clip(sentence, MAX_SENTENCE_CHARS))}”<br><i>{e(_source(row))}</i></li>")
     parts.append("</ul>")
     if len(sentences) > MAX_SENTENCES:
         parts.append(f"<div>and {len(sentences) - MAX_SENTENCES} more sentence(s)</div>")

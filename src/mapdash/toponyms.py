@@ -210,7 +210,7 @@ class Recognizer:
             if b_start < end and start < b_end:
                 if label == "NORP" and kind == "demonym":
                     continue
-                whole = kind != "demonym" and text[b_start:b_end] == name and not any(p.feature in ("country", "admin1") for p in candidates)
+                whole = not strong and text[b_start:b_end] == name  # "Toyota", "Lincoln"; but "Raqqa" mislabelled ORG stays
                 if not (label == "ORG" and not whole and (strong or (qualifies_org and b_start <= start))):
                     return False  # a person's or organisation's name ("Hamas"); a place may qualify an organisation
         common = " " not in name and _zipf(name.lower()) >= COMMON_ZIPF
