@@ -68,7 +68,7 @@ def component_script(at: AppTest) -> str:
 def test_filters_in_the_url_drive_the_map_and_table(seed_db: Path, monkeypatch: pytest.MonkeyPatch, params: dict, expected: set[str]) -> None:
     at = open_app(seed_db, monkeypatch, **params)
     assert set(at.dataframe[0].value["place_name"]) == expected
-    assert at.caption[0].value.startswith(f"{len(expected)} places, ")
+    assert at.caption[0].value.startswith(f"{len(expected)} place{'' if len(expected) == 1 else 's'}, ")
     script = component_script(at)
     for name in expected:
         assert name in script

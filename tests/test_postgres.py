@@ -124,3 +124,14 @@ def test_two_writers_storing_one_text_store_it_once(pg_template: str) -> None:
     writer.join(timeout=30)
     assert outcome == [False]
     assert second.execute("SELECT count(*) FROM mentions").fetchone()[0] == 0
+
+
+def test_first_connections_at_once_migrate_once(pg_template: str) -> None:
+    """Team members opening a new shared database at the same moment: one migrates, the others wait and use it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    url = new_pg_database(pg_template)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        conns = list(pool.map(lambda _: store.connect(url), range(4)))
+    assert {c.execute("PRAGMA user_version").fetchone()[0] for c in conns} == {store.SCHEMA_VERSION}
+    assert conns[0].execute("SELECT count(*) FROM meta").fetchone()[0] == 1

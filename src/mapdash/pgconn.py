@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 URL_SCHEMES = ("postgresql", "postgres")
+MIGRATION_LOCK = 0x6D617064  # "mapd": the advisory lock a connection holds while it migrates the schema
 _PRAGMA = re.compile(r"\s*PRAGMA\s+(\w+)\s*(?:=\s*(\w+))?\s*;?\s*$", re.IGNORECASE)
 _BEGIN = re.compile(r"\s*BEGIN(\s+(IMMEDIATE|DEFERRED|EXCLUSIVE))?(\s+TRANSACTION)?\s*;?\s*$", re.IGNORECASE)
 _DDL = re.compile(r"\s*(CREATE|ALTER)\s+TABLE", re.IGNORECASE)

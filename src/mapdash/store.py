@@ -110,9 +110,14 @@ def _connect_postgres(url: str) -> sqlite3.Connection:
         conn = pgconn.PgConnection(url)
     except sqlite3.OperationalError as exc:
         raise StoreError(str(exc)) from None
-    migrate(conn)  # type: ignore[arg-type]  # duck-typed: PgConnection offers the sqlite3 calls used here
-    if conn.execute("SELECT to_regclass('places_geo') IS NULL").fetchone()[0]:
-        pgconn.ensure_postgis(conn)
+    # BEGIN takes no lock in PostgreSQL: an advisory lock keeps two team members' first connections from both migrating.
+    conn.execute("SELECT pg_advisory_lock(?)", (pgconn.MIGRATION_LOCK,))
+    try:
+        migrate(conn)  # type: ignore[arg-type]  # duck-typed: PgConnection offers the sqlite3 calls used here
+        if conn.execute("SELECT to_regclass('places_geo') IS NULL").fetchone()[0]:
+            pgconn.ensure_postgis(conn)
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(?)", (pgconn.MIGRATION_LOCK,))
     return conn  # type: ignore[return-value]
 
 
