@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-import re
 
 import streamlit as st
 
 from mapdash import store
-from mapdash.dashboard import PARAMS, FilterOptions, filter_options, make_filters
+from mapdash.dashboard import PARAMS, FilterOptions, filter_options, make_filters, markdown_literal
 from mapdash.frame import documents_table, filter_mentions, mentions_frame
 from mapdash.maps import shipped_phase_styles
 from mapdash.settings import load_settings
@@ -49,15 +48,10 @@ def load_options(db_path: str, version: str) -> FilterOptions:
     return filter_options(load_frame(db_path, version), load_documents(db_path, version), phase_styles())
 
 
-# Markdown's active characters (links, :colour[...], $maths$, emphasis): an error may quote a document's text.
-MARKDOWN_CHARS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
-
-
 def show_error(what: str, exc: Exception) -> None:
     """Show a failure as one readable line (the traceback goes to the server's log, never to the browser)."""
     logging.getLogger("mapdash").error("%s", what, exc_info=exc)
-    text = " ".join(f"{what}. {type(exc).__name__}: {exc}".split())[:400]
-    st.error(MARKDOWN_CHARS.sub(r"\\\1", text))
+    st.error(markdown_literal(f"{what}. {type(exc).__name__}: {exc}"[:400]))  # the message may quote a document
 
 
 db = str(settings.db_path)

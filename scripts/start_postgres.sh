@@ -49,10 +49,12 @@ case "${1:-}" in
 esac
 
 install_packages
-dir=$(mktemp -d "${TMPDIR:-/tmp}/mapdash-pg.XXXXXX")
+base=${TMPDIR:-/tmp}
+[ "$(id -u)" = "0" ] && base=/tmp  # the postgres user must be able to reach it (not so under /root)
+dir=$(mktemp -d "$base/mapdash-pg.XXXXXX")
 chmod 755 "$dir"
 [ "$(id -u)" = "0" ] && chown postgres: "$dir"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$("${PYTHON:-python3}" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # Trust on loopback: the cluster lives as long as one test run and listens on nothing else.
 as_owner "$BIN/initdb" -D "$dir/data" -U mapdash --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
   || { cat "$dir/initdb.log" >&2; exit 1; }

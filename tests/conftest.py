@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -77,7 +78,8 @@ def postgres_url() -> Iterator[str]:
     if given:
         yield given
         return
-    run = subprocess.run(["bash", str(PG_SCRIPT)], capture_output=True, text=True, timeout=900)
+    env = {**os.environ, "PYTHON": sys.executable}
+    run = subprocess.run(["bash", str(PG_SCRIPT)], capture_output=True, text=True, timeout=900, env=env)
     if run.returncode != 0:
         reason = (run.stderr.strip().splitlines() or ["no message"])[-1]
         pytest.skip(f"PostgreSQL with PostGIS could not be installed or started here ({reason})")

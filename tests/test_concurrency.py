@@ -84,3 +84,34 @@ def test_a_reader_never_waits_for_the_writer(tmp_path: Path, batch) -> None:
     assert proc.returncode == 0, err
     assert reads > 5 and len(seen) > 2, "the reader saw the data grow"
     assert slowest < 5.0, f"a read waited {slowest:.1f} s"
+
+
+@pytest.mark.browser
+def test_the_dashboard_keeps_serving_during_an_ingest(tmp_path: Path, batch, seed_db: Path) -> None:
+    from browser import launch_chromium
+    from test_security_browser import Watch, serve, settle
+
+    paths, _ = batch
+    db = tmp_path / "serving.sqlite"
+    with sqlite3.connect(seed_db) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
+    with serve(db) as url, launch_chromium(viewport=(1400, 900)) as context:
+        watch = Watch(context)
+        page = context.new_page()
+        settle(page, url)  # warm: the first run builds the caches
+        proc = start_ingest(db, paths)
+        loads: list[tuple[float, str]] = []
+        while proc.poll() is None or not loads:
+            started = time.perf_counter()
+            settle(page, url)
+            caption = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
+            loads.append((time.perf_counter() - started, caption))
+            watch.assert_nothing_ran(page)
+            assert watch.errors == [], watch.errors
+        out, err = proc.communicate()
+        assert proc.returncode == 0 and "locked" not in out + err, err
+        settle(page, url)
+        final = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
+    assert len(loads) >= 2, "pages were served while the ingest ran"
+    assert max(seconds for seconds, _ in loads) < 30, loads
+    assert f"in {DOCUMENTS + 1} documents" in final, final

@@ -120,3 +120,20 @@ def test_documents_in_flight_stay_bounded(releases: Path, tmp_path: Path, settin
     tally = parallel.ingest_parallel(conn, [folder], settings, workers=2, use_spacy=False)
     assert tally["added"] == 30
     assert peak[0] <= 2 * parallel.IN_FLIGHT_PER_WORKER
+
+
+def test_a_scheduler_address_sends_the_work_to_that_cluster(
+    releases: Path, serial: list[tuple[Any, ...]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--scheduler tcp://HOST:PORT`: a running cluster (here one started by the test) does the geoparsing."""
+    import logging
+
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://")
+        db = str(tmp_path / "tcp.sqlite")
+        assert main(["--no-spacy", "--db", db, "ingest", "--scheduler", address, str(releases)]) == 0
+    assert f"(Dask {address})" in capsys.readouterr().out
+    assert stored(db) == serial

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from mapdash import library
-from mapdash.dashboard import DOC_PARAM, plural
+from mapdash.dashboard import DOC_PARAM, markdown_literal, plural
 from mapdash.highlight import document_html
 from mapdash.ingest import IngestError
 from mapdash.pipeline import load_services
@@ -27,12 +27,12 @@ def run(label: str, work) -> None:
     bar = st.progress(0.0, text=label)
 
     def progress(done: int, total: int, result: library.IngestResult) -> None:
-        bar.progress(done / total, text=f"{done} of {total}: {result.source} — {result.status}")
+        bar.progress(done / total, text=markdown_literal(f"{done} of {total}: {result.source} — {result.status}"))
 
     try:
         state["ingest_results"] = work(services, progress)
     except IngestError as exc:
-        st.error(str(exc))
+        st.error(markdown_literal(str(exc)))  # it quotes the path as typed: show it as text, never as Markdown
         return
     st.rerun()  # the sidebar's choices and every page read the new data version
 

@@ -4,7 +4,7 @@ analyst's correction (another candidate, or a point set by hand)."""
 import streamlit as st
 
 from mapdash.corrections import candidates, correct_place, correct_point, mentions_of, spans
-from mapdash.dashboard import PLACE_PARAM, counts, place_labels, places_table
+from mapdash.dashboard import PLACE_PARAM, counts, markdown_literal, place_labels, places_table
 
 state = st.session_state
 mentions, conn = state["mentions"], state["conn"]
@@ -36,7 +36,7 @@ if place_id is None:
 
 place = table.set_index("place_id").loc[place_id].to_dict() | {"place_id": place_id}
 own = mentions_of(mentions, place["place_id"])
-st.subheader(f"{place['place_name']} ({place['place_id']})")
+st.subheader(markdown_literal(f"{place['place_name']} ({place['place_id']})"))  # an analyst's name may hold Markdown
 left, right = st.columns(2)
 with left:
     st.markdown("**Mentions**")
@@ -72,7 +72,7 @@ if submitted:
         else:
             done = correct_point(conn, targets, lat, lon, name, note)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(markdown_literal(str(exc)))
     else:
         state["places_message"] = f"{done} mention(s) corrected."
         st.rerun()

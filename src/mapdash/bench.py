@@ -24,6 +24,7 @@ import pandas as pd
 
 from mapdash import benchcorpus, store
 from mapdash.benchtools import Figure, PeakMemory, Results, cpu_seconds, machine, table, write_results
+from mapdash.gazetteer import load_gazetteer
 from mapdash.settings import Settings
 
 INGEST_TARGET = 50.0  # documents per second per core, gazetteer path
@@ -57,6 +58,7 @@ def bench_ingest(results: Results, corpus: Path, size: int, db: str, *, workers:
     # A fresh process per run: memory is what one ingest needs, not what earlier benchmarks left behind.
     command = [sys.executable, "-m", "mapdash", *([] if use_spacy else ["--no-spacy"]), "--db", db, "ingest", str(corpus),
                "--workers", str(workers), *(["--scheduler", scheduler] if scheduler else [])]
+    before = store.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0]  # a reused database counts too
     with PeakMemory(include_self=False) as memory:
         started, cpu = time.perf_counter(), cpu_seconds()
         run = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
@@ -64,7 +66,7 @@ def bench_ingest(results: Results, corpus: Path, size: int, db: str, *, workers:
     if run.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed: {run.stderr.strip()[-500:]}")
     conn = store.connect(db)
-    stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0] - before
     mentions = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
     mode = "spaCy+gazetteer" if use_spacy else "gazetteer"
     where = f"Dask {scheduler}, {workers} workers" if scheduler else (f"{workers} processes" if workers > 1 else "1 process")
@@ -192,8 +194,6 @@ def run_benchmarks(settings: Settings, out: Path, *, docs: Sequence[int] = (1000
     if quick:
         docs, mentions, articles = QUICK["docs"], QUICK["mentions"], articles[: QUICK["geoparse"]]
     echo(f"corpus: {benchcorpus.HOW}")
-    from mapdash.gazetteer import load_gazetteer
-
     seconds, _ = _timed(lambda: load_gazetteer(settings.data_dir, settings.cache_dir))  # built now, not inside a timed step
     results.add(Figure("setup", "gazetteer index ready (built if missing)", 1, seconds, "s"), echo)
     for use_spacy in (False, True) if spacy else (False,):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -133,6 +134,11 @@ def place_labels(mentions: gpd.GeoDataFrame) -> dict[str, str]:
     return _unique_labels(names)
 
 
+def label_key(labels: Mapping[str, str], label: str | None) -> str | None:
+    """Return the key whose label is label (a URL parameter back to its id), None when none has it."""
+    return next((key for key, text in labels.items() if text == label), None) if label else None
+
+
 def clicked_place(mentions: gpd.GeoDataFrame, name: str | None, where: Mapping[str, float] | None) -> str | None:
     """Return the place a map click hit: the place with the clicked marker's name nearest to the click."""
     if not name or not where:
@@ -224,3 +230,13 @@ def quote_links(quotes: pd.DataFrame, documents: Mapping[str, str], mentions: gp
         params = {PARAMS["documents"]: label, **({PLACE_PARAM: labels[(doc_id, known[0])]} if known else {})}
         on_map.append(page_url("", params))
     return quotes.assign(document_link=reader, map_link=on_map)
+
+
+# Markdown's active characters (links, emphasis, :colour[...], $maths$, HTML-like tags): Streamlit renders
+# titles, captions and messages as Markdown, and a release's text or an analyst's name may hold any of them.
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
+
+
+def markdown_literal(text: str) -> str:
+    """Return text escaped so that Streamlit's Markdown shows it exactly as written, on one line."""
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", " ".join(str(text).split()))

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from mapdash import store
+from mapdash.gazetteer import load_gazetteer
 from mapdash.ingest import IngestError, iter_release_paths, read_release
 from mapdash.library import IngestResult
 from mapdash.model import Document, Geoparse
@@ -58,11 +59,6 @@ def read_task(path: str, default_date: date | None) -> Document | str:
 def parse_task(doc: Document, settings: Settings, use_spacy: bool) -> Geoparse:
     """Return a document's geoparse, made with this worker's cached services (runs in a worker)."""
     return geoparse(doc, worker_services(settings, use_spacy))
-
-
-def _warm_up(settings: Settings, use_spacy: bool) -> str:
-    """Load the services in a worker before documents arrive; return its recognition mode."""
-    return worker_services(settings, use_spacy).mode
 
 
 @contextmanager
@@ -109,14 +105,10 @@ def ingest_parallel(
     """Read and geoparse releases in workers, store them here; report each result and return the tally by status."""
     files = iter(list(iter_release_paths(paths)))  # every path checked before any work, as the serial path does
     tally = {"added": 0, "present": 0, "reprocessed": 0, "rejected": 0}
-    from mapdash.gazetteer import load_gazetteer
-
     load_gazetteer(settings.data_dir, settings.cache_dir)  # build a missing index once, not in every worker at once
     with open_executor(workers, scheduler) as (pool, slots):
         pending: dict[Future[Any], tuple[str, str, bool]] = {}  # future -> (task, source, was present)
         limit = slots * IN_FLIGHT_PER_WORKER
-        for _ in range(slots):  # load the services everywhere while the first files are read
-            pending[pool.submit(_warm_up, settings, use_spacy)] = ("warm", "", False)
         exhausted = False
         while pending or not exhausted:
             while not exhausted and len(pending) < limit:
@@ -129,10 +121,9 @@ def ingest_parallel(
             for future in done:
                 task, source, present = pending.pop(future)
                 value = future.result()  # a worker's unexpected error stops the run, as it would serially
-                result = None
                 if task == "read":
                     result = _after_read(conn, pool, pending, source, value, settings, use_spacy, reprocess)
-                elif task == "parse":
+                else:
                     result = _store(conn, source, value, present=present, reprocess=reprocess)
                 if result is not None:
                     tally[result.status] += 1

@@ -198,6 +198,10 @@ UPSERT_PLACE = (
     "INSERT INTO places (place_id, geonameid, name, feature, country_code, country_name, admin1_name, lat, lon, population, feature_code)"
     " VALUES (:place_id, :geonameid, :name, :feature, :country_code, :country_name, :admin1_name, :lat, :lon, :population, :feature_code)"
     " ON CONFLICT(place_id) DO UPDATE SET name=excluded.name, lat=excluded.lat, lon=excluded.lon, population=excluded.population"
+    # Only when something changed: most documents name known places, and rewriting each row (and in PostgreSQL
+    # its GiST and B-tree entries) for nothing was most of a store's cost.
+    " WHERE places.name <> excluded.name OR places.lat <> excluded.lat OR places.lon <> excluded.lon"
+    " OR places.population <> excluded.population"
 )
 
 
