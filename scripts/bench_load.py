@@ -5,8 +5,8 @@
 
 Each session is a Playwright context in one Debian Chromium (no browser download), on loopback only: any
 other host is refused and any request leaving the machine is aborted. A session opens a page (Map,
-Places or Quotes); once all have opened theirs, each until the time is up picks a country or phase, removes one, moves the confidence
-slider or types a search. The response time of an action is the time from the browser sending
+Places or Quotes); once every session has its page, each picks a country or phase, removes one, moves
+the confidence slider or types a search until the time is up. The response time of an action is the time from the browser sending
 Streamlit's rerun request to receiving its "script finished" message (both read off the websocket), so it
 is what the server takes under this load, page rendering aside. Errors: an uncaught exception or a
 "could not be drawn" message on the page, a JavaScript error, a rerun not finished within --timeout
@@ -173,6 +173,7 @@ class Session:
     async def run(self, browser, url: str, start: Start) -> None:  # noqa: ANN001 - playwright's Browser
         """Open a page, wait for every session to have its page, then change filters until the time is up."""
         context = await browser.new_context(viewport={"width": 1300, "height": 850})
+        context.set_default_timeout(self.timeout * 1000)  # 20 pages on 2 cores: the browser itself can be slow to act
 
         async def route(r) -> None:  # noqa: ANN001
             if (urlsplit(r.request.url).hostname or "") in LOOPBACK or urlsplit(r.request.url).scheme in ("data", "blob", "about"):

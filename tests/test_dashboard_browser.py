@@ -204,7 +204,7 @@ def test_an_uploaded_release_shows_its_places(served, browser, tmp_path: Path) -
     page.goto(f"{url}/documents")
     page.get_by_text("Add releases").click()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(release))
-    page.get_by_role("button", name="Add").first.click()
+    page.get_by_role("button", name="Add", exact=True).first.click()
     eventually(lambda: page.get_by_text("1 added").count() >= 1, timeout=180, message="the upload's result")
     with sqlite3.connect(db) as conn:
         (title, doc_id), = conn.execute("SELECT title, doc_id FROM documents WHERE source = ?", (release.name,)).fetchall()
