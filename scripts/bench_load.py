@@ -6,11 +6,15 @@
 Each session is a Playwright context in one Debian Chromium (no browser download), on loopback only: any
 other host is refused and any request leaving the machine is aborted. A session opens a page (Map,
 Places or Quotes); once every session has its page, each picks a country or phase, removes one, moves
-the confidence slider or types a search until the time is up. The response time of an action is the time from the browser sending
-Streamlit's rerun request to receiving its "script finished" message (both read off the websocket), so it
-is what the server takes under this load, page rendering aside. Errors: an uncaught exception or a
-"could not be drawn" message on the page, a JavaScript error, a rerun not finished within --timeout
-seconds, a closed websocket, an HTTP 5xx. Exit code 1 when there was any error.
+the confidence slider or types a search until the time is up. The response time of an action is the
+time from the browser sending Streamlit's rerun request to receiving its "script finished" message (both
+read off the websocket): what the server takes under this load, page rendering aside.
+
+Errors (the app's): an uncaught exception or a "could not be drawn" message on the page, a JavaScript
+error, a rerun not finished within --timeout seconds, a closed websocket, an HTTP 5xx; exit code 1 when
+there is any. Browser stalls (the load generator's own: its browser could not click within --timeout,
+which 20 pages on 2 cores can cause) are reported apart. The browsers run niced (--browser-nice), as
+they stand in for the users' own computers.
 """
 
 from __future__ import annotations
@@ -33,6 +37,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+try:
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # pragma: no cover - playwright is in requirements-dev.txt
+    PlaywrightTimeout = TimeoutError  # type: ignore[misc,assignment]
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -43,6 +52,7 @@ PLACES = ["Ramadi", "Mosul", "Raqqa", "Fallujah", "Tikrit", "Kirkuk", "Baghdad",
 SEARCHES = ["", "", "Mosul", "Raqqa", "strike", "forces", "Iraq", "province", "said"]
 FAILED = ("could not be drawn", "cannot be read")
 NOOP_WAIT = 2.0  # seconds: an action that sends no rerun within this changed nothing
+OPEN_TIMEOUT = 180.0  # seconds a session may take to open its page
 
 
 @dataclass
@@ -50,7 +60,8 @@ class Tally:
     """What every session measured."""
 
     latencies: list[float] = field(default_factory=list)  # seconds per rerun
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the app failed: an exception, a failed page, no answer, 5xx
+    stalls: list[str] = field(default_factory=list)  # the load generator failed: its browser could not act in time
     actions: int = 0
     noops: int = 0  # actions that changed nothing, so the app did not rerun
     loads: list[float] = field(default_factory=list)  # seconds from opening a page to its first run's end
@@ -141,8 +152,9 @@ def own_app(db: Path | None, releases: int) -> Iterator[str]:
 class Session:
     """One browser context on the app, recording its reruns off the websocket."""
 
-    def __init__(self, index: int, tally: Tally, timeout: float) -> None:
-        self.index, self.tally, self.timeout = index, tally, timeout
+    def __init__(self, index: int, tally: Tally, timeout: float, artifacts: Path | None = None) -> None:
+        self.index, self.tally, self.timeout, self.artifacts = index, tally, timeout, artifacts
+        self.choice = ""
         self.rng = random.Random(index)
         self.events: asyncio.Queue[tuple[str, float]] = asyncio.Queue()
         self.closing = False  # a websocket closed after this is the session's own end, not an error
@@ -172,7 +184,7 @@ class Session:
 
     async def run(self, browser, url: str, start: Start) -> None:  # noqa: ANN001 - playwright's Browser
         """Open a page, wait for every session to have its page, then change filters until the time is up."""
-        context = await browser.new_context(viewport={"width": 1300, "height": 850})
+        context = await browser.new_context(viewport={"width": 1300, "height": 1000})  # every filter in view, no scrolling
         context.set_default_timeout(self.timeout * 1000)  # 20 pages on 2 cores: the browser itself can be slow to act
 
         async def route(r) -> None:  # noqa: ANN001
@@ -188,16 +200,31 @@ class Session:
         page.on("pageerror", lambda e: self.tally.errors.append(f"session {self.index}: page error: {e}"))
         page.on("response", lambda r: self.tally.errors.append(f"session {self.index}: HTTP {r.status} {r.url}") if r.status >= 500 else None)
         opened = time.perf_counter()
-        await page.goto(f"{url}/{PAGES[self.index % len(PAGES)]}", timeout=self.timeout * 1000)
+        try:
+            # Opening gets more time than a rerun: 20 browsers parsing Streamlit's scripts at once on 2 cores is slow.
+            await page.goto(f"{url}/{PAGES[self.index % len(PAGES)]}", timeout=OPEN_TIMEOUT * 1000)
+        except PlaywrightTimeout:
+            self.tally.stalls.append(f"session {self.index}: the browser could not open the page within {OPEN_TIMEOUT:.0f} s")
+            start.release()
+            self.closing = True
+            await context.close()
+            return
         await self.wait_finished(None)
         self.tally.loads.append(time.perf_counter() - opened)
         until = await start.ready()
-        while time.perf_counter() < until:
-            await self.act(page)
-            await self.check(page)
-            await asyncio.sleep(self.rng.uniform(0.1, 0.6))  # a user's pause between two changes
-        self.closing = True
-        await context.close()
+        try:
+            while time.perf_counter() < until:
+                try:
+                    await self.act(page)
+                except PlaywrightTimeout:  # the browser could not even click: record what the page showed
+                    self.tally.stalls.append(f"session {self.index}: the browser could not {self.choice} within {self.timeout:.0f} s")
+                    if self.artifacts:
+                        await page.screenshot(path=str(self.artifacts / f"stall-{self.index}-{self.tally.actions}.png"))
+                await self.check(page)
+                await asyncio.sleep(self.rng.uniform(0.1, 0.6))  # a user's pause between two changes
+        finally:
+            self.closing = True  # from here a closed websocket is this session's own end
+            await context.close()
 
     async def wait_finished(self, started: float | None) -> None:
         """Wait for the rerun an action started (None: the first page load) and record how long it took."""
@@ -227,7 +254,7 @@ class Session:
         while not self.events.empty():
             self.events.get_nowait()
         self.tally.actions += 1
-        choice = self.rng.choice(["country", "phase", "remove", "slider", "search"])
+        choice = self.choice = self.rng.choice(["country", "phase", "remove", "slider", "search"])
         sidebar = page.locator('[data-testid="stSidebar"]')
         started = time.perf_counter()
         if choice in ("country", "phase"):
@@ -264,8 +291,8 @@ class Session:
                 self.tally.errors.append(f"session {self.index}: {text[:200]}")
 
 
-async def bench(url: str, sessions: int, duration: float, timeout: float) -> Tally:
-    """Run the sessions against url for duration seconds; return what they measured."""
+async def bench(url: str, sessions: int, duration: float, timeout: float, artifacts: Path | None = None) -> Tally:
+    """Run the sessions against url for duration seconds; return what they measured (screenshots of stalls in artifacts)."""
     from playwright.async_api import async_playwright
 
     tally = Tally()
@@ -275,7 +302,7 @@ async def bench(url: str, sessions: int, duration: float, timeout: float) -> Tal
 
         async def session(i: int) -> None:
             try:
-                await Session(i, tally, timeout).run(browser, url, start)
+                await Session(i, tally, timeout, artifacts).run(browser, url, start)
             except BaseException:
                 if not start.event.is_set():
                     start.release()
@@ -299,6 +326,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a rerun may take before it counts as an error")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--artifacts", type=Path, help="save a screenshot here whenever the browser cannot act")
+    parser.add_argument("--browser-nice", type=int, default=10,
+                        help="niceness of this process and its browser (default 10): on one machine the browsers stand in for the "
+                             "users' own computers, so the app keeps its priority; 0 to share the CPU equally")
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         raise SystemExit(f"bench_load: needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
@@ -306,7 +337,11 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"bench_load: {args.url} is not on loopback; this benchmark only loads this machine")
 
     def run(url: str) -> Tally:
-        return asyncio.run(bench(url, args.sessions, args.duration, args.timeout))
+        if args.artifacts:
+            args.artifacts.mkdir(parents=True, exist_ok=True)
+        if args.browser_nice:  # after the app started (it keeps its priority); Chromium inherits this
+            os.nice(args.browser_nice)
+        return asyncio.run(bench(url, args.sessions, args.duration, args.timeout, args.artifacts))
 
     if args.url:
         tally = run(args.url.rstrip("/"))
@@ -316,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     lat, loads = sorted(tally.latencies), sorted(tally.loads)
     figures = {
         "sessions": args.sessions, "duration_s": args.duration, "actions": tally.actions, "reruns": len(lat),
-        "noops": tally.noops, "errors": len(tally.errors),
+        "noops": tally.noops, "errors": len(tally.errors), "browser_stalls": len(tally.stalls), "browser_nice": args.browser_nice,
         "p50_ms": round(percentile(lat, 50) * 1000) if lat else None, "p95_ms": round(percentile(lat, 95) * 1000) if lat else None,
         "max_ms": round(lat[-1] * 1000) if lat else None, "reruns_per_s": round(len(lat) / args.duration, 2),
         "page_open_p50_ms": round(percentile(loads, 50) * 1000) if loads else None,
@@ -324,13 +359,16 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(),
     }
     print(f"{args.sessions} sessions, {args.duration:.0f} s: {len(lat)} reruns ({figures['reruns_per_s']}/s), "
-          f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms, {len(tally.errors)} errors"
+          f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms, {len(tally.errors)} errors, "
+          f"{len(tally.stalls)} browser stalls"
           f" (opening a page, before the measured period: p50 {figures['page_open_p50_ms']} ms, p95 {figures['page_open_p95_ms']} ms)")
     for error in tally.errors[:20]:
         print(f"  error: {error}")
+    for stall in tally.stalls[:20]:
+        print(f"  browser stall (the load generator's own CPU starvation, not an app error): {stall}")
     print(json.dumps(figures))
     if args.json:
-        args.json.write_text(json.dumps({**figures, "error_list": tally.errors}, indent=1) + "\n", encoding="utf-8")
+        args.json.write_text(json.dumps({**figures, "error_list": tally.errors, "stall_list": tally.stalls}, indent=1) + "\n", encoding="utf-8")
     return 1 if tally.errors or not lat else 0
 
 

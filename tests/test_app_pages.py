@@ -78,7 +78,7 @@ def test_a_shared_view_and_place_reopen(seed_db: Path, monkeypatch: pytest.Monke
     at = open_app(seed_db, monkeypatch, view="33.4000,43.3000,7", place="Mosul")
     script = component_script(at)
     assert "fitBounds" not in script and "33.4" in script
-    assert at.selectbox(key="map_place").value == "gn:99072"
+    assert at.selectbox(key="place").value == "gn:99072"
     details = "".join(h.proto.body for h in at.get("html"))
     assert "mapdash-sentence" in details and 'data-place="gn:99072"' in details
     assert "mention in 1 document (" in at.caption[1].value

@@ -196,6 +196,29 @@ def test_a_copied_url_opens_the_same_view(served, browser) -> None:
     eventually(lambda: again.locator(".mapdash-sentence mark[data-place='gn:98717']").count() >= 1, message="Ramadi's sentences")
 
 
+def test_timeline_plays_the_map_back_in_the_browser(served, browser) -> None:
+    url, _ = served
+    page = browser[0].new_page()
+    sent: list[float] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda _payload: sent.append(time.monotonic())))
+    page.goto(f"{url}/timeline")
+    control = the_map(page).locator(".mapdash-timeline")
+    control.wait_for(timeout=90_000)
+    eventually(lambda: len(markers(page)) >= 14, message="every place at the last day")
+    last_day = control.get_attribute("data-day")
+    page.wait_for_timeout(1000)
+    before = len(sent)
+    slider = control.locator("input.mapdash-slider")
+    slider.evaluate("el => { el.value = 0; el.dispatchEvent(new Event('input')); }")
+    first_day = control.get_attribute("data-day")
+    assert first_day < last_day
+    eventually(lambda: markers(page) == {"gn:98717"}, message="only Ramadi, retaken before the others were reported")
+    assert the_map(page).locator('path.mapdash-marker[data-place="gn:98717"]').get_attribute("data-phase") == "retaken"
+    control.locator("button.mapdash-play").click()  # play to the end
+    eventually(lambda: control.get_attribute("data-day") == last_day and len(markers(page)) >= 14, timeout=30, message="playback to the end")
+    assert len(sent) == before, "the slider and playback stay in the browser"
+
+
 def test_an_uploaded_release_shows_its_places(served, browser, tmp_path: Path) -> None:
     url, db = served
     release = tmp_path / "strikes-near-fallujah.txt"

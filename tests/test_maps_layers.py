@@ -56,7 +56,8 @@ def test_named_governorate_is_shaded_in_its_phase_colour() -> None:
     match = re.search(r"return L\.geoJSON\((\{.*?\}), \{pane: 'mapdashAdmin1'", html_text, re.DOTALL)
     assert match, "no admin-1 layer"
     (feature,) = json.loads(match.group(1))["features"]
-    assert feature["properties"] == {"place_id": "test:al anbar", "name": "Al Anbar", "color": STYLES["enemy_held"].color, "phase": "enemy_held"}
+    assert feature["properties"] == {"place_id": "test:al anbar", "name": "Al Anbar", "color": STYLES["enemy_held"].color,
+                                     "stroke": "#54332d", "phase": "enemy_held"}  # the brown, darker for the outline
     shape = shapely.geometry.shape(feature["geometry"])
     assert shape.contains(shapely.Point(43.31, 33.42))  # Ramadi is in Anbar
     assert f'overlays["{ADMIN1_LABEL}"]' in html_text
@@ -84,6 +85,14 @@ def test_popup_shows_phase_evidence_quote_and_precision() -> None:
     assert "✔ Retaken <i>2015-12-28</i>" in popup
     assert "“Ramadi is free,” he said — Ash Carter" in popup
     assert "town or city (PPLA)" in popup and "confidence 0.90" in popup
+
+
+def test_a_reported_statement_is_attributed_not_repeated() -> None:
+    sentence = "The next phase will target Hit in Anbar province, he said, with the ultimate goal of retaking Mosul."
+    quote = "The next phase will target Hit in Anbar province, with the ultimate goal of retaking Mosul"
+    row = mention(PLACES[1], sentence=sentence, evidence=sentence, quote=quote, speaker="Barack Obama", phase="ultimate_goal")
+    (feature,) = place_features(mentions_gdf([row]), STYLES)["features"]
+    assert feature["properties"]["popup"].count("retaking Mosul") == 1 and "— Barack Obama" in feature["properties"]["popup"]
 
 
 def test_a_quote_that_is_the_evidence_is_attributed_not_repeated() -> None:

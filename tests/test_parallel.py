@@ -137,3 +137,21 @@ def test_a_scheduler_address_sends_the_work_to_that_cluster(
         assert main(["--no-spacy", "--db", db, "ingest", "--scheduler", address, str(releases)]) == 0
     assert f"(Dask {address})" in capsys.readouterr().out
     assert stored(db) == serial
+
+
+def test_workers_that_never_answer_stop_the_run(releases: Path, tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lost cluster is an error after STALL_SECONDS, not a command that hangs."""
+
+    class Silent(ThreadPoolExecutor):
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+            return Future()  # never runs, never completes
+
+    @contextmanager
+    def silent(workers: int, scheduler: str | None = None) -> Iterator[tuple[Silent, int]]:
+        with Silent(max_workers=1) as pool:
+            yield pool, 1
+
+    monkeypatch.setattr(parallel, "open_executor", silent)
+    monkeypatch.setattr(parallel, "STALL_SECONDS", 0.2)
+    with pytest.raises(TimeoutError, match="no worker finished"):
+        parallel.ingest_parallel(store.connect(tmp_path / "t.sqlite"), [releases], settings, workers=1, use_spacy=False)

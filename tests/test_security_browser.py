@@ -86,8 +86,8 @@ def test_the_hostile_text_is_stored_as_written(hostile_db: Path) -> None:
 
 
 @contextmanager
-def serve(db: Path) -> Iterator[str]:
-    """Run `mapdash serve` on db on a free loopback port; yield its URL."""
+def serve(db: Path, *options: str) -> Iterator[str]:
+    """Run `mapdash serve` (with options) on db on a free loopback port; yield its URL."""
     import socket
 
     with socket.socket() as s:
@@ -95,7 +95,7 @@ def serve(db: Path) -> Iterator[str]:
         port = s.getsockname()[1]
     log = db.with_suffix(f".{port}.log")
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "mapdash", "--db", str(db), "serve", "--port", str(port)],
+        proc = subprocess.Popen([sys.executable, "-m", "mapdash", "--db", str(db), "serve", "--port", str(port), *options],
                                 stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "MAPDASH_DB": str(db)})
     url = f"http://127.0.0.1:{port}"
     try:
@@ -286,3 +286,19 @@ def test_a_broken_database_is_a_message_without_a_trace(tmp_path: Path) -> None:
         assert "cannot be read" in alert.inner_text() and "file is not a database" in alert.inner_text()
         watch.assert_nothing_ran(page)
     assert db.read_text() == "these are notes, not a database\n" * 50, "opening it did not change the file"
+
+
+def test_an_upload_over_the_limit_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"Forces retook Ramadi in Iraq, officials said. " * 50_000)  # 2.3 MB
+    db = tmp_path / "upload.sqlite"
+    with serve(db, "--max-upload-mb", "1") as url, launch_chromium(viewport=(1400, 1000)) as context:
+        watch = Watch(context)
+        page = context.new_page()
+        settle(page, f"{url}/documents")
+        page.get_by_text("Add releases").click()
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(big))
+        message = page.get_by_text("File must be 1.0MB or smaller", exact=False)
+        message.wait_for(timeout=30_000)
+        watch.assert_nothing_ran(page)
+    assert store.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0] == 0

@@ -7,8 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from mapdash.assets import publish_json
-
-from mapdash.dashboard import PLACE_PARAM, VIEW_PARAM, clicked_place, counts, label_key, place_labels, places_table, plural, share_url
+from mapdash.dashboard import PLACE_PARAM, VIEW_PARAM, clicked_place, counts, place_labels, places_table, plural, share_url
 from mapdash.highlight import place_details_html, place_mentions
 from mapdash.maps import MapView, build_map, place_layer
 from mapdash.export import FORMATS, HELP, LABELS, MIME, Briefing, chromium_missing, export_bytes, export_filename
@@ -49,33 +48,22 @@ left, right = st.columns([3, 2])
 with left:
     # Only a marker click reruns the app: panning and zooming change nothing in returned_objects.
     layer, labels, table = map_data(state["version"], state["filters"], placed, state["styles"], state["settings"].static_dir)
-    # The place beside the map is kept in the URL by hand, not by a query-bound widget: a bound widget's
-    # address follows a value set from code (a map click) only at the browser's next request.
-    if "map_place" not in state:
-        state["map_place"] = label_key(labels, st.query_params.get(PLACE_PARAM))
-    elif state["map_place"] not in labels:  # filtered out
-        state["map_place"] = None
     clicked = st_folium(build_map(placed, view=state["map_view"], places=layer, phase_styles=state["styles"]), height=620, use_container_width=True,
                         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"], key="campaign_map") or {}
     click = (clicked.get("last_object_clicked_tooltip"), clicked.get("last_object_clicked"))
     if click[1] and click != state.get("map_click"):  # the component repeats its last click on every rerun
         state["map_click"] = click
-        state["map_place"] = clicked_place(placed, *click)
+        state[PLACE_PARAM] = clicked_place(placed, *click)  # the widget below is bound to the URL's place=
     shared = share_button()(key="share_view", on_view_change=lambda: None)
     if shared.view:
         st.query_params[VIEW_PARAM] = MapView(float(shared.view[0]), float(shared.view[1]), int(shared.view[2])).to_param()
         st.caption("This view's address (also in the address bar):")
         st.code(share_url(st.context.url or "", {k: st.query_params.get_all(k) for k in st.query_params}), language=None)
 with right:
-    place = st.selectbox("Place", list(labels), format_func=labels.__getitem__, index=None, key="map_place",
-                         placeholder="Click a marker, or pick a place")
-    if st.query_params.get(PLACE_PARAM) != (labels[place] if place else None):
-        if place:
-            st.query_params[PLACE_PARAM] = labels[place]
-        else:
-            st.query_params.pop(PLACE_PARAM, None)
+    place = st.selectbox("Place", list(labels), format_func=labels.__getitem__, index=None, key=PLACE_PARAM,
+                         bind="query-params", placeholder="Click a marker, or pick a place")
     if place:
-        st.button("All places", icon=":material/arrow_back:", on_click=lambda: state.update({"map_place": None}))
+        st.button("All places", icon=":material/arrow_back:", on_click=lambda: state.update({PLACE_PARAM: None}))
         details = place_mentions(state["all_mentions"], place)
         st.caption(f"{plural(len(details), 'mention')} in {plural(details['doc_id'].nunique(), 'document')} (all documents, whatever the filters)")
         with st.container(height=520):

@@ -20,8 +20,8 @@ shown = filter_quotes(quotes, state["mentions"], state["filters"], search)
 st.caption(f"{len(shown)} of {len(quotes)} quotes")
 shown = quote_links(shown, state["options"].documents, state["all_mentions"])
 st.dataframe(
-    shown[["speaker", "role", "text", "places", "title", "published", "document_link", "map_link"]],
-    hide_index=True, width="stretch", height=600,
+    shown[["speaker", "text", "places", "document_link", "map_link", "title", "published", "role"]],
+    hide_index=True, width="stretch",
     column_config={
         "text": st.column_config.TextColumn("quote", width="large"),
         "title": st.column_config.TextColumn("document"),

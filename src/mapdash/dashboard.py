@@ -134,11 +134,6 @@ def place_labels(mentions: gpd.GeoDataFrame) -> dict[str, str]:
     return _unique_labels(names)
 
 
-def label_key(labels: Mapping[str, str], label: str | None) -> str | None:
-    """Return the key whose label is label (a URL parameter back to its id), None when none has it."""
-    return next((key for key, text in labels.items() if text == label), None) if label else None
-
-
 def clicked_place(mentions: gpd.GeoDataFrame, name: str | None, where: Mapping[str, float] | None) -> str | None:
     """Return the place a map click hit: the place with the clicked marker's name nearest to the click."""
     if not name or not where:

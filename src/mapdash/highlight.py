@@ -132,6 +132,7 @@ def document_html(conn: sqlite3.Connection, doc_id: str, mentions: gpd.GeoDataFr
              for q in store.quote_rows(conn) if q["doc_id"] == doc_id]
     own = mentions[(mentions["doc_id"] == doc_id) & mentions["place_id"].notna()]
     marks += [mention_mark(r, int(r["start"]), int(r["end"]), styles) for r in own.to_dict("records")]
-    legend = ('<div class="mapdash-hl-legend"><span><mark class="mapdash-place">place</mark> (colour: phase)</span>'
+    legend = ('<div class="mapdash-hl-legend"><span><mark class="mapdash-place" style="background:#3b73b933">place</mark>'
+              ' (underlined in its phase colour)</span>'
               '<span class="mapdash-quote" style="background:#fdf3d6">quote</span></div>')
     return f'{CSS}{legend}<div class="mapdash-reader">{mark_html(row["text"], marks)}</div>'

@@ -28,6 +28,7 @@ import pandas as pd
 from folium.template import Template
 
 from mapdash import assets, mapscripts
+from mapdash.overlays import admin1_collection
 from mapdash.popups import MAX_SENTENCES, popup_html
 from mapdash.popups import text as _text
 from mapdash.settings import load_settings
@@ -234,22 +235,6 @@ def _legend_html(features: list[dict[str, Any]], styles: Mapping[str, PhaseStyle
     )
 
 
-def _admin1_collection(gdf: gpd.GeoDataFrame, features: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return the polygons of the admin-1 divisions (governorates, provinces) the mentions name."""
-    if not len(gdf) or "feature" not in gdf:
-        return {"type": "FeatureCollection", "features": []}
-    colors = {f["properties"]["place_id"]: (f["properties"]["color"], f["properties"]["phase"]) for f in features}
-    named = gdf[(gdf["feature"] == "admin1") & gdf["place_id"].isin(list(colors))]
-    shapes = []
-    for place_id, row in named.drop_duplicates("place_id").set_index("place_id").iterrows():
-        geometry = assets.admin1_shape(row.get("geonameid"), _text(row.get("country_code")), _text(row.get("place_name")))
-        if geometry is not None:
-            color, phase = colors[place_id]
-            properties = {"place_id": place_id, "name": _text(row.get("place_name")), "color": color, "phase": phase}
-            shapes.append({"type": "Feature", "properties": properties, "geometry": geometry})
-    return {"type": "FeatureCollection", "features": shapes}
-
-
 def _head(base: str | None, cluster: bool) -> tuple[str, list[tuple[str, str]], list[tuple[str, str]]]:
     """Return (header HTML, js links, css links): links under base, or everything inlined when None."""
     if base is None:
@@ -324,7 +309,7 @@ def build_map(
         m.add_child(_Element(mapscripts.BASEMAP, url=url, data=data, style=style, labels=labels, name="MapdashBasemap"))
     if not features:
         return m
-    shapes = _admin1_collection(gdf, features) if admin1 else {"features": []}
+    shapes = admin1_collection(gdf, features) if admin1 else {"features": []}
     admin1_layer = None
     if shapes["features"]:
         admin1_layer = _Element(mapscripts.ADMIN1, data=_script_json(shapes), name="MapdashAdmin1")

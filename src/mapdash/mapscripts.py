@@ -66,7 +66,7 @@ var {{ this.get_name() }} = (function () {
   var map = {{ this._parent.get_name() }};
   map.createPane('mapdashAdmin1').style.zIndex = 300;  /* above land and tiles, below names and markers */
   return L.geoJSON({{ this.data }}, {pane: 'mapdashAdmin1', interactive: false, className: 'mapdash-admin1',
-    style: function (f) { return {color: f.properties.color, weight: 1.5, fillColor: f.properties.color, fillOpacity: 0.22}; },
+    style: function (f) { return {color: f.properties.stroke, weight: 2, dashArray: '5 3', fillColor: f.properties.color, fillOpacity: 0.25}; },
     onEachFeature: function (f, layer) {
       layer.on('add', function () { this._path.setAttribute('data-place', f.properties.place_id); });
     }

@@ -29,6 +29,7 @@ from mapdash.pipeline import Services, geoparse, load_services
 from mapdash.settings import Settings
 
 IN_FLIGHT_PER_WORKER = 4  # keeps each worker busy while the writer stores, and bounds what is held in memory
+STALL_SECONDS = 600.0  # a document takes well under a second: this long without one means the workers are gone
 LOCAL = "local"  # --scheduler value for a Dask LocalCluster on this machine
 _SERVICES: dict[tuple[str, str, bool], Services] = {}
 _SERVICES_LOCK = threading.Lock()  # a Dask worker may run tasks on several threads
@@ -117,7 +118,9 @@ def ingest_parallel(
                     exhausted = True
                 else:
                     pending[pool.submit(read_task, str(path), default_date)] = ("read", str(path), False)
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, timeout=STALL_SECONDS, return_when=FIRST_COMPLETED)
+            if not done:  # a lost cluster or workers that cannot start would otherwise wait forever
+                raise TimeoutError(f"no worker finished a release in {STALL_SECONDS:.0f} s: {len(pending)} waiting; stopped")
             for future in done:
                 task, source, present = pending.pop(future)
                 value = future.result()  # a worker's unexpected error stops the run, as it would serially

@@ -64,9 +64,11 @@ def confidence(rows: Sequence[Mapping[str, Any]]) -> float | None:
     return max(values) if values else None
 
 
-def _core(value: str) -> str:
-    """Return text without quote marks, punctuation or case, to tell whether a quote is its sentence."""
-    return " ".join("".join(c for c in value.casefold() if c.isalnum() or c.isspace()).split())
+def _same_statement(quote: str, sentence: str) -> bool:
+    """Say whether a quote is its sentence, give or take quote marks and a reporting clause ("he said")."""
+    words = set("".join(c if c.isalnum() else " " for c in quote.casefold()).split())
+    around = set("".join(c if c.isalnum() else " " for c in sentence.casefold()).split())
+    return bool(words) and len(words & around) >= 0.8 * len(words)
 
 
 def _source(row: Mapping[str, Any]) -> str:
@@ -88,7 +90,7 @@ def _phase_block(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> tuple[s
     if evidence:
         # A reported statement is often the evidence sentence itself: then it is attributed here, not repeated.
         quote, speaker = text(tagged.get("quote")), text(tagged.get("speaker"))
-        by = f" — {e(speaker)}" if speaker and quote and (_core(quote) in _core(evidence) or _core(evidence) in _core(quote)) else ""
+        by = f" — {e(speaker)}" if speaker and quote and _same_statement(quote, evidence) else ""
         parts.append(f'<div class="mapdash-evidence">“{e(clip(evidence, MAX_SENTENCE_CHARS))}”{by}'
                      f'<br><i>{e(_source(tagged))}</i></div>')
     return "".join(parts), evidence
@@ -100,7 +102,7 @@ def _quote_block(rows: Sequence[Mapping[str, Any]], evidence: str) -> str:
     if quoted is None:
         return ""
     quote = text(quoted.get("quote"))
-    if evidence and (_core(quote) in _core(evidence) or _core(evidence) in _core(quote)):
+    if evidence and _same_statement(quote, evidence):
         return ""
     speaker = text(quoted.get("speaker"))
     by = f" — {html.escape(speaker)}" if speaker else ""
