@@ -16,7 +16,7 @@ from mapdash.gazetteer_admin2 import bare_name, build_admin2, match_states, name
 from mapdash.settings import REPO_ROOT
 
 SHIPPED = REPO_ROOT / "data" / "gazetteer"
-SHIPPED_FILES = {"countries.tsv", "admin1.tsv", "admin2.tsv", "demonyms.csv", "country_aliases.csv"}
+SHIPPED_FILES = {"countries.tsv", "admin1.tsv", "admin2.tsv", "demonyms.csv", "country_aliases.csv", "admin1_aliases.csv"}
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -22,6 +22,13 @@ CASES = [
     ("Russian troops stayed in Georgia near Tbilisi.", "Georgia", "GE", "country", None),
     ("The Rapides Parish Fire District investigated the fire.", "Rapides Parish", "US", "admin2", "Louisiana"),
     ("Deputies from Fulton County and Atlanta police responded.", "Fulton County", "US", "admin2", "Georgia"),
+    # Names the small spaCy model calls persons or organisations, placed by the words around them.
+    ("Bekelech Asefa, 26, of Canal Winchester, Ohio, faces 20 felony counts.", "Canal Winchester", "US", "city", "Ohio"),
+    ("Police searched a home in Glen Allen on Monday.", "Glen Allen", "US", "city", "Virginia"),
+    # Newspaper abbreviations of states (AP style).
+    ("The bus was hijacked in Chowchilla, Calif., in 1976.", "Calif", "US", "admin1", "California"),
+    ("Three escaped inmates were captured near Ogallala, Neb., on Friday.", "Neb", "US", "admin1", "Nebraska"),
+    ("Three escaped inmates were captured near Ogallala, Neb., on Friday.", "Ogallala", "US", "city", "Nebraska"),
 ]
 
 
@@ -40,6 +47,19 @@ def test_context_decides(parse, text: str, name: str, country: str, feature: str
     assert (res.place.country_code, res.place.feature) == (country, feature), res.candidates[:3]
     if admin1:
         assert res.place.admin1_name == admin1
+
+
+@pytest.mark.parametrize(("text", "name"), [("Harvey Pitt sent a letter to Clinton about it.", "Clinton"), ("Clinton said the plan would work.", "Clinton")])
+def test_a_person_is_not_placed_by_a_weak_preposition(gazetteer, nlp, text: str, name: str) -> None:
+    """Only strong location words ("in", "near", "X, Ohio") outweigh NER calling a name a person."""
+    assert name not in [t.text for t in Recognizer(gazetteer, nlp).recognize(text)]
+
+
+def test_a_gold_span_of_a_state_abbreviation_resolves_to_the_state(gazetteer) -> None:
+    text = "DENVER, Colo. (AP) -- Snow closed the roads."
+    start = text.index("Colo.")
+    (res,) = Resolver(gazetteer).resolve([Recognizer(gazetteer).span_toponym(text, start, start + len("Colo."))])
+    assert res.place is not None and (res.place.name, res.place.feature) == ("Colorado", "admin1")
 
 
 def test_candidates_kept_and_confidence_calibrated(parse) -> None:

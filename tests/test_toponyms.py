@@ -40,10 +40,16 @@ def test_recognises_places_and_nothing_else(recognizer: Recognizer, text: str, e
         assert t.sentence_start <= t.start < t.end <= t.sentence_end <= len(text)
 
 
-@pytest.mark.parametrize(("text", "word", "lookup"), [("Dutch aircraft struck.", "Dutch", "Netherlands"), ("Emirati pilots flew.", "Emirati", "United Arab Emirates"), ("Canadian trainers arrived.", "Canadian", "Canada")])
+@pytest.mark.parametrize(("text", "word", "lookup"), [("Dutch aircraft struck.", "Dutch", "Netherlands"), ("Emirati pilots flew.", "Emirati", "United Arab Emirates"), ("Canadian trainers arrived.", "Canadian", "Canada"), ("The Sri Lankan government met.", "Sri Lankan", "Sri Lanka")])
 def test_demonyms_look_up_their_country(recognizer: Recognizer, text: str, word: str, lookup: str) -> None:
     (t,) = [t for t in recognizer.recognize(text) if t.text == word]
     assert t.is_demonym and t.lookup == lookup
+
+
+def test_a_gold_span_of_a_two_word_demonym_is_a_demonym(recognizer: Recognizer) -> None:
+    text = "Ambassador Ansar, a Sri Lankan Muslim himself, spoke."
+    t = recognizer.span_toponym(text, text.index("Sri"), text.index(" Muslim"))
+    assert t.is_demonym and t.lookup == "Sri Lanka"
 
 
 def test_province_suffix_gives_a_hint(recognizer: Recognizer) -> None:

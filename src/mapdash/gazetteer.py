@@ -159,6 +159,10 @@ def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
         builder.add(set().union(*(_variants(n) for n in names if n)), (
             f"gn:{c['geonameId']}", int(c["geonameId"]), c["name"], "region", "", "", "", None,
             float(c["lat"]), float(c["lng"]), int(c.get("population") or 0), "CONT", RANK["region"]))
+    # Newspaper abbreviations of states and provinces ("Kan.", "Ont."): the AP and Canadian Press styles.
+    abbreviations: dict[str, set[str]] = defaultdict(set)
+    for a in _read_table(src / "admin1_aliases.csv"):
+        abbreviations[a["code"]].add(normalize_name(a["alias"]))
     for code, r in admin1.items():
         cc = code.split(".")[0]
         points = scan.admin_points.get(code)
@@ -166,7 +170,7 @@ def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
             continue
         # Not in Natural Earth: the mean of its towns is a rough but usually inside label point.
         lat, lon = (float(r["lat"]), float(r["lon"])) if r["lat"] else tuple(sum(c) / len(points) for c in zip(*points))
-        builder.add(_admin1_keys(r, cc in arabic, scan.big_city_keys[code]), (
+        builder.add(_admin1_keys(r, cc in arabic, scan.big_city_keys[code]) | abbreviations[code], (
             f"gn:{r['geonameid']}", int(r["geonameid"]), r["name"], "admin1", cc, countries[cc]["name"], code,
             r["name"], lat, lon, scan.admin_population.get(code, 0), "ADM1", RANK["admin1"]))
     for a in _admin2(src, admin1, scan):
@@ -269,7 +273,7 @@ def _index_key(data_dir: Path) -> str:
     digest = hashlib.sha256(Path(__file__).read_bytes())
     digest.update(Path(gazetteer_admin2.__file__ or "").read_bytes())
     src = _gazetteer_dir(data_dir)
-    for name in ("countries.tsv", "admin1.tsv", "admin2.tsv", "demonyms.csv", "country_aliases.csv"):
+    for name in ("countries.tsv", "admin1.tsv", "admin2.tsv", "demonyms.csv", "country_aliases.csv", "admin1_aliases.csv"):
         if (src / name).exists():  # admin2.tsv only adds GeoNames ids: an older data folder still builds
             digest.update((src / name).read_bytes())
     # cities500 is 80 MB: sizes and versions stand in for the packages' bytes, hashing them would cost 0.2 s

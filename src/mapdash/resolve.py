@@ -8,6 +8,7 @@ population and the kind of place the text says it is.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 
 import numpy as np
@@ -22,6 +23,8 @@ KEEP_CANDIDATES = 5
 SOFTMAX_SHARPNESS = 12.0
 SUPPORT_ADMIN1 = 0.3  # weight of the other names' candidates that lie in the same province or state
 SUPPORT_COUNTRY = 0.15
+ABBREVIATION = re.compile(r"(?:[A-Z][a-z]{1,4}\.|(?:[A-Z]\.){2,3})")  # "Colo.", "Kan.", "N.L.", "P.E.I."
+ALTERNATE_PENALTY = 0.15  # a place named so only in its alternate names, where another bears the name as its own
 
 
 class PlaceIndex(Protocol):
@@ -119,6 +122,11 @@ class Resolver:
         # A city that shares its name with its own province is what a bare name means ("Raqqa").
         provinces = {(p.country_code, p.name) for p in pool if p.feature == "admin1"}
         extra = bonus if bonus is not None else [0.0] * len(pool)
+        # A place found only by one of its alternate names yields to places that bear the name as their own.
+        lookup = normalize_name(toponym.lookup)
+        own = [normalize_name(p.name) == lookup for p in pool]
+        if any(own):  # towns' alternate names are GeoNames' noisiest; countries' and provinces' are curated
+            extra = [b - (ALTERNATE_PENALTY if not mine and p.feature in ("city", "admin2") else 0.0) for b, mine, p in zip(extra, own, pool, strict=True)]
         scored = sorted(
             ((score_candidate(p, toponym, context) + near + (0.15 if (p.country_code, p.admin1_name) in provinces and toponym.hint != "admin1" else 0.0), p)
              for p, near in zip(pool, extra, strict=True)),
@@ -146,6 +154,8 @@ def score_candidate(place: Place, toponym: Toponym, context: Context) -> float:
             score += 0.1
     if normalize_name(place.name) == normalize_name(toponym.lookup):
         score += 0.2  # the entry's own name, not one of its alternate names
+    if place.feature == "admin1" and ABBREVIATION.fullmatch(toponym.text):
+        score += 0.3  # "Colo.", "N.L.": a newspaper's state or province, not the hamlet of Colo, Iowa
     if toponym.hint in ("admin1", "admin2"):
         score += 0.35 if place.feature == toponym.hint else -0.2
     elif toponym.hint == "city":

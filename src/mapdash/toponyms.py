@@ -67,6 +67,9 @@ LOCATIVE_BEFORE = re.compile(
     r"|-(?:controlled|held|occupied|based))\s*$",
     re.IGNORECASE,
 )
+# Stricter than LOCATIVE_BEFORE: these outweigh NER calling the name a person or an organisation.
+LOCATED_BEFORE = re.compile(r"\b(?:in|near|outside|into|throughout|across)\s+$", re.IGNORECASE)
+LOCATED_AFTER = re.compile(r",\s+([A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+)?)")
 ORG_HEADS = frozenset({"State", "University", "College", "Bank", "Church", "Ministry", "Department", "Council", "Army", "Front", "Party", "Museum", "Institute", "Times", "Post", "News"})
 DIRECTIONS = frozenset({"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper", "Lower", "Greater"})
 TRIM_PREFIX = re.compile(r"^(?:the\s+)?(?:(?:city|town|village|province|governorate|state|region|county)\s+of\s+)?(?:the\s+)?", re.IGNORECASE)
@@ -116,7 +119,7 @@ class Recognizer:
         """Return the toponym for a span someone else found (gold spans, an analyst): demonym and kind hint included."""
         sentences = sentence_spans(text) if sentences is None else sentences
         name = text[start:end]
-        country = self.gazetteer.demonym(name) if " " not in name else None  # "Canadian" before Canadian, Texas
+        country = self.gazetteer.demonym(name)  # "Canadian" before Canadian, Texas; "Sri Lankan" too
         if country is not None:
             return _toponym(text, start, end, country.name, "demonym", sentences, is_demonym=True)
         return _toponym(text, start, end, name, "ner", sentences, hint=_suffix_kind(text, end))
@@ -182,8 +185,8 @@ class Recognizer:
             if not word[0].isupper():
                 continue
             name = text[tokens[i].start : tokens[j].end]
-            if j == i and self.gazetteer.demonym(name) is not None:
-                best = (j, "demonym")  # "Canadian" is a people before it is Canadian, Texas
+            if self.gazetteer.demonym(name) is not None:
+                best = (j, "demonym")  # "Canadian" is a people before it is Canadian, Texas; "Sri Lankan" one name
             elif self.gazetteer.has_name(name):
                 best = (j, "name")
         return best
@@ -210,6 +213,8 @@ class Recognizer:
             if b_start < end and start < b_end:
                 if label == "NORP" and kind == "demonym":
                     continue
+                if label in ("PERSON", "ORG") and text[b_start:b_end] in (name, name + "'s", name + "’s") and self._located(text, start, end):
+                    continue  # "in Glen Allen", "Canal Winchester, Ohio": the small model's person is a place here
                 whole = not strong and text[b_start:b_end] == name  # "Toyota", "Lincoln"; but "Raqqa" mislabelled ORG stays
                 if not (label == "ORG" and not whole and (strong or (qualifies_org and b_start <= start))):
                     return False  # a person's or organisation's name ("Hamas"); a place may qualify an organisation
@@ -226,6 +231,13 @@ class Recognizer:
         if initial:
             return False
         return bool(LOCATIVE_BEFORE.search(before)) or _suffix_kind(text, end) is not None or bool(re.match(r"\s+in\s+[A-Z]|,\s+[A-Z]", text[end : end + 6]))
+
+    def _located(self, text: str, start: int, end: int) -> bool:
+        """Say whether the words around a name place it: "in X", "X, Ohio", "X and Y counties"."""
+        if LOCATED_BEFORE.search(text[max(0, start - 20) : start]) or _suffix_kind(text, end) is not None:
+            return True
+        state = LOCATED_AFTER.match(text, end, min(len(text), end + 40))
+        return state is not None and any(p.feature in ("admin1", "country") for p in self.gazetteer.candidates(state.group(1), limit=5))
 
 
 ORG_OF = re.compile(r"\b(?P<head>[A-Z][a-z]+) of (?:[A-Z][\w-]+ )?(?:and (?:the )?)?$")
