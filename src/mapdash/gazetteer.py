@@ -161,7 +161,7 @@ def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
             float(c["lat"]), float(c["lng"]), int(c.get("population") or 0), "CONT", RANK["region"]))
     # Newspaper abbreviations of states and provinces ("Kan.", "Ont."): the AP and Canadian Press styles.
     abbreviations: dict[str, set[str]] = defaultdict(set)
-    for a in _read_table(src / "admin1_aliases.csv"):
+    for a in _read_table(src / "admin1_aliases.csv") if (src / "admin1_aliases.csv").exists() else ():  # an older data folder still builds
         abbreviations[a["code"]].add(normalize_name(a["alias"]))
     for code, r in admin1.items():
         cc = code.split(".")[0]
