@@ -14,7 +14,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from browser import RequestLog, launch_chromium, record_requests
@@ -148,12 +148,18 @@ def test_country_and_phase_filters_narrow_markers_and_table(served, browser) -> 
     assert "country=Iraq" in address(page) and "phase=Retaken" in address(page)
 
 
-def test_panning_and_zooming_never_rerun_but_a_click_opens_the_place(served, browser) -> None:
-    url, _ = served
-    page = browser[0].new_page()
+def recording_page(context, url: str) -> tuple[Any, list[float]]:
+    """Open url in a new page; return it and the list of times it sends a websocket message (a rerun request)."""
+    page = context.new_page()
     sent: list[float] = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda _payload: sent.append(time.monotonic())))
-    page.goto(f"{url}/?country=Iraq")
+    page.goto(url)
+    return page, sent
+
+
+def test_panning_and_zooming_never_rerun_but_a_click_opens_the_place(served, browser) -> None:
+    url, _ = served
+    page, sent = recording_page(browser[0], f"{url}/?country=Iraq")
     eventually(lambda: markers(page) == IRAQ)
     page.wait_for_timeout(1500)
     before = len(sent)
@@ -198,10 +204,7 @@ def test_a_copied_url_opens_the_same_view(served, browser) -> None:
 
 def test_timeline_plays_the_map_back_in_the_browser(served, browser) -> None:
     url, _ = served
-    page = browser[0].new_page()
-    sent: list[float] = []
-    page.on("websocket", lambda ws: ws.on("framesent", lambda _payload: sent.append(time.monotonic())))
-    page.goto(f"{url}/timeline")
+    page, sent = recording_page(browser[0], f"{url}/timeline")
     control = the_map(page).locator(".mapdash-timeline")
     control.wait_for(timeout=90_000)
     eventually(lambda: len(markers(page)) >= 14, message="every place at the last day")
