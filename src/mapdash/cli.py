@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     geo.add_argument("--limit", type=int, help="score only the first N articles")
     geo.add_argument("--gold-spans", action="store_true", help="resolve the gold spans instead of recognised ones")
     geo.add_argument("--errors", type=Path, help="write the resolution errors, misses and false positives to this JSONL")
+    camp = suite.add_parser("campaign", help="places, phases, quotes, titles and dates on a campaign gold folder")
+    camp.add_argument("folder", type=Path, help="a folder with gold.jsonl and texts/ (see ../shared/bench/campaign/GUIDE.md)")
+    camp.add_argument("--errors", type=Path, help="write every miss and every wrong place, phase or quote to this JSONL")
     export = sub.add_parser("export", help="export the filtered map (png, pdf, html) or mentions (geojson, csv, gpkg)")
     export.add_argument("-o", "--output", type=Path, required=True, help="file to write")
     export.add_argument("--format", choices=["png", "pdf", "html", "geojson", "csv", "gpkg"], help="default: from the output's suffix")
@@ -330,6 +333,8 @@ def _ensure_place(conn: sqlite3.Connection, settings: Settings, place_id: str) -
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     """Score the geoparser on a gold corpus; print a table, then the figures as one JSON line."""
+    if args.suite == "campaign":
+        return _eval_campaign(args, settings)
     from mapdash.evaluate import GoldFormatError, evaluate_file, format_table
 
     try:
@@ -338,6 +343,19 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     except GoldFormatError as exc:
         raise CommandError(str(exc)) from exc
     print(format_table(report))
+    print(json.dumps(report.metrics()))
+    return 0
+
+
+def _eval_campaign(args: argparse.Namespace, settings: Settings) -> int:
+    """Score places, phases, quotes, titles and dates on a campaign gold folder; print a table and one JSON line."""
+    from mapdash.evaluate_campaign import CampaignGoldError, evaluate_campaign_dir, format_campaign_table
+
+    try:
+        report = evaluate_campaign_dir(args.folder, settings, use_spacy=not args.no_spacy, errors_path=args.errors)
+    except CampaignGoldError as exc:
+        raise CommandError(str(exc)) from exc
+    print(format_campaign_table(report))
     print(json.dumps(report.metrics()))
     return 0
 
