@@ -10,14 +10,22 @@ whole mention whatever its name. A cue then goes to:
 A qualifier only locates another place: "Hit in Iraq's Anbar province" (Anbar and Iraq qualify Hit),
 "Mosul -- Iraq's second-largest city", "Raqqa, Syria". It takes no cue itself; when the place it
 qualifies gets a phase, it gets the low-confidence ``context`` phase (if the taxonomy has one).
+
+Two kinds of reference reach past a sentence's own names:
+- an anaphor, "the city", "the liberated town", "the city's liberation", stands for the last town named in it or in the
+  two sentences before; a cue on it goes to that town, with the evidence stretched back to where the town is named;
+- a cue with no place to land on ("the coalition has conducted 630 airstrikes since July, he said") goes to the
+  sentence's topic: the last town named in the two sentences before, when the cue's target is ``located`` and no place
+  of its own sentence is located.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mapdash.text import sentence_spans
 from mapdash.annotate.taxonomy import CONTEXT, MARK_CLOSE, MARK_OPEN, Cue, PhaseDef
@@ -32,6 +40,8 @@ _PLACE_NOUN = re.compile(
     r"|border|north|south|east|west|territory|countryside|heartland)\b",
     re.IGNORECASE,
 )
+# "the Iraqi city of Mosul", "the Syrian border town of Kobani": the first place only says where the second is.
+_KIND_OF = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:city|town|village|province|governorate|capital|district|region)\s+of\s+(?:the\s+)?", re.IGNORECASE)
 _APPOSITION = re.compile(r"\s*(?:,|--|—|–|\()\s*$")
 # Between a place and a coarser one that locates it: "Hit in Iraq's Anbar", "Ramadi, the capital of Anbar".
 _LOCATES = re.compile(
@@ -46,6 +56,13 @@ _LOCATIVE = re.compile(
     r"(?:(?:city|town|province|region|country|village)\s+of\s+)?$",
     re.IGNORECASE,
 )
+# "the city", "the liberated city", "the key town", "the city's": not "the city of X" (that names it), not "a city".
+# The anaphor's span is its head noun, so a cue can read the words before it ("the liberated city").
+_ANAPHOR = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,2}?(?P<noun>city|town)\b(?!\s+(?:of|council|center|centre|limits|hall)\b)", re.IGNORECASE)
+_ANTECEDENT_FEATURES = frozenset({"city", "admin2"})
+REACH_SENTENCES = 2  # an anaphor or a placeless cue looks this many sentences back for its town
+ANAPHOR_FACTOR = 0.9  # a cue on "the city" is as good as one on the name, one step removed
+TOPIC_FACTOR = 0.75  # a placeless cue given to the last town named: a guess from the discourse
 CHAIN_FACTOR = 0.95  # a place coordinated with the cue's place: as likely, but one step removed
 HEAD_FACTOR = 0.9  # the cue landed on a qualifier and was passed to the place it qualifies
 
@@ -59,21 +76,66 @@ class MentionRef:
     name: str
     feature: str  # "country", "admin1", "admin2", "city", "region"
     country_code: str
+    refers_to: MentionRef | None = None  # for an anaphor ("the city"): the mention it stands for
 
 
 def assign_phases(text: str, mentions: Sequence[MentionRef], taxonomy: Mapping[str, PhaseDef]) -> list[PhaseTag]:
     """Return the phase tags of the mentions, one per mention and phase (the most confident), in text order."""
     refs = _usable(text, mentions)
+    sentences = sentence_spans(text)
+    refs = _with_anaphors(text, refs, sentences)
+    sentence_starts = [s for s, _ in sentences]
     starts = [m.start for m in refs]  # sorted: each sentence bisects its mentions instead of scanning all
     best: dict[tuple[int, int, str], PhaseTag] = {}
-    for s_start, s_end in sentence_spans(text):
+    named: Counter[str] = Counter()  # how often each place was named before the sentence at hand
+    for index, (s_start, s_end) in enumerate(sentences):
         local = [m for m in refs[bisect_left(starts, s_start) : bisect_left(starts, s_end)] if m.end <= s_end]
-        if local:
-            for tag in _sentence_tags(text, s_start, s_end, local, taxonomy):
+        topic = _topic(refs, starts, sentences, index, named)
+        named.update((m.refers_to or m).name for m in local)
+        if local or topic is not None:
+            for tag in _sentence_tags(text, s_start, s_end, local, taxonomy, topic):
+                if tag.mention_start < s_start:  # a town named before: the evidence runs from its sentence
+                    named_in = sentences[bisect_left(sentence_starts, tag.mention_start + 1) - 1][0]
+                    tag = replace(tag, evidence_start=min(named_in, tag.mention_start))
                 key = (tag.mention_start, tag.mention_end, tag.phase)
                 if key not in best or tag.confidence > best[key].confidence:
                     best[key] = tag
     return sorted(best.values(), key=lambda t: (t.mention_start, -t.confidence, t.phase))
+
+
+def _with_anaphors(text: str, refs: list[MentionRef], sentences: Sequence[tuple[int, int]]) -> list[MentionRef]:
+    """Return refs with a mention added for each "the city" that stands for a town named just before it."""
+    if not refs:
+        return refs
+    starts = [m.start for m in refs]
+    sentence_starts = [s for s, _ in sentences]
+    added: list[MentionRef] = []
+    for found in _ANAPHOR.finditer(text):
+        here = bisect_left(starts, found.start())
+        if here < len(refs) and refs[here].start < found.end() or here > 0 and refs[here - 1].end > found.start():
+            continue  # part of a name ("the Old City")
+        start, end = found.span("noun")
+        index = max(0, bisect_left(sentence_starts, found.start() + 1) - 1)
+        earliest = sentences[max(0, index - REACH_SENTENCES)][0]
+        antecedent = next((m for m in reversed(refs[:here]) if m.start >= earliest and m.feature in _ANTECEDENT_FEATURES), None)
+        if antecedent is not None:
+            added.append(MentionRef(start, end, antecedent.name, antecedent.feature, antecedent.country_code, refers_to=antecedent))
+    return sorted(refs + added, key=lambda m: m.start) if added else refs
+
+
+def _topic(
+    refs: Sequence[MentionRef], starts: Sequence[int], sentences: Sequence[tuple[int, int]], index: int, named: Counter[str],
+) -> MentionRef | None:
+    """Return the topic a placeless cue in sentence index is about: of the towns named in the sentences just before,
+    the one the text has named most so far (the latest on a tie)."""
+    if index == 0:
+        return None
+    here = bisect_left(starts, sentences[index][0])
+    earliest = sentences[max(0, index - REACH_SENTENCES)][0]
+    recent = [m.refers_to or m for m in refs[bisect_left(starts, earliest) : here] if m.feature in _ANTECEDENT_FEATURES]
+    if not recent:
+        return None
+    return max(reversed(recent), key=lambda m: named[m.name])
 
 
 def _usable(text: str, mentions: Sequence[MentionRef]) -> list[MentionRef]:
@@ -114,6 +176,8 @@ class _Sentence:
             after = self.masked[self.spans[i][1] :]
             if _POSSESSED_PLACE.match(after) and i + 1 < n:
                 head[i] = i + 1  # "Iraq's Anbar province"
+            elif i + 1 < n and _KIND_OF.fullmatch(self._gap(i, i + 1)):
+                head[i] = i + 1  # "the Iraqi city of Mosul"
             elif _PLACE_NOUN.match(after) and i > 0 and _APPOSITION.search(self._gap(i - 1, i)):
                 head[i] = i - 1  # "Mosul -- Iraq's second-largest city"
         for i in range(1, n):
@@ -160,14 +224,20 @@ class _Sentence:
         """Return how coarse mention i's place is."""
         return _RANK.get(self.mentions[i].feature, 0)
 
-    def targets(self, cue: Cue) -> list[tuple[int, float, str]]:
-        """Return (mention index, confidence, rule) for each place the cue applies to here."""
+    def targets(self, cue: Cue, tagged: Mapping[int, set[str]] | None = None) -> list[tuple[int, float, str]]:
+        """Return (mention index, confidence, rule) for each place the cue applies to here; index -1 is the topic."""
         found: list[tuple[int, float, str]] = []
         for match in cue.pattern.finditer(self.masked):
             if cue.unless and cue.unless.search(self.masked[max(0, match.start() - 40) : match.end()]):
                 continue
+            if cue.target == "alongside":
+                found.extend((i, cue.confidence, cue.rule) for i, phases in (tagged or {}).items() if phases & cue.alongside)
+                break
             if cue.target in ("sentence", "located"):
-                found.extend((i, cue.confidence, cue.rule) for i in self._sentence_places(cue.target == "located"))
+                places = self._sentence_places(cue.target == "located")
+                found.extend((i, cue.confidence, cue.rule) for i in places)
+                if not places and cue.target == "located":
+                    found.append((-1, cue.confidence * TOPIC_FACTOR, f"{cue.rule}+topic"))
                 break
             for name, value in match.groupdict().items():
                 if re.fullmatch(r"p\d+", name) and value is not None:
@@ -193,17 +263,24 @@ class _Sentence:
 
 
 def _sentence_tags(
-    text: str, start: int, end: int, mentions: list[MentionRef], taxonomy: Mapping[str, PhaseDef],
+    text: str, start: int, end: int, mentions: list[MentionRef], taxonomy: Mapping[str, PhaseDef], topic: MentionRef | None = None,
 ) -> list[PhaseTag]:
     """Return the tags the taxonomy's cues give the mentions of one sentence, with context for qualifiers."""
     sentence = _Sentence(text, start, end, mentions)
     tags: list[PhaseTag] = []
-    for phase in taxonomy.values():
-        for cue in phase.cues:
-            for i, confidence, rule in sentence.targets(cue):
-                m = mentions[i]
-                if phase.scope.admits(m.feature, m.country_code):
-                    tags.append(PhaseTag(m.start, m.end, phase.key, rule, round(confidence, 3), start, end))
+    tagged: dict[int, set[str]] = {}
+    # "alongside" cues read the phases the other cues gave, so they run last.
+    cues = [(phase, cue) for phase in taxonomy.values() for cue in phase.cues]
+    for phase, cue in sorted(cues, key=lambda pc: pc[1].target == "alongside"):
+        for i, confidence, rule in sentence.targets(cue, tagged):
+            m = topic if i < 0 else mentions[i]
+            if m is None or not phase.scope.admits(m.feature, m.country_code) or cue.features and m.feature not in cue.features:
+                continue
+            if m.refers_to is not None:
+                m, confidence, rule = m.refers_to, confidence * ANAPHOR_FACTOR, f"{rule}+anaphor"
+            tags.append(PhaseTag(m.start, m.end, phase.key, rule, round(confidence, 3), start, end))
+            if i >= 0:
+                tagged.setdefault(i, set()).add(phase.key)
     context = taxonomy.get(CONTEXT)
     if context is not None:
         tagged = {(t.mention_start, t.mention_end): t for t in tags}
@@ -214,3 +291,4 @@ def _sentence_tags(
                 rule = f"{CONTEXT}.qualifies:{mentions[h].name}"
                 tags.append(PhaseTag(m.start, m.end, CONTEXT, rule, context.confidence, start, end))
     return tags
+

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-Target = Literal["object", "subject", "sentence", "located"]
-TARGETS: tuple[str, ...] = ("object", "subject", "sentence", "located")
+Target = Literal["object", "subject", "sentence", "located", "alongside"]
+TARGETS: tuple[str, ...] = ("object", "subject", "sentence", "located", "alongside")
 # How direct each kind of cue is, when the file gives no confidence: a cue that names the place's
 # role in the sentence beats one that only shares a sentence with it.
-DEFAULT_CONFIDENCE: Mapping[str, float] = {"object": 0.85, "subject": 0.8, "located": 0.6, "sentence": 0.5}
+DEFAULT_CONFIDENCE: Mapping[str, float] = {"object": 0.85, "subject": 0.8, "located": 0.6, "sentence": 0.5, "alongside": 0.6}
 CONTEXT = "context"  # the engine's phase for a place that only locates another one
 PLACE = "{place}"
 ANY_PLACE = "{any_place}"  # a mention that is part of the cue but not its target
@@ -29,7 +29,7 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _FEATURES = frozenset({"country", "admin1", "admin2", "city", "region"})
 # Known fields: a misspelt one ("confidance") is an error, not silently ignored.
 _PHASE_FIELDS = frozenset({"label", "color", "icon", "description", "scope", "cues", "confidence"})
-_CUE_FIELDS = frozenset({"name", "pattern", "target", "confidence", "unless", "case_sensitive"})
+_CUE_FIELDS = frozenset({"name", "pattern", "target", "confidence", "unless", "case_sensitive", "alongside", "features"})
 
 
 class TaxonomyError(ValueError):
@@ -45,6 +45,8 @@ class Cue:
     target: Target
     confidence: float
     unless: re.Pattern[str] | None = None  # vetoes a match when found in it or the 40 characters before it
+    alongside: frozenset[str] = frozenset()  # target "alongside": the phases a place must already have in the sentence
+    features: frozenset[str] = frozenset()  # the feature kinds the cue may tag; empty = any
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,13 @@ def load_phase_taxonomy(path: Path) -> dict[str, PhaseDef]:
     phases = data.get("phases")
     if not isinstance(phases, dict) or not phases:
         raise TaxonomyError(f"{path}: no [phases.<key>] tables")
-    return {key: _phase(path, key, table) for key, table in phases.items()}
+    taxonomy = {key: _phase(path, key, table) for key, table in phases.items()}
+    for phase in taxonomy.values():
+        for cue in phase.cues:
+            unknown = sorted(cue.alongside - taxonomy.keys())
+            if unknown:
+                raise TaxonomyError(f"{path}: phase '{phase.key}', cue '{cue.rule}': field 'alongside': unknown phases {unknown}")
+    return taxonomy
 
 
 def compile_cue_pattern(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -137,13 +145,21 @@ def _cue(where: str, key: str, index: int, raw: Any) -> Cue:
         raise TaxonomyError(f"{here}: field 'target': {target!r} is not one of {', '.join(TARGETS)}")
     if target in ("object", "subject") and PLACE not in pattern:
         raise TaxonomyError(f"{here}: field 'pattern': a '{target}' cue must contain {PLACE}")
-    if target in ("sentence", "located") and PLACE in pattern:
+    if target in ("sentence", "located", "alongside") and PLACE in pattern:
         raise TaxonomyError(f"{here}: field 'pattern': a '{target}' cue applies to the sentence and takes no {PLACE}")
+    alongside = raw.get("alongside", [])
+    if not isinstance(alongside, list) or not all(isinstance(a, str) for a in alongside):
+        raise TaxonomyError(f"{here}: field 'alongside': must be an array of phase keys")
+    if (target == "alongside") != bool(alongside):
+        raise TaxonomyError(f"{here}: field 'alongside': give it (a list of phase keys) with target 'alongside', and only then")
     flags = 0 if raw.get("case_sensitive", False) is True else re.IGNORECASE
     compiled = _compiled(pattern, flags, f"{here}: field 'pattern'")
     unless = _compiled(_string(raw, "unless", here), flags, f"{here}: field 'unless'") if "unless" in raw else None
     confidence = _confidence(raw.get("confidence", DEFAULT_CONFIDENCE[target]), f"{here}: field 'confidence'")
-    return Cue(f"{key}.{name}", compiled, target, confidence, unless)
+    features = raw.get("features", [])
+    if not isinstance(features, list) or not set(features) <= _FEATURES:
+        raise TaxonomyError(f"{here}: field 'features': must be an array of {sorted(_FEATURES)}")
+    return Cue(f"{key}.{name}", compiled, target, confidence, unless, frozenset(alongside), frozenset(features))
 
 
 def _scope(raw: Any, where: str) -> Scope:
