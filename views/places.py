@@ -68,9 +68,9 @@ if submitted:
         if how == "Pick another candidate":
             if choice is None:
                 raise ValueError("pick a candidate first")
-            done = correct_place(conn, targets, choice, note)
+            done = correct_place(conn, targets, choice, note, author=state.get("user", ""))
         else:
-            done = correct_point(conn, targets, lat, lon, name, note)
+            done = correct_point(conn, targets, lat, lon, name, note, author=state.get("user", ""))
     except ValueError as exc:
         st.error(markdown_literal(str(exc)))
     else:
