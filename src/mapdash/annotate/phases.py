@@ -227,7 +227,7 @@ class _Sentence:
     def targets(self, cue: Cue, tagged: Mapping[int, set[str]] | None = None) -> list[tuple[int, float, str]]:
         """Return (mention index, confidence, rule) for each place the cue applies to here; index -1 is the topic."""
         found: list[tuple[int, float, str]] = []
-        for match in cue.pattern.finditer(self.masked):
+        for match in self._matches(cue):
             if cue.unless and cue.unless.search(self.masked[max(0, match.start() - 40) : match.end()]):
                 continue
             if cue.target == "alongside":
@@ -243,6 +243,24 @@ class _Sentence:
                 if re.fullmatch(r"p\d+", name) and value is not None:
                     found.extend(self._slot(int(value), cue))
         return found
+
+    def _matches(self, cue: Cue) -> list[re.Match[str]]:
+        """Return the cue's matches; after each, the places it took are hidden and the cue is tried again, so a lazy
+        gap that stopped at the first place ("struck targets in Iraq ... north of Mosul") reaches the later ones."""
+        if cue.target not in ("object", "subject"):
+            return list(cue.pattern.finditer(self.masked))
+        matches: list[re.Match[str]] = []
+        masked = self.masked
+        for _ in range(len(self.mentions)):
+            match = cue.pattern.search(masked)
+            if match is None:
+                break
+            matches.append(match)
+            for name, value in match.groupdict().items():
+                if re.fullmatch(r"p\d+", name) and value is not None:
+                    start, end = match.span(name)
+                    masked = masked[: start - 1] + "\ue002" * (end - start + 2) + masked[end + 1 :]
+        return matches
 
     def _slot(self, i: int, cue: Cue) -> list[tuple[int, float, str]]:
         """Return the places a cue's {place} at mention i stands for: its head if a qualifier, and its chain."""
