@@ -14,6 +14,7 @@ import json
 import os
 import re
 import sqlite3
+import sys
 import threading
 import uuid
 from collections import defaultdict
@@ -27,8 +28,9 @@ from typing import Any
 
 from unidecode import unidecode
 
-from mapdash import gazetteer_admin2
+from mapdash import gazetteer_admin2, gazetteer_theatre
 from mapdash.model import FeatureKind, Place
+from mapdash.translit import similar_spelling, skeleton
 
 MAX_NAME_TOKENS = 6  # longer names exist ("Llanfair...") but scanning that many n-grams buys nothing
 RANK: dict[FeatureKind, int] = {"country": 0, "region": 0, "admin1": 1, "admin2": 2, "city": 3}
@@ -38,6 +40,10 @@ ARTICLES = ("al", "ar", "as", "ad", "an", "at", "az", "ash", "ath", "adh", "el",
 ADMIN_PREFIXES = ("muhafazat ", "province of ", "wilayat ", "provincia de ", "ostan e ")
 ADMIN_SUFFIXES = (" governorate", " province", " region", " state", " oblast", " prefecture", " department", " county")
 ADMIN_GENERATED = (" province", " governorate")
+# Countries whose names reach English through Arabic, Kurdish or Persian: their places are also found by the
+# consonant skeleton of a name (translit.skeleton), "Huwajah" for Al Hawijah.
+TRANSLITERATED = frozenset({"IR"})
+VARIANT_LIMIT = 20
 ALIAS_CITY_POPULATION = 10_000  # a province alias naming a city this big in it means the city ("Mosul" for Ninawa)
 LATIN = re.compile(r"[\u0000-\u02FF\u0300-\u036F\u1E00-\u1EFF\u2000-\u206F]+")
 CODE_LIKE = re.compile(r"[A-Z]{3}")  # airport and other codes among GeoNames alternate names ("XTM", "OSM")
@@ -51,6 +57,9 @@ CREATE TABLE places(id INTEGER PRIMARY KEY, place_id TEXT UNIQUE, geonameid INTE
 CREATE TABLE names(norm TEXT, place INTEGER, PRIMARY KEY(norm, place)) WITHOUT ROWID;
 CREATE TABLE admin2_bare(norm TEXT, place INTEGER, PRIMARY KEY(norm, place)) WITHOUT ROWID;
 CREATE TABLE demonyms(norm TEXT PRIMARY KEY, country_code TEXT);
+CREATE TABLE variants(skel TEXT, place INTEGER, PRIMARY KEY(skel, place)) WITHOUT ROWID;
+CREATE TABLE not_places(norm TEXT PRIMARY KEY);
+CREATE TABLE extents(key TEXT PRIMARY KEY, west REAL, south REAL, east REAL, north REAL);
 """
 PLACE_COLUMNS = "place_id, geonameid, name, feature, country_code, country_name, admin1_name, lat, lon, population, feature_code"
 
@@ -106,6 +115,7 @@ class _Builder:
         self.bare: set[tuple[str, int]] = set()  # admin-2 names without "County": found by admin2_bare()
         self.unless_taken: set[tuple[str, int]] = set()  # name keys a place gets only if no other place has them
         self.seen: set[str] = set()
+        self.variants: set[tuple[str, int]] = set()  # (translit.skeleton key, place)
 
     def add(self, keys: Iterable[str], place: tuple[Any, ...], bare: Iterable[str] = (), unless_taken: Iterable[str] = ()) -> None:
         """Add a place row (without its numeric id) and its name keys; a place_id seen before is skipped."""
@@ -115,6 +125,13 @@ class _Builder:
             self.names.update((k, len(self.places)) for k in keys)
             self.bare.update((k, len(self.places)) for k in bare)
             self.unless_taken.update((k, len(self.places)) for k in unless_taken)
+
+    def add_variants(self, countries: set[str]) -> None:
+        """Give the places of these countries the skeleton keys of their names; call after add_untaken_names."""
+        for key, i in self.names:
+            # Countries' English names are curated: a variant of one is another word ("Raqqa" is not "Iraq").
+            if self.places[i - 1][5] in countries and self.places[i - 1][4] not in ("country", "region") and (skel := skeleton(key)):
+                self.variants.add((skel, i))
 
     def add_untaken_names(self) -> None:
         """Give each place its unless_taken keys that no place has as a name; call after the last add."""
@@ -190,9 +207,18 @@ def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
             f"gn:{city['geonameid']}", city["geonameid"], city["name"], "city", cc,
             countries.get(cc, {}).get("name", ""), code, admin1.get(code, {}).get("name"), city["latitude"],
             city["longitude"], city["population"] or 0, "PPLC" if scan.capitals.get(cc) is city else "PPL", RANK["city"]))
+    for f in gazetteer_theatre.read_supplement(src / "theatre.csv"):
+        keys = set().union(*(_variants(n, arabic=True) for n in (f.name, *f.alt_names)))
+        admin1_name = next((r["name"] for r in admin1.values() if f.admin1 and r["code"] == f.admin1), None)
+        builder.add(keys, (f.place_id, f.geonameid, f.name, f.feature, f.country_code,
+                           countries.get(f.country_code, {}).get("name", ""), f.admin1, admin1_name, f.lat, f.lon,
+                           f.population, f.feature_code or "PPL", RANK[f.feature]))
     builder.add_untaken_names()
+    builder.add_variants(arabic | TRANSLITERATED)
     demonyms = [(normalize_name(r["demonym"]), r["country_iso2"]) for r in _read_table(src / "demonyms.csv")]
-    _write(out_path, builder, demonyms)
+    extents = gazetteer_theatre.read_extents(src / "extents.tsv")
+    not_places = {normalize_name(n) for n in gazetteer_theatre.read_not_places(src / "not_places.csv")}
+    _write(out_path, builder, demonyms, extents, not_places)
     return out_path
 
 
@@ -245,7 +271,8 @@ def _shares_stem(key: str, own: set[str]) -> bool:
     return any(SequenceMatcher(None, key, k).ratio() >= 0.6 for k in own)
 
 
-def _write(out_path: Path, builder: _Builder, demonyms: list[tuple[str, str]]) -> None:
+def _write(out_path: Path, builder: _Builder, demonyms: list[tuple[str, str]],
+           extents: dict[str, tuple[float, float, float, float]] | None = None, not_places: Iterable[str] = ()) -> None:
     """Write the index to a temporary file, then move it into place so readers never see half a file."""
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(f".{out_path.name}.{uuid.uuid4().hex}.tmp")
@@ -256,6 +283,9 @@ def _write(out_path: Path, builder: _Builder, demonyms: list[tuple[str, str]]) -
         con.executemany("INSERT INTO names VALUES (?, ?)", sorted(builder.names))
         con.executemany("INSERT INTO admin2_bare VALUES (?, ?)", sorted(builder.bare))
         con.executemany("INSERT OR IGNORE INTO demonyms VALUES (?, ?)", demonyms)
+        con.executemany("INSERT INTO variants VALUES (?, ?)", sorted(builder.variants))
+        con.executemany("INSERT OR IGNORE INTO not_places VALUES (?)", [(n,) for n in not_places if n])
+        con.executemany("INSERT INTO extents VALUES (?, ?, ?, ?, ?)", [(k, *v) for k, v in (extents or {}).items()])
         norms = {k for k, _ in builder.names}
         meta = {"names": len(norms), "places": len(builder.places),
                 "max_name_tokens": min(MAX_NAME_TOKENS, max(len(k.split()) for k in norms))}
@@ -271,9 +301,11 @@ def _write(out_path: Path, builder: _Builder, demonyms: list[tuple[str, str]]) -
 def _index_key(data_dir: Path) -> str:
     """Return a short hash of the shipped files, the packaged data files' identity and the build's code."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    digest.update(Path(gazetteer_admin2.__file__ or "").read_bytes())
+    for module in (gazetteer_admin2, gazetteer_theatre, sys.modules[skeleton.__module__]):
+        digest.update(Path(module.__file__ or "").read_bytes())
     src = _gazetteer_dir(data_dir)
-    for name in ("countries.tsv", "admin1.tsv", "admin2.tsv", "demonyms.csv", "country_aliases.csv", "admin1_aliases.csv"):
+    for name in ("countries.tsv", "admin1.tsv", "admin2.tsv", "demonyms.csv", "country_aliases.csv", "admin1_aliases.csv",
+                 "theatre.csv", "extents.tsv", "not_places.csv"):
         if (src / name).exists():  # admin2.tsv only adds GeoNames ids: an older data folder still builds
             digest.update((src / name).read_bytes())
     # cities500 is 80 MB: sizes and versions stand in for the packages' bytes, hashing them would cost 0.2 s
@@ -312,6 +344,11 @@ class Gazetteer:
         self._lookup = lru_cache(maxsize=100_000)(self._query_candidates)
         self._known = lru_cache(maxsize=200_000)(self._query_has_name)
         self._bare = lru_cache(maxsize=10_000)(self._query_admin2_bare)
+        self._skeletal = lru_cache(maxsize=50_000)(self._query_variants)
+        self._not_places = frozenset(n for (n,) in self._con().execute("SELECT norm FROM not_places"))
+        self._extents = {k: (w, s, e, n) for k, w, s, e, n in self._con().execute("SELECT * FROM extents")}
+        self.transliterated: frozenset[str] = frozenset(
+            cc for (cc,) in self._con().execute("SELECT DISTINCT country_code FROM variants JOIN places ON places.id = variants.place"))
 
     def _con(self) -> sqlite3.Connection:
         """Return this thread's read-only connection, opening it on first use."""
@@ -335,6 +372,13 @@ class Gazetteer:
             "WHERE admin2_bare.norm = ? ORDER BY population DESC, places.id LIMIT ?", (key, limit))
         return tuple(map(_place, rows))
 
+    def _query_variants(self, skel: str, limit: int) -> tuple[Place, ...]:
+        """Return the places one of whose names has this consonant skeleton, by rank and population."""
+        rows = self._con().execute(
+            f"SELECT {PLACE_COLUMNS} FROM variants JOIN places ON places.id = variants.place WHERE variants.skel = ? "
+            "ORDER BY rank, population DESC, places.id LIMIT ?", (skel, limit))
+        return tuple(map(_place, rows))
+
     def _query_has_name(self, key: str) -> bool:
         """Say whether any place has this normalised name."""
         return self._con().execute("SELECT 1 FROM names WHERE norm = ? LIMIT 1", (key,)).fetchone() is not None
@@ -355,6 +399,39 @@ class Gazetteer:
         """
         key = normalize_name(name)
         return list(self._bare(key, limit)) if key else []
+
+    def variants(self, name: str, limit: int = VARIANT_LIMIT) -> list[Place]:
+        """Return the places of transliterated countries spelt like name but for vowels, articles and doubled letters.
+
+        "Huwajah" finds Al Hawijah and "Dayr Az Zawr" Deir ez-Zor; the places candidates() finds are left out.
+        """
+        skel = skeleton(name)
+        if not skel:
+            return []
+        exact = {p.place_id for p in self.candidates(name)}
+        return [p for p in self._skeletal(skel, limit) if p.place_id not in exact and similar_spelling(name, p.name)]
+
+    def has_variant(self, name: str) -> bool:
+        """Say whether a place of a transliterated country is spelt like name but for vowels and articles."""
+        skel = skeleton(name)
+        return bool(skel) and any(similar_spelling(name, p.name) for p in self._skeletal(skel, VARIANT_LIMIT))
+
+    def parts(self, name: str) -> list[Place]:
+        """Return the regions a direction phrase names ("northern Iraq", "eastern Anbar"): one per country or province."""
+        split = gazetteer_theatre.split_direction(name)
+        if split is None:
+            return []
+        direction, rest = split
+        found = []
+        for place in self.candidates(rest, limit=10):
+            key = place.country_code if place.feature == "country" else place.place_id
+            if place.feature in ("country", "admin1") and key in self._extents:
+                found.append(gazetteer_theatre.part_of(place, direction, self._extents[key]))
+        return found
+
+    def is_not_place(self, name: str) -> bool:
+        """Say whether a name is listed as never a place (armed groups and their acronyms: "ISIL", "SDF")."""
+        return normalize_name(name) in self._not_places
 
     def has_name(self, name: str) -> bool:
         """Say whether any place is called name (after normalisation)."""

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Literal
 
 FeatureKind = Literal["country", "admin1", "admin2", "city", "region"]
-ToponymSource = Literal["ner", "gazetteer", "demonym"]
+ToponymSource = Literal["ner", "gazetteer", "demonym", "dateline"]  # dateline: where the release was issued
 QuoteKind = Literal["direct", "reported"]
 
 
@@ -114,3 +114,4 @@ class Geoparse:
     mode: str = "gazetteer"  # "spacy+gazetteer" or "gazetteer"
     quotes: tuple[Quote, ...] = field(default=())
     phases: tuple[PhaseTag, ...] = field(default=())
+    cap_note: str = ""  # what a cap left out of a very long document ("" when nothing was), see mapdash.slices

@@ -18,12 +18,14 @@ from typing import Protocol
 
 from mapdash.gazetteer import normalize_name
 from mapdash.model import Candidate, Place, Resolution, Toponym
+from mapdash.translit import skeleton
 
 KEEP_CANDIDATES = 5
 SOFTMAX_SHARPNESS = 12.0
 SUPPORT_ADMIN1 = 0.3  # weight of the other names' candidates that lie in the same province or state
 SUPPORT_COUNTRY = 0.15
 ABBREVIATION = re.compile(r"(?:[A-Z][a-z]{1,4}\.|(?:[A-Z]\.){2,3})")  # "Colo.", "Kan.", "N.L.", "P.E.I."
+SHADOWED_PENALTY = 0.6  # a governorate named like its capital, where the text does not say "province"
 ALTERNATE_PENALTY = 0.15  # a place named so only in its alternate names, where another bears the name as its own
 
 
@@ -33,6 +35,7 @@ class PlaceIndex(Protocol):
     def candidates(self, name: str, limit: int = 50) -> list[Place]: ...
     def demonym(self, word: str) -> Place | None: ...
     def admin2_bare(self, name: str, limit: int = 50) -> list[Place]: ...
+    # Optional, used when present: variants(name) (transliterations), parts(name) ("northern Iraq"), transliterated.
 
 
 @dataclass(frozen=True)
@@ -95,14 +98,16 @@ class Resolver:
     def resolve(self, toponyms: Sequence[Toponym]) -> list[Resolution]:
         """Return one Resolution per toponym, in the same order."""
         pools = [self._candidates(t) for t in toponyms]
-        support = _support(toponyms, pools)
+        # A dateline says where the office sits, nothing about where the story is: it is no context for the others.
+        support = _support(toponyms, [pool if t.source != "dateline" else [] for t, pool in zip(toponyms, pools, strict=True)])
         sure = _context(_unambiguous(toponyms, pools), support)  # once: rebuilt per toponym it made long documents quadratic
         first = [self._choose(t, pool, sure) for t, pool in zip(toponyms, pools, strict=True)]
         # Second pass: every confident first choice is context for the others ("Atlanta" makes "Georgia" the state).
         settled = [(r.toponym, r.place, r.confidence) for r in first if r.place is not None and r.confidence >= 0.4]
         context = _context(settled, support)
         nearby = proximity(toponyms, pools, first)
-        return one_sense_per_name([self._choose(t, pool, context, bonus) for t, pool, bonus in zip(toponyms, pools, nearby, strict=True)])
+        chosen = one_sense_per_name([self._choose(t, pool, context, bonus) for t, pool, bonus in zip(toponyms, pools, nearby, strict=True)])
+        return [dateline_resolution(r.toponym, pool) if r.toponym.source == "dateline" else r for r, pool in zip(chosen, pools, strict=True)]
 
     def _candidates(self, toponym: Toponym) -> list[Place]:
         """Return the gazetteer entries a toponym may name."""
@@ -110,6 +115,12 @@ class Resolver:
             country = self.gazetteer.demonym(toponym.text)
             return [country] if country is not None else []
         pool = self.gazetteer.candidates(toponym.lookup)
+        parts = getattr(self.gazetteer, "parts", None)
+        if parts is not None and (toponym.hint == "region" or not any(p.feature in ("country", "admin1") for p in pool)):
+            pool = parts(toponym.lookup) + pool  # "northern Iraq", "eastern Anbar": a part of the country or province
+        variants = getattr(self.gazetteer, "variants", None)
+        if variants is not None and toponym.source != "dateline":
+            pool = pool + variants(toponym.lookup)  # "Huwajah" for Al Hawijah, "Beiji" for Bayji
         if toponym.hint == "admin2" or not pool:  # "Rapides" in "Rapides Parish", or a lone "Avoyelles": a division's bare name
             known = {p.place_id for p in pool}
             pool = [p for p in self.gazetteer.admin2_bare(toponym.lookup) if p.place_id not in known] + pool
@@ -127,6 +138,9 @@ class Resolver:
         own = [normalize_name(p.name) == lookup for p in pool]
         if any(own):  # towns' alternate names are GeoNames' noisiest; countries' and provinces' are curated
             extra = [b - (ALTERNATE_PENALTY if not mine and p.feature in ("city", "admin2") else 0.0) for b, mine, p in zip(extra, own, pool, strict=True)]
+        if toponym.hint not in ("admin1", "admin2"):
+            shadowed = _shadowed_provinces(pool, getattr(self.gazetteer, "transliterated", frozenset()))
+            extra = [b - (SHADOWED_PENALTY if p.place_id in shadowed else 0.0) for b, p in zip(extra, pool, strict=True)]
         scored = sorted(
             ((score_candidate(p, toponym, context) + near + (0.15 if (p.country_code, p.admin1_name) in provinces and toponym.hint != "admin1" else 0.0), p)
              for p, near in zip(pool, extra, strict=True)),
@@ -138,6 +152,33 @@ class Resolver:
         confidence = round((weights[0] / total) * min(1.0, top_score), 3)
         candidates = tuple(Candidate(place=p, score=round(w / total, 3)) for (s, p), w in zip(scored[:KEEP_CANDIDATES], weights))
         return Resolution(toponym=toponym, place=top, confidence=confidence, candidates=candidates)
+
+
+def _shadowed_provinces(pool: Sequence[Place], countries: frozenset[str]) -> set[str]:
+    """Return the ids of the provinces named like a city of the pool that lies in them: a bare "Raqqa" is the city.
+
+    Only in countries whose governorates are named after their capitals (the transliterated ones): elsewhere a
+    bare "New York" or "Mexico" stays for context to decide.
+    """
+    towns = {(p.country_code, p.admin1_name, skeleton(p.name) or normalize_name(p.name)) for p in pool if p.feature == "city"}
+    def shadowed(p: Place) -> bool:
+        return (p.feature in ("admin1", "admin2") and p.country_code in countries
+                and (p.country_code, p.admin1_name or p.name, skeleton(p.name) or normalize_name(p.name)) in towns)
+    return {p.place_id for p in pool if shadowed(p)}
+
+
+def dateline_resolution(toponym: Toponym, pool: Sequence[Place]) -> Resolution:
+    """Resolve a dateline as the place an office issues releases from: a region, a capital, else the largest city.
+
+    The document's other names say nothing about it: "WASHINGTON --" over a story on Iraq is still Washington, D.C.
+    """
+    usable = [p for p in pool if p.feature in ("region", "city", "country")] or list(pool)
+    if not usable:
+        return Resolution(toponym=toponym, place=None, confidence=0.0, candidates=())
+    lookup = normalize_name(toponym.lookup)
+    ranked = sorted(usable, key=lambda p: (p.feature != "region", p.feature_code != "PPLC", normalize_name(p.name) != lookup and p.feature != "city", -p.population))
+    candidates = tuple(Candidate(place=p, score=round(1.0 if i == 0 else 0.0, 3)) for i, p in enumerate(ranked[:KEEP_CANDIDATES]))
+    return Resolution(toponym=toponym, place=ranked[0], confidence=0.9, candidates=candidates)
 
 
 def score_candidate(place: Place, toponym: Toponym, context: Context) -> float:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from mapdash.model import FeatureKind, Place, Toponym
 from mapdash.text import Token, sentence_spans, word_tokens
+from mapdash.toponym_cues import LEADING_PREPOSITION, direction_before, find_dateline, names_an_organisation, says_city
 
 if TYPE_CHECKING:  # spaCy is optional: the gazetteer path works without it
     from spacy.language import Language
@@ -28,6 +29,7 @@ class NameIndex(Protocol):
     def has_name(self, name: str) -> bool: ...
     def candidates(self, name: str, limit: int = 50) -> list[Place]: ...
     def demonym(self, word: str) -> Place | None: ...
+    # Optional (the real gazetteer has them; small stand-ins may not): variants, theatre countries, never-places, parts.
 
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -70,6 +72,9 @@ LOCATIVE_BEFORE = re.compile(
 # Stricter than LOCATIVE_BEFORE: these outweigh NER calling the name a person or an organisation.
 LOCATED_BEFORE = re.compile(r"\b(?:in|near|outside|into|throughout|across)\s+$", re.IGNORECASE)
 LOCATED_AFTER = re.compile(r",\s+([A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+)?)")
+# Labels the small model gives a town's name in strike lists ("Manbij" PRODUCT or DATE): no evidence against a place.
+IMPLAUSIBLE_LABELS = frozenset({"PRODUCT", "DATE", "TIME", "WORK_OF_ART", "EVENT", "LAW"})
+ACRONYM_MAX = 5  # an all-capitals name this short is a place only as a country's or province's ("UAE", "UK")
 ORG_HEADS = frozenset({"State", "University", "College", "Bank", "Church", "Ministry", "Department", "Council", "Army", "Front", "Party", "Museum", "Institute", "Times", "Post", "News"})
 DIRECTIONS = frozenset({"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper", "Lower", "Greater"})
 TRIM_PREFIX = re.compile(r"^(?:the\s+)?(?:(?:city|town|village|province|governorate|state|region|county)\s+of\s+)?(?:the\s+)?", re.IGNORECASE)
@@ -101,19 +106,87 @@ class Recognizer:
     def recognize(self, text: str) -> list[Toponym]:
         """Return the toponyms of text, sorted by position, without overlaps."""
         sentences = sentence_spans(text)
-        entities = _entities(self.nlp, text, sentences) if self.nlp is not None else []
+        entities = self._reread(text, _entities(self.nlp, text, sentences)) if self.nlp is not None else []
         found: list[Toponym] = []
+        dateline = find_dateline(text)
+        if dateline is not None:  # where the release was issued: resolved as one name ("SOUTHWEST ASIA")
+            found.append(_toponym(text, dateline.start, dateline.end, text[dateline.start : dateline.end], "dateline", sentences))
+            entities = [e for e in entities if not (e[1] < dateline.end and dateline.start < e[2])]
         for label, start, end in entities:
             if label in PLACE_LABELS:
                 found.extend(self._from_entity(text, start, end, sentences))
+        theatre = self._in_theatre(found)
         blocked = [(s, e, label) for label, s, e in entities if label in NON_PLACE_LABELS]
-        scanned = list(self._scan(text, sentences, blocked, found))
-        # A name the document uses as a place is that place where NER alone calls it a person or an organisation.
-        places = {t.text for t in found if not t.is_demonym}  # NER's own places, not the scan's guesses
-        unblocked = [(s, e, label) for s, e, label in blocked if not (label in ("PERSON", "ORG") and text[s:e] in places)]
+        scanned = list(self._scan(text, sentences, blocked, found, theatre))
+        # One sense per name: a name the document uses as a place (NER's place, or "near X" / "X, Syria" anywhere)
+        # is that place where NER alone calls it a person, an organisation, a product or a date.
+        places = {t.text for t in found if not t.is_demonym and t.source != "dateline"} | self._located_names(text, blocked, theatre)
+        unblocked = [(s, e, label) for s, e, label in blocked
+                     if not ((label in ("PERSON", "ORG") or label in IMPLAUSIBLE_LABELS) and text[s:e] in places)]
         if len(unblocked) < len(blocked):
-            scanned = list(self._scan(text, sentences, unblocked, found))
-        return _without_overlaps([*found, *scanned])
+            scanned = list(self._scan(text, sentences, unblocked, found, theatre))
+        return self._with_directions(text, _without_overlaps([*found, *scanned]), sentences)
+
+    def _reread(self, text: str, entities: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+        """Return NER's entities with a leading preposition cut off: "Near Palmyra" (PERSON) is the place Palmyra."""
+        out = []
+        for label, start, end in entities:
+            m = LEADING_PREPOSITION.match(text, start, end)
+            if m is None:
+                out.append((label, start, end))
+                continue
+            rest = text[m.end() : end]
+            if self.gazetteer.has_name(rest) or self._has_variant(rest):
+                out.append(("GPE", m.end(), end))
+        return out
+
+    def _has_variant(self, name: str) -> bool:
+        """Say whether a transliteration variant of name is known (False for a gazetteer without variants)."""
+        has_variant = getattr(self.gazetteer, "has_variant", None)
+        return bool(has_variant and has_variant(name))
+
+    def _not_place(self, name: str) -> bool:
+        """Say whether the gazetteer lists name as never a place ("ISIL", "SDF")."""
+        is_not_place = getattr(self.gazetteer, "is_not_place", None)
+        return bool(is_not_place and is_not_place(name))
+
+    def _in_theatre(self, found: Sequence[Toponym]) -> bool:
+        """Say whether the document names a country whose names reach English through transliteration (Iraq, Syria)."""
+        countries = getattr(self.gazetteer, "transliterated", frozenset())
+        for t in found:
+            if t.is_demonym:
+                place = self.gazetteer.demonym(t.text)
+                if place is not None and place.country_code in countries:
+                    return True
+            elif any(p.feature == "country" and p.country_code in countries for p in self.gazetteer.candidates(t.lookup, limit=3)):
+                return True
+        return False
+
+    def _located_names(self, text: str, blocked: Sequence[tuple[int, int, str]], theatre: bool) -> set[str]:
+        """Return the blocked names that the document places somewhere ("near X", "in X", "X, Syria", "X province")."""
+        names = {text[s:e] for s, e, label in blocked if label in ("PERSON", "ORG") or label in IMPLAUSIBLE_LABELS}
+        located = set()
+        for name in names:
+            if not name[:1].isupper() or not (self.gazetteer.has_name(name) or (theatre and self._has_variant(name))):
+                continue
+            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+                if self._located(text, m.start(), m.end()):
+                    located.add(name)
+                    break
+        return located
+
+    def _with_directions(self, text: str, found: list[Toponym], sentences: Sequence[tuple[int, int]]) -> list[Toponym]:
+        """Return the toponyms with a direction word taken in where it names a part ("northern Iraq", "eastern Anbar")."""
+        parts = getattr(self.gazetteer, "parts", None)
+        if parts is None:
+            return found
+        out = []
+        for t in found:
+            before = direction_before(text, t.start) if not t.is_demonym and t.source != "dateline" else None
+            if before is not None and parts(f"{before[0]} {t.lookup}"):
+                t = _toponym(text, before[1], t.end, f"{before[0]} {t.lookup}", t.source, sentences, hint="region")
+            out.append(t)
+        return out
 
     def span_toponym(self, text: str, start: int, end: int, sentences: Sequence[tuple[int, int]] | None = None) -> Toponym:
         """Return the toponym for a span someone else found (gold spans, an analyst): demonym and kind hint included."""
@@ -135,13 +208,22 @@ class Recognizer:
         end = start + len(trimmed)
         if trimmed.isupper() and not self.gazetteer.has_name(trimmed):
             return  # an acronym NER took for a place ("ISIL", "NATO") that no gazetteer knows
+        if self._not_place(trimmed) or (_is_acronym(trimmed) and not self._names_a_division(trimmed)):
+            return  # "IS", "ISIS": a group's acronym, whatever village shares its letters
+        if names_an_organisation(text, end):
+            return  # "Syrian Democratic Forces", "Kurdistan Regional Government": a body, not the place
         demonym = self.gazetteer.demonym(trimmed)
         if demonym is not None and not self.gazetteer.has_name(trimmed):
             yield _toponym(text, start, end, demonym.name, "demonym", sentences, is_demonym=True)
             return
-        yield _toponym(text, start, end, trimmed, "ner", sentences, hint=_suffix_kind(text, end))
+        yield _toponym(text, start, end, trimmed, "ner", sentences, hint=_hint(text, start, end))
 
-    def _scan(self, text: str, sentences: Sequence[tuple[int, int]], blocked: Sequence[tuple[int, int, str]], taken: Sequence[Toponym]) -> Iterable[Toponym]:
+    def _names_a_division(self, name: str) -> bool:
+        """Say whether a name is a country's or first-level division's ("UAE", "UK", "Ont.")."""
+        return any(p.feature in ("country", "admin1") for p in self.gazetteer.candidates(name, limit=5))
+
+    def _scan(self, text: str, sentences: Sequence[tuple[int, int]], blocked: Sequence[tuple[int, int, str]], taken: Sequence[Toponym],
+              theatre: bool = False) -> Iterable[Toponym]:
         """Yield gazetteer and demonym matches that have enough evidence to be places."""
         taken_spans = sorted((t.start, t.end) for t in taken)
         longest = max((e - s for s, e in taken_spans), default=0)
@@ -153,7 +235,7 @@ class Recognizer:
             heading = _is_heading(text, sent_start, sent_end, tokens)
             i = 0
             while i < len(tokens):
-                match = self._longest_name(text, tokens, i)
+                match = self._longest_name(text, tokens, i, theatre)
                 if match is None:
                     i += 1
                     continue
@@ -166,11 +248,11 @@ class Recognizer:
                         assert country is not None
                         yield _toponym(text, start, end, country.name, "demonym", sentences, is_demonym=True)
                     else:
-                        yield _toponym(text, start, end, name, "gazetteer", sentences, hint=_suffix_kind(text, end))
+                        yield _toponym(text, start, end, name, "gazetteer", sentences, hint=_hint(text, start, end))
                     occupied.append((start, end))
                 i = j + 1
 
-    def _longest_name(self, text: str, tokens: Sequence[Token], i: int) -> tuple[int, str] | None:
+    def _longest_name(self, text: str, tokens: Sequence[Token], i: int, theatre: bool = False) -> tuple[int, str] | None:
         """Return (last token index, 'name'|'demonym') of the longest known name starting at token i."""
         if not tokens[i].text[0].isupper():
             return None
@@ -187,15 +269,21 @@ class Recognizer:
             name = text[tokens[i].start : tokens[j].end]
             if self.gazetteer.demonym(name) is not None:
                 best = (j, "demonym")  # "Canadian" is a people before it is Canadian, Texas; "Sri Lankan" one name
-            elif self.gazetteer.has_name(name):
-                best = (j, "name")
+            elif self.gazetteer.has_name(name) or (theatre and _zipf(tokens[i].text.lower()) < COMMON_ZIPF and self._has_variant(name)):
+                best = (j, "name")  # in Iraq or Syria, "Huwajah" and "Shadaddi" are spellings of known towns
         return best
 
     def _has_evidence(self, text: str, tokens: Sequence[Token], i: int, j: int, kind: str, heading: bool, blocked: Sequence[tuple[int, int, str]]) -> bool:
         """Say whether a gazetteer match at tokens[i..j] is a place and not a word, person or organisation."""
         start, end = tokens[i].start, tokens[j].end
         name = text[start:end]
+        if kind != "demonym" and self._not_place(name):
+            return False
+        if names_an_organisation(text, end):
+            return False  # "Syrian Arab Coalition", "U.S. Central Command"
         candidates = self.gazetteer.candidates(name, limit=5)
+        if kind != "demonym" and _is_acronym(name) and len(name) > 3 and not any(p.feature in ("country", "admin1") for p in candidates):
+            return False  # "ISIS", "KRG": an acronym, not the town that shares its letters
         if kind != "demonym" and (name.isupper() and len(name) <= 3 or len(name) <= 2):
             # "US", "UK": a country's acronym in capitals; "PA", "OK": a state's code only after "City, "; never "Ms", "In".
             return len(name) >= 2 and name.isupper() and (any(p.feature == "country" for p in candidates) or bool(re.search(r"[A-Z]\w+,\s*$", text[max(0, start - 30) : start])))
@@ -247,6 +335,20 @@ def _inside_org_name(before: str) -> bool:
     """Say whether a name continues an organisation's name: "Islamic State of Iraq (and the Levant)"."""
     m = ORG_OF.search(before)
     return m is not None and m.group("head") in ORG_HEADS
+
+
+def _is_acronym(name: str) -> bool:
+    """Say whether a name is a short run of capitals ("IS", "ISIS", "SDF"), not a word or a dotted abbreviation."""
+    letters = name.replace("-", "")
+    return letters.isalpha() and letters.isupper() and len(letters) <= ACRONYM_MAX
+
+
+def _hint(text: str, start: int, end: int) -> FeatureKind | None:
+    """Return the kind the words around a name state: its kind word ("Anbar province"), or "the city of X"."""
+    kind = _suffix_kind(text, end)
+    if kind is None and says_city(text, start, end):
+        return "city"
+    return kind
 
 
 def _toponym(text: str, start: int, end: int, lookup: str, source: str, sentences: Sequence[tuple[int, int]], *, is_demonym: bool = False, hint: FeatureKind | None = None) -> Toponym:
