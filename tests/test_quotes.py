@@ -36,7 +36,9 @@ CASES = [
      [("direct", "If implemented -- and that’s a significant ‘if’ -- it could work", "Obama", None)]),
     # partial quotes inside a sentence
     ("Carter called the strike “a significant blow” to ISIL.", [("direct", "a significant blow", "Carter", None)]),
-    ('He said ISIL was "on the run" in Iraq.', [("direct", "on the run", None, None)]),
+    # a partial quote inside reported speech: both the statement and the quoted words
+    ('He said ISIL was "on the run" in Iraq.',
+     [("reported", 'ISIL was "on the run" in Iraq', None, None), ("direct", "on the run", None, None)]),
     # straight quotes with apostrophes inside
     ("\"It's ISIL's last stand,\" Carter said.", [("direct", "It's ISIL's last stand", "Carter", None)]),
     # a hard-wrapped line inside a quote
@@ -67,7 +69,8 @@ CASES = [
     # unnamed sources keep their role and take no part in later pronouns
     ("Defense Secretary Ash Carter spoke. “The raid worked,” a senior defense official said. “It did,” he said.",
      [("direct", "The raid worked", None, "senior defense official"), ("direct", "It did", "Ash Carter", "Defense Secretary")]),
-    ("“Strikes continue,” Pentagon officials said.", [("direct", "Strikes continue", None, "Pentagon officials")]),
+    # officials speaking for a body: the body is the speaker (issue 11), a single unnamed official is not
+    ("“Strikes continue,” Pentagon officials said.", [("direct", "Strikes continue", "Pentagon officials", None)]),
     ("Obama said in a statement on Friday: “We will prevail.”", [("direct", "We will prevail.", "Obama", None)]),
     # lower-case job titles, appositives and present-tense verbs
     ("“We are ready,” insists coach Darren Ripley.", [("direct", "We are ready", "Darren Ripley", "coach")]),

@@ -42,6 +42,15 @@ _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct n
 # A byline names 2-6 capitalised words ("By Staff Sgt. Jane Doe, DoD News"); "By Tuesday, ..." is a sentence.
 _NAME_WORD = r"(?:[A-Z][\w.'’-]*|de|del|da|van|von|al|bin|and)"
 _BY_RE = re.compile(rf"(?:By|BY|by):?\s+(?P<name>[A-Z][\w.'’-]*(?:\s+{_NAME_WORD}){{1,5}})(?:\s*[,;|()—–-].*)?")
+# Lines that say where a release comes from, not what it says: "From a Combined Joint Task Force ... News Release",
+# "By U.S. Central Command News Release", "Release # 20151228-04" (after a date or a place), "News Release".
+_CREDIT_RE = re.compile(r"(?:From|By)\s+(?:an?\s+|the\s+)?[A-Z][^.!?]{0,120}\b(?:News|Press)\s+Release\.?", re.IGNORECASE)
+_RELEASE_NO_RE = re.compile(r"(?:.{0,40}\s)?(?:News\s+|Press\s+)?Release\s*(?:No\.|Number|#)\s*:?\s*[\w-]+", re.IGNORECASE)
+# A dateline alone on its line: the issuing place in capitals and a dash ("WASHINGTON --", "SOUTHWEST ASIA —").
+_BARE_DATELINE = re.compile(r"[A-Z][A-Z.'’]+(?:[ ,-]+[A-Z][A-Za-z.'’]*){0,3}\s*(?:—|–|--|-)")
+# A line of a plain-text paragraph longer than this is a paragraph of its own: hard-wrapped text wraps sooner.
+_WRAP_WIDTH = 100
+_PROSE_WORDS = 8  # words of the prose paragraph that shows a short line beside it to be a subheading
 _FOLLOW_RE = re.compile(r"\(?\s*Follow (?P<name>[^:()@]+?) on (?:Twitter|X)\b", re.IGNORECASE)
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
@@ -112,7 +121,7 @@ def clean_text(raw: str, *, is_html: bool) -> CleanedRelease:
     byline = meta_byline or _by_line(head + body[:2]) or credit
     # A dateline sits at the very top; a date further into the lead is usually the event's, not the release's.
     published = meta_date or _first_date(head + [p[:60] for p in body[:2]])
-    body = [p for i, p in enumerate(body) if not (i < 2 and _is_by_or_date_line(p))]
+    body = [p for i, p in enumerate(body) if not (i < 2 and _is_meta(p))]
     # A few words are a menu or a link, not a release (trafilatura returns "Home" for a bare nav page).
     if sum(_word_count(p) for p in body) < MIN_ARTICLE_WORDS:
         raise IngestError("no article text found")
@@ -258,8 +267,39 @@ def _text_blocks(raw: str) -> list[list[str]]:
     # Pages saved with blank lines between paragraphs may wrap lines inside one; without blank lines,
     # each line is a paragraph.
     chunks = re.split(r"\n[ \t\u00a0]*\n", raw) if re.search(r"\n[ \t\u00a0]*\n", raw) else raw.split("\n")
-    blocks = [[n for n in map(_normalise_line, chunk.split("\n")) if n] for chunk in chunks]
-    return [b for b in blocks if b]
+    blocks = []
+    for chunk in chunks:
+        lines = [n for n in map(_normalise_line, chunk.split("\n")) if n]
+        if any(len(line) > _WRAP_WIDTH for line in lines[:-1]):
+            blocks.extend(_join_datelines([[line] for line in lines]))  # lines as long as paragraphs are paragraphs
+        else:
+            blocks.extend(_join_datelines(_split_meta_lines(lines)))
+    return blocks
+
+
+def _join_datelines(blocks: list[list[str]]) -> list[list[str]]:
+    """Return the blocks with a dateline on a line of its own ("WASHINGTON --") joined to the paragraph it opens."""
+    joined: list[list[str]] = []
+    for block in blocks:
+        if joined and len(joined[-1]) == 1 and _BARE_DATELINE.fullmatch(joined[-1][0]):
+            joined[-1] = joined[-1] + block
+        else:
+            joined.append(block)
+    return joined
+
+
+def _split_meta_lines(lines: list[str]) -> list[list[str]]:
+    """Return a paragraph's lines grouped, each credit, byline, date or release-number line a group of its own."""
+    groups: list[list[str]] = []
+    for line in lines:
+        after_meta = groups and _is_meta(groups[-1][-1]) and not _BY_RE.fullmatch(groups[-1][-1])
+        if _is_meta(line) or after_meta:
+            groups.append([line])
+        elif groups:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
 
 
 def _extract_html(raw: str) -> tuple[str | None, str | None, date | None, list[list[str]]]:
@@ -300,24 +340,31 @@ def _classify(paras: list[str]) -> list[bool]:
         # jusText treats a short paragraph at the edge of the body as boilerplate (its outer neighbour
         # counts as bad), which loses one-sentence leads and endings: extend the body over sentences.
         first, last = keep.index(True), len(keep) - 1 - keep[::-1].index(True)
-        while first > 0 and _is_sentence(paras[first - 1]):
+        # Inside the body, prose is article text whatever its neighbours (jusText drops a short paragraph after a heading).
+        for i in range(first + 1, last):
+            if not keep[i] and (_is_sentence(paras[i]) or (_looks_like_headline(paras[i]) and _is_sentence(paras[i + 1], _PROSE_WORDS))):
+                keep[i] = True
+        # A subheading between such sentences goes too ("Strikes in Syria" before "Attack aircraft conducted ...:").
+        while first > 0 and (_is_sentence(paras[first - 1]) or (
+                first > 1 and _looks_like_headline(paras[first - 1]) and _is_sentence(paras[first - 2], _PROSE_WORDS))):
             first -= 1
             keep[first] = True
-        while last < len(keep) - 1 and _is_sentence(paras[last + 1]):
+        while last < len(keep) - 1 and (_is_sentence(paras[last + 1]) or (
+                last + 2 < len(keep) and _looks_like_headline(paras[last + 1]) and _is_sentence(paras[last + 2], _PROSE_WORDS))):
             last += 1
             keep[last] = True
     return keep
 
 
-def _is_sentence(para: str) -> bool:
-    """Return True for a paragraph that reads as prose: three words or more, ending like a sentence."""
-    return len(para.split()) >= 3 and bool(re.search(r"[a-z]", para)) and bool(re.search(r"[.?!][\"”’)]?$", para))
+def _is_sentence(para: str, min_words: int = 3) -> bool:
+    """Return True for a paragraph that reads as prose: min_words or more, ending like a sentence (or a colon)."""
+    return len(para.split()) >= min_words and bool(re.search(r"[a-z]", para)) and bool(re.search(r"[.?!:][\"”’)]?$", para))
 
 
 def _looks_like_headline(para: str) -> bool:
     """Return True for a short line that is not a sentence, a byline or a date."""
     words = _word_count(para)
-    return 2 <= words <= 20 and not para.endswith((".", ":", ";", ",", "。")) and not _is_by_or_date_line(para)
+    return 2 <= words <= 20 and not para.endswith((".", ":", ";", ",", "。")) and not _is_meta(para)
 
 
 def _headline(paras: list[str], start: int, keep: list[bool]) -> str | None:
@@ -350,6 +397,12 @@ def _first_date(paras: list[str]) -> date | None:
                 except ValueError:
                     continue
     return None
+
+
+def _is_meta(para: str) -> bool:
+    """Return True for a paragraph that only says who issued a release, when, or its number."""
+    return _is_by_or_date_line(para) or bool(_CREDIT_RE.fullmatch(para)) or bool(_BARE_DATELINE.fullmatch(para)) or bool(
+        _RELEASE_NO_RE.fullmatch(para) and len(para.split()) <= 10)
 
 
 def _is_by_or_date_line(para: str) -> bool:

@@ -4,11 +4,17 @@ Direct quotes are runs between double quotation marks (straight or curly). Singl
 delimiters: inside a quote they nest (the "significant 'if'"), elsewhere they are apostrophes.
 A quote left open at a paragraph end continues when the next paragraph opens with a quote mark
 (the press convention for a multi-paragraph quote). Attribution is looked for after the closing mark
-("...," the president said), then before the opening mark (Obama said: "..."), then anywhere in the
-quote's sentence (for partial quotes); a quote with none continues the previous quote's speaker.
-Reported speech is a sentence without quote marks that carries an attribution clause:
-"X, he said." / "X, said Ash Carter." / "The president said (that) X." / "X, according to Y."
-Speakers are resolved by ``speakers.SpeakerRegistry``.
+on the same paragraph ("...," the president said), then before the opening mark (Obama said: "..."),
+then in a sentence ending in a colon just before the quote (X made the following statement: "..."),
+then anywhere in the quote's sentence (for partial quotes). A quote with none continues the previous
+quote's speaker, unless it is a few words inside someone else's sentence (a scare quote).
+Reported speech is a sentence carrying an attribution clause outside its quotation marks:
+"X, he said." / "X, said Ash Carter." / "The president said (that) X." / "X, according to Y." /
+"..., noting that X." Transcript turns ("COL. WARREN: ...") are direct quotes of the labelled speaker.
+Datelines ("SOUTHWEST ASIA, Dec. 20, 2016 --") are never quoted text. Speakers are people, bodies
+("Combined Joint Task Force officials", "the task force") or unnamed sources, resolved by
+``speakers.SpeakerRegistry``; an unnamed role ("the spokesman said") takes the name of the next
+person quoted directly by name.
 """
 
 from __future__ import annotations
@@ -17,45 +23,78 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from mapdash.text import sentence_spans
-from mapdash.annotate.speakers import ANONYMOUS, ROLE_REF, SPEAKER, VERB, Person, SpeakerRegistry
+from mapdash.annotate.speakers import (
+    ANONYMOUS, BODY, DOC_REF, INSTITUTION, PRONOUN, ROLE_REF, SPEAKER, VERB, Person, SpeakerRegistry,
+)
+from mapdash.annotate.transcripts import Turn, transcript_turns
 from mapdash.model import Quote
+from mapdash.text import sentence_spans
 
 _OPEN, _CLOSE, _STRAIGHT = "“„", "”", '"'
 _WINDOW = 200  # characters around a quote searched for its attribution
+_SCARE_WORDS = 6  # a quote of at most this many words inside another's sentence may be a scare quote
 _MARKS = re.compile(r'[“„”"]|\n')
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # ", general counsel for the department," between a name and its verb; one inner comma ("Adam, 14, from Botley,").
 _APPOS = r"(?:,\s+(?P<appos>[^,“”\"\n]{2,80}?)(?:,\s+[^,“”\"\n]{2,60}?)?,)?"
 _TAIL_APPOS = r"(?:,\s+(?P<appos2>[^,.;“”\"\n]{2,80}))?"
+_ADVERB = r"(?:also\s+|later\s+|then\s+|again\s+|previously\s+|repeatedly\s+)?"
+# Words between a speech verb and its clause: "confirmed yesterday that", "said in a statement that".
+_WHEN = r"(?:\s+(?:here|there|today|yesterday|tonight|earlier|later|again|recently|on\s+[A-Z][a-z]+|in\s+a\s+(?:statement|briefing|news\s+release)))*"
+# The same line only: an attribution never crosses a paragraph break (the next paragraph's speaker is not this one's).
 _AFTER = re.compile(
-    rf"\s*(?:,|--|—|–)?\s*(?:(?P<spk>{SPEAKER}){_APPOS}\s+(?:also\s+|later\s+|then\s+)?{VERB}\b"
+    rf"[ \t]*(?:\n[ \t]*)?(?:,|--|—|–)?[ \t]*(?:(?P<spk>{SPEAKER}){_APPOS}\s+{_ADVERB}{VERB}\b"
     rf"|{VERB}\s+(?P<spk2>{SPEAKER}){_TAIL_APPOS})"
 )
+_ACCORDING = rf"[Aa]ccording\s+to\s+(?:(?:a|an|the)\s+(?:[\w.-]+\s+){{0,3}}?(?:statement|release|readout)\s+(?:by|from)\s+)?"
 _BEFORE = re.compile(
-    rf"(?:\b(?P<spk>{SPEAKER}){_APPOS}\s+(?:also\s+|later\s+|then\s+)?{VERB}(?:\s+[a-z]+){{0,4}}"
-    rf"|\b[Aa]ccording\s+to\s+(?P<spk2>{SPEAKER}))\s*[,:]?\s*$"
+    rf"(?:\b(?P<spk>{SPEAKER}){_APPOS}\s+{_ADVERB}{VERB}(?:\s+[a-z]+){{0,4}}"
+    rf"|\b{_ACCORDING}(?P<spk2>{SPEAKER}))\s*[,:]?\s*$"
 )
 # Anywhere in the sentence, for a partial quote ("He called the deal "a first step" toward peace").
 _IN_SENTENCE = re.compile(
-    rf"\b(?P<spk>{SPEAKER})\s+(?:also\s+|later\s+|then\s+)?(?:{VERB}|called|described|dubbed|termed)\b"
+    rf"\b(?P<spk>{SPEAKER})\s+{_ADVERB}(?:{VERB}|called|calling|described|dubbed|termed)\b"
     rf"|\b(?:{VERB})\s+(?P<spk2>{SPEAKER})"
 )
+# The subject of a sentence that introduces a quote with a colon ("Gen. X, the commander, released this statement:").
+_INTRO_SUBJECT = re.compile(rf"(?P<spk>{SPEAKER}){_APPOS}\s+{_ADVERB}[a-z]+\b")
+_INTRO_PHRASE = re.compile(r"[^,]{1,40},\s+")  # "On Oct. 17, " before the subject
 _TRAIL = re.compile(
-    rf",\s*(?:(?P<spk>{SPEAKER}){_APPOS}\s+(?:also\s+|later\s+)?{VERB}\b|{VERB}\s+(?P<spk2>{SPEAKER}){_TAIL_APPOS}(?=[\s,.;]|$)"
-    rf"|according\s+to\s+(?P<spk3>{SPEAKER}))"
+    rf",\s*(?:(?P<spk>{SPEAKER}){_APPOS}\s+{_ADVERB}{VERB}\b|{VERB}\s+(?P<spk2>{SPEAKER}){_TAIL_APPOS}(?=[\s,.;]|$)"
+    rf"|{_ACCORDING}(?P<spk3>{SPEAKER}))"
 )
+# (_LEAD and _SUBJECT are used with match(): they hold at the sentence start without "^", which match(text, pos) ignores.)
+# Verbs that take a bare clause ("Garver said the world watched"); other speech verbs need "that".
+_BARE = r"(?:said|says|told\s+(?:[A-Z][\w.-]*\s+)?(?:reporters|journalists|[a-z]+))"
 _LEAD = re.compile(
-    rf"^(?:(?:And|But|Yet|Also)\s+)?(?:(?P<spk>{SPEAKER}){_APPOS}\s+(?:also\s+|later\s+|then\s+)?"
-    rf"(?:(?:said|says|told\s+(?:reporters|journalists|[a-z]+))\s+(?:that\s+)?|{VERB}\s+that\s+)"
+    rf"(?:(?:And|But|Yet|Also)\s+)?(?:(?:[^,“”\"]{{1,40}}),\s+)??(?:(?P<spk>{SPEAKER}){_APPOS}\s+{_ADVERB}"
+    rf"(?:{_BARE}{_WHEN}(?:,?\s+that)?\s+|{VERB}{_WHEN},?\s+that\s+"
+    rf"|(?:announced|reported|confirmed|stated){_WHEN}\s+(?=(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*\s+(?:have|has|had|were|was|are|is|will|[a-z]+ed)\b))"
     rf"|According\s+to\s+(?P<spk2>{SPEAKER}),\s*)"
 )
+# "..., noting that X" / "..., adding that X": a second statement of the sentence's speaker.
+_PARTICIPLE = re.compile(
+    r",\s+(?:and\s+)?(?:noting|adding|saying|explaining|stressing|emphasizing|emphasising|warning|arguing|insisting"
+    r"|pointing\s+out)\s+(?:that\s+)(?=\S)"
+)
+_SUBJECT = re.compile(rf"(?:(?:And|But|Also)\s+)?(?P<spk>{SPEAKER}){_APPOS}\s+{_ADVERB}[a-z]+\b")
 # An appositive that reads as a role ("the defense secretary", "general counsel for the department").
 _ROLE_APPOS = re.compile(
     r"(?:(?:the|a|an)\s+)?(?!(?:from|of|in|who|which|whose|at|on|with|and|but|as)\b|[a-z]+ing\b)[a-z][a-z .’'-]*"
     r"(?:\s+(?:of|for|at)\s+[\w .’'-]+)?"
+)
+_MONTH_DAY = (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:\s*[–-]\s*\d{1,2})?(?:,?\s+\d{4})?"
+)
+# A dateline opens a paragraph: the issuing place in capitals, maybe a state or country and a date, then a dash
+# ("SOUTHWEST ASIA, Dec. 20, 2016 --", "WASHINGTON,(June 27, 2016) --", "TAMPA, Fla., Aug. 19, 2014 -"); without a dash,
+# the place and one capitalised word ("BAGHDAD, Iraq Iraqi officials said ...").
+_DATELINE = re.compile(
+    r"(?m)^[ \t]*[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3}"
+    rf"(?:(?:,\s*[A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+\.?){{0,2}})?(?:,?\s*\(?{_MONTH_DAY}\)?)?(?:[ \t]*(?:--|—|–)|[ \t]+-)\s*"
+    r"|,\s*[A-Z][a-z]+\.?[ \t]+(?=[A-Z]))"
 )
 
 
@@ -68,32 +107,95 @@ class _Direct:
     close_mark: int | None  # None when the quote ran to a paragraph end unclosed
 
 
+@dataclass
+class _State:
+    """What attribution carries from one quote to the next: the previous speaker and unnamed roles awaiting a name."""
+
+    registry: SpeakerRegistry
+    previous: tuple[str | None, str | None] = (None, None)
+    awaiting: list[int] | None = None  # indexes of quotes whose unnamed role ("the spokesman") is not yet named
+
+
 def find_quotes(text: str, mentions: Sequence[tuple[int, int]]) -> list[Quote]:
     """Return the direct and reported quotes of text in order, attributed, with the place mentions each touches."""
-    sentences = sentence_spans(text)
+    work = blank_datelines(text)  # the same offsets, datelines blanked: matching never sees them
+    sentences = sentence_spans(work)
     mentions = sorted(mentions)  # _mentions_in bisects them
-    directs = _direct_quotes(text)
-    registry = SpeakerRegistry()
+    turns = transcript_turns(work)
+    directs = [d for d in _direct_quotes(work) if not any(t.start <= d.open_mark < t.end for t in turns)]
+    state = _State(SpeakerRegistry(), awaiting=[])
     quotes: list[Quote] = []
-    previous: tuple[str | None, str | None] = (None, None)
     pending = list(directs)
     quoted_until = 0  # the end of the last direct quote: sentences inside it are not reported speech
+    turn_index = 0
     for s_start, s_end in sentences:
-        registry.register_titled(text[s_start:s_end])
+        state.registry.register_titled(work[s_start:s_end])
+        while turn_index < len(turns) and turns[turn_index].start < s_end:
+            quotes.append(_turn_quote(work, turns[turn_index], state, sentences, mentions))
+            turn_index += 1
+        if any(t.start <= s_start < t.end for t in turns):
+            continue
         here = [d for d in pending if d.open_mark < s_end]
         pending = pending[len(here) :]
         for direct in here:
-            attribution = _direct_attribution(text, direct, sentences)
-            speaker, role = _speaker(registry, attribution) if attribution else previous
-            quotes.append(_direct_quote(text, direct, speaker, role, sentences, mentions))
-            previous = (speaker, role)
+            quotes.append(_attributed_direct(work, direct, sentences, mentions, state, quotes))
             quoted_until = max(quoted_until, direct.parts[-1][1])
-        if not here and s_start >= quoted_until and not _has_quote_mark(text, s_start, s_end):
-            reported = _reported(text, s_start, s_end, registry, mentions)
-            if reported is not None:
-                quotes.append(reported)
-                previous = (reported.speaker, reported.role)
-    return quotes
+        if s_start >= quoted_until or (here and all(s_start <= d.open_mark for d in here)):
+            for quote in _reported_quotes(work, s_start, s_end, here, state, mentions):
+                _remember(state, quote, len(quotes))
+                quotes.append(quote)
+    for turn in turns[turn_index:]:
+        quotes.append(_turn_quote(work, turn, state, sentences, mentions))
+    quotes = [replace(q, text=text[q.start : q.end]) if q.text == work[q.start : q.end] else q for q in quotes]
+    return sorted(quotes, key=lambda q: q.start)
+
+
+def blank_datelines(text: str) -> str:
+    """Return text with each paragraph's dateline ("WASHINGTON, Feb. 11, 2016 --") replaced by spaces."""
+    return _DATELINE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+
+
+def _attributed_direct(
+    work: str, direct: _Direct, sentences: list[tuple[int, int]], mentions: Sequence[tuple[int, int]],
+    state: _State, quotes: list[Quote],
+) -> Quote:
+    """Return a direct quote with its speaker: its attribution's, else the previous speaker's, else none (scare quote)."""
+    attribution = _direct_attribution(work, direct, sentences)
+    if attribution is not None:
+        speaker, role, named = _speaker(state, attribution)
+        if named and state.awaiting:
+            # The role named before ("the Pentagon press secretary said") is this person.
+            for i in state.awaiting:
+                quotes[i] = replace(quotes[i], speaker=speaker, role=role)
+            state.awaiting.clear()
+        quote = _direct_quote(work, direct, speaker, role, sentences, mentions)
+        _remember(state, quote, len(quotes))
+        return quote
+    if _is_scare_quote(work, direct, sentences):
+        return _direct_quote(work, direct, None, None, sentences, mentions)
+    speaker, role = state.previous
+    quote = _direct_quote(work, direct, speaker, role, sentences, mentions)
+    if speaker is None and role is not None and state.awaiting and len(quotes) - 1 in state.awaiting:
+        state.awaiting.append(len(quotes))
+    return quote
+
+
+def _remember(state: _State, quote: Quote, index: int) -> None:
+    """Make quote's speaker the previous one; an unnamed role waits for its name."""
+    state.previous = (quote.speaker, quote.role)
+    last = state.registry.last_speaker
+    if quote.speaker is None and quote.role is not None and last is not None and not last.name:
+        state.awaiting = (state.awaiting or []) + [index]
+
+
+def _is_scare_quote(work: str, direct: _Direct, sentences: list[tuple[int, int]]) -> bool:
+    """Return True for a few quoted words inside a sentence that goes on around them ("met "heavy resistance" in X")."""
+    s_start, s_end = _sentence_around(sentences, direct.open_mark)
+    if direct.close_mark is None or len(work[direct.parts[0][0] : direct.parts[-1][1]].split()) > _SCARE_WORDS:
+        return False
+    before = work[s_start : direct.open_mark].strip()
+    after = work[direct.close_mark + 1 : s_end].strip(" \t.,;!?")
+    return bool(before) and bool(re.search(r"[A-Za-z]", before)) and bool(after or not before.endswith(":"))
 
 
 def _direct_quotes(text: str) -> list[_Direct]:
@@ -172,7 +274,8 @@ def _direct_attribution(text: str, direct: _Direct, sentences: list[tuple[int, i
     """Return the attribution match of a direct quote (speaker in group spk or spk2), or None when it has none."""
     if direct.close_mark is not None:
         after = _AFTER.match(text, direct.close_mark + 1, min(len(text), direct.close_mark + _WINDOW))
-        if after:
+        # A line break after a finished sentence ends the paragraph: what follows is someone else's.
+        if after and not ("\n" in after.group() and text[direct.parts[-1][1] - 1] in ".!?"):
             return after
     s_start, s_end = _sentence_around(sentences, direct.open_mark)
     # Attributions are short: bounded windows keep a run-on "sentence" of many quotes linear.
@@ -180,25 +283,56 @@ def _direct_attribution(text: str, direct: _Direct, sentences: list[tuple[int, i
     before = _BEFORE.search(text[start : direct.open_mark])
     if before:
         return before
+    intro = _colon_intro(text, direct, sentences)
+    if intro is not None:
+        return intro
     end = max(s_end, direct.parts[-1][1])
     after_close = (direct.close_mark or end) + 1
     outside = text[start : direct.open_mark] + " … " + text[after_close : min(end, after_close + _WINDOW)]
     return _IN_SENTENCE.search(outside) if direct.open_mark > s_start else None
 
 
-def _speaker(registry: SpeakerRegistry, attribution: re.Match[str]) -> tuple[str | None, str | None]:
-    """Return (speaker, role) for an attribution match and remember the speaker."""
+def _colon_intro(text: str, direct: _Direct, sentences: list[tuple[int, int]]) -> re.Match[str] | None:
+    """Return the subject of the sentence that ends in a colon right before the quote ("X released this statement:")."""
+    head = text[: direct.open_mark].rstrip()
+    if not head.endswith(":"):
+        return None
+    s_start, _ = _sentence_around(sentences, len(head) - 1)
+    intro = text[s_start : len(head)]
+    if len(intro) > 2 * _WINDOW:
+        return None
+    phrase = _INTRO_PHRASE.match(intro)
+    return _BEFORE.search(intro) or _INTRO_SUBJECT.match(intro) or (phrase and _INTRO_SUBJECT.match(intro, phrase.end()))
+
+
+def _speaker(state: _State, attribution: re.Match[str]) -> tuple[str | None, str | None, bool]:
+    """Return (speaker, role, named) for an attribution match and remember the speaker.
+
+    named is True when the attribution named a person (directly or by a role someone holds), not by a pronoun.
+    """
+    registry = state.registry
     groups = attribution.groupdict()
     expr = " ".join((groups.get("spk") or groups.get("spk2") or groups.get("spk3") or "").split())
     appos = (groups.get("appos") or groups.get("appos2") or "").strip()
     role = re.sub(r"^(?:the|a|an)\s+", "", appos) if appos and _ROLE_APPOS.fullmatch(appos) else None
+    if _is_body(expr):
+        return registry.resolve_body(expr), None, False
     person: Person | None = registry.resolve(expr, role)
+    if person is None and re.fullmatch(ROLE_REF, expr):
+        person = Person("", re.sub(r"^[Tt]he\s+", "", expr))  # an unnamed role, named later
     registry.spoke(person)
+    if person is not None and person.name:
+        return person.name, person.role, not re.fullmatch(PRONOUN, expr)
     if person is not None:
-        return person.name, person.role
-    if re.fullmatch(ROLE_REF, expr) or re.fullmatch(ANONYMOUS, expr):  # unnamed: keep what they are
-        return None, re.sub(r"^(?:[Tt]he|[Aa]n?|[Oo]ne)\s+", "", expr)
-    return None, None
+        return None, person.role, False
+    if re.fullmatch(ANONYMOUS, expr):  # unnamed: keep what they are
+        return None, re.sub(r"^(?:[Tt]he\s+|[Aa]n?\s+|[Oo]ne\s+)", "", expr), False
+    return None, None, False
+
+
+def _is_body(expr: str) -> bool:
+    """Return True for a body, institution or document speaking ("officials", "the task force", "the release")."""
+    return any(re.fullmatch(p, expr) for p in (BODY, INSTITUTION, DOC_REF))
 
 
 def _direct_quote(
@@ -211,31 +345,102 @@ def _direct_quote(
     return Quote(start, end, body, speaker, role, "direct", _mentions_near(start, end, sentences, mentions))
 
 
+def _turn_quote(
+    work: str, turn: Turn, state: _State, sentences: list[tuple[int, int]], mentions: Sequence[tuple[int, int]],
+) -> Quote:
+    """Return a transcript turn as a direct quote of its labelled speaker."""
+    person = state.registry.resolve(turn.speaker) if turn.speaker else None
+    speaker = person.name if person is not None else turn.speaker
+    role = person.role if person is not None else None
+    quote = Quote(turn.start, turn.end, work[turn.start : turn.end], speaker, role, "direct",
+                  _mentions_near(turn.start, turn.end, sentences, mentions))
+    state.previous = (speaker, role)
+    return quote
+
+
+def _reported_quotes(
+    work: str, s_start: int, s_end: int, directs: Sequence[_Direct], state: _State, mentions: Sequence[tuple[int, int]],
+) -> list[Quote]:
+    """Return the reported statements of a sentence: its attribution clause's, then a participle's ("noting that X")."""
+    if work[s_start] in _OPEN + _STRAIGHT:
+        found: list[Quote] = []  # a quotation with its attribution: the direct quote is the statement
+    else:
+        reported = _reported(work, s_start, s_end, directs, state, mentions)
+        found = [reported] if reported is not None else []
+    participle = _participle(work, s_start, s_end, directs, state, mentions)
+    if participle is not None and not any(q.start <= participle.start < q.end for q in found):
+        found.append(participle)
+    return found
+
+
 def _reported(
-    text: str, s_start: int, s_end: int, registry: SpeakerRegistry, mentions: Sequence[tuple[int, int]],
+    work: str, s_start: int, s_end: int, directs: Sequence[_Direct], state: _State, mentions: Sequence[tuple[int, int]],
 ) -> Quote | None:
-    """Return the reported statement of a sentence with an attribution clause, or None."""
-    sentence = text[s_start:s_end]
+    """Return the reported statement of a sentence with an attribution clause outside its quote marks, or None."""
+    sentence = work[s_start:s_end]
     lead = _LEAD.match(sentence)
-    if lead:
+    if lead and not _inside_quote(s_start + lead.start("spk" if lead.group("spk") else "spk2"), directs):
         attribution, c_start, c_end, body = lead, s_start + lead.end(), s_end, None
     else:
-        trail = _TRAIL.search(sentence)
+        trail = next((t for t in _TRAIL.finditer(sentence) if not _inside_quote(s_start + t.start(), directs)), None)
         if trail is None:
             return None
         attribution, c_start, c_end, body = trail, s_start, s_start + trail.start(), None
         # "X, he said, with Y." goes on after the clause; in "X, he said Tuesday at ..." the rest is the clause's.
         more = re.match(r",\s*(?P<more>\S.*)$", sentence[trail.end() :], re.DOTALL)
-        if more:
+        if more and not _PARTICIPLE.match(sentence, trail.end()):
             c_end = s_end
-            body = text[c_start : s_start + trail.start()] + ", " + more.group("more")
-    c_end = _strip_end(text, c_start, c_end)
+            body = work[c_start : s_start + trail.start()] + ", " + more.group("more")
+    participle = _PARTICIPLE.search(work, c_start, c_end)
+    if participle is not None and body is None:
+        c_end = participle.start()
+    c_end = _strip_end(work, c_start, c_end)
+    if _mostly_quoted(c_start, c_end, directs):
+        return None  # "X said on Friday: "..."": the direct quote is the statement
     if body is not None:
         body = body.rstrip(" .!?;")
-    if len(text[c_start:c_end].split()) < 3:
+    if len(work[c_start:c_end].split()) < 3:
+        if lead is None:
+            return None
+        state.previous = _speaker(state, attribution)[:2]  # "Officials reported details, noting that X": X is theirs
         return None
-    speaker, role = _speaker(registry, attribution)
-    return Quote(c_start, c_end, body or text[c_start:c_end], speaker, role, "reported", _mentions_in(s_start, s_end, mentions))
+    speaker, role, named = _speaker(state, attribution)
+    quote = Quote(c_start, c_end, body or work[c_start:c_end], speaker, role, "reported", _mentions_in(s_start, s_end, mentions))
+    state.previous = (speaker, role)
+    return quote
+
+
+def _participle(
+    work: str, s_start: int, s_end: int, directs: Sequence[_Direct], state: _State, mentions: Sequence[tuple[int, int]],
+) -> Quote | None:
+    """Return the statement of "..., noting that X" / "..., adding that X", by the sentence's speaker."""
+    match = _PARTICIPLE.search(work, s_start, s_end)
+    if match is None or _inside_quote(match.start(), directs):
+        return None
+    c_start, c_end = match.end(), _strip_end(work, match.end(), s_end)
+    if len(work[c_start:c_end].split()) < 3:
+        return None
+    in_sentence = [d for d in directs if s_start <= d.open_mark < match.start()]
+    if in_sentence or _LEAD.match(work, s_start, s_end) or _TRAIL.search(work, s_start, match.start()):
+        speaker, role = state.previous  # the sentence's quote or statement set it just before
+    else:
+        subject = _SUBJECT.match(work, s_start, match.start())
+        if subject is None:
+            return None
+        speaker, role, _ = _speaker(state, subject)
+        state.previous = (speaker, role)
+    return Quote(c_start, c_end, work[c_start:c_end], speaker, role, "reported", _mentions_in(s_start, s_end, mentions))
+
+
+def _mostly_quoted(start: int, end: int, directs: Sequence[_Direct]) -> bool:
+    """Return True when direct quotes fill half or more of [start, end)."""
+    quoted = sum(max(0, min(end, e) - max(start, s)) for d in directs for s, e in d.parts)
+    return quoted * 2 >= max(1, end - start)
+
+
+def _inside_quote(offset: int, directs: Sequence[_Direct]) -> bool:
+    """Return True when offset lies between the marks of one of the direct quotes."""
+    return any(d.open_mark <= offset <= (d.close_mark if d.close_mark is not None else d.parts[-1][1]) for d in directs)
 
 
 def _strip_end(text: str, start: int, end: int) -> int:
@@ -249,11 +454,6 @@ def _sentence_around(sentences: list[tuple[int, int]], offset: int) -> tuple[int
     """Return the sentence holding offset, or the nearest one before it."""
     i = bisect_right(sentences, offset, key=lambda span: span[0]) - 1
     return sentences[i] if i >= 0 else (0, 0)
-
-
-def _has_quote_mark(text: str, start: int, end: int) -> bool:
-    """Return True when text[start:end] holds a double quotation mark."""
-    return any(c in _OPEN + _CLOSE + _STRAIGHT for c in text[start:end])
 
 
 def _mentions_near(

@@ -33,7 +33,9 @@ _VERBS = (
     " insists acknowledged acknowledges observed observes announced announces wrote writes tweeted tweets replied"
     " replies responded responds argued argues cautioned cautions predicted predicts urged urges affirmed affirms"
     " recalled recalls commented comments confirmed confirms concluded concludes reiterated reiterates underscored"
-    " underscores"
+    " underscores reported reports reaffirmed reaffirms indicated indicates estimated estimates assessed assesses"
+    " highlighted highlights revealed reveals admitted admits conceded concedes maintained maintains contended"
+    " contends claimed claims briefed"
 )
 VERB = "(?:" + "|".join(_VERBS.split()) + r"|pointed\s+out|points\s+out)"
 # Lower-case job titles before a name ("spokeswoman Amanda Wurst", "wrestling coach Darren Ripley").
@@ -46,26 +48,68 @@ _LOWER_TITLE = (
 # "Defense Secretary", "Pentagon spokesman Navy Capt.", "coach": capitalised and lower-case titles, in that order.
 TITLE = rf"(?:{_CAPITAL_TITLE}(?:{_LOWER_TITLE})?(?:{_CAPITAL_TITLE})?|{_LOWER_TITLE}(?:{_CAPITAL_TITLE})?)"
 # A name word: "Carter", "MacFarland", "O'Brien", "al-Abadi", "Jean-Yves", or an initial "F."
-_NAME_WORD = r"(?:(?:al-|el-|bin\s+|ibn\s+|abu\s+|van\s+|von\s+|de\s+)?(?:[A-Z]['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:-[A-Z]?[a-z]+)*|[A-Z]\.)"
+# A title abbreviation ("Maj.") is never a name word: "United Kingdom Maj. Gen. X" names X.
+_ABBREVIATED_TITLE = r"(?:Maj|Gen|Lt|Col|Capt|Cmdr|Sgt|Adm|Brig|Sen|Rep|Gov|Mr|Mrs|Ms|Dr|Rev|Prof|Spc|Pvt|Cpl)\."
+_NAME_WORD = (
+    rf"(?!{_ABBREVIATED_TITLE})(?:(?:al-|el-|bin\s+|ibn\s+|abu\s+|van\s+|von\s+|de\s+)?(?:[A-Z]['’])?[A-Z][a-z]+"
+    r"(?:[A-Z][a-z]+)*(?:-[A-Z]?[a-z]+)*(?![A-Za-z])|[A-Z]\.)"
+)
 # Two to four name words ("Barack Obama", "Joseph F. Dunford Jr."), or one after a title ("President Obama").
-NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}(?:,?\s+(?:Jr|Sr)\.)?"
+NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}(?:,?\s+(?:Jr\.|Sr\.|II\b|III\b|IV\b))?"
+_SUFFIX = frozenset({"Jr.", "Sr.", "II", "III", "IV"})
 _ROLE_NOUN = (
     r"president|secretary|minister|general|admiral|colonel|commander|spokes(?:man|woman|person)|ambassador|envoy"
     r"|senator|governor|chairman|chairwoman|mayor|director|official|officer|king|prince|leader|chief"
 )
-_ROLE_PREFIX = r"(?:(?:defense|foreign|prime|vice|deputy|press|army|pentagon|white\s+house|state\s+department|senior|top|military|coalition|u\.s\.)\s+){0,2}"
-ROLE_REF = rf"[Tt]he\s+{_ROLE_PREFIX}(?:{_ROLE_NOUN})\b"
+# An organisation's proper name: capitalised words and acronyms, with "of"/"for"/"and" or a dash inside
+# ("Combined Joint Task Force – Operation Inherent Resolve", "U.S. Central Command", "CJTF-OIR", "Department of Defense").
+_ORG_WORD = (
+    r"(?!(?:The|A|An|One|Two|Three|Four|Several|Other|Some|Many|Most|These|Those|Both|All|He|She|It|They|We|But|And)\b)"
+    r"(?:U\.S\.|U\.K\.|[A-Z]{2,}(?:-[A-Z]{2,})*\b|[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b)"
+)
+ORG = rf"{_ORG_WORD}(?:(?:\s+(?:of|for|and)(?:\s+the)?\s+|\s+[–—-]\s+|\s+){_ORG_WORD}){{0,7}}"
+_ROLE_PREFIX = (
+    r"(?:(?i:defense|foreign|prime|vice|deputy|press|army|pentagon|white\s+house|state\s+department|senior|top|military"
+    r"|coalition|u\.s\.)\s+){0,2}"
+)
+# "the general", "the Pentagon press secretary", "the Operation Inherent Resolve spokesman".
+ROLE_REF = rf"[Tt]he\s+(?:{ORG}\s+)?{_ROLE_PREFIX}(?:{_ROLE_NOUN})\b"
 PRONOUN = r"\b(?:[Hh]e|[Ss]he)\b"
-# An unnamed source: "a senior defense official", "Pentagon officials". It has a role but no name.
+# An unnamed source: "a senior defense official", "one officer". It has a role but no name.
 ANONYMOUS = (
     r"(?:(?:[Aa]n?|[Oo]ne|[Tt]wo|[Ss]everal|[Oo]ther)\s+)?(?:(?:senior|top|U\.S\.|American|military|defense|Pentagon"
     r"|coalition|administration|State\s+Department|White\s+House|government|intelligence)\s+){0,3}"
     r"(?:officials?|officers?|spokes(?:man|woman|person)|commanders?|diplomats?|sources?)\b"
 )
-# Any speaker expression an attribution may name.
-SPEAKER = rf"(?:{ROLE_REF}|{PRONOUN}|{ANONYMOUS}|(?:{TITLE})?{NAME})"
+_BODY_MODIFIER = r"(?:(?i:senior|top|military|defense|security|coalition|government|administration|intelligence|local|tribal|task\s+force)\s+)"
+_GROUP = r"(?i:officials|leaders|spokesmen|commanders|authorities|representatives|officers)\b"
+# A body speaking for an organisation: "Combined Joint Task Force Operation Inherent Resolve officials",
+# "Pentagon officials", "Iraqi military leaders", "officials". It is the speaker, as a name is.
+BODY = rf"(?:[Tt]he\s+)?(?:{ORG}\s+)?{_BODY_MODIFIER}{{0,3}}{_GROUP}"
+_INSTITUTION_HEAD = (
+    r"(?i:task\s+force|coalition|department|ministry|command|government|military|pentagon|white\s+house|embassy"
+    r"|headquarters)\b"
+)
+# An institution speaking: "the task force", "the Department of Defense", "U.S. Central Command", "the Pentagon".
+INSTITUTION = rf"(?:[Tt]he\s+)?(?:{ORG}\s+)?{_INSTITUTION_HEAD}(?:\s+of\s+(?:the\s+)?{ORG})?"
+# A document speaking for whoever issued it: "the release", "a Defense Department news release", "the statement".
+DOC_REF = rf"(?:[Tt]he|[Aa]n?)\s+(?:(?P<issuer>{ORG})\s+)?(?i:news\s+release|press\s+release|release|statement|readout)\b"
+_DOC_REF = re.compile(DOC_REF)
+# A title may follow a nationality or organisation ("United Kingdom Maj. Gen. Christopher Ghika").
+SPEAKER = (
+    rf"(?:{ROLE_REF}|{PRONOUN}|{BODY}|{INSTITUTION}|{DOC_REF.replace('(?P<issuer>', '(?:')}|{ANONYMOUS}"
+    rf"|(?:(?:[A-Z][\w.'’-]*\s+){{1,8}}?(?={TITLE}))?(?:{TITLE})?{NAME})"
+)
 
 _TITLED = re.compile(rf"\b(?P<title>{TITLE})(?P<name>{NAME})")
+_ORG_RE = re.compile(rf"\b{ORG}")
+_GROUP_RE = re.compile(_GROUP)
+# Words that make a body expression generic ("officials", "the task force"): it stands for the body named before.
+_GENERIC = frozenset(
+    "the officials leaders spokesmen commanders authorities representatives officers senior top military defense"
+    " security coalition government administration intelligence local tribal task force department ministry command"
+    " headquarters embassy".split()
+)
 _ROLE_WORDS = re.compile(_ROLE_NOUN, re.IGNORECASE)
 # Role nouns and the title words that carry them ("the general" -> "Lt. Gen.").
 _ROLE_ALIASES = {"general": ("general", "gen."), "admiral": ("admiral", "adm."), "colonel": ("colonel", "col."),
@@ -92,13 +136,50 @@ class SpeakerRegistry:
 
     people: list[Person] = field(default_factory=list)
     last_speaker: Person | None = None
+    bodies: list[str] = field(default_factory=list)  # organisations named so far, latest last
+    issuers: list[str] = field(default_factory=list)  # who issued the releases and statements named so far
 
     def register_titled(self, text: str) -> None:
-        """Register every titled name in text ("Defense Secretary Ash Carter")."""
+        """Register every titled name ("Defense Secretary Ash Carter"), organisation and release issuer in text."""
         for match in _TITLED.finditer(text):
             name = _clean_name(match.group("name"))
             if name:
                 self._add(name, " ".join(match.group("title").split()))
+        for match in _ORG_RE.finditer(text):
+            org = _clean_name(match.group())
+            if len(org.split()) >= 2 or re.fullmatch(r"[A-Z]{2,}(?:-[A-Z]{2,})*", org):
+                self.bodies.append(org)
+        for match in _DOC_REF.finditer(text):
+            if match.group("issuer"):
+                self.issuers.append(" ".join(match.group("issuer").split()))
+
+    def resolve_body(self, expression: str) -> str | None:
+        """Return the body a body, institution or document expression stands for, or None for an unknown issuer.
+
+        A specific expression ("Combined Joint Task Force officials") is its own body; a generic one ("officials",
+        "the task force") is the latest body named before that holds its words; "the release" is its issuer.
+        """
+        expr = " ".join(re.sub(r"^(?:[Tt]he|[Aa]n?)\s+", "", expression.strip()).split())
+        document = _DOC_REF.fullmatch(" ".join(expression.split()))
+        if document is not None:
+            issuer = document.group("issuer")
+            return " ".join(issuer.split()) if issuer else (self.issuers[-1] if self.issuers else None)
+        words = expr.split()
+        if not _is_generic(words):
+            self.bodies.append(expr)
+            return expr
+        group = _GROUP_RE.search(expr)
+        core = _GROUP_RE.sub("", expr).strip().lower()  # "task force" of "task force officials"
+        for body in reversed(self.bodies):
+            low = body.lower()
+            if core and core not in low:
+                continue
+            if group is not None and not _GROUP_RE.search(body):
+                if not core:
+                    continue  # bare "officials": only a body already speaking as officials
+                return f"{body} {group.group().lower()}"  # "task force officials" -> "<the task force's name> officials"
+            return body if group is not None else _GROUP_RE.sub("", body).strip()
+        return expr[0].lower() + expr[1:] if words[0].lower() in _GENERIC else expr
 
     def resolve(self, expression: str, role: str | None = None) -> Person | None:
         """Return the person a speaker expression refers to (registering new names with role); None if unknown."""
@@ -109,8 +190,8 @@ class SpeakerRegistry:
             return self._by_role(expr)
         if re.fullmatch(ANONYMOUS, expr):
             return None
-        titled = _TITLED.fullmatch(expr)
-        if titled:
+        titled = _TITLED.fullmatch(expr) or _TITLED.search(expr)  # "United Kingdom Maj. Gen. X": the titled name
+        if titled and titled.end() == len(expr):
             name = _clean_name(titled.group("name"))
             return self._add(name, " ".join(titled.group("title").split())) if name else None
         name = _clean_name(expr)
@@ -137,10 +218,10 @@ class SpeakerRegistry:
         return person
 
     def _find(self, name: str) -> Person | None:
-        """Return the latest person whose name is name or ends with its last word."""
-        last = name.split()[-1]
+        """Return the latest person whose name is name or shares its surname."""
+        last = surname(name)
         for person in reversed(self.people):
-            if person.name == name or person.name.split()[-1] == last:
+            if person.name == name or surname(person.name) == last:
                 return person
         return None
 
@@ -150,11 +231,13 @@ class SpeakerRegistry:
         if not nouns:
             return None
         keys = _ROLE_ALIASES.get(nouns[-1], (nouns[-1],))
+        # "the defense secretary": a secretary of defense before any other secretary.
+        qualifiers = [w for w in re.findall(r"[a-z.]+", expr.lower()) if w not in ("the", nouns[-1])]
         # The speaker first: a president named inside a quote should not take over "the president said".
-        for person in ([self.last_speaker] if self.last_speaker else []) + self.people[::-1]:
-            if person.role and any(k in person.role.lower() for k in keys):
-                return person
-        return None
+        candidates = ([self.last_speaker] if self.last_speaker else []) + self.people[::-1]
+        fitting = [p for p in candidates if p.role and any(k in p.role.lower() for k in keys)]
+        qualified = [p for p in fitting if all(q in (p.role or "").lower() for q in qualifiers)]
+        return (qualified or fitting or [None])[0]
 
 
 def _clean_name(name: str) -> str:
@@ -163,3 +246,16 @@ def _clean_name(name: str) -> str:
     while words and words[0] in _NOT_NAMES:
         words = words[1:]
     return " ".join(words)
+
+
+def surname(name: str) -> str:
+    """Return the last word of a name that is not a suffix ("Funk" of "Paul E. Funk II")."""
+    words = [w for w in name.split() if w.rstrip(",") not in _SUFFIX] or name.split()
+    return words[-1].rstrip(",") if words else ""
+
+
+def _is_generic(words: list[str]) -> bool:
+    """Return True when a body expression names no organisation of its own ("officials", "Task force officials")."""
+    if any(w[:1].isupper() for w in words[1:]):
+        return False
+    return not words[0][:1].isupper() or words[0].lower() in _GENERIC
