@@ -200,6 +200,8 @@ V2 = """
 ALTER TABLE documents ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
 CREATE INDEX documents_language ON documents(language);
 """
+# The upgrade under test is the one after the current schema ("v1" below: the current one; "v2": the next).
+V1, NEXT = store.SCHEMA_VERSION, store.SCHEMA_VERSION + 1
 
 
 def corrected_v1(tmp_path: Path, seed_db: Path) -> tuple[Path, list[tuple]]:
@@ -208,7 +210,7 @@ def corrected_v1(tmp_path: Path, seed_db: Path) -> tuple[Path, list[tuple]]:
     with sqlite3.connect(seed_db) as source, sqlite3.connect(db) as copy:
         source.backup(copy)  # not a file copy: the seed's last commits may still be in its -wal file
     conn = store.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == V1
     doc_id, start, end = conn.execute("SELECT doc_id, start, end FROM mentions WHERE text = 'Raqqa' LIMIT 1").fetchone()
     store.add_correction(conn, doc_id, (start, end), "phase", "current_operation", note="analyst")
     store.add_correction(conn, doc_id, (start, end), "place", {"lat": 35.95, "lon": 39.01, "name": "Raqqa (city centre)"})
@@ -219,26 +221,26 @@ def corrected_v1(tmp_path: Path, seed_db: Path) -> tuple[Path, list[tuple]]:
 
 def test_upgrade_v1_to_v2_keeps_corrections(tmp_path: Path, seed_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db, corrections = corrected_v1(tmp_path, seed_db)
-    monkeypatch.setitem(store.MIGRATIONS, 2, V2)
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(store.MIGRATIONS, NEXT, V2)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", NEXT)
     conn = store.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == NEXT
     assert [tuple(r) for r in conn.execute("SELECT DISTINCT language FROM documents")] == [("en",)]
     assert [tuple(r) for r in store.table_rows(conn, "corrections")] == corrections
     frame = mentions_frame(conn)
     raqqa = frame[frame["place_name"] == "Raqqa (city centre)"]
     assert len(raqqa) == 1 and raqqa.iloc[0]["phase"] == "current_operation" and bool(raqqa.iloc[0]["corrected"])
-    assert store.connect(db).execute("PRAGMA user_version").fetchone()[0] == 2, "a second open migrates nothing"
+    assert store.connect(db).execute("PRAGMA user_version").fetchone()[0] == NEXT, "a second open migrates nothing"
 
 
 def test_failed_upgrade_changes_nothing(tmp_path: Path, seed_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db, corrections = corrected_v1(tmp_path, seed_db)
-    monkeypatch.setitem(store.MIGRATIONS, 2, V2 + "\nALTER TABLE no_such_table ADD COLUMN x TEXT;")
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(store.MIGRATIONS, NEXT, V2 + "\nALTER TABLE no_such_table ADD COLUMN x TEXT;")
+    monkeypatch.setattr(store, "SCHEMA_VERSION", NEXT)
     with pytest.raises(store.StoreError, match="no such table: no_such_table"):
         store.connect(db)
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1, "the upgrade rolled back as a whole"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == V1, "the upgrade rolled back as a whole"
     assert "language" not in {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
     assert conn.execute("SELECT * FROM corrections").fetchall() == corrections
 
@@ -249,8 +251,8 @@ def test_upgrade_in_a_subprocess_killed_midway_is_retried(tmp_path: Path, seed_d
     script = (
         "import os, signal, sys, time\n"
         "from mapdash import store\n"
-        f"store.MIGRATIONS[2] = {V2!r} + 'SELECT 1;'\n"
-        "store.SCHEMA_VERSION = 2\n"
+        f"store.MIGRATIONS[{NEXT}] = {V2!r} + 'SELECT 1;'\n"
+        f"store.SCHEMA_VERSION = {NEXT}\n"
         "real = store._statements\n"
         "def slow(script):\n"
         "    for s in real(script):\n"
@@ -264,12 +266,12 @@ def test_upgrade_in_a_subprocess_killed_midway_is_retried(tmp_path: Path, seed_d
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == V1
     assert conn.execute("SELECT * FROM corrections").fetchall() == corrections
     conn.close()
     run = subprocess.run([sys.executable, "-c", script.replace("time.sleep(60)", "pass")], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == NEXT
     assert conn.execute("SELECT * FROM corrections").fetchall() == corrections
     assert json.loads(corrections[1][5]) == {"lat": 35.95, "lon": 39.01, "name": "Raqqa (city centre)"}

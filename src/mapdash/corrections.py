@@ -50,17 +50,20 @@ def spans(mentions: pd.DataFrame) -> list[tuple[str, int, int]]:
     return [(str(d), int(s), int(e)) for d, s, e in zip(mentions["doc_id"], mentions["start"], mentions["end"], strict=True)]
 
 
-def correct_place(conn: sqlite3.Connection, targets: Iterable[tuple[str, int, int]], place_id: str, note: str = "") -> int:
-    """Store, for each mention, the analyst's choice of another gazetteer place; return how many were corrected."""
+def correct_place(conn: sqlite3.Connection, targets: Iterable[tuple[str, int, int]], place_id: str, note: str = "",
+                  author: str = "") -> int:
+    """Store, for each mention, the analyst's (author's) choice of another gazetteer place; return how many were corrected."""
     if store.place_by_id(conn, place_id) is None:
         raise ValueError(f"no stored place {place_id!r}: pick one of the candidates")
-    return sum(1 for doc_id, start, end in targets if store.add_correction(conn, doc_id, (start, end), "place", place_id, note))
+    return sum(1 for doc_id, start, end in targets
+               if store.add_correction(conn, doc_id, (start, end), "place", place_id, note, author=author))
 
 
 def correct_point(conn: sqlite3.Connection, targets: Iterable[tuple[str, int, int]], lat: float, lon: float,
-                  name: str = "", note: str = "") -> int:
-    """Store, for each mention, a point set by hand (with an optional name); return how many were corrected."""
+                  name: str = "", note: str = "", author: str = "") -> int:
+    """Store, for each mention, a point set by hand (with an optional name) by author; return how many were corrected."""
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise ValueError(f"{lat}, {lon} is not a latitude, longitude")
     value: Mapping[str, object] = {"lat": float(lat), "lon": float(lon), "name": name.strip()}
-    return sum(1 for doc_id, start, end in targets if store.add_correction(conn, doc_id, (start, end), "place", dict(value), note))
+    return sum(1 for doc_id, start, end in targets
+               if store.add_correction(conn, doc_id, (start, end), "place", dict(value), note, author=author))

@@ -17,7 +17,7 @@ from pathlib import Path
 from mapdash import pgconn
 from mapdash.model import Geoparse, Place
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -54,6 +54,10 @@ MIGRATIONS: dict[int, str] = {
     -- A counter bumped by every write: the dashboard's cache key.
     CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
     INSERT INTO meta (key, value) VALUES ('revision', 0);
+    """,
+    # Who made each correction: the user logged in to the dashboard, or the command line's user. Older ones: ''.
+    2: """
+    ALTER TABLE corrections ADD COLUMN author TEXT NOT NULL DEFAULT '';
     """,
 }
 
@@ -227,14 +231,15 @@ def delete_document(conn: sqlite3.Connection, doc_id: str) -> bool:
         return conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
 
 
-def add_correction(conn: sqlite3.Connection, doc_id: str, span: tuple[int, int], kind: str, value: object, note: str = "") -> int:
-    """Record an analyst's correction of a mention's place or phase; return its id."""
+def add_correction(conn: sqlite3.Connection, doc_id: str, span: tuple[int, int], kind: str, value: object, note: str = "",
+                   author: str = "") -> int:
+    """Record an analyst's correction of a mention's place or phase, and who made it; return its id."""
     if kind not in ("place", "phase"):
         raise ValueError(f"correction kind must be 'place' or 'phase', not {kind!r}")
     with transaction(conn):
         cur = conn.execute(
-            "INSERT INTO corrections (doc_id, mention_start, mention_end, kind, value, note, created_at) VALUES (?,?,?,?,?,?,?)",
-            (doc_id, span[0], span[1], kind, json.dumps(value), note, datetime.now(UTC).isoformat(timespec="seconds")),
+            "INSERT INTO corrections (doc_id, mention_start, mention_end, kind, value, note, created_at, author) VALUES (?,?,?,?,?,?,?,?)",
+            (doc_id, span[0], span[1], kind, json.dumps(value), note, datetime.now(UTC).isoformat(timespec="seconds"), author),
         )
         return int(cur.lastrowid or 0)
 
