@@ -99,11 +99,14 @@ def load_phase_taxonomy(path: Path) -> dict[str, PhaseDef]:
 
 
 def compile_cue_pattern(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    """Return pattern compiled with each {place} turned into a marker group p0, p1, ... capturing the mention index."""
+    """Return pattern compiled with each {place} turned into a marker group p0, p1, ... capturing the mention index.
+
+    A {place} takes the article before it along: names rarely include it, so "near {place}" reads "near the Mosul Dam".
+    """
     pieces = pattern.replace(ANY_PLACE, f"{MARK_OPEN}\\d+{MARK_CLOSE}").split(PLACE)
     out = pieces[0]
     for i, piece in enumerate(pieces[1:]):
-        out += f"{MARK_OPEN}(?P<p{i}>\\d+){MARK_CLOSE}" + piece
+        out += f"(?:the\\s+)?{MARK_OPEN}(?P<p{i}>\\d+){MARK_CLOSE}" + piece  # "near the Mosul Dam", "within the city"
     return re.compile(out, flags)
 
 
