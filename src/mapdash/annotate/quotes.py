@@ -71,7 +71,7 @@ _BARE = r"(?:said|says|told\s+(?:[A-Z][\w.-]*\s+)?(?:reporters|journalists|[a-z]
 _LEAD = re.compile(
     rf"(?:(?:And|But|Yet|Also)\s+)?(?:(?:[^,“”\"]{{1,40}}),\s+)??(?:(?P<spk>{SPEAKER}){_APPOS}\s+{_ADVERB}"
     rf"(?:{_BARE}{_WHEN}(?:,?\s+that)?\s+|{VERB}{_WHEN},?\s+that\s+"
-    rf"|(?:announced|reported|confirmed|stated){_WHEN}\s+(?=(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*\s+(?:have|has|had|were|was|are|is|will|[a-z]+ed)\b))"
+    rf"|(?:announced|reported|confirmed|stated){_WHEN}\s+(?=(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*(?:\s+[a-z]+){{0,2}}?\s+(?:have|has|had|were|was|are|is|will|[a-z]+ed)\b))"
     rf"|According\s+to\s+(?P<spk2>{SPEAKER}),\s*)"
 )
 # "..., noting that X" / "..., adding that X": a second statement of the sentence's speaker.
@@ -379,7 +379,9 @@ def _reported(
     """Return the reported statement of a sentence with an attribution clause outside its quote marks, or None."""
     sentence = work[s_start:s_end]
     lead = _LEAD.match(sentence)
-    if lead and not _inside_quote(s_start + lead.start("spk" if lead.group("spk") else "spk2"), directs):
+    if lead and (len(sentence[lead.end() :].split()) < 3 or _inside_quote(s_start + lead.start("spk" if lead.group("spk") else "spk2"), directs)):
+        lead = None  # "X grew, officials said today.": the clause before is the statement
+    if lead:
         attribution, c_start, c_end, body = lead, s_start + lead.end(), s_end, None
     else:
         trail = next((t for t in _TRAIL.finditer(sentence) if not _inside_quote(s_start + t.start(), directs)), None)
@@ -400,9 +402,6 @@ def _reported(
     if body is not None:
         body = body.rstrip(" .!?;")
     if len(work[c_start:c_end].split()) < 3:
-        if lead is None:
-            return None
-        state.previous = _speaker(state, attribution)[:2]  # "Officials reported details, noting that X": X is theirs
         return None
     speaker, role, named = _speaker(state, attribution)
     quote = Quote(c_start, c_end, body or work[c_start:c_end], speaker, role, "reported", _mentions_in(s_start, s_end, mentions))

@@ -70,7 +70,7 @@ _ORG_WORD = (
 ORG = rf"{_ORG_WORD}(?:(?:\s+(?:of|for|and)(?:\s+the)?\s+|\s+[–—-]\s+|\s+){_ORG_WORD}){{0,7}}"
 _ROLE_PREFIX = (
     r"(?:(?i:defense|foreign|prime|vice|deputy|press|army|pentagon|white\s+house|state\s+department|senior|top|military"
-    r"|coalition|u\.s\.)\s+){0,2}"
+    r"|coalition|task\s+force|command|u\.s\.)\s+){0,2}"
 )
 # "the general", "the Pentagon press secretary", "the Operation Inherent Resolve spokesman".
 ROLE_REF = rf"[Tt]he\s+(?:{ORG}\s+)?{_ROLE_PREFIX}(?:{_ROLE_NOUN})\b"

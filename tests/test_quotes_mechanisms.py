@@ -1,0 +1,181 @@
+"""Quote mechanisms of campaign releases, one table per mechanism, on made-up sentences.
+
+Each row: (text, [(kind, first words of the quote, speaker), ...]) in text order; speaker None means no speaker.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mapdash.annotate import find_quotes
+from mapdash.annotate.quotes import blank_datelines
+from mapdash.annotate.transcripts import speaker_name, transcript_turns
+
+
+def _found(text: str) -> list[tuple[str, str, str | None]]:
+    """Return (kind, text, speaker) of the quotes, each text cut to the length the row gives."""
+    return [(q.kind, q.text, q.speaker) for q in find_quotes(text, [])]
+
+
+def _check(text: str, expected: list[tuple[str, str, str | None]]) -> None:
+    found = _found(text)
+    assert [(k, t[: len(e[1])], s) for (k, t, s), e in zip(found, expected, strict=False)] == expected, found
+    assert len(found) == len(expected), found
+
+
+BODIES = [
+    # a body reporting: the organisation with its officials is the speaker
+    ("Coalition aircraft struck 12 targets near Hajin, Combined Joint Task Force officials said Tuesday.",
+     [("reported", "Coalition aircraft struck 12 targets near Hajin", "Combined Joint Task Force officials")]),
+    ("U.S. Central Command officials said the raid killed two senior leaders.",
+     [("reported", "the raid killed two senior leaders", "U.S. Central Command officials")]),
+    ("Iraqi military leaders announced today Iraqi forces entered the old city.",
+     [("reported", "Iraqi forces entered the old city", "Iraqi military leaders")]),
+    ("The Department of Defense confirmed today that the bridge near Qaim was destroyed.",
+     [("reported", "the bridge near Qaim was destroyed", "Department of Defense")]),
+    # "officials", "the task force": the body named before
+    ("Bombers hit a depot, Combined Joint Task Force – Operation Inherent Resolve officials reported today. "
+     "Officials said the depot held rockets.",
+     [("reported", "Bombers hit a depot", "Combined Joint Task Force – Operation Inherent Resolve officials"),
+      ("reported", "the depot held rockets", "Combined Joint Task Force – Operation Inherent Resolve officials")]),
+    ("Combined Joint Task Force Operation Inherent Resolve leads the coalition. The task force said the ferry crossing was hit.",
+     [("reported", "the ferry crossing was hit", "Combined Joint Task Force Operation Inherent Resolve")]),
+    # a document speaks for whoever issued it
+    ("Ministers met in Rome, according to a State Department news release. The talks covered aid to Raqqa, the release said.",
+     [("reported", "Ministers met in Rome", "State Department"), ("reported", "The talks covered aid to Raqqa", "State Department")]),
+    ("According to a CENTCOM statement, the strikes hit a weapons cache near Hit.",
+     [("reported", "the strikes hit a weapons cache near Hit", "CENTCOM")]),
+    # a second statement of the same body: "..., noting that X"
+    ("Officials released the figures, noting that the counts are based on early reports.",
+     [("reported", "the counts are based on early reports", "officials")]),
+    # one unnamed official is no speaker; the body is
+    ("“The raid worked,” a senior defense official said.", [("direct", "The raid worked", None)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BODIES, ids=[r[0][:40] for r in BODIES])
+def test_body_speakers(text: str, expected: list[tuple[str, str, str | None]]) -> None:
+    _check(text, expected)
+
+
+ANAPHORA = [
+    # the attribution in the sentence before the quote paragraph
+    ("The offensive began at dawn, Army Maj. Gen. John Doe said.\n\n“We are ready for what comes next.”",
+     [("reported", "The offensive began at dawn", "John Doe"), ("direct", "We are ready", "John Doe")]),
+    # "he said" / "she said" is the last speaker
+    ("Maj. Gen. Jane Roe briefed reporters in Erbil. The bridge is open again, she said.",
+     [("reported", "The bridge is open again", "Jane Roe")]),
+    # a statement introduced with a colon, over two paragraphs
+    ("Army Gen. John Smith, commander of U.S. Central Command, issued the following statement today:\n\n"
+     "“Today marks a turning point.\n\n“The people of the city are free.”",
+     [("direct", "Today marks a turning point.\nThe people", "John Smith")]),
+    ("On Jan. 3, Lt. Gen. Ann Lee, the coalition commander, made this statement about the operation:\n\n“The assault has begun.”",
+     [("direct", "The assault has begun.", "Ann Lee")]),
+    # an unnamed role takes the name of the next person quoted by name
+    ("Forces are closing on the town, the task force spokesman told reporters today.\n\n"
+     "Army Col. Ryan Miles spoke from Baghdad.\n\n“We see momentum,” Miles said.",
+     [("reported", "Forces are closing on the town", "Ryan Miles"), ("direct", "We see momentum", "Ryan Miles")]),
+    ("Strikes rose this week, the Pentagon press secretary said. “They want the town,” he said. "
+     "“So they send fighters,” Navy Rear Adm. Tom Beck told reporters.",
+     [("reported", "Strikes rose this week", "Tom Beck"), ("direct", "They want the town", "Tom Beck"),
+      ("direct", "So they send fighters", "Tom Beck")]),
+    # "the defense secretary": the secretary of defense, not the last secretary named
+    ("Defense Secretary Ann Cole spoke. The talks went well, according to Deputy Press Secretary Bo Dean. "
+     "The defense secretary also reaffirmed that aid will continue.",
+     [("reported", "The talks went well", "Bo Dean"), ("reported", "aid will continue", "Ann Cole")]),
+    # a nationality or organisation before the title is not the name
+    ("“The threat is real,” said United Kingdom Maj. Gen. Rupert Hale, the deputy commander.",
+     [("direct", "The threat is real", "Rupert Hale")]),
+    # a generational suffix stays with the name, and the surname still links later mentions
+    ("“Phase two has begun,” said Army Lt. Gen. Paul R. Stone II. “More will follow,” Stone said.",
+     [("direct", "Phase two has begun", "Paul R. Stone II"), ("direct", "More will follow", "Paul R. Stone II")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ANAPHORA, ids=[r[0][:40] for r in ANAPHORA])
+def test_speakers_named_elsewhere(text: str, expected: list[tuple[str, str, str | None]]) -> None:
+    _check(text, expected)
+
+
+PARTIAL = [
+    # a scare quote in narration is nobody's statement, not the last speaker's
+    ("“We hold the bridge,” Col. Amy Park said.\n\nTroops met “heavy resistance” near the market.",
+     [("direct", "We hold the bridge", "Amy Park"), ("direct", "heavy resistance", None)]),
+    # a partial quote inside reported speech: the statement and the quoted words, both the speaker's
+    ("The town saw “fierce fighting” for weeks, Col. Amy Park said today.",
+     [("reported", "The town saw “fierce fighting” for weeks", "Amy Park"), ("direct", "fierce fighting", "Amy Park")]),
+    # after a direct quote's attribution: "..., adding that X"
+    ("“The city is calm,” Park said, adding that engineers are clearing the roads.",
+     [("direct", "The city is calm", "Park"), ("reported", "engineers are clearing the roads", "Park")]),
+    # an attribution never crosses into the next paragraph
+    ("“The fighting was fierce.”\n\nPentagon spokesman Capt. Ed Fry said the city had fallen.",
+     [("direct", "The fighting was fierce.", None), ("reported", "the city had fallen", "Ed Fry")]),
+    # a quote introduced by a colon after a speech verb is direct, not reported
+    ("Obama said on Friday: “We will prevail.”", [("direct", "We will prevail.", "Obama")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PARTIAL, ids=[r[0][:40] for r in PARTIAL])
+def test_partial_and_scare_quotes(text: str, expected: list[tuple[str, str, str | None]]) -> None:
+    _check(text, expected)
+
+
+DATELINES = [
+    ("SOUTHWEST ASIA, Dec. 20, 2016 — Coalition forces conducted 14 strikes, officials said.",
+     "Coalition forces conducted 14 strikes"),
+    ("WASHINGTON (February 11, 2016) — The coalition has grown, Pentagon Press Secretary Peter Hill said today.",
+     "The coalition has grown"),
+    ("WASHINGTON,(June 27, 2016) — The town is free, Defense Secretary Ann Cole said.", "The town is free"),
+    ("TAMPA, Fla., Aug. 19, 2014 - Two strikes hit a checkpoint, officials said.", "Two strikes hit a checkpoint"),
+    ("BAGHDAD, Iraq Iraqi commanders announced today Iraqi forces reached the river.", "Iraqi forces reached the river"),
+    ("WASHINGTON –\nThe siege is tightening, the spokesman said today.", "The siege is tightening"),
+]
+
+
+@pytest.mark.parametrize(("text", "statement"), DATELINES, ids=[r[0][:30] for r in DATELINES])
+def test_a_dateline_is_never_quoted(text: str, statement: str) -> None:
+    (quote,) = find_quotes(text, [])
+    assert quote.text.startswith(statement), quote.text
+    assert text[quote.start : quote.end].startswith(statement)
+
+
+@pytest.mark.parametrize("text", [
+    "ISIS fighters, pushed back, regrouped.", "U.S. forces - and partners - advanced.", "JEAN-YVES LE DRIAN: Thank you.",
+    "The SDF, made up of Arabs and Kurds, advanced.",
+])
+def test_not_datelines(text: str) -> None:
+    assert blank_datelines(text) == text
+
+
+TRANSCRIPT = (
+    "Secretary of Defense Ashton Carter and Army Col. Steve Warren briefed reporters.\n\n"
+    "COL. WARREN: Good morning. The coalition conducted 20 strikes.\n\n"
+    "We expect more progress.\n\n"
+    "Q: What about Mosul?\n\n"
+    "SECRETARY CARTER: Mosul is next, and “soon” is the word.\n\n"
+    "DEFENSE MINISTER JEAN-YVES LE DRIAN (THROUGH TRANSLATOR): Ladies and gentlemen, thank you."
+)
+
+
+def test_transcript_turns_are_quotes_of_their_speakers() -> None:
+    quotes = [q for q in find_quotes(TRANSCRIPT, []) if q.kind == "direct"]
+    assert [(q.text.split(".")[0], q.speaker) for q in quotes] == [
+        ("Good morning", "Steve Warren"), ("Mosul is next, and “soon” is the word", "Ashton Carter"),
+        ("Ladies and gentlemen, thank you", "Jean-Yves Le Drian"),
+    ]
+    assert "We expect more progress." in quotes[0].text  # a turn runs over its paragraphs
+    assert all("What about Mosul" not in q.text for q in find_quotes(TRANSCRIPT, []))  # questions are not statements
+
+
+@pytest.mark.parametrize(("label", "name"), [
+    ("COL. WARREN", "Col. Warren"), ("DEFENSE MINISTER JEAN-YVES LE DRIAN", "Defense Minister Jean-Yves Le Drian"),
+])
+def test_speaker_name_of_a_label(label: str, name: str) -> None:
+    assert speaker_name(label) == name
+
+
+@pytest.mark.parametrize("text", [
+    "NOTE: Times are local.\n\nThe strikes continued.", "WASHINGTON: The strikes continued.", "The plan: strike first.",
+])
+def test_not_transcripts(text: str) -> None:
+    assert transcript_turns(text) == []
