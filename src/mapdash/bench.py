@@ -158,6 +158,51 @@ def bench_export(results: Results, gdf: gpd.GeoDataFrame, n: int) -> None:
                        note=f"{len(out.data) / 1e3:.0f} kB {note}".strip()))
 
 
+LONG_SIZES_MB = (1, 4, 40)
+LONG_PEAK_TARGET_MB = 1500.0  # at 40 MB
+
+
+def bench_long_documents(results: Results, work: Path, sizes_mb: Sequence[float], articles: Sequence[benchcorpus.Article] | None,
+                         *, use_spacy: bool) -> None:
+    """Ingest one long document per size and kind with `mapdash ingest` in a fresh process: time, peak memory, what was kept."""
+    import re
+
+    mode = "spaCy+gazetteer" if use_spacy else "gazetteer"
+    for kind in benchcorpus.LONG_KINDS:
+        for mb in sizes_mb:
+            try:
+                text = benchcorpus.long_text(kind, int(mb * 1024 * 1024), list(articles or []))
+            except benchcorpus.CorpusMissing as exc:
+                results.skipped.append(str(exc))
+                break
+            path = work / f"long-{kind}-{mb:g}MB.txt"
+            path.write_text(text, encoding="utf-8")
+            del text
+            db = work / f"long-{kind}-{mb:g}MB.sqlite"
+            command = [sys.executable, "-m", "mapdash", *([] if use_spacy else ["--no-spacy"]), "--db", str(db), "ingest", str(path)]
+            with PeakMemory(include_self=False) as memory:
+                started, cpu = time.perf_counter(), cpu_seconds()
+                run = subprocess.run(command, capture_output=True, text=True, check=False)
+                elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+            line = run.stdout.strip().splitlines()[0] if run.stdout.strip() else run.stderr.strip()[-300:]
+            if run.returncode != 0:
+                results.skipped.append(f"long {kind} document, {mb:g} MB: {line}")
+                continue
+            mentions = int(m.group(1)) if (m := re.search(r"\) (\d+) place mentions", line)) else 0
+            capped = re.search(r"stopped at character ([\d,]+)", line)
+            geoparsed = int(capped.group(1).replace(",", "")) if capped else path.stat().st_size
+            note = (f"{mentions:,} mentions; {'capped, ' if capped else ''}{geoparsed / 1e6:.1f} M characters geoparsed,"
+                    f" {geoparsed / 1e6 / cpu:.2f} M per CPU-s; process start included")
+            name = f"{kind} text, {mode}"
+            results.add(Figure("long document", name, round(mb * 1024 * 1024), elapsed, "s", elapsed, "linear in size", note=note))
+            gate = mb >= 40
+            results.add(Figure("long document", f"{name}: peak memory", round(mb * 1024 * 1024), memory.peak_mb, "MB RSS", 0.0,
+                               f"<= {LONG_PEAK_TARGET_MB:.0f} MB at 40 MB" if gate else "",
+                               memory.peak_mb <= LONG_PEAK_TARGET_MB if gate else None))
+            path.unlink()
+            db.unlink(missing_ok=True)
+
+
 def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     """Return (seconds, result) of one call."""
     started = time.perf_counter()
@@ -180,8 +225,8 @@ def _workdir(keep: Path | None) -> Iterator[Path]:
 
 def run_benchmarks(settings: Settings, out: Path, *, docs: Sequence[int] = (1000, 10000),
                    mentions: Sequence[int] = (1000, 10000, 100000), workers: int = 2, postgres: str | None = None,
-                   quick: bool = False, spacy: bool = True, keep: Path | None = None,
-                   echo: Callable[[str], None] = print) -> Results:
+                   quick: bool = False, spacy: bool = True, keep: Path | None = None, long_mb: Sequence[float] = LONG_SIZES_MB,
+                   long_only: bool = False, echo: Callable[[str], None] = print) -> Results:
     """Run every benchmark, print the table, write JSON to out; return the results (skipped without LGL)."""
     results = Results(meta={**machine(), "workers": workers, "quick": quick})
     try:
@@ -189,7 +234,19 @@ def run_benchmarks(settings: Settings, out: Path, *, docs: Sequence[int] = (1000
     except benchcorpus.CorpusMissing as exc:
         results.skipped.append(str(exc))
         echo(f"mapdash bench: skipped: {exc}")
+        if long_only:  # the repetitive long documents need no LGL
+            with _workdir(keep) as work:
+                bench_long_documents(results, work, long_mb, None, use_spacy=spacy)
+            echo(table(results))
         write_results(results, out)
+        return results
+    if long_only:
+        with _workdir(keep) as work:
+            bench_long_documents(results, work, long_mb, every, use_spacy=spacy)
+        write_results(results, out)
+        echo("")
+        echo(table(results))
+        echo(f"\nwritten to {out}")
         return results
     if quick:
         docs, mentions, articles = QUICK["docs"], QUICK["mentions"], articles[: QUICK["geoparse"]]
@@ -221,6 +278,7 @@ def run_benchmarks(settings: Settings, out: Path, *, docs: Sequence[int] = (1000
             bench_map(results, gdf, n)
         for n in mentions[:2]:  # a snapshot draws places, not mentions: beyond 10,000 it says nothing new
             bench_export(results, gdf, n)
+        bench_long_documents(results, work, [0.05, 0.1] if quick else long_mb, every, use_spacy=spacy)
     if quick:  # tiny sizes are all process start: they check that each step runs, not the targets
         for figure in results.figures:
             figure.ok = None

@@ -83,3 +83,25 @@ def write_corpus(articles: list[Article], count: int, folder: Path) -> Path:
         stem.with_suffix(".txt").write_text(text + "\n", encoding="utf-8")
         stem.with_suffix(".json").write_text(json.dumps({"title": title, "date": day.isoformat()}), encoding="utf-8")
     return folder
+
+
+LONG_KINDS = ("repetitive", "ordinary")
+SEED_RELEASE = REPO_ROOT / "data" / "seeds" / "000_4dfe93347b0ca329.txt"
+
+
+def long_text(kind: str, size: int, articles: list[Article] | None = None) -> str:
+    """Return a text of size characters: the seed release over and over ("repetitive", as a pasted-together upload),
+    or the LGL articles one after another ("ordinary" news text; needs the articles)."""
+    if kind == "repetitive":
+        parts = [SEED_RELEASE.read_text(encoding="utf-8").strip()]
+    elif kind == "ordinary" and articles:
+        parts = [f"{a.title}\n\n{a.text.strip()}" if a.title else a.text.strip() for a in articles]
+    else:
+        raise CorpusMissing(f"no text for a {kind!r} long document (ordinary text needs the LGL corpus)")
+    chunks, length, i = [], 0, 0
+    while length < size:
+        chunk = parts[i % len(parts)] + "\n\n"
+        chunks.append(chunk)
+        length += len(chunk)
+        i += 1
+    return "".join(chunks)[:size]

@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--postgres", metavar="URL", help="also ingest into this empty PostgreSQL database")
     bench.add_argument("--quick", action="store_true", help="tiny sizes: checks that every step runs")
     bench.add_argument("--keep", type=Path, help="keep the corpora and databases in this folder")
+    bench.add_argument("--long", default="1,4,40", metavar="MB,...", help="sizes of the long single documents ingested (MB; default 1,4,40)")
+    bench.add_argument("--long-only", action="store_true", help="only the long single documents (repetitive text needs no LGL)")
 
     quotes = sub.add_parser("quotes", help="list the quotes with their speakers")
     quotes.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -397,10 +399,12 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     try:
         docs = [int(n) for n in args.docs.split(",")]
         mentions = [int(n) for n in args.mentions.split(",")]
+        long_mb = [float(n) for n in args.long.split(",")]
     except ValueError:
-        raise CommandError("--docs and --mentions take sizes separated by commas, e.g. 1000,10000") from None
+        raise CommandError("--docs, --mentions and --long take sizes separated by commas, e.g. 1000,10000") from None
     run_benchmarks(settings, args.out, docs=docs, mentions=mentions, workers=args.workers or default_workers(),
-                   postgres=args.postgres, quick=args.quick, spacy=not args.no_spacy, keep=args.keep)
+                   postgres=args.postgres, quick=args.quick, spacy=not args.no_spacy, keep=args.keep,
+                   long_mb=long_mb, long_only=args.long_only)
     return 0
 
 

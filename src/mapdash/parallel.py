@@ -154,4 +154,4 @@ def _store(conn: sqlite3.Connection, source: str, result: Geoparse, *, present: 
         return IngestResult(source, "present", doc.doc_id, doc.title or "")  # the same text twice in one batch
     placed = sum(1 for r in result.resolutions if r.place is not None)
     return IngestResult(source, "reprocessed" if present else "added", doc.doc_id, doc.title or "", placed,
-                        len(result.quotes), result.mode)
+                        len(result.quotes), result.mode, note=result.cap_note)

@@ -17,6 +17,7 @@ from mapdash.gazetteer import Gazetteer, load_gazetteer
 from mapdash.model import Document, Geoparse
 from mapdash.resolve import Resolver
 from mapdash.settings import Settings
+from mapdash.slices import Limits, SliceProgress, geoparse_in_slices
 from mapdash.toponyms import Recognizer, load_nlp
 
 
@@ -28,6 +29,7 @@ class Services:
     recognizer: Recognizer
     resolver: Resolver
     taxonomy: Mapping[str, PhaseDef]
+    limits: Limits = Limits()  # slice size of long texts, and what one document may produce
 
     @property
     def mode(self) -> str:
@@ -44,6 +46,7 @@ def load_services(settings: Settings, *, use_spacy: bool = True) -> Services:
         recognizer=Recognizer(gazetteer, nlp),
         resolver=Resolver(gazetteer),
         taxonomy=load_phase_taxonomy(phase_taxonomy_path(settings)),
+        limits=Limits(settings.max_mentions, settings.max_quotes, settings.max_phases),
     )
 
 
@@ -52,8 +55,16 @@ def phase_taxonomy_path(settings: Settings) -> Path:
     return settings.data_dir / "phases.toml"
 
 
-def geoparse(document: Document, services: Services) -> Geoparse:
-    """Return the document's resolved place mentions, quotes and campaign phases."""
+def geoparse(document: Document, services: Services, *, progress: SliceProgress | None = None) -> Geoparse:
+    """Return the document's resolved place mentions, quotes and campaign phases (a long text in slices, output capped).
+
+    progress, when given, is called with (characters done, characters in all) after each slice.
+    """
+    return geoparse_in_slices(document, lambda part: geoparse_text(part, services), services.limits, progress)
+
+
+def geoparse_text(document: Document, services: Services) -> Geoparse:
+    """Return one text's (or one slice's) resolved place mentions, quotes and campaign phases."""
     toponyms = services.recognizer.recognize(document.text)
     resolutions = tuple(services.resolver.resolve(toponyms))
     placed = [r for r in resolutions if r.place is not None]
