@@ -63,6 +63,7 @@ _ANTECEDENT_FEATURES = frozenset({"city", "admin2"})
 REACH_SENTENCES = 2  # an anaphor or a placeless cue looks this many sentences back for its town
 ANAPHOR_FACTOR = 0.9  # a cue on "the city" is as good as one on the name, one step removed
 TOPIC_FACTOR = 0.75  # a placeless cue given to the last town named: a guess from the discourse
+_QUALIFIER_IN_GAP = re.compile(rf"^\s*,?\s*(?:the\s+)?{_M}(?:’s|'s)?(?=\s*(?:,|and\b|or\b|$))", re.IGNORECASE)
 CHAIN_FACTOR = 0.95  # a place coordinated with the cue's place: as likely, but one step removed
 HEAD_FACTOR = 0.9  # the cue landed on a qualifier and was passed to the place it qualifies
 
@@ -203,7 +204,7 @@ class _Sentence:
         for i in range(len(self.mentions)):
             if i in self.head:
                 continue
-            link = _COORDINATION.fullmatch(self._gap(current[-1], i)) if current else None
+            link = _COORDINATION.fullmatch(self._link_gap(current[-1], i)) if current else None
             word = " ".join(link.group("link").split()) if link else ""
             # ", and" closes a list ("Iraq, Syria, and Libya"); after a single place it starts a new clause
             # ("targets in Syria, and Saudi Arabia is expanding").
@@ -215,6 +216,16 @@ class _Sentence:
             for j in current:
                 chains[j] = tuple(current)
         return chains
+
+    def _link_gap(self, i: int, j: int) -> str:
+        """Return the gap between two places with a qualifier in it passed over, its commas with it:
+        "Raqqa, Syria, and Mosul, Iraq" lists Raqqa and Mosul."""
+        gap = self._gap(i, j)
+        bare = _QUALIFIER_IN_GAP.sub("", gap)
+        if bare == gap:
+            return gap
+        rest = bare.lstrip().removeprefix(",").lstrip()
+        return f" {rest}" if rest else ", "
 
     def _gap(self, i: int, j: int) -> str:
         """Return the masked text between mention i and mention j, qualifiers' markers kept."""
