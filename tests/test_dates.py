@@ -83,3 +83,40 @@ def test_span_dates_places_a_sentence_on_the_timeline() -> None:
     exprs = resolve_relative_dates(text, PUBLISHED)
     assert span_dates(exprs, 0, 22, PUBLISHED) == (D(2016, 2, 25), D(2016, 2, 25))
     assert span_dates(exprs, 23, len(text), PUBLISHED) == (PUBLISHED, PUBLISHED)
+
+
+AUGUST = date(2017, 8, 15)  # a Tuesday
+TENSE_CASES = [
+    # a month without a year: forwards in a clause about plans or the future, backwards in the past tense
+    ("The offensive will begin in September.", "in September", D(2017, 9, 1), D(2017, 9, 30)),
+    ("Forces plan to enter the old city in January.", "in January", D(2018, 1, 1), D(2018, 1, 31)),
+    ("The offensive began in September.", "in September", D(2016, 9, 1), D(2016, 9, 30)),
+    ("Elections are expected in March, officials said.", "in March", D(2018, 3, 1), D(2018, 3, 31)),
+    ("In March, the dam was retaken.", "In March", D(2017, 3, 1), D(2017, 3, 31)),
+    # the clause decides where a sentence mixes tenses
+    ("The town, which fell in September, will be cleared by engineers.", "in September", D(2016, 9, 1), D(2016, 9, 30)),
+    # a day and month without a year
+    ("The operation started on Aug. 20.", "Aug. 20", D(2016, 8, 20), D(2016, 8, 20)),
+    ("Talks will resume Aug. 10.", "Aug. 10", D(2018, 8, 10), D(2018, 8, 10)),
+    ("Strikes on Aug. 14 hit a depot.", "Aug. 14", D(2017, 8, 14), D(2017, 8, 14)),
+    # a weekday
+    ("The convoy will leave on Friday.", "on Friday", D(2017, 8, 18), D(2017, 8, 18)),
+    ("The convoy left on Friday.", "on Friday", D(2017, 8, 11), D(2017, 8, 11)),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "date_from", "date_to"), TENSE_CASES, ids=[c[0][:40] for c in TENSE_CASES])
+def test_tense_resolves_forwards_or_backwards(text: str, surface: str, date_from: date, date_to: date) -> None:
+    found = resolve_relative_dates(text, AUGUST)
+    assert [(e.text, e.date_from, e.date_to) for e in found] == [(surface, date_from, date_to)]
+
+
+@pytest.mark.parametrize(("text", "tense"), [
+    ("Forces will advance in May.", "future"), ("Forces are preparing to advance in May.", "future"),
+    ("Forces advanced in May.", "past"), ("Forces advance in May.", None),
+])
+def test_tense_of_a_clause(text: str, tense: str | None) -> None:
+    from mapdash.annotate.dates import tense_at
+
+    start = text.index("in May")
+    assert tense_at(text, start, start + 6) == tense

@@ -8,6 +8,11 @@ Conventions (news style):
   past); "last Tuesday" the latest strictly before; "next Tuesday" the first strictly after.
 - "recently" / "lately" are the 90 days up to publication; "in recent days/weeks/months" 7/28/182.
 - A day and month without a year take the year that puts them nearest the publication date.
+- Tense decides for a month, a day and month, or a weekday without a year: in a clause about the future
+  or plans ("will", "plans to", "is expected to") it is the next one on or after publication ("in
+  September" written in August 2017 is September 2017); in a clause in the past tense, the latest one on
+  or before it (September 2016). The clause is the stretch between commas around the expression, else
+  its sentence.
 Expressions that need a publication date are left out when there is none.
 """
 
@@ -15,11 +20,16 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Literal
+
+from mapdash.text import sentence_spans
 
 Range = tuple[date, date]
+Tense = Literal["future", "past"] | None
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,13 @@ _COUNT = r"(?P<n>\d{1,3}|a\s+few|a\s+couple\s+of|couple\s+of|several|an?|one|two
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 _PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
 _I = re.IGNORECASE
+_FUTURE = re.compile(
+    r"\b(?:will|shall|won['’]t|going\s+to|plans?\s+to|planned\s+to|planning\s+to|expect(?:s|ed)?\s+to|(?:is|are)\s+expected"
+    r"|scheduled|set\s+to|intends?\s+to|aims?\s+to|upcoming|prepar(?:e|es|ing)\s+to|would|next)\b|['’]ll\b", _I)
+_PAST = re.compile(
+    r"\b(?:was|were|had|did|began|begun|fell|took|won|lost|went|came|saw|held|ago|last"
+    r"|(?!(?:need|indeed|speed|proceed|exceed|succeed)\b)[a-z]{2,}ed)\b", _I)
+_CLAUSE_BREAK = re.compile(r"[,;:()—–]")
 
 
 def _rules() -> list[tuple[re.Pattern[str], Callable[[re.Match[str], date | None], Range | None]]]:
@@ -73,10 +90,14 @@ def _rules() -> list[tuple[re.Pattern[str], Callable[[re.Match[str], date | None
 def resolve_relative_dates(text: str, published: date | None) -> list[DateExpression]:
     """Return the date expressions of text in order, each with the day or range it stands for."""
     found: list[DateExpression] = []
+    sentences = sentence_spans(text) if published is not None else []
     for pattern, resolve in _RULES:
         for match in pattern.finditer(text):
             try:
-                span = resolve(match, published)
+                if resolve in _TENSED:
+                    span = resolve(match, published, tense_at(text, match.start(), match.end(), sentences))
+                else:
+                    span = resolve(match, published)
             except (ValueError, OverflowError):  # "in June 0000", or a shift past date.min/max
                 continue
             if span is not None and match.end() > match.start():
@@ -86,6 +107,23 @@ def resolve_relative_dates(text: str, published: date | None) -> list[DateExpres
         if not kept or expr.start >= kept[-1].end:  # the longest wins: "yesterday evening" over "yesterday"
             kept.append(expr)
     return kept
+
+
+def tense_at(text: str, start: int, end: int, sentences: Sequence[tuple[int, int]] | None = None) -> Tense:
+    """Return whether the clause around text[start:end] speaks of the future, the past, or neither."""
+    spans = sentence_spans(text) if sentences is None else sentences
+    i = bisect_right(spans, start, key=lambda span: span[0]) - 1
+    s_start, s_end = spans[i] if i >= 0 and start < spans[i][1] else (0, len(text))
+    before = [m.end() for m in _CLAUSE_BREAK.finditer(text, s_start, start)]
+    after = _CLAUSE_BREAK.search(text, end, s_end)
+    clause = text[before[-1] if before else s_start : after.start() if after else s_end]
+    sentence = text[s_start:s_end]
+    for words in (clause.replace(text[start:end], " "), sentence.replace(text[start:end], " ")):
+        if _FUTURE.search(words):
+            return "future"
+        if _PAST.search(words):
+            return "past"
+    return None
 
 
 def document_date(text: str, window: int = 400) -> date | None:
@@ -110,8 +148,8 @@ def _iso(m: re.Match[str], published: date | None) -> Range | None:
     return (day, day) if day else None
 
 
-def _month_day(m: re.Match[str], published: date | None) -> Range | None:
-    """Return the day of "Feb. 25, 2016" / "25 February"; without a year, the one nearest publication."""
+def _month_day(m: re.Match[str], published: date | None, tense: Tense = None) -> Range | None:
+    """Return the day of "Feb. 25, 2016" / "25 February"; without a year, the one the tense points to, else the nearest."""
     month, day = _MONTHS[m["month"].rstrip(".").lower()], int(m["day"])
     if m["year"]:
         found = _safe_date(int(m["year"]), month, day)
@@ -119,15 +157,21 @@ def _month_day(m: re.Match[str], published: date | None) -> Range | None:
     if published is None:
         return None
     options = [d for y in (published.year - 1, published.year, published.year + 1) if (d := _safe_date(y, month, day))]
+    if tense == "future":
+        options = [d for d in options if d >= published]
+    elif tense == "past":
+        options = [d for d in options if d <= published]
     best = min(options, key=lambda d: abs((d - published).days), default=None)
     return (best, best) if best else None
 
 
-def _month(m: re.Match[str], published: date | None) -> Range | None:
+def _month(m: re.Match[str], published: date | None, tense: Tense = None) -> Range | None:
     """Return the month of "in January" / "March 2015"; "since January" runs to publication."""
     month = _MONTHS[m["month"].rstrip(".").lower()]
     if m["year"]:
         year = int(m["year"])
+    elif published is not None and tense == "future" and not m["since"]:  # the next such month from publication
+        year = published.year if month >= published.month else published.year + 1
     elif published is not None:  # the latest such month not after publication
         year = published.year if month <= published.month else published.year - 1
     else:
@@ -163,13 +207,15 @@ def _day_part(m: re.Match[str], published: date | None) -> Range | None:
     return day, day
 
 
-def _weekday(m: re.Match[str], published: date | None) -> Range | None:
-    """Return the day a weekday name stands for, relative to publication."""
+def _weekday(m: re.Match[str], published: date | None, tense: Tense = None) -> Range | None:
+    """Return the day a weekday name stands for, relative to publication (forwards in a clause about the future)."""
     if published is None:
         return None
     target, rel = _WEEKDAYS.index(m["weekday"].lower()), (m["rel"] or "").lower()
     back = (published.weekday() - target) % 7
-    if rel == "next":
+    if rel in ("", "on", "by", "until") and tense == "future":
+        day = published + timedelta(days=(target - published.weekday()) % 7)
+    elif rel == "next":
         day = published + timedelta(days=(target - published.weekday()) % 7 or 7)
     elif rel == "this":
         day = published + timedelta(days=target - published.weekday())
@@ -258,3 +304,4 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 
 
 _RULES = _rules()
+_TENSED = frozenset({_month, _month_day, _weekday})  # resolvers whose answer the clause's tense decides
