@@ -22,6 +22,8 @@ PLACES = {
     "Germany": ("country", "DE"), "France": ("country", "FR"), "Netherlands": ("country", "NL"),
     "Saudi Arabia": ("country", "SA"), "Canada": ("country", "CA"), "Nigeria": ("country", "NG"),
     "Afghanistan": ("country", "AF"), "United States": ("country", "US"), "Turkey": ("country", "TR"),
+    "Tabqa": ("city", "SY"), "Qayyarah": ("city", "IQ"), "Baiji": ("city", "IQ"), "Haditha Dam": ("city", "IQ"),
+    "Baghdad": ("city", "IQ"), "Southern Syria": ("region", "SY"), "Belgium": ("country", "BE"),
 }
 
 
@@ -125,6 +127,71 @@ CASES = [
     ("The situation in [Syria] and [Iraq] is complex.", {"Syria": set(), "Iraq": set()}),
     ("The president met the prime minister of [Canada].", {"Canada": set()}),
 ]
+
+
+# Mechanisms for releases nobody wrote cues for (issue 11): made-up sentences, each a class of phrasing.
+CASES += [
+    # strike releases: a fronted locative frames the clause; strike counts; passives; strikes supporting an operation
+    ("-- Near [Tabqa], four strikes destroyed two ISIS boats.", {"Tabqa": {"strike"}}),
+    ("* Near [Qayyarah] and [Baiji], a strike engaged an ISIS tactical unit.", {"Qayyarah": {"strike"}, "Baiji": {"strike"}}),
+    ("-- Near [Mosul], ISIS fighters shelled a market.", {"Mosul": set()}),
+    ("Fighter aircraft conducted 12 strikes in [Syria].", {"Syria": {"strike"}}),
+    ("Aircraft struck ISIS targets in [Iraq] and later north of [Mosul].", {"Iraq": {"strike"}, "Mosul": {"strike"}}),
+    ("The coalition flew 40 strikes in support of the offensive to liberate [Tabqa].", {"Tabqa": {"current_operation", "strike"}}),
+    ("Coalition forces continued to attack ISIS in [Syria] and [Iraq].", {"Syria": {"strike"}, "Iraq": {"strike"}}),
+    ("Aircraft conducted two airstrikes near the [Haditha Dam].", {"Haditha Dam": {"strike"}}),
+    # retaken: passives, nominalisations, success, losses listed under one predicate
+    ("Once [Tabqa] was fully liberated, families began to return.", {"Tabqa": {"retaken"}}),
+    ("The clearance of [Qayyarah] ended the first phase.", {"Qayyarah": {"retaken"}}),
+    ("The minister praised the troops for freeing the city of [Baiji] from ISIS.", {"Baiji": {"retaken", "enemy_held"}}),
+    ("Recent ISIS losses, including at [Tikrit], [Sinjar], and [Baiji], show the trend.",
+     {"Tikrit": {"retaken"}, "Sinjar": {"retaken"}, "Baiji": {"retaken"}}),
+    ("Commanders will plan the liberation of [Mosul] next year.", {"Mosul": set()}),
+    ("Iraqi forces secured the government complex in [Ramadi] on Monday.", {"Ramadi": {"retaken"}}),
+    # current operation: purpose clauses, compounds, isolation, the article before the name
+    ("The offensive to retake [Manbij] continues.", {"Manbij": {"current_operation"}}),
+    ("Progress in the [Raqqa] isolation phase was steady.", {"Raqqa": {"current_operation"}}),
+    ("Partner forces are tightening a cordon around [Tabqa].", {"Tabqa": {"current_operation"}}),
+    ("The operation to defeat ISIS remnants in [Southern Syria] began on Friday.", {"Southern Syria": {"current_operation"}}),
+    ("The campaign against ISIS in [Iraq] and [Syria] goes on.", {"Iraq": set(), "Syria": set()}),
+    ("Troops edged toward victory in the campaign to defeat ISIS in and around [Raqqa], [Syria], and [Mosul], [Iraq].",
+     {"Raqqa": {"current_operation"}, "Mosul": {"current_operation"}, "Syria": {"context"}, "Iraq": {"context"}}),
+    # the next phase that has started is under way, not next
+    ("The partners announced the start of the next phase of the operation to isolate [Raqqa].", {"Raqqa": {"current_operation"}}),
+    ("The next phase of the campaign will target [Mosul].", {"Mosul": {"next_target"}}),
+    # enemy-held
+    ("ISIS, which has held [Mosul] since 2014, is losing ground.", {"Mosul": {"enemy_held"}}),
+    # a demonym before "city of" only says where the city is
+    ("Talks covered the campaign to liberate the [Iraqi=Iraq] city of [Mosul].", {"Iraqi": {"context"}, "Mosul": {"current_operation"}}),
+    # partners act
+    ("[Belgium] struck ISIS targets in [Iraq] last week.", {"Belgium": {"partner_support"}, "Iraq": {"strike"}}),
+    ("[Iraq] struck ISIS targets last week.", {"Iraq": set()}),
+]
+
+ANAPHORS = [
+    # "the city" stands for the town named just before; its cue goes to that town
+    ("Forces entered [Tabqa] on Monday. By Friday the liberated city was calm.", {"Tabqa": {"retaken"}}),
+    ("Units massed near [Manbij] ahead of the next phase of operations to secure the city.", {"Manbij": {"next_target"}}),
+    ("[Mosul] fell in 2014. ISIS has held the city since then.", {"Mosul": {"enemy_held"}}),
+    ("[Ramadi] is far from [Baghdad]. The weather was mild.", {"Ramadi": set(), "Baghdad": set()}),
+    # a placeless strike count goes to the town the paragraph is about, the one named most
+    ("Troops pushed into [Fallujah] from the south. [Fallujah] residents fled. Planes flew over [Baghdad] daily. "
+     "The coalition has conducted 200 strikes since May, he said.", {"Fallujah": {"current_operation", "strike"}, "Baghdad": set()}),
+    ("[Fallujah] was calm. Officials met for hours. Nobody spoke. The coalition has conducted 200 strikes since May.",
+     {"Fallujah": set()}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ANAPHORS, ids=[c[0][:50] for c in ANAPHORS])
+def test_anaphors_and_topics(text: str, expected: dict[str, set[str]], taxonomy) -> None:
+    got: dict[str, set[str]] = {}
+    plain, mentions = marked(text)
+    for m in mentions:
+        got.setdefault(plain[m.start : m.end], set())
+    for tag in assign_phases(plain, mentions, taxonomy):
+        got[plain[tag.mention_start : tag.mention_end]].add(tag.phase)
+        assert tag.evidence_start <= tag.mention_start < tag.mention_end <= tag.evidence_end
+    assert {k: got[k] - {"context"} for k in expected} == expected
 
 
 @pytest.mark.parametrize(("sentence", "expected"), CASES, ids=[c[0][:50] for c in CASES])
