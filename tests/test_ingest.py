@@ -322,3 +322,55 @@ def test_other_files_are_rejected_one_by_one(folder, stray, message):
 def test_iter_release_paths_missing(tmp_path):
     with pytest.raises(IngestError, match="no such file or folder"):
         list(iter_release_paths([tmp_path / "nope"]))
+
+
+# --- titles and dates of real-release layouts (made-up releases): the headline, and the dateline's date
+
+LEAD = ("Coalition aircraft conducted nine strikes against terrorist targets near the river crossing yesterday, "
+        "task force officials reported today, and engineers began repairs on the damaged road.")
+MORE = ("Officials reported details of the latest strikes, noting that assessments of results are based on "
+        "initial reports from the crews.")
+LAYOUTS = [
+    # the headline, then a credit line on the next line of the same block
+    ("Strikes Continue Near the River Crossing\nFrom a Combined Joint Task Force Operation Inherent Resolve News Release\n\n"
+     f"SOUTHWEST ASIA, Dec. 20, 2016 — {LEAD}\n\n{MORE}",
+     "Strikes Continue Near the River Crossing", date(2016, 12, 20)),
+    # a byline, a date line and a release number between the headline and the body
+    ("Airstrikes Hit Checkpoints Near the Dam\n\nBy U.S. Central Command News Release\n\nAugust 19, 2014\n\n"
+     f"Release #20140823\n\nTAMPA, Fla., Aug. 19, 2014 - {LEAD}\n\n{MORE}",
+     "Airstrikes Hit Checkpoints Near the Dam", date(2014, 8, 19)),
+    ("Dec. 28: Forces Seize the Government Center\n\nDecember 28, 2015\nRelease # 20151228-04\n\n"
+     f"BAGHDAD, Iraq {LEAD}\n\n{MORE}",
+     "Dec. 28: Forces Seize the Government Center", date(2015, 12, 28)),
+    ("Operations Continue Near the Crossing\n\nSouthwest Asia — August 21, 2016\nRelease #20160821-02\n\n"
+     f"SOUTHWEST ASIA – {LEAD}\n\n{MORE}",
+     "Operations Continue Near the Crossing", date(2016, 8, 21)),
+    # a date in brackets after the place; a dateline alone on its line in a text without blank lines inside
+    (f"Secretary Hails Progress\n\nWASHINGTON (February 11, 2016) — {LEAD}\n\n{MORE}", "Secretary Hails Progress", date(2016, 2, 11)),
+    (f"Spokesman: Forces Gain Ground\n\nWASHINGTON –\n{LEAD}\n{MORE}", "Spokesman: Forces Gain Ground", None),
+    # a byline with its agency on the next line is not the headline
+    (f"Forces Concentrate Around the Town, Official Says\n\nBy Jane Roe\nDoD News, Defense Media Activity\n\n"
+     f"WASHINGTON, Oct. 15, 2014 – {LEAD}\n\n{MORE}",
+     "Forces Concentrate Around the Town, Official Says", date(2014, 10, 15)),
+]
+
+
+@pytest.mark.parametrize(("raw", "title", "published"), LAYOUTS, ids=[r[1][:30] for r in LAYOUTS])
+def test_release_layouts_title_and_date(raw, title, published):
+    cleaned = clean_text(raw, is_html=False)
+    assert (cleaned.title, cleaned.published) == (title, published)
+    assert cleaned.text.split("\n\n")[-1] == MORE  # the body is whole
+    assert LEAD[:40] in cleaned.text and title not in cleaned.text
+
+
+def test_subheadings_and_last_paragraphs_stay_in_the_body():
+    tail = "“This is a well-coordinated offensive against the last pockets,” said Army Lt. Gen. John Doe."
+    raw = f"Phase Two Begins\n\n{LEAD}\n\nStrikes in Syria\n\nAircraft conducted 11 strikes in Syria:\n\n{MORE}\n\nPowerful Offensive\n\n{tail}"
+    paragraphs = clean_text(raw, is_html=False).text.split("\n\n")
+    assert paragraphs[-1] == tail and "Aircraft conducted 11 strikes in Syria:" in paragraphs
+
+
+def test_lines_as_long_as_paragraphs_are_paragraphs():
+    raw = f"Leaders Discuss Next Steps\n\n{LEAD}\n{MORE}\nNext Steps in the Operation\n{LEAD.replace('nine', 'ten')}"
+    paragraphs = clean_text(raw, is_html=False).text.split("\n\n")
+    assert paragraphs[:2] == [LEAD, MORE] and "Next Steps in the Operation" in paragraphs
