@@ -11,9 +11,11 @@ from mapdash.dashboard import PARAMS, FilterOptions, filter_options, make_filter
 from mapdash.frame import documents_table, filter_mentions, mentions_frame
 from mapdash.maps import shipped_phase_styles
 from mapdash.settings import load_settings
+from views.login_gate import require_user
 
 st.set_page_config(page_title="mapdash — campaign map", page_icon="🗺️", layout="wide")
 settings = load_settings()
+st.session_state["user"] = require_user()  # beyond loopback a user logs in first; corrections record who
 
 
 @st.cache_resource

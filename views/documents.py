@@ -1,68 +1,113 @@
-"""Documents page: add releases (upload, paste, server path), list, delete and re-process them, and read
-one with its place mentions and quotes highlighted."""
+"""Documents page: add releases (upload, paste, server path) as jobs run off the page, list, delete and re-process
+them, and read one with its place mentions and quotes highlighted."""
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from mapdash import library
 from mapdash.dashboard import DOC_PARAM, markdown_literal, plural
 from mapdash.highlight import document_html
 from mapdash.ingest import IngestError
-from mapdash.pipeline import load_services
+from mapdash.jobs import FINAL, JobLimitError, JobManager, JobRequest, upload_request
+from mapdash import store
 
+READER_MAX_CHARS = 1_000_000  # longer documents are shown as plain text, in part: highlighting them would hang the browser
 state = st.session_state
 conn, settings, docs = state["conn"], state["settings"], state["documents"]
 
 
-@st.cache_resource(show_spinner="Loading the gazetteer and the language model (once per server)…")
-def services():
-    """Return the geoparsing services, built once per server process."""
-    return load_services(settings)
+@st.cache_resource(show_spinner=False)
+def job_manager(db: str) -> JobManager:
+    """Return the server's one job manager: ingest jobs run in worker processes, max_jobs at once."""
+    return JobManager(db, max_running=settings.max_jobs, memory_mb=settings.job_memory_mb)
 
 
-def run(label: str, work) -> None:
-    """Run an ingest with a progress bar, keep its per-file results for after the rerun, and rerun."""
-    bar = st.progress(0.0, text=label)
-
-    def progress(done: int, total: int, result: library.IngestResult) -> None:
-        bar.progress(done / total, text=markdown_literal(f"{done} of {total}: {result.source} — {result.status}"))
-
+def start(request: JobRequest) -> None:
+    """Hand a job to the manager (it runs in a worker process); its owner is this browser session."""
+    session_id = get_script_run_ctx().session_id
+    runtime = Runtime.instance()
     try:
-        state["ingest_results"] = work(services, progress)
-    except IngestError as exc:
-        st.error(markdown_literal(str(exc)))  # it quotes the path as typed: show it as text, never as Markdown
+        state["job_id"] = job_manager(str(settings.db_path)).submit(request, session_id, alive=lambda: runtime.is_active_session(session_id))
+    except JobLimitError as exc:
+        if request.cleanup:
+            shutil.rmtree(request.cleanup, ignore_errors=True)
+        st.warning(markdown_literal(str(exc)))
         return
-    st.rerun()  # the sidebar's choices and every page read the new data version
+    state.pop("ingest_results", None)
+    st.rerun()
+
+
+@st.fragment(run_every=1.0)
+def job_panel(job_id: str) -> None:
+    """Show the running job's progress and a Cancel button, refreshed every second without rerunning the page."""
+    status = job_manager(str(settings.db_path)).status(job_id)
+    if status is None or status.state in FINAL:
+        state.pop("job_id", None)
+        if status is not None:
+            state["ingest_results"] = list(status.results)
+            state["job_outcome"] = status.caption() if status.state != "done" else ""
+        st.rerun(scope="app")  # the sidebar's choices and every page read the new data version
+    st.progress(status.fraction, text=markdown_literal(status.caption()))
+    done = ", ".join(markdown_literal(f"{r.source} — {r.status}") for r in status.results[-3:])
+    st.caption(f"Running in a worker process: other pages stay usable. {done}")
+    if st.button("Cancel", icon=":material/cancel:", key="job_cancel"):
+        job_manager(str(settings.db_path)).cancel(job_id)
 
 
 st.title("Documents")
-with st.expander("Add releases", expanded=docs.empty or "ingest_results" in state, icon=":material/add:"):
+busy = "job_id" in state
+with st.expander("Add releases", expanded=docs.empty or busy or "ingest_results" in state, icon=":material/add:"):
+    if busy:
+        job_panel(state["job_id"])
     upload, paste, path = st.tabs(["Upload files", "Paste text", "Server path"])
     with upload, st.form("upload", clear_on_submit=True):
         files = st.file_uploader("Releases (.txt, .html, .htm; a same-named .json sidecar is applied)", accept_multiple_files=True,
                                  type=["txt", "html", "htm", "json"])
         day = st.date_input("Publication date for releases that state none", value=None)
-        if st.form_submit_button("Add", type="primary", key="upload_add") and files:
-            uploads = [(f.name, f.getvalue()) for f in files]
-            run(f"Adding {len(uploads)} file(s)…", lambda s, p: library.ingest_uploads(conn, uploads, s, default_date=day, progress=p))
+        if st.form_submit_button("Add", type="primary", key="upload_add", disabled=busy) and files:
+            folder = Path(tempfile.mkdtemp(prefix="mapdash-upload-"))
+            written = library.write_uploads(folder, ((f.name, f.getvalue()) for f in files))
+            start(upload_request(f"Adding {len(files)} file(s)", folder, written, day))
     with paste, st.form("paste", clear_on_submit=True):
         title = st.text_input("Title (optional: the first line otherwise)", key="paste_title")
         day = st.date_input("Publication date", value=None, key="paste_date")
         body = st.text_area("Release text (or HTML)", height=200, key="paste_text")
-        if st.form_submit_button("Add", type="primary", key="paste_add"):
-            run("Adding the pasted release…", lambda s, p: [library.ingest_text(conn, body, s, title=title or None, published=day)])
-    with path, st.form("server_path"):
-        where = st.text_input("File or folder on the server", placeholder="/data/releases/", key="server_path")
-        if st.form_submit_button("Add", type="primary", key="path_add") and where.strip():
-            run(f"Adding {where}…", lambda s, p: library.ingest_paths(conn, [Path(where.strip()).expanduser()], s, progress=p))
+        if st.form_submit_button("Add", type="primary", key="paste_add", disabled=busy):
+            if body.strip():
+                start(JobRequest("text", "Adding the pasted release", text=body, title=title or None, published=day))
+            else:
+                state["ingest_results"] = [library.IngestResult(library.PASTED, "rejected", reason=f"{library.PASTED}: empty text")]
+    with path:
+        if not settings.release_dirs:
+            st.info("Reading releases from the server's disk is off. To allow it, start the server with "
+                    "`mapdash serve --release-dir DIR` (or set `MAPDASH_RELEASE_DIRS`): only files inside those folders can be read.")
+        else:
+            st.caption("Release folders on the server: " + ", ".join(markdown_literal(str(d)) for d in settings.release_dirs))
+            with st.form("server_path"):
+                where = st.text_input("File or folder in a release folder (a path inside one, or relative to it)",
+                                      placeholder=str(settings.release_dirs[0]), key="server_path")
+                if st.form_submit_button("Add", type="primary", key="path_add", disabled=busy) and where.strip():
+                    dirs = tuple(str(d) for d in settings.release_dirs)
+                    try:
+                        library.confined_files([where.strip()], settings.release_dirs)  # refused now, not in the job
+                    except IngestError as exc:
+                        st.error(markdown_literal(str(exc)))  # it quotes the path as typed: text, never Markdown
+                    else:
+                        start(JobRequest("paths", f"Adding {where.strip()}", paths=(where.strip(),), release_dirs=dirs))
+    if outcome := state.get("job_outcome"):
+        st.warning(markdown_literal(outcome))
     if results := state.get("ingest_results"):
         tally = library.counts(results)
         st.caption(", ".join(f"{n} {status}" for status, n in tally.items() if n))
         st.dataframe(pd.DataFrame([vars(r) for r in results]), hide_index=True, width="stretch",
-                     column_order=["status", "source", "title", "places", "quotes", "reason", "doc_id"])
-        st.button("Clear these results", on_click=lambda: state.pop("ingest_results", None))
+                     column_order=["status", "source", "title", "places", "quotes", "reason", "note", "doc_id"])
+        st.button("Clear these results", on_click=lambda: [state.pop(k, None) for k in ("ingest_results", "job_outcome")])
 
 st.caption(plural(len(docs), "document"))
 listed = st.dataframe(docs, hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row", key="documents_table",
@@ -70,8 +115,8 @@ listed = st.dataframe(docs, hide_index=True, width="stretch", on_select="rerun",
 chosen = [docs.iloc[i]["doc_id"] for i in listed.selection.rows if i < len(docs)]
 if chosen:
     a, b = st.columns(2)
-    if a.button(f"Re-process {len(chosen)} document(s)", icon=":material/refresh:"):
-        run("Re-processing…", lambda s, p: library.reprocess_documents(conn, chosen, s, progress=p))
+    if a.button(f"Re-process {len(chosen)} document(s)", icon=":material/refresh:", disabled=busy):
+        start(JobRequest("reprocess", f"Re-processing {len(chosen)} document(s)", doc_ids=tuple(chosen)))
     with b.popover(f"Delete {len(chosen)} document(s)", icon=":material/delete:"):
         st.write("Their mentions, quotes and phases go too; analyst corrections are kept.")
         if st.button("Delete", type="primary"):
@@ -84,4 +129,10 @@ if len(chosen) == 1 and state.get("reader_follows") != chosen[0]:  # selecting o
 doc = st.selectbox("Read", list(labels), format_func=labels.__getitem__, index=None, key=DOC_PARAM, bind="query-params",
                    placeholder="Select a document in the table, or pick one here")
 if doc:
-    st.html(document_html(conn, doc, state["all_mentions"], state["styles"]))
+    size = docs.loc[docs["doc_id"] == doc, "characters"]
+    if len(size) and int(size.iloc[0]) > READER_MAX_CHARS:
+        st.info(f"This document has {int(size.iloc[0]):,} characters: the reader shows its first {READER_MAX_CHARS // 10:,} as plain text.")
+        row = store.document_row(conn, doc)
+        st.text(row["text"][: READER_MAX_CHARS // 10] if row else "")
+    else:
+        st.html(document_html(conn, doc, state["all_mentions"], state["styles"]))

@@ -100,3 +100,18 @@ def local_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "local"
+
+
+def oidc_configured(app_dir: Path) -> bool:
+    """Return True when Streamlit's secrets (the app's .streamlit/secrets.toml, else the user's) set up OpenID Connect."""
+    import tomllib
+
+    for path in (app_dir / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"):
+        try:
+            secrets = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        auth = secrets.get("auth")
+        if isinstance(auth, dict) and auth.get("redirect_uri") and auth.get("cookie_secret"):
+            return True
+    return False

@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--max-upload-mb", type=int, help="largest upload in MB (default: $MAPDASH_MAX_UPLOAD_MB or 50)")
+    serve.add_argument("--release-dir", action="append", default=[], type=Path, metavar="DIR",
+                       help="a folder the Documents page may read releases from (repeatable; default: $MAPDASH_RELEASE_DIRS, else none)")
 
     sub.add_parser("gazetteer", help="build the gazetteer index now (it is otherwise built on first use)")
 
@@ -96,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--phase", help="the right campaign phase (a key of `mapdash phases`)")
     correct.add_argument("--name", default="", help="with --point: the place's name")
     correct.add_argument("--note", default="", help="why")
+    correct.add_argument("--author", help="who makes the correction (default: your user name)")
 
     evaluate = sub.add_parser("eval", help="score the geoparser on a gold corpus")
     suite = evaluate.add_subparsers(dest="suite", required=True)
@@ -237,7 +240,20 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     upload_mb = args.max_upload_mb or settings.max_upload_mb
     if upload_mb < 1:
         raise CommandError(f"--max-upload-mb {upload_mb}: give a whole number of megabytes, 1 or more")
-    env = {**os.environ, "MAPDASH_DB": str(settings.db_path), "MAPDASH_MAX_UPLOAD_MB": str(upload_mb)}
+    from mapdash.auth import AuthError, login_policy, oidc_configured, team_password
+
+    release_dirs = [d.expanduser().resolve() for d in args.release_dir] or list(settings.release_dirs)
+    for folder in release_dirs:
+        if not folder.is_dir():
+            raise CommandError(f"--release-dir {folder}: no such folder")
+    try:
+        policy = login_policy(args.host, oidc_configured=oidc_configured(REPO_ROOT), password=team_password())
+    except AuthError as exc:
+        raise CommandError(str(exc)) from None
+    if policy.mode == "refuse":
+        raise CommandError(policy.reason)
+    env = {**os.environ, "MAPDASH_DB": str(settings.db_path), "MAPDASH_MAX_UPLOAD_MB": str(upload_mb),
+           "MAPDASH_RELEASE_DIRS": os.pathsep.join(map(str, release_dirs))}
     command = [
         sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"),
         "--server.address", args.host, "--server.port", str(args.port), "--server.headless", "true",
@@ -245,7 +261,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         # "none", not "false": false means "stacktrace" since Streamlit 1.4x; the browser gets no traceback.
         "--client.showErrorDetails", "none", "--server.maxUploadSize", str(upload_mb),
     ]
-    print(f"mapdash: serving {settings.db_path} on http://{args.host}:{args.port}", flush=True)
+    where = f"; releases readable from {', '.join(map(str, release_dirs))}" if release_dirs else ""
+    print(f"mapdash: serving {settings.db_path} on http://{args.host}:{args.port} (login: {policy.mode}{where})", flush=True)
     os.execve(sys.executable, command, env)
     return 0  # pragma: no cover - execve does not return
 
@@ -316,7 +333,10 @@ def _correct(args: argparse.Namespace, settings: Settings) -> int:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise CommandError(f"{lat}, {lon} is not a latitude, longitude")
         kind, value = "place", {"lat": lat, "lon": lon, "name": args.name}
-    correction_id = store.add_correction(conn, doc_id, (args.start, args.end), kind, value, note=args.note)
+    from mapdash.auth import local_user
+
+    correction_id = store.add_correction(conn, doc_id, (args.start, args.end), kind, value, note=args.note,
+                                         author=args.author or local_user())
     print(f"correction {correction_id} stored: {doc_id[:12]} {args.start}-{args.end} {kind} -> {value}")
     return 0
 
