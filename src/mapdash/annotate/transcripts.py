@@ -1,6 +1,7 @@
 """Speaker turns of a transcript: a paragraph opening with a label in capitals and a colon ("COL. WARREN: ...").
 
-A turn runs from its label to the next label (or the end of the text). The label names the speaker,
+A turn runs from its label to the next label (or the end of the text). A text is a transcript when it has two
+labels or more, or opens with one that holds a title (an excerpt of a press conference). The label names the speaker,
 with titles and notes such as "(THROUGH TRANSLATOR)"; "Q:" and moderators' turns are questions, not
 statements, and only end the turn before them.
 """
@@ -32,8 +33,10 @@ class Turn:
 def transcript_turns(text: str) -> list[Turn]:
     """Return the speakers' turns of a transcript in order (questions left out), or [] for a text without labels."""
     labels = [m for m in _LABEL.finditer(text) if _is_label(m)]
-    # One label could be a heading ("WASHINGTON: ..."); a speaker is certain with two, or with a title in it.
-    if not labels or (len(labels) == 1 and not _has_title(labels[0].group("label"))):
+    # One label could be a heading ("WASHINGTON: ...") or a one-off inside a story, and a turn runs to the next label:
+    # a single label counts only when it opens the text and holds a title ("DEFENSE MINISTER X: ...").
+    single = len(labels) == 1 and (text[: labels[0].start()].strip() or not _has_title(labels[0].group("label")))
+    if not labels or single:
         return []
     turns = []
     for i, match in enumerate(labels):
