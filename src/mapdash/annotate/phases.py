@@ -50,7 +50,8 @@ _LOCATES = re.compile(
     rf"(?:{_M}(?:’s|'s)\s+)?",
     re.IGNORECASE,
 )
-_COORDINATION = re.compile(r"\s*(?P<link>,\s*(?:and|or)\s+|,\s*|\s+(?:and|or|&|as\s+well\s+as)\s+)(?:the\s+)?", re.IGNORECASE)
+# The article a list item may carry outside its name: "the Tishrin Dam", "al Hawl" where only "Hawl" was recognised.
+_COORDINATION = re.compile(r"\s*(?P<link>,\s*(?:and|or)\s+|,\s*|\s+(?:and|or|&|as\s+well\s+as)\s+)(?:the\s+|[ae]l[-\s])?", re.IGNORECASE)
 _LOCATIVE = re.compile(
     r"\b(?:in|into|inside|across|throughout|within|near|around|outside|over|at)\s+(?:the\s+)?"
     r"(?:(?:city|town|province|region|country|village)\s+of\s+)?$",
