@@ -7,7 +7,8 @@ import logging
 import streamlit as st
 
 from mapdash import store
-from mapdash.dashboard import PARAMS, FilterOptions, filter_options, make_filters, markdown_literal
+from mapdash.assets import install_static
+from mapdash.dashboard import PARAMS, LAYOUT_CSS, FilterOptions, filter_options, make_filters, markdown_literal, widen_dates
 from mapdash.frame import documents_table, filter_mentions, mentions_frame
 from mapdash.maps import shipped_phase_styles
 from mapdash.settings import load_settings
@@ -16,6 +17,16 @@ from views.login_gate import require_user
 st.set_page_config(page_title="mapdash — campaign map", page_icon="🗺️", layout="wide")
 settings = load_settings()
 st.session_state["user"] = require_user()  # beyond loopback a user logs in first; corrections record who
+st.html(LAYOUT_CSS)  # laptop layout: compact title, the map gets most of the height
+
+
+@st.cache_resource(show_spinner=False)
+def offline_assets(static_dir: str) -> str:
+    """Copy Leaflet and the basemap into static/ once per process, so `streamlit run app.py` works like `mapdash serve`."""
+    return str(install_static(settings.static_dir))
+
+
+offline_assets(str(settings.static_dir))
 
 
 @st.cache_resource
@@ -77,8 +88,13 @@ with st.sidebar:
                              key=PARAMS["documents"], **bound)
     speakers = st.multiselect("Speaker", list(options.speakers), key=PARAMS["speakers"], **bound)
     dates = ()
+    span = (options.first, options.last)
+    if st.session_state.get("date_span", span) != span and PARAMS["dates"] in st.session_state:  # an upload moved the span
+        st.session_state[PARAMS["dates"]] = widen_dates(st.session_state[PARAMS["dates"]], st.session_state["date_span"], span)
+    st.session_state["date_span"] = span
     if options.first and options.last:
-        dates = st.date_input("Published between", value=(options.first, options.last), key=PARAMS["dates"], **bound)
+        initial = {} if PARAMS["dates"] in st.session_state else {"value": span}
+        dates = st.date_input("Published between", key=PARAMS["dates"], **initial, **bound)
     min_confidence = st.slider("Minimum confidence", 0.0, 1.0, 0.0, 0.05, key=PARAMS["min_confidence"], **bound)
     text = st.text_input("Search text", key=PARAMS["text"], placeholder="place, sentence or title", **bound)
 

@@ -17,7 +17,7 @@ import pytest
 
 from mapdash import assets
 from mapdash.annotate import load_phase_taxonomy
-from mapdash.maps import MAX_SENTENCES, NO_PHASE, PhaseStyle, build_map, place_features, shipped_phase_styles
+from mapdash.maps import MAX_SENTENCES, MAX_ZOOM, NO_PHASE, PhaseStyle, build_map, place_features, shipped_phase_styles
 
 XSS = "<script>alert(1)</script>"
 STYLES = {
@@ -101,7 +101,7 @@ def test_cluster_scripts_come_from_the_asset_base() -> None:
     html_text = build_map(five_places(), cluster=True).get_root().render()
     assert f'src="{assets.APP_ASSET_BASE}/{assets.CLUSTER_JS}"' in html_text
     assert "L.markerClusterGroup" in html_text
-    assert '"maxZoom": 10' in html_text  # markercluster refuses a map without one
+    assert f'"maxZoom": {MAX_ZOOM}' in html_text  # markercluster refuses a map without one
     assert assets.CLUSTER_JS not in build_map(five_places()).get_root().render()
 
 
@@ -198,10 +198,18 @@ def test_legend_lists_the_phases_present() -> None:
     assert "No phase" in legend and "Offensive" not in legend
 
 
-def test_view_fits_the_places() -> None:
+def test_view_fits_the_theatre_not_every_place_named() -> None:
+    # Ramadi, Mosul and Raqqa carry phases; Libya and Canada (countries) are named only: the view fits the three.
     html_text = build_map(five_places()).get_root().render()
     bounds = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", html_text, re.DOTALL).group(1)
-    assert json.loads(bounds) == [[27.0, -95.0], [60.0, 43.31]]
+    assert json.loads(bounds) == [[33.42, 39.01], [36.34, 43.31]]
+
+
+def test_with_no_phase_anywhere_the_view_fits_the_towns() -> None:
+    rows = [mention(p, phase="") for p in PLACES]
+    html_text = build_map(mentions_gdf(rows)).get_root().render()
+    bounds = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", html_text, re.DOTALL).group(1)
+    assert json.loads(bounds) == [[33.42, 39.01], [36.34, 43.31]]
 
 
 def test_empty_frame_gives_a_world_view() -> None:

@@ -1,5 +1,5 @@
-"""Map page: the filtered place mentions on the offline campaign map; beside it the places, or the
-mentions of the place clicked (every sentence, highlighted)."""
+"""Map page: the filtered place mentions on the offline campaign map, fitted to the theatre; beside it the
+places (and those beyond the map), or the mentions of the place clicked (every sentence, highlighted)."""
 
 from functools import partial
 
@@ -7,11 +7,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from mapdash.assets import publish_json
-from mapdash.dashboard import PLACE_PARAM, VIEW_PARAM, clicked_place, counts, place_labels, places_table, plural, share_url
+from mapdash.dashboard import (MAP_HEIGHT, PLACE_PARAM, VIEW_PARAM, beyond_lines, clicked_place, counts, date_filter_note,
+                               highlight_group, place_labels, places_table, plural, share_url, title_html)
+from mapdash.export import FORMATS, HELP, LABELS, ExportError, Briefing, chromium_missing, export_bytes, export_filename, publish_export
 from mapdash.highlight import place_details_html, place_mentions
-from mapdash.maps import MapView, build_map, place_layer
-from mapdash.export import FORMATS, HELP, LABELS, MIME, Briefing, chromium_missing, export_bytes, export_filename
-from mapdash.mapscripts import SHARE_VIEW_CSS, SHARE_VIEW_HTML, SHARE_VIEW_JS
+from mapdash.maps import MapView, build_map, place_layer, theatre
+from mapdash.mapscripts import DOWNLOAD_CSS, DOWNLOAD_HTML, DOWNLOAD_JS, SHARE_VIEW_CSS, SHARE_VIEW_HTML, SHARE_VIEW_JS
 
 
 @st.cache_resource
@@ -20,22 +21,36 @@ def share_button():
     return st.components.v2.component("mapdash_share_view", html=SHARE_VIEW_HTML, css=SHARE_VIEW_CSS, js=SHARE_VIEW_JS)
 
 
+@st.cache_resource
+def download_link():
+    """Return the component that starts a prepared export's download, registered once per process."""
+    return st.components.v2.component("mapdash_download", html=DOWNLOAD_HTML, css=DOWNLOAD_CSS, js=DOWNLOAD_JS)
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
 def map_data(version: str, filters, _placed, _styles, static_dir):
-    """Return the places layer (published as a static file), labels and table for one data version and filter set.
+    """Return the places layer (published as a static file), labels, table and theatre for one data version and filter set.
 
     Built once and shared by reruns and sessions: a click or a rerun sends the browser a small map that
     fetches its places, instead of re-rendering thousands of popups.
     """
     layer = place_layer(_placed, _styles, publish=partial(publish_json, static_dir))
-    return layer, place_labels(_placed), places_table(_placed, _styles)[["place_name", "country_code", "mentions", "phases"]]
+    table = places_table(_placed, _styles)[["place_name", "country_code", "mentions", "phases"]]
+    return layer, place_labels(_placed), table, theatre(layer.collection["features"])
+
+
+def ask_export(fmt: str) -> None:
+    """Remember which export was asked for (a button's callback: it runs first in the next rerun, even mid-update)."""
+    st.session_state["export_request"] = fmt
+    st.session_state["export_nonce"] = st.session_state.get("export_nonce", 0) + 1
 
 
 state = st.session_state
 mentions = state["mentions"]
-st.title("Campaign map")
 placed = mentions[mentions["place_id"].notna()]
-st.caption(counts(placed).caption())
+st.html(title_html("Campaign map", counts(placed).caption()))
+if note := date_filter_note(state["filters"]):
+    st.caption(f":material/filter_alt: {note}")
 # A view from the URL applies when the page opens; a filter change drops it so the map fits the data again.
 if state.get("map_filters") not in (None, state["filters"]):
     state["map_view"] = None
@@ -44,16 +59,22 @@ elif "map_view" not in state:
     state["map_view"] = MapView.from_param(st.query_params.get(VIEW_PARAM))
 state["map_filters"] = state["filters"]
 
-left, right = st.columns([3, 2])
+left, right = st.columns([7, 3])
+layer, labels, table, area = map_data(state["version"], state["filters"], placed, state["styles"], state["settings"].static_dir)
 with left:
-    # Only a marker click reruns the app: panning and zooming change nothing in returned_objects.
-    layer, labels, table = map_data(state["version"], state["filters"], placed, state["styles"], state["settings"].static_dir)
-    clicked = st_folium(build_map(placed, view=state["map_view"], places=layer, phase_styles=state["styles"]), height=620, use_container_width=True,
-                        returned_objects=["last_object_clicked", "last_object_clicked_tooltip"], key="campaign_map") or {}
+    # Only a marker click reruns the app: panning and zooming change nothing in returned_objects. The place picked
+    # beside the map is ringed by a feature group added to the drawn map, so picking one never resets the view.
+    picked = state.get(PLACE_PARAM)
+    clicked = st_folium(build_map(placed, view=state["map_view"], places=layer, phase_styles=state["styles"]), height=MAP_HEIGHT,
+                        use_container_width=True, returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+                        feature_group_to_add=highlight_group(layer.collection, picked), key="campaign_map") or {}
     click = (clicked.get("last_object_clicked_tooltip"), clicked.get("last_object_clicked"))
     if click[1] and click != state.get("map_click"):  # the component repeats its last click on every rerun
         state["map_click"] = click
-        state[PLACE_PARAM] = clicked_place(placed, *click)  # the widget below is bound to the URL's place=
+        hit = clicked_place(placed, *click)
+        if hit and hit != picked:
+            state[PLACE_PARAM] = hit  # the widget beside the map is bound to the URL's place=
+            st.rerun()
     shared = share_button()(key="share_view", on_view_change=lambda: None)
     if shared.view:
         st.query_params[VIEW_PARAM] = MapView(float(shared.view[0]), float(shared.view[1]), int(shared.view[2])).to_param()
@@ -66,19 +87,38 @@ with right:
         st.button("All places", icon=":material/arrow_back:", on_click=lambda: state.update({PLACE_PARAM: None}))
         details = place_mentions(state["all_mentions"], place)
         st.caption(f"{plural(len(details), 'mention')} in {plural(details['doc_id'].nunique(), 'document')} (all documents, whatever the filters)")
-        with st.container(height=520):
+        with st.container(height=MAP_HEIGHT - 90):
             st.html(place_details_html(details, state["styles"]))
-    else:
-        st.dataframe(table, hide_index=True, width="stretch", height=560)
+    elif area.beyond:
+        st.markdown(f"**Beyond this map** ({plural(len(area.beyond), 'place')})")
+        with st.container(height=MAP_HEIGHT - 110, key="beyond_map"):
+            st.markdown("\n".join(f"- {line}" for line in beyond_lines(area.beyond, state["styles"])))
+# Full width under the map, so every phase reads as its icon and label, uncropped.
+st.dataframe(table, hide_index=True, width="stretch", key="places_table",
+             column_config={"place_name": st.column_config.TextColumn("place", width="medium"),
+                            "country_code": st.column_config.TextColumn("country", width="small"),
+                            "mentions": st.column_config.NumberColumn("mentions", width="small"),
+                            "phases": st.column_config.TextColumn("phases", width="large")})
 
 # Downloads of what the page shows: the filtered mentions, the view in the URL (shared) or else fitted to them.
-# Each file is made only when its button is clicked (a callable runs then), so reruns stay cheap.
+# A button asks for a file; the next rerun makes it, writes it under static/exports/ and starts its download. The
+# file stays on disk, so a download clicked while the page updates still works (no id that a rerun revokes).
 st.subheader("Export", divider="gray")
-export_view, export_filters, export_styles = MapView.from_param(st.query_params.get(VIEW_PARAM)), state["filters"], state["styles"]
 for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
-    # The callable runs on another thread, where session state is out of reach: it gets plain values.
-    make = lambda fmt=fmt: export_bytes(placed, fmt, Briefing(filters=export_filters, view=export_view), styles=export_styles).data  # noqa: E731
-    column.download_button(LABELS[fmt], data=make, file_name=export_filename(fmt), mime=MIME[fmt], on_click="ignore",
-                           icon=":material/download:", help=HELP[fmt], key=f"export_{fmt}", width="stretch")
+    column.button(LABELS[fmt], icon=":material/download:", help=HELP[fmt], key=f"export_{fmt}", width="stretch",
+                  on_click=ask_export, args=(fmt,))
+if fmt := state.pop("export_request", None):
+    name = export_filename(fmt)
+    try:
+        with st.spinner(f"Making {LABELS[fmt]}…"):
+            view = MapView.from_param(st.query_params.get(VIEW_PARAM))
+            made = export_bytes(placed, fmt, Briefing(filters=state["filters"], view=view), styles=state["styles"])
+            state["export_ready"] = {"url": publish_export(made, state["settings"].static_dir, name), "name": name,
+                                     "label": f"{name} ({len(made.data) / 1024:,.0f} KB)", "nonce": state["export_nonce"]}
+    except (ExportError, OSError) as exc:
+        state.pop("export_ready", None)
+        st.error(f"The {LABELS[fmt]} export failed: {exc}. Press its button again to retry.")
+if ready := state.get("export_ready"):
+    download_link()(key="export_download", data=ready)
 if missing := chromium_missing():
     st.caption(f"PNG and PDF: {missing}, so they are drawn with matplotlib (static); the README's Export section tells how to get Chromium's rendering.")

@@ -4,12 +4,11 @@ analyst's correction (another candidate, or a point set by hand)."""
 import streamlit as st
 
 from mapdash.corrections import candidates, correct_place, correct_point, mentions_of, spans
-from mapdash.dashboard import PLACE_PARAM, counts, markdown_literal, place_labels, places_table
+from mapdash.dashboard import PLACE_PARAM, counts, markdown_literal, place_labels, places_table, title_html
 
 state = st.session_state
 mentions, conn = state["mentions"], state["conn"]
-st.title("Places")
-st.caption(counts(mentions).caption())
+st.html(title_html("Places", counts(mentions).caption()))
 if message := state.pop("places_message", None):
     st.success(message)
 
@@ -27,7 +26,8 @@ def follow_selection() -> None:
 st.dataframe(
     table[["place_name", "feature", "country_code", "admin1_name", "mentions", "documents", "phases", "confidence", "corrected", "place_id"]],
     hide_index=True, width="stretch", height=360, on_select=follow_selection, selection_mode="single-row", key="places_table",
-    column_config={"confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0, format="%.2f")},
+    column_config={"confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0, format="%.2f"),
+                   "phases": st.column_config.TextColumn("phases", width="large")},  # each phase's icon and label, uncropped
 )
 place_id = st.selectbox("Place", list(labels), format_func=labels.__getitem__, index=None, key=PLACE_PARAM, bind="query-params",
                         placeholder="Select a row, or pick a place, to see its candidates and correct it")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mapdash.dashboard import filter_quotes, quote_links, quotes_frame
+from mapdash.dashboard import filter_quotes, quote_links, quotes_frame, title_html
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -13,11 +13,11 @@ def load_quotes(_conn, version: str, _mentions):
 
 state = st.session_state
 conn = state["conn"]
-st.title("Quotes")
 quotes = load_quotes(conn, state["version"], state["all_mentions"])
-search = st.text_input("Search quotes", key="quote_search", placeholder="words, speaker, place or document title")
+search = st.session_state.get("quote_search", "")
 shown = filter_quotes(quotes, state["mentions"], state["filters"], search)
-st.caption(f"{len(shown)} of {len(quotes)} quotes")
+st.html(title_html("Quotes", f"{len(shown)} of {len(quotes)} quotes"))
+st.text_input("Search quotes", key="quote_search", placeholder="words, speaker, place or document title")
 shown = quote_links(shown, state["options"].documents, state["all_mentions"])
 st.dataframe(
     shown[["speaker", "text", "places", "document_link", "map_link", "title", "published", "role"]],

@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 
 from mapdash.assets import publish_json
 from mapdash.maps import build_map, place_layer
+from mapdash.dashboard import MAP_HEIGHT, title_html
 from mapdash.timeline import phase_events, phase_table, place_histories, timeline_chart
 
 
@@ -19,19 +20,21 @@ def timeline_layer(version: str, filters, _placed, _styles, static_dir):
 
 state = st.session_state
 mentions, styles = state["mentions"], state["styles"]
-st.title("Timeline")
 events = phase_events(mentions, styles)
 if events.empty:
+    st.html(title_html("Timeline", ""))
     st.info("No dated campaign phases among the filtered mentions.")
     st.stop()
-st.caption(f"{len(events)} phase reports on {events['place_id'].nunique()} places, {events['day'].min()} to {events['day'].max()}")
+st.html(title_html("Timeline", f"{len(events)} phase reports on {events['place_id'].nunique()} places, "
+                               f"{events['day'].min()} to {events['day'].max()} (undated releases left out)"))
 st.altair_chart(timeline_chart(events, styles), width="stretch")
 
 st.subheader("Playback")
-st.caption("Drag the slider or press ▶ (bottom left of the map): each place shows its phase as of that day; it runs in the browser.")
+st.caption("Drag the slider or press ▶ (bottom left of the map): each place shows its phase, and each area who held it, as of "
+           "each report's date; it runs in the browser. Click the map to zoom it with the mouse wheel.")
 placed = mentions[mentions["place_id"].notna()]
 layer = timeline_layer(state["version"], state["filters"], placed, styles, state["settings"].static_dir)
-st_folium(build_map(placed, timeline=True, places=layer, phase_styles=styles), height=560, use_container_width=True,
+st_folium(build_map(placed, timeline=True, places=layer, phase_styles=styles), height=MAP_HEIGHT, use_container_width=True,
           returned_objects=[], key="timeline_map")
 
 left, right = st.columns(2)

@@ -41,6 +41,9 @@ CLUSTER_CSS = "markercluster/MarkerCluster.css"
 CLUSTER_DEFAULT_CSS = "markercluster/MarkerCluster.Default.css"
 BASEMAP = "basemap/countries.geojson"
 ADMIN1 = "admin1.geojson.gz"  # under data/basemap/; read by Python only, never served
+# Reference layers under data/basemap/ (scripts/build_basemap_layers.py), served under basemap/.
+REFERENCE_FILES = ("rivers.geojson", "lakes.geojson", "towns.json", "admin1-labels.json")
+REFERENCE_TILES = ("towns", "admin1-lines")  # folders of 10-degree tiles named "<west>_<south>.json"
 
 _LEAFLET_DIR = Path(xstatic.pkg.leaflet.BASE_DIR)
 _CLUSTER_DIR = Path(xstatic.pkg.leaflet_markercluster.BASE_DIR)
@@ -65,6 +68,7 @@ def vendor_files(data_dir: Path | None = None) -> dict[str, Path]:
         BASEMAP: basemap_path(data_dir),
     }
     files.update({LEAFLET_IMAGES + name: _LEAFLET_DIR / "images" / name for name in _IMAGES})
+    files.update(reference_files(data_dir))
     return files
 
 
@@ -135,6 +139,49 @@ def basemap_geojson(data_dir: Path | None = None) -> str:
 def _read_text_cached(path: Path, mtime_ns: int) -> str:
     """Return a file's text; mtime_ns is part of the cache key so an edited file is re-read."""
     return path.read_text(encoding="utf-8")
+
+
+def country_shape(iso_a2: str, data_dir: Path | None = None) -> dict | None:
+    """Return the basemap's outline (GeoJSON geometry) of a country by ISO alpha-2 code; None when unknown."""
+    path = basemap_path(data_dir)
+    return _country_index(path, path.stat().st_mtime_ns).get((iso_a2 or "").upper())
+
+
+@lru_cache(maxsize=2)
+def _country_index(path: Path, mtime_ns: int) -> dict[str, dict]:
+    """Return the basemap's country geometries by ISO alpha-2 code; read once per file version."""
+    collection = json.loads(_read_text_cached(path, mtime_ns))
+    return {f["properties"]["iso_a2"]: f["geometry"] for f in collection["features"] if f["properties"].get("iso_a2")}
+
+
+def reference_files(data_dir: Path | None = None) -> dict[str, Path]:
+    """Return {path relative to the asset base: file} for the reference layers (rivers, lakes, borders, towns)."""
+    folder = (data_dir or load_settings().data_dir) / "basemap"
+    files = {f"basemap/{name}": folder / name for name in REFERENCE_FILES if (folder / name).exists()}
+    for sub in REFERENCE_TILES:
+        files.update({f"basemap/{sub}/{p.name}": p for p in sorted((folder / sub).glob("*.json"))})
+    return files
+
+
+def reference_index(data_dir: Path | None = None) -> dict[str, list[str]]:
+    """Return the tile keys ("40_30") of the towns and first-level borders the map may fetch."""
+    folder = (data_dir or load_settings().data_dir) / "basemap"
+    return {"towns": sorted(p.stem for p in (folder / "towns").glob("*_*.json")),
+            "lines": sorted(p.stem for p in (folder / "admin1-lines").glob("*_*.json"))}
+
+
+def reference_text(rel: str, data_dir: Path | None = None) -> str | None:
+    """Return the JSON text of a reference file ("basemap/rivers.geojson"), None when it is not shipped."""
+    path = reference_files(data_dir).get(rel) if rel.count("/") == 1 else (data_dir or load_settings().data_dir) / rel
+    if path is None or not path.exists():
+        return None
+    return _read_reference(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _read_reference(path: Path, mtime_ns: int) -> str:
+    """Return a reference file's text; mtime_ns is part of the cache key so an edited file is re-read."""
+    return path.read_text(encoding="utf-8").strip()
 
 
 def admin1_path(data_dir: Path | None = None) -> Path:

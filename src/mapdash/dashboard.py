@@ -7,27 +7,40 @@ query parameters); multiselects store their visible labels, so option labels her
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
+import folium
 import geopandas as gpd
 import pandas as pd
 
 from mapdash import store
 from mapdash.frame import Filters, places_summary, quotes_table
 from mapdash.maps import PhaseStyleLike, phase_style
+from mapdash.theatre import Beyond
 
 # URL query parameter of each sidebar filter (the widget keys), and of the map page's own state.
 PARAMS = {"countries": "country", "phases": "phase", "documents": "document", "speakers": "speaker",
           "dates": "dates", "min_confidence": "confidence", "text": "q"}
 VIEW_PARAM, PLACE_PARAM, DOC_PARAM = "view", "place", "doc"
+MAP_HEIGHT = 540  # px: most of a 1280x720 laptop's viewport under a one-line title
+# Laptop layout (1280x720): less padding above the page, a one-line title, the map high on the page.
+LAYOUT_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 4.2rem; padding-bottom: 1rem; }
+[data-testid="stMainBlockContainer"] h1, [data-testid="stMainBlockContainer"] h2 { padding-top: 0; }
+.mapdash-title { display: flex; align-items: baseline; gap: .8rem; white-space: nowrap; margin: 0; line-height: 2rem; }
+.mapdash-title b { font-size: 1.35rem; line-height: 2rem; }
+.mapdash-title span { color: rgba(49, 51, 63, .65); font-size: .9rem; overflow: hidden; text-overflow: ellipsis; }
+</style>"""
 SPECIFIC = ("city", "admin2", "admin1", "region", "country")  # feature kinds, most precise first
 
 
@@ -111,6 +124,65 @@ def make_filters(
         doc_ids=tuple(documents), speakers=tuple(speakers), since=since, until=until,
         min_confidence=float(min_confidence), text=text.strip(),
     )
+
+
+DateSpan = tuple[date | None, date | None]
+
+
+def widen_dates(selected: Sequence[date], before: DateSpan, after: DateSpan) -> tuple[date, ...]:
+    """Return the date filter's value once the data's publication span went from before to after (an upload).
+
+    The whole old span (no date filter) becomes the whole new span, so the new release and every undated one
+    stay in view; a narrowed range is widened just enough to take in the days the new data added.
+    """
+    chosen = tuple(selected)
+    if after[0] is None or after[1] is None:
+        return chosen
+    if len(chosen) < 2 or chosen == before or before[0] is None or before[1] is None:
+        return (after[0], after[1])
+    since = min(chosen[0], after[0]) if after[0] < before[0] else chosen[0]
+    until = max(chosen[1], after[1]) if after[1] > before[1] else chosen[1]
+    return (since, until)
+
+
+def date_filter_note(filters: Filters) -> str:
+    """Return the active date filter as one line ("" when dates filter nothing): undated releases are then hidden."""
+    if filters.since is None and filters.until is None:
+        return ""
+    since = filters.since.isoformat() if filters.since else "…"
+    until = filters.until.isoformat() if filters.until else "…"
+    return f"Published {since} to {until} (undated releases hidden; widen the dates in the sidebar to show every release)"
+
+
+def beyond_lines(beyond: Iterable[Beyond], styles: Mapping[str, PhaseStyleLike]) -> list[str]:
+    """Return one Markdown line per place beyond the map: its name (escaped) and its phase's icon and label."""
+    lines = []
+    for place in beyond:
+        phase = f" — {phase_labels(place.phase, styles)}" if place.phase else ""
+        lines.append(markdown_literal(place.name + phase))
+    return lines
+
+
+def highlight_group(collection: Mapping[str, Any], place_id: str | None) -> folium.FeatureGroup | None:
+    """Return a feature group ringing the picked place on the map (its outline, for a country); None when none is picked."""
+    found = next((f for f in collection.get("features", []) if f["properties"]["place_id"] == place_id), None) if place_id else None
+    if found is None:
+        return None
+    group = folium.FeatureGroup(name="Picked place", control=False)
+    props = found["properties"]
+    if props.get("shape"):
+        style = {"color": "#111111", "weight": 4, "fill": False, "className": "mapdash-highlight"}
+        folium.GeoJson(props["shape"], style_function=lambda _feature: style, interactive=False).add_to(group)
+    else:
+        lon, lat = found["geometry"]["coordinates"]
+        folium.CircleMarker([lat, lon], radius=float(props["radius"]) + 7, color="#111111", weight=3, fill=False,
+                            interactive=False, className="mapdash-highlight").add_to(group)
+    return group
+
+
+def title_html(title: str, caption: str) -> str:
+    """Return a page's title and its caption on one compact line (both escaped)."""
+    return f'<div class="mapdash-title"><b>{html.escape(title)}</b><span>{html.escape(caption)}</span></div>'
 
 
 def counts(mentions: gpd.GeoDataFrame) -> Counts:

@@ -41,7 +41,8 @@ _SUFFIXES = {".png": "png", ".pdf": "pdf", ".html": "html", ".htm": "html", ".ge
 
 __all__ = [
     "DATA_FORMATS", "FORMATS", "HELP", "LABELS", "MIME", "Bounds", "Briefing", "Export", "ExportError", "Snapshot", "chromium_missing",
-    "export_bytes", "export_filename", "export_table", "parse_size", "resolve_doc_ids", "to_csv", "to_geojson", "to_gpkg", "write_export",
+    "export_bytes", "export_filename", "export_table", "parse_size", "publish_export", "resolve_doc_ids", "to_csv", "to_geojson", "to_gpkg",
+    "write_export",
 ]
 
 
@@ -169,6 +170,34 @@ def export_bytes(
     if fmt not in writers:
         raise ExportError(f"unknown export format {fmt!r}: one of {', '.join(FORMATS)}")
     return Export(writers[fmt](gdf), fmt, rows)
+
+
+EXPORTS_URL = "/app/static/exports"  # where the app serves the files its export buttons made
+KEEP_EXPORTS = 30  # newest files kept in static/exports/
+
+
+def publish_export(result: Export, static_dir: Path, file_name: str) -> str:
+    """Write an export under ``static_dir/exports/<sha256>/file_name`` and return the URL the app serves it at.
+
+    A file on disk outlives the page's reruns, so a download clicked while the page updates still finds it
+    (Streamlit's own download buttons hand out ids that a rerun revokes). Older files beyond KEEP_EXPORTS go.
+    """
+    import hashlib
+    import os
+    import shutil
+
+    folder = static_dir / "exports"
+    digest = hashlib.sha256(result.data).hexdigest()[:32]
+    path = folder / digest / file_name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{file_name}.{os.getpid()}.tmp")
+        tmp.write_bytes(result.data)
+        os.replace(tmp, path)
+    os.utime(path.parent)
+    for old in sorted((d for d in folder.iterdir() if d.is_dir()), key=lambda d: d.stat().st_mtime, reverse=True)[KEEP_EXPORTS:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return f"{EXPORTS_URL}/{digest}/{file_name}"
 
 
 def write_export(gdf: gpd.GeoDataFrame, path: Path, fmt: str | None = None, briefing: Briefing | None = None, **options: Any) -> Export:

@@ -28,13 +28,15 @@ import pandas as pd
 from folium.template import Template
 
 from mapdash import assets, mapscripts
+from mapdash.control import control_areas
 from mapdash.overlays import admin1_collection
+from mapdash.theatre import Theatre, theatre
 from mapdash.popups import MAX_SENTENCES, popup_html
 from mapdash.popups import text as _text
 from mapdash.settings import load_settings
 
 BasemapMode = Literal["auto", "url", "inline", "none"]
-__all__ = ["MAX_SENTENCES", "NO_PHASE", "MapView", "PhaseStyle", "build_map", "place_features", "shipped_phase_styles"]
+__all__ = ["MAX_SENTENCES", "NO_PHASE", "MapView", "PhaseStyle", "Theatre", "build_map", "place_features", "shipped_phase_styles", "theatre"]
 
 
 @dataclass(frozen=True)
@@ -84,11 +86,13 @@ class MapView:
 NO_PHASE = PhaseStyle("No phase", "#3b73b9", "")
 # For phases missing from the styles: darker than the taxonomy's tab10 colours, and no blue like NO_PHASE.
 _SPARE_COLORS = ("#843c39", "#637939", "#7b4173", "#8c6d31", "#393b79", "#e7969c")
-MIN_ZOOM, MAX_ZOOM = 1, 10  # the 1:50m basemap is too coarse for more; markercluster needs a max zoom
+MIN_ZOOM, MAX_ZOOM = 1, 11  # towns (GeoNames) and the theatre's rivers hold to 11; markercluster needs a max zoom
 WORLD_VIEW = ([20.0, 10.0], 2)
 CLUSTER_ABOVE = 400  # places; below this every marker stays visible (and testable) at every zoom
 ADMIN1_LABEL = "Provinces named"
 PLAY_INTERVAL_MS = 700
+LEGEND_OPEN_ABOVE = 420  # px of map height: a smaller map starts with its legend folded
+LEGEND_CLEARANCE = 170  # px kept free on the right when fitting, so the legend never covers a fitted marker
 
 
 class _Element(folium.MacroElement):
@@ -133,10 +137,13 @@ def phase_style(phase: Any, styles: Mapping[str, PhaseStyleLike]) -> PhaseStyleL
 
 
 def _steps(rows: list[dict[str, Any]], styles: Mapping[str, PhaseStyleLike]) -> list[list[str]]:
-    """Return a place's [day, phase, colour] changes, oldest first: what the timeline replays."""
+    """Return a place's [report day, phase, colour] changes, oldest first: what the timeline replays.
+
+    Playback steps by the day each release was published; an undated release has no step.
+    """
     by_day: dict[str, str] = {}
     for row in reversed(rows):  # rows are newest first; a phased mention beats an unphased one the same day
-        day = _text(row.get("phase_from"))[:10] or _text(row.get("published"))[:10]
+        day = _text(row.get("published"))[:10]
         phase = _text(row.get("phase")).strip()
         if day and (phase or day not in by_day):
             by_day[day] = phase
@@ -145,21 +152,27 @@ def _steps(rows: list[dict[str, Any]], styles: Mapping[str, PhaseStyleLike]) -> 
 
 # What a place's feature, popup and timeline steps read from its mentions.
 _FEATURE_COLUMNS = frozenset({
-    "place_id", "place_name", "admin1_name", "country_name", "feature", "feature_code", "lat", "lon", "confidence",
+    "country_code", "place_id", "place_name", "admin1_name", "country_name", "feature", "feature_code", "lat", "lon", "confidence",
     "doc_id", "title", "published", "start", "mention", "sentence", "corrected", "phase", "phase_from", "evidence",
     "quote", "speaker",
 })
 
 
-def place_features(gdf: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike], *, steps: bool = False) -> dict[str, Any]:
-    """Return a GeoJSON FeatureCollection with one point per distinct place_id (newest mention first)."""
+def place_features(gdf: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike], *, steps: bool = False,
+                   outlines: bool = True) -> dict[str, Any]:
+    """Return a GeoJSON FeatureCollection with one point per distinct place_id (newest report first).
+
+    A place's phase is that of its newest dated report that has one (undated releases come last, so they
+    never override a dated phase). outlines: countries carry their outline (``shape``), drawn instead of a
+    marker at their centroid.
+    """
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name, errors="ignore")) if len(gdf) else pd.DataFrame()
     if not frame.empty:  # only placed rows, and only the columns a feature reads: fewer values to copy per row
         frame = frame[frame["place_id"].notna() & frame["lat"].notna() & frame["lon"].notna()]
         frame = frame[[c for c in frame.columns if c in _FEATURE_COLUMNS]]
     groups: dict[str, list[dict[str, Any]]] = {}
     if not frame.empty:
-        frame["_when"] = pd.to_datetime(frame["published"].map(_text), errors="coerce")
+        frame["_when"] = pd.to_datetime(frame["published"].map(lambda v: _text(v)[:10]), errors="coerce")
         keys = ["_when", "doc_id", *(["start"] if "start" in frame else [])]
         frame = frame.sort_values(keys, ascending=[False] + [True] * (len(keys) - 1), na_position="last", kind="stable")
         # Plain dicts: grouping thousands of places this way is much faster than pandas groupby + iloc; built from
@@ -174,8 +187,11 @@ def place_features(gdf: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike], 
         rows = groups[place_id]
         phase = next((p for p in (_text(r.get("phase")).strip() for r in rows) if p), "")  # newest report wins
         style = phase_style(phase, styles)
+        kind = "country" if _text(rows[0].get("feature")) == "country" else "place"
         properties = {
             "place_id": place_id,
+            "name": _text(rows[0]["place_name"]),
+            "kind": kind,
             "phase": phase,
             "color": style.color,
             "radius": round(min(6 + 2 * math.log2(len(rows)), 14), 1),
@@ -184,6 +200,10 @@ def place_features(gdf: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike], 
         }
         if steps:
             properties["steps"] = _steps(rows, styles)
+        if outlines and kind == "country":
+            shape = assets.country_shape(_text(rows[0].get("country_code")))
+            if shape is not None:
+                properties["shape"] = shape
         point = {"type": "Point", "coordinates": [round(float(rows[0]["lon"]), 5), round(float(rows[0]["lat"]), 5)]}
         features.append({"type": "Feature", "properties": properties, "geometry": point})
     return {"type": "FeatureCollection", "features": features}
@@ -207,6 +227,7 @@ def place_layer(
     """Return the places of gdf for build_map; publish, when given, stores the GeoJSON text and returns its URL."""
     given = shipped_phase_styles() if phase_styles is None else phase_styles
     collection = place_features(gdf, complete_styles(gdf["phase"] if "phase" in gdf else [], given), steps=timeline)
+    collection["areas"] = control_areas(gdf)  # a foreign member: the control areas travel (and are cached) with the places
     url = publish(json.dumps(collection, separators=(",", ":"), ensure_ascii=False)) if publish else ""
     return PlaceLayer(collection, url)
 
@@ -264,6 +285,10 @@ def build_map(
     admin1: bool = True,
     publish: Callable[[str], str] | None = None,
     places: PlaceLayer | None = None,
+    picked: str | None = None,
+    reference: bool = True,
+    control: bool = True,
+    wheel_after_click: bool = True,
 ) -> folium.Map:
     """Return a folium Map of the places in gdf that needs nothing beyond asset_base (or nothing when None).
 
@@ -278,6 +303,11 @@ def build_map(
     publish: stores the places' GeoJSON text and returns the URL the browser fetches it from, so the
     map's HTML stays small however many places there are; None embeds the places in the HTML.
     places: the places already built by place_layer for this gdf, styles and timeline (a cache's answer).
+    picked: the place_id of the place picked beside the map: ringed, its name first, panned into view.
+    reference: rivers, lakes, first-level borders, town and province names (fetched by zoom under asset_base,
+    or the tiles around the theatre inlined). control: control areas shaded (see ``mapdash.control``).
+    wheel_after_click: the mouse wheel scrolls the page until the map is clicked (and again once the mouse leaves it).
+    Without a view the map fits the theatre (``mapdash.theatre``): the places with campaign phases, not every place named.
     """
     given = shipped_phase_styles() if phase_styles is None else phase_styles
     styles = complete_styles(gdf["phase"] if "phase" in gdf else [], given)
@@ -295,6 +325,9 @@ def build_map(
     # folium hands min/max zoom to its tile layer only; with no tiles the map itself must get them.
     m = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=True)
     m.options.update(max_zoom=MAX_ZOOM, min_zoom=MIN_ZOOM)
+    if wheel_after_click:
+        m.options.update(scroll_wheel_zoom=False)
+        m.add_child(_Element(mapscripts.WHEEL, name="MapdashWheel"))
     head, m.default_js, m.default_css = _head(base, cluster)  # instance lists replace folium's CDN ones
     # Leaflet guesses the icon folder from its CSS; say it outright so a default Marker stays local.
     setup = f"L.Icon.Default.imagePath = {_script_json(f'{base}/{assets.LEAFLET_IMAGES}')};" if base else ""
@@ -307,6 +340,9 @@ def build_map(
         style = _script_json({"color": mapscripts.BORDER, "weight": 0.7, "fillColor": mapscripts.LAND, "fillOpacity": 1})
         labels = country_labels and not online_tiles  # OSM tiles carry their own names
         m.add_child(_Element(mapscripts.BASEMAP, url=url, data=data, style=style, labels=labels, name="MapdashBasemap"))
+    area = theatre(features)
+    if reference and basemap in ("url", "inline"):
+        m.add_child(_reference(base if basemap == "url" else None, area))
     if not features:
         return m
     shapes = admin1_collection(gdf, features) if admin1 else {"features": []}
@@ -321,17 +357,53 @@ def build_map(
     layer = _Element(
         mapscripts.PLACES, data="" if url else _script_json(places.collection), url=url, groups=_script_json(groups), cluster=cluster,
         admin1=admin1_layer.get_name() if admin1_layer else "", admin1_label=_script_json(ADMIN1_LABEL),
-        control=not timeline, name="MapdashPlaces",
+        control=not timeline, picked=_script_json(picked or ""), name="MapdashPlaces",
     )
     m.add_child(layer)
-    m.add_child(_Element(mapscripts.LEGEND, html=_script_json(_legend_html(features, styles)), name="MapdashLegend"))
+    if control and places.collection.get("areas", {}).get("features"):  # before the timeline: it restyles them
+        m.add_child(_Element(mapscripts.CONTROL, places=layer.get_name(), name="MapdashControl"))
+    m.add_child(_Element(mapscripts.LEGEND, html=_script_json(_legend_html(features, styles)), open_above=LEGEND_OPEN_ABOVE,
+                         name="MapdashLegend"))
     if timeline:
         days = sorted({s[0] for f in features for s in f["properties"]["steps"]})
         if days:
             m.add_child(_Element(mapscripts.TIMELINE, places=layer.get_name(), dates=_script_json(days),
                                  interval=PLAY_INTERVAL_MS, name="MapdashTimeline"))
-    if view is None:
-        lons = [f["geometry"]["coordinates"][0] for f in features]
-        lats = [f["geometry"]["coordinates"][1] for f in features]
-        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(40, 40), max_zoom=7)
+    if view is None and area.bounds is not None:
+        south, west, north, east = area.bounds
+        # The legend sits bottom right: fitting clear of it means it never hides a marker of the opening view.
+        m.fit_bounds([[south, west], [north, east]], padding_top_left=(40, 40), padding_bottom_right=(LEGEND_CLEARANCE, 40),
+                     max_zoom=7)
     return m
+
+
+def _reference(base: str | None, area: Theatre) -> _Element:
+    """Return the reference layers' element: fetched under base by zoom, or (base None) inlined around the theatre."""
+    index = assets.reference_index()
+    inline: dict[str, str] = {}
+    if base is None:
+        for rel in assets.REFERENCE_FILES:
+            text = assets.reference_text(f"basemap/{rel}")
+            if text is not None:
+                inline[f"basemap/{rel}"] = text
+        near = set(_tile_keys(area.bounds)) if area.bounds else set()
+        index = {"towns": [k for k in index["towns"] if k in near], "lines": [k for k in index["lines"] if k in near]}
+        for folder, keys in (("towns", index["towns"]), ("admin1-lines", index["lines"])):
+            for key in keys:
+                text = assets.reference_text(f"basemap/{folder}/{key}.json")
+                if text is not None:
+                    inline[f"basemap/{folder}/{key}.json"] = text
+    # The files are JSON already: inlined as they are, with <, > and & escaped (they only occur inside strings).
+    data = "{" + ",".join(f"{json.dumps(k)}:{v}" for k, v in inline.items()) + "}"
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _Element(mapscripts.REFERENCE, base=_script_json(base), fetching=base is not None, inline=data, index=_script_json(index),
+                    town_zoom=mapscripts.TOWN_TILE_ZOOM, line_zoom=mapscripts.ADMIN1_LINE_ZOOM, max_labels=mapscripts.MAX_LABELS,
+                    river_color=mapscripts.RIVER, lake_color=mapscripts.LAKE, line_color=mapscripts.ADMIN1_LINE, name="MapdashReference")
+
+
+def _tile_keys(bounds: tuple[float, float, float, float], margin: float = 4.0, size: int = 10) -> list[str]:
+    """Return the keys ("40_30") of the 10-degree tiles over bounds (south, west, north, east) and a margin."""
+    south, west, north, east = bounds
+    xs = range(int(math.floor(max(-180.0, west - margin) / size)) * size, int(min(180.0, east + margin)), size)
+    ys = range(int(math.floor(max(-90.0, south - margin) / size)) * size, int(min(90.0, north + margin)), size)
+    return [f"{x}_{y}" for x in xs for y in ys]

@@ -2,13 +2,14 @@
 which were named next targets, and the chart of it all.
 
 A phase's day is the day its evidence sentence refers to ("on Tuesday", "last month") when the
-annotator resolved one, else the document's publication day.
+annotator resolved one, else the document's publication day. Phases from undated releases are left out:
+they cannot say when, so they never decide a place's latest phase.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -23,10 +24,14 @@ if TYPE_CHECKING:
 EVENT_COLUMNS = ["day", "place_id", "place_name", "country_code", "phase", "label", "color", "doc_id", "title", "evidence"]
 
 
-def _day(row: Mapping[str, object]) -> date | None:
-    """Return the day a phase tag refers to: its resolved date, else its document's publication day."""
-    for key in ("phase_from", "published"):
+def _day(row: Mapping[str, object], keys: tuple[str, ...] = ("phase_from", "published")) -> date | None:
+    """Return the day a phase tag refers to: its resolved date, else its document's publication day (None: neither)."""
+    for key in keys:
         value = row.get(key)
+        if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+            continue
+        if isinstance(value, datetime):
+            return value.date()
         if isinstance(value, date):
             return value
         if _text(value):
@@ -43,7 +48,7 @@ def phase_events(mentions: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike
     tagged = mentions[mentions["place_id"].notna() & (mentions["phase"].fillna("") != "")]
     for row in pd.DataFrame(tagged.drop(columns=tagged.geometry.name, errors="ignore")).to_dict("records"):
         day = _day(row)
-        if day is None:
+        if day is None or _day(row, ("published",)) is None:  # an undated release never places a phase in time
             continue
         # Every phase of the mention ("enemy_held;next_target" for Hit): a next target is one even when held.
         for phase in dict.fromkeys([row["phase"], *(p for p in _text(row.get("phases")).split(";") if p)]):
