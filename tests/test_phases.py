@@ -170,7 +170,7 @@ CASES += [
 
 ANAPHORS = [
     # "the city" stands for the town named just before; its cue goes to that town
-    ("Forces entered [Tabqa] on Monday. By Friday the liberated city was calm.", {"Tabqa": {"retaken"}}),
+    ("Forces entered [Tabqa] on Monday. By Friday the liberated city was calm.", {"Tabqa": {"current_operation", "retaken"}}),
     ("Units massed near [Manbij] ahead of the next phase of operations to secure the city.", {"Manbij": {"next_target"}}),
     ("[Mosul] fell in 2014. ISIS has held the city since then.", {"Mosul": {"enemy_held"}}),
     ("[Ramadi] is far from [Baghdad]. The weather was mild.", {"Ramadi": set(), "Baghdad": set()}),

@@ -51,7 +51,13 @@ _LOCATES = re.compile(
     re.IGNORECASE,
 )
 # The article a list item may carry outside its name: "the Tishrin Dam", "al Hawl" where only "Hawl" was recognised.
-_COORDINATION = re.compile(r"\s*(?P<link>,\s*(?:and|or)\s+|,\s*|\s+(?:and|or|&|as\s+well\s+as)\s+)(?:the\s+|[ae]l[-\s])?", re.IGNORECASE)
+# "A; B, including C; and half of D" lists too, but a semicolon only joins bare items (see _Sentence._chains).
+_COORDINATION = re.compile(
+    r"\s*(?P<link>,\s*(?:and|or)\s+|;\s*(?:and\s+)?|,?\s*including\s+(?:at\s+|in\s+)?|,\s*|\s+(?:and|or|&|as\s+well\s+as)\s+)"
+    r"(?:(?:half|parts?|most|much|all|some)\s+of\s+)?(?:the\s+|[ae]l[-\s])?",
+    re.IGNORECASE,
+)
+_BARE_ITEM_END = re.compile(r"\s*(?:[;,.:)]|and\b|or\b|$)", re.IGNORECASE)
 _LOCATIVE = re.compile(
     r"\b(?:in|into|inside|across|throughout|within|near|around|outside|over|at)\s+(?:the\s+)?"
     r"(?:(?:city|town|province|region|country|village)\s+of\s+)?$",
@@ -207,6 +213,8 @@ class _Sentence:
                 continue
             link = _COORDINATION.fullmatch(self._link_gap(current[-1], i)) if current else None
             word = " ".join(link.group("link").split()) if link else ""
+            if word.startswith(";") and not _BARE_ITEM_END.match(self.masked, self.spans[i][1]):
+                link, word = None, ""  # "X was freed; Y remains held": a new clause, not a list
             # ", and" closes a list ("Iraq, Syria, and Libya"); after a single place it starts a new clause
             # ("targets in Syria, and Saudi Arabia is expanding").
             if link and (word == "," or not word.startswith(",") or commas):
