@@ -48,6 +48,15 @@ BODIES = [
     # a second statement of the same body: "..., noting that X"
     ("Officials released the figures, noting that the counts are based on early reports.",
      [("reported", "the counts are based on early reports", "officials")]),
+    ("CENTCOM said the strike killed two leaders near Hajin.", [("reported", "the strike killed two leaders", "CENTCOM")]),
+    ("The Iraqi government announced on Monday that the city is free.",
+     [("reported", "the city is free", "Iraqi government")]),
+    ("“The bridge is down,” said a statement from the coalition.", [("direct", "The bridge is down", "coalition")]),
+    # phrases between the verb and "that"
+    ("Army Col. Ryan Miles, the coalition spokesman, told reporters at the Pentagon via teleconference from Baghdad "
+     "that the city is surrounded.", [("reported", "the city is surrounded", "Ryan Miles")]),
+    ("Speaking via teleconference from Baghdad to reporters at the Pentagon, Miles said the city is surrounded.",
+     [("reported", "the city is surrounded", "Miles")]),
     # one unnamed official is no speaker; the body is
     ("“The raid worked,” a senior defense official said.", [("direct", "The raid worked", None)]),
 ]
@@ -180,3 +189,17 @@ def test_speaker_name_of_a_label(label: str, name: str) -> None:
 ])
 def test_not_transcripts(text: str) -> None:
     assert transcript_turns(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Coalition forces conducted 20 strikes near Raqqa.",
+    "The SDF announced the start of the next phase of the operation.",
+    "Officials reported details of the latest strikes.",
+    "CENTCOM released a video of the strike.",
+    "Also today, Carter commented on the bombings in Istanbul, Turkey.",
+    "The Department of Defense announced a new contract today.",
+    "Task force officials define a strike as one or more kinetic events.",
+    "ISIS claimed the attack, which killed 12 civilians in Baghdad.",
+])
+def test_narration_is_no_quote(text: str) -> None:
+    assert find_quotes(text, []) == []

@@ -43,6 +43,8 @@ _TAIL_APPOS = r"(?:,\s+(?P<appos2>[^,.;“”\"\n]{2,80}))?"
 _ADVERB = r"(?:also\s+|later\s+|then\s+|again\s+|previously\s+|repeatedly\s+)?"
 # Words between a speech verb and its clause: "confirmed yesterday that", "said in a statement that".
 _WHEN = r"(?:\s+(?:here|there|today|yesterday|tonight|earlier|later|again|recently|on\s+[A-Z][a-z]+|in\s+a\s+(?:statement|briefing|news\s+release)))*"
+# Before "that", any short phrases: "told reporters at the Pentagon via teleconference from Baghdad that".
+_PLACE_PHRASES = r"(?:\s+(?:at|in|from|during|via|by|on|to|after|before)\s+(?:(?:a|an|the)\s+)?[\w.'’-]+(?:\s+[\w.'’-]+){0,3}?){0,3}?"
 # The same line only: an attribution never crosses a paragraph break (the next paragraph's speaker is not this one's).
 _AFTER = re.compile(
     rf"[ \t]*(?:\n[ \t]*)?(?:,|--|—|–)?[ \t]*(?:(?P<spk>{SPEAKER}){_APPOS}\s+{_ADVERB}{VERB}\b"
@@ -69,8 +71,8 @@ _TRAIL = re.compile(
 # Verbs that take a bare clause ("Garver said the world watched"); other speech verbs need "that".
 _BARE = r"(?:said|says|told\s+(?:[A-Z][\w.-]*\s+)?(?:reporters|journalists|[a-z]+))"
 _LEAD = re.compile(
-    rf"(?:(?:And|But|Yet|Also)\s+)?(?:(?:[^,“”\"]{{1,40}}),\s+)??(?:(?P<spk>{SPEAKER}){_APPOS}\s+{_ADVERB}"
-    rf"(?:{_BARE}{_WHEN}(?:,?\s+that)?\s+|{VERB}{_WHEN},?\s+that\s+"
+    rf"(?:(?:And|But|Yet|Also)\s+)?(?:(?:[^,“”\"]{{1,90}}),\s+)??(?:(?P<spk>{SPEAKER}){_APPOS}\s+{_ADVERB}"
+    rf"(?:(?:{_BARE}|{VERB}){_WHEN}{_PLACE_PHRASES},?\s+that\s+|{_BARE}{_WHEN}\s+"
     rf"|(?:announced|reported|confirmed|stated){_WHEN}\s+(?=(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*(?:\s+[a-z]+){{0,2}}?\s+(?:have|has|had|were|was|are|is|will|[a-z]+ed)\b))"
     rf"|According\s+to\s+(?P<spk2>{SPEAKER}),\s*)"
 )

@@ -91,13 +91,18 @@ _INSTITUTION_HEAD = (
     r"|headquarters)\b"
 )
 # An institution speaking: "the task force", "the Department of Defense", "U.S. Central Command", "the Pentagon".
-INSTITUTION = rf"(?:[Tt]he\s+)?(?:{ORG}\s+)?{_INSTITUTION_HEAD}(?:\s+of\s+(?:the\s+)?{ORG})?"
+# An organisation by its acronym ("CENTCOM said", "CJTF-OIR reported"): three capitals or more.
+_ACRONYM = r"(?:[A-Z]{3,}(?:-[A-Z]{2,})*|[A-Z]{2,}-[A-Z]{2,})(?![\w.])"
+INSTITUTION = rf"(?:(?:[Tt]he\s+)?(?:{ORG}\s+)?{_INSTITUTION_HEAD}(?:\s+of\s+(?:the\s+)?{ORG})?|{_ACRONYM})"
 # A document speaking for whoever issued it: "the release", "a Defense Department news release", "the statement".
-DOC_REF = rf"(?:[Tt]he|[Aa]n?)\s+(?:(?P<issuer>{ORG})\s+)?(?i:news\s+release|press\s+release|release|statement|readout)\b"
+DOC_REF = (
+    rf"(?:[Tt]he|[Aa]n?)\s+(?:(?P<issuer>{ORG})\s+)?(?i:news\s+release|press\s+release|release|statement|readout)\b"
+    rf"(?:\s+(?:from|by|of)\s+(?P<from>(?:the\s+)?(?:{ORG}\s+)?(?:{ORG}|(?i:coalition|task\s+force|command|department|ministry))))?"
+)
 _DOC_REF = re.compile(DOC_REF)
 # A title may follow a nationality or organisation ("United Kingdom Maj. Gen. Christopher Ghika").
 SPEAKER = (
-    rf"(?:{ROLE_REF}|{PRONOUN}|{BODY}|{INSTITUTION}|{DOC_REF.replace('(?P<issuer>', '(?:')}|{ANONYMOUS}"
+    rf"(?:{ROLE_REF}|{PRONOUN}|{BODY}|{INSTITUTION}|{DOC_REF.replace('(?P<issuer>', '(?:').replace('(?P<from>', '(?:')}|{ANONYMOUS}"
     rf"|(?:(?:[A-Z][\w.'’-]*\s+){{1,8}}?(?={TITLE}))?(?:{TITLE})?{NAME})"
 )
 
@@ -162,6 +167,8 @@ class SpeakerRegistry:
         expr = " ".join(re.sub(r"^(?:[Tt]he|[Aa]n?)\s+", "", expression.strip()).split())
         document = _DOC_REF.fullmatch(" ".join(expression.split()))
         if document is not None:
+            if document.group("from"):
+                return self.resolve_body(document.group("from"))  # "a statement from the coalition": the coalition
             issuer = document.group("issuer")
             return " ".join(issuer.split()) if issuer else (self.issuers[-1] if self.issuers else None)
         words = expr.split()
