@@ -374,3 +374,23 @@ def test_lines_as_long_as_paragraphs_are_paragraphs():
     raw = f"Leaders Discuss Next Steps\n\n{LEAD}\n{MORE}\nNext Steps in the Operation\n{LEAD.replace('nine', 'ten')}"
     paragraphs = clean_text(raw, is_html=False).text.split("\n\n")
     assert paragraphs[:2] == [LEAD, MORE] and "Next Steps in the Operation" in paragraphs
+
+
+def _page(title_tag: str, h1: str = "") -> str:
+    """Return a saved release page (trafilatura path) with the given <title> and optional <h1>."""
+    return (f"<html><head><title>{title_tag}</title></head><body><nav><a href='/'>Home</a></nav><article>{h1}"
+            "<p>From a Combined Joint Task Force Operation Inherent Resolve News Release</p>"
+            f"<p>SOUTHWEST ASIA, Aug. 21, 2017 — {LEAD}</p><p>{MORE}</p></article></body></html>")
+
+
+@pytest.mark.parametrize(("title_tag", "h1"), [
+    ("Strikes Continue Near the Crossing &gt; U.S. Department of Defense &gt; Defense Department News", ""),
+    ("Strikes Continue Near the Crossing | CENTCOM", ""),
+    ("Defense News", "<h1>Strikes Continue Near the Crossing</h1>"),
+])
+def test_html_release_title_and_date(tmp_path, title_tag, h1):
+    path = tmp_path / "release.html"
+    path.write_text(_page(title_tag, h1), encoding="utf-8")
+    doc = read_release(path)
+    assert (doc.title, doc.published) == ("Strikes Continue Near the Crossing", date(2017, 8, 21))
+    assert doc.text.startswith("SOUTHWEST ASIA, Aug. 21, 2017 — Coalition aircraft") and "News Release" not in doc.text

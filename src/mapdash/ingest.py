@@ -52,6 +52,8 @@ _BARE_DATELINE = re.compile(r"[A-Z][A-Z.'’]+(?:[ ,-]+[A-Z][A-Za-z.'’]*){0,3}
 _WRAP_WIDTH = 100
 _PROSE_WORDS = 8  # words of the prose paragraph that shows a short line beside it to be a subheading
 _FOLLOW_RE = re.compile(r"\(?\s*Follow (?P<name>[^:()@]+?) on (?:Twitter|X)\b", re.IGNORECASE)
+_TITLE_TAG_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TITLE_SEPARATOR = re.compile(r"\s+(?:>|&gt;|\||»|::|–|—|-)\s+")
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # Files that are not text whatever their name says: their first bytes tell (a PDF is often pure ASCII).
@@ -315,8 +317,20 @@ def _extract_html(raw: str) -> tuple[str | None, str | None, date | None, list[l
         raise IngestError("no article text found")
     published = date.fromisoformat(doc.date[:10]) if doc.date and _valid_iso(doc.date[:10]) else None
     blocks = [[n] for n in map(_normalise_line, doc.text.split("\n")) if n]
-    title = _normalise_line(doc.title) if doc.title else None
+    title = _headline_of_page_title(raw, _normalise_line(doc.title)) if doc.title else None
     return title or None, (doc.author or "").strip() or None, published, blocks
+
+
+def _headline_of_page_title(raw: str, title: str) -> str:
+    """Return the headline when title is a piece of the page's <title> ("Headline > Site > Section"): its longest piece."""
+    match = _TITLE_TAG_RE.search(raw)
+    if match is None:
+        return title
+    pieces = [_normalise_line(html.unescape(p)) for p in _TITLE_SEPARATOR.split(html.unescape(match.group(1)))]
+    pieces = [p for p in pieces if p]
+    if len(pieces) < 2 or title not in pieces:
+        return title
+    return max(pieces, key=lambda p: len(p.split()))  # a site or section name is shorter than a headline
 
 
 @lru_cache(maxsize=1)
