@@ -163,6 +163,17 @@ CASES += [
     ("ISIS, which has held [Mosul] since 2014, is losing ground.", {"Mosul": {"enemy_held"}}),
     # a demonym before "city of" only says where the city is
     ("Talks covered the campaign to liberate the [Iraqi=Iraq] city of [Mosul].", {"Iraqi": {"context"}, "Mosul": {"current_operation"}}),
+    # lists under one predicate, semicolons joining bare items only
+    ("The last areas under ISIS control are [Tabqa]; [Raqqa], including [Mosul]; and half of [Manbij].",
+     {"Tabqa": {"enemy_held"}, "Raqqa": {"enemy_held"}, "Mosul": {"enemy_held"}, "Manbij": {"enemy_held"}}),
+    ("Troops recaptured [Tikrit]; [Mosul] remains a hard fight.", {"Tikrit": {"retaken"}, "Mosul": set()}),
+    # parentheticals inside the cue; passives of driving the enemy out; declarations
+    ("Local forces have driven Islamic State (ISIS) out of [Tabqa].", {"Tabqa": {"retaken"}}),
+    ("ISIS was finally driven from [Sinjar] in November.", {"Sinjar": {"retaken"}}),
+    ("The prime minister declared [Fallujah] fully liberated.", {"Fallujah": {"retaken"}}),
+    # a dated or adverbial frame before the fronted place
+    ("On Dec. 19, near [Raqqa], three strikes destroyed a vehicle.", {"Raqqa": {"strike"}}),
+    ("Additionally, near [Tabqa], a strike destroyed a boat.", {"Tabqa": {"strike"}}),
     # partners act
     ("[Belgium] struck ISIS targets in [Iraq] last week.", {"Belgium": {"partner_support"}, "Iraq": {"strike"}}),
     ("[Iraq] struck ISIS targets last week.", {"Iraq": set()}),

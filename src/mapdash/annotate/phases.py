@@ -217,7 +217,7 @@ class _Sentence:
                 link, word = None, ""  # "X was freed; Y remains held": a new clause, not a list
             # ", and" closes a list ("Iraq, Syria, and Libya"); after a single place it starts a new clause
             # ("targets in Syria, and Saudi Arabia is expanding").
-            if link and (word == "," or not word.startswith(",") or commas):
+            if link and (word == "," or not word.startswith(",") or commas or word.endswith("including")):
                 commas += word == ","
                 current.append(i)
             else:
