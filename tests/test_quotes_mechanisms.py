@@ -186,6 +186,7 @@ def test_speaker_name_of_a_label(label: str, name: str) -> None:
 @pytest.mark.parametrize("text", [
     "NOTE: Times are local.\n\nThe strikes continued.", "WASHINGTON: The strikes continued.", "The plan: strike first.",
     "The colonel briefed reporters.\n\nCOL. WARREN: We are winning.\n\nThe briefing ended.",  # one label inside a story
+    "SYRIA: Near Raqqa, three strikes hit a tunnel.\n\nIRAQ: Near Mosul, a strike hit a mortar.",  # headings in capitals
 ])
 def test_not_transcripts(text: str) -> None:
     assert transcript_turns(text) == []

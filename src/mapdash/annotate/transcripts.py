@@ -36,7 +36,9 @@ def transcript_turns(text: str) -> list[Turn]:
     # One label could be a heading ("WASHINGTON: ...") or a one-off inside a story, and a turn runs to the next label:
     # a single label counts only when it opens the text and holds a title ("DEFENSE MINISTER X: ...").
     single = len(labels) == 1 and (text[: labels[0].start()].strip() or not _has_title(labels[0].group("label")))
-    if not labels or single:
+    # Headings in capitals ("SYRIA: ...", "IRAQ: ...") are no speakers: a transcript has a titled speaker or questions.
+    speakers_known = any(_has_title(m.group("label")) or m.group("label").rstrip(".") in _NOT_SPEAKERS for m in labels)
+    if not labels or single or not speakers_known:
         return []
     turns = []
     for i, match in enumerate(labels):
