@@ -88,6 +88,9 @@ ANAPHORA = [
      "“So they send fighters,” Navy Rear Adm. Tom Beck told reporters.",
      [("reported", "Strikes rose this week", "Tom Beck"), ("direct", "They want the town", "Tom Beck"),
       ("direct", "So they send fighters", "Tom Beck")]),
+    # ... unless the rank says otherwise: "the general" is not the colonel quoted next
+    ("The town is surrounded, the general said.\n\n“We wait,” Army Col. Ryan Miles said.",
+     [("reported", "The town is surrounded", None), ("direct", "We wait", "Ryan Miles")]),
     # "the defense secretary": the secretary of defense, not the last secretary named
     ("Defense Secretary Ann Cole spoke. The talks went well, according to Deputy Press Secretary Bo Dean. "
      "The defense secretary also reaffirmed that aid will continue.",

@@ -165,7 +165,7 @@ def _attributed_direct(
     attribution = _direct_attribution(work, direct, sentences)
     if attribution is not None:
         speaker, role, named = _speaker(state, attribution)
-        if named and state.awaiting:
+        if named and state.awaiting and _may_hold(quotes[state.awaiting[0]].role, role):
             # The role named before ("the Pentagon press secretary said") is this person.
             for i in state.awaiting:
                 quotes[i] = replace(quotes[i], speaker=speaker, role=role)
@@ -180,6 +180,23 @@ def _attributed_direct(
     if speaker is None and role is not None and state.awaiting and len(quotes) - 1 in state.awaiting:
         state.awaiting.append(len(quotes))
     return quote
+
+
+# Ranks and offices: "the general" is never a colonel. Functions ("the spokesman", "the press secretary") fit any rank.
+_RANKS = {"general": ("general", "gen."), "admiral": ("admiral", "adm."), "colonel": ("colonel", "col."),
+          "captain": ("captain", "capt."), "president": ("president",), "minister": ("minister",),
+          "ambassador": ("ambassador",), "senator": ("senator", "sen."), "governor": ("governor", "gov.")}
+
+
+def _may_hold(unnamed_role: str | None, role: str | None) -> bool:
+    """Return True when a person with role may be the one an unnamed role ("the general") stood for."""
+    words = (unnamed_role or "").lower().split()
+    noun = words[-1] if words else ""
+    if noun == "secretary" and "press" not in words:
+        keys: tuple[str, ...] = ("secretary",)
+    else:
+        keys = _RANKS.get(noun, ())
+    return not keys or role is None or any(k in role.lower() for k in keys)
 
 
 def _remember(state: _State, quote: Quote, index: int) -> None:
