@@ -67,6 +67,11 @@ _LOCATIVE = re.compile(
 # The anaphor's span is its head noun, so a cue can read the words before it ("the liberated city").
 _ANAPHOR = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,2}?(?P<noun>city|town)\b(?!\s+(?:of|council|center|centre|limits|hall)\b)", re.IGNORECASE)
 _ANTECEDENT_FEATURES = frozenset({"city", "admin2"})
+# A release's dateline: a place in capitals, maybe a state and a date, then a dash.
+_DATELINE = re.compile(
+    r"[A-Z]{3}[A-Z.'’ -]{0,40}(?:,\s*[A-Z][a-z]+\.?)?\s*,?\s*\(?(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?,?\s*(?:\d{4})?)?\)?"
+    r"\s*(?:--|—|–|-)\s+"
+)
 REACH_SENTENCES = 2  # an anaphor or a placeless cue looks this many sentences back for its town
 ANAPHOR_FACTOR = 0.9  # a cue on "the city" is as good as one on the name, one step removed
 TOPIC_FACTOR = 0.75  # a placeless cue given to the last town named: a guess from the discourse
@@ -90,7 +95,7 @@ class MentionRef:
 def assign_phases(text: str, mentions: Sequence[MentionRef], taxonomy: Mapping[str, PhaseDef]) -> list[PhaseTag]:
     """Return the phase tags of the mentions, one per mention and phase (the most confident), in text order."""
     refs = _usable(text, mentions)
-    sentences = sentence_spans(text)
+    sentences = _without_datelines(text, sentence_spans(text))
     refs = _with_anaphors(text, refs, sentences)
     sentence_starts = [s for s, _ in sentences]
     starts = [m.start for m in refs]  # sorted: each sentence bisects its mentions instead of scanning all
@@ -109,6 +114,19 @@ def assign_phases(text: str, mentions: Sequence[MentionRef], taxonomy: Mapping[s
                 if key not in best or tag.confidence > best[key].confidence:
                     best[key] = tag
     return sorted(best.values(), key=lambda t: (t.mention_start, -t.confidence, t.phase))
+
+
+def _without_datelines(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return the sentences with a leading dateline ("SOUTHWEST ASIA, Dec. 20, 2016 --") split off as its own span,
+    so the sentence after it starts where its words do ("Near Mosul, three strikes ...")."""
+    out: list[tuple[int, int]] = []
+    for start, end in sentences:
+        dateline = _DATELINE.match(text, start, end)
+        if dateline and dateline.end() < end:
+            out.extend([(start, dateline.end()), (dateline.end(), end)])
+        else:
+            out.append((start, end))
+    return out
 
 
 def _with_anaphors(text: str, refs: list[MentionRef], sentences: Sequence[tuple[int, int]]) -> list[MentionRef]:
