@@ -16,7 +16,8 @@ from mapdash.gazetteer_admin2 import bare_name, build_admin2, match_states, name
 from mapdash.settings import REPO_ROOT
 
 SHIPPED = REPO_ROOT / "data" / "gazetteer"
-SHIPPED_FILES = {"countries.tsv", "admin1.tsv", "admin2.tsv", "demonyms.csv", "country_aliases.csv", "admin1_aliases.csv"}
+SHIPPED_FILES = {"countries.tsv", "admin1.tsv", "admin2.tsv", "demonyms.csv", "country_aliases.csv", "admin1_aliases.csv",
+                 "theatre.csv", "extents.tsv", "not_places.csv"}
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

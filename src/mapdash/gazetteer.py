@@ -59,7 +59,7 @@ CREATE TABLE admin2_bare(norm TEXT, place INTEGER, PRIMARY KEY(norm, place)) WIT
 CREATE TABLE demonyms(norm TEXT PRIMARY KEY, country_code TEXT);
 CREATE TABLE variants(skel TEXT, place INTEGER, PRIMARY KEY(skel, place)) WITHOUT ROWID;
 CREATE TABLE not_places(norm TEXT PRIMARY KEY);
-CREATE TABLE extents(key TEXT PRIMARY KEY, west REAL, south REAL, east REAL, north REAL);
+CREATE TABLE parts(key TEXT, direction TEXT, lat REAL, lon REAL, PRIMARY KEY(key, direction)) WITHOUT ROWID;
 """
 PLACE_COLUMNS = "place_id, geonameid, name, feature, country_code, country_name, admin1_name, lat, lon, population, feature_code"
 
@@ -216,7 +216,7 @@ def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
     builder.add_untaken_names()
     builder.add_variants(arabic | TRANSLITERATED)
     demonyms = [(normalize_name(r["demonym"]), r["country_iso2"]) for r in _read_table(src / "demonyms.csv")]
-    extents = gazetteer_theatre.read_extents(src / "extents.tsv")
+    extents = _part_points(gazetteer_theatre.read_extents(src / "extents.tsv"), admin1, scan)
     not_places = {normalize_name(n) for n in gazetteer_theatre.read_not_places(src / "not_places.csv")}
     _write(out_path, builder, demonyms, extents, not_places)
     return out_path
@@ -271,8 +271,24 @@ def _shares_stem(key: str, own: set[str]) -> bool:
     return any(SequenceMatcher(None, key, k).ratio() >= 0.6 for k in own)
 
 
+def _part_points(extents: dict[str, tuple[float, float, float, float]], admin1: dict[str, dict[str, str]],
+                 scan: _CityScan) -> list[tuple[str, str, float, float]]:
+    """Return (key, direction, lat, lon) rows: where "northern X" lies for each country and admin-1 with an extent."""
+    by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    by_id: dict[str, list[tuple[float, float]]] = {}
+    for code, points in scan.admin_points.items():
+        by_country[code.split(".")[0]].extend(points)
+        if code in admin1:
+            by_id[f"gn:{admin1[code]['geonameid']}"] = points
+    rows = []
+    for key, extent in extents.items():
+        towns = by_id.get(key, []) if key.startswith("gn:") else by_country.get(key, [])
+        rows.extend((key, d, lat, lon) for d, (lat, lon) in gazetteer_theatre.part_points(extent, towns).items())
+    return rows
+
+
 def _write(out_path: Path, builder: _Builder, demonyms: list[tuple[str, str]],
-           extents: dict[str, tuple[float, float, float, float]] | None = None, not_places: Iterable[str] = ()) -> None:
+           parts: Iterable[tuple[str, str, float, float]] = (), not_places: Iterable[str] = ()) -> None:
     """Write the index to a temporary file, then move it into place so readers never see half a file."""
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(f".{out_path.name}.{uuid.uuid4().hex}.tmp")
@@ -285,7 +301,7 @@ def _write(out_path: Path, builder: _Builder, demonyms: list[tuple[str, str]],
         con.executemany("INSERT OR IGNORE INTO demonyms VALUES (?, ?)", demonyms)
         con.executemany("INSERT INTO variants VALUES (?, ?)", sorted(builder.variants))
         con.executemany("INSERT OR IGNORE INTO not_places VALUES (?)", [(n,) for n in not_places if n])
-        con.executemany("INSERT INTO extents VALUES (?, ?, ?, ?, ?)", [(k, *v) for k, v in (extents or {}).items()])
+        con.executemany("INSERT OR IGNORE INTO parts VALUES (?, ?, ?, ?)", parts)
         norms = {k for k, _ in builder.names}
         meta = {"names": len(norms), "places": len(builder.places),
                 "max_name_tokens": min(MAX_NAME_TOKENS, max(len(k.split()) for k in norms))}
@@ -346,7 +362,6 @@ class Gazetteer:
         self._bare = lru_cache(maxsize=10_000)(self._query_admin2_bare)
         self._skeletal = lru_cache(maxsize=50_000)(self._query_variants)
         self._not_places = frozenset(n for (n,) in self._con().execute("SELECT norm FROM not_places"))
-        self._extents = {k: (w, s, e, n) for k, w, s, e, n in self._con().execute("SELECT * FROM extents")}
         self.transliterated: frozenset[str] = frozenset(
             cc for (cc,) in self._con().execute("SELECT DISTINCT country_code FROM variants JOIN places ON places.id = variants.place"))
 
@@ -425,8 +440,11 @@ class Gazetteer:
         found = []
         for place in self.candidates(rest, limit=10):
             key = place.country_code if place.feature == "country" else place.place_id
-            if place.feature in ("country", "admin1") and key in self._extents:
-                found.append(gazetteer_theatre.part_of(place, direction, self._extents[key]))
+            if place.feature in ("country", "admin1"):
+                row = self._con().execute("SELECT lat, lon FROM parts WHERE key = ? AND direction = ?",
+                                          (key, gazetteer_theatre.canonical_direction(direction))).fetchone()
+                if row is not None:
+                    found.append(gazetteer_theatre.part_of(place, direction, row))
         return found
 
     def is_not_place(self, name: str) -> bool:

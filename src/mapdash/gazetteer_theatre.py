@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -26,6 +27,13 @@ DIRECTIONS: dict[str, tuple[float, float]] = {
     "south-west": (0.25, 0.25), "south-western": (0.25, 0.25),
 }
 DIRECTION_PHRASE = re.compile(rf"^(?P<direction>{'|'.join(sorted(DIRECTIONS, key=len, reverse=True))})\s+(?P<rest>\S.*)$", re.IGNORECASE)
+# The part of the box each direction word names, as (north, east) fraction ranges: "northern" is the top 35 %.
+PART_BOXES: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {
+    "north": ((0.65, 1.0), (0.0, 1.0)), "south": ((0.0, 0.35), (0.0, 1.0)), "east": ((0.0, 1.0), (0.65, 1.0)),
+    "west": ((0.0, 1.0), (0.0, 0.35)), "northeast": ((0.5, 1.0), (0.5, 1.0)), "northwest": ((0.5, 1.0), (0.0, 0.5)),
+    "southeast": ((0.0, 0.5), (0.5, 1.0)), "southwest": ((0.0, 0.5), (0.0, 0.5)), "central": ((0.3, 0.7), (0.3, 0.7)),
+}
+MIN_TOWNS = 3  # fewer towns in a part than this: its point is the box fraction instead of where its towns are
 FEATURES: frozenset[str] = frozenset({"city", "region", "admin1", "admin2", "country"})
 
 
@@ -97,11 +105,35 @@ def split_direction(name: str) -> tuple[str, str] | None:
     return (m.group("direction").lower(), m.group("rest")) if m else None
 
 
-def part_of(place: Place, direction: str, extent: tuple[float, float, float, float]) -> Place:
-    """Return the region a direction word names inside a country's or province's box ("northern Iraq")."""
-    north, east = DIRECTIONS[direction.lower()]
-    west, south, east_edge, north_edge = extent
+def canonical_direction(word: str) -> str:
+    """Return the direction key of a direction word: "northern" and "north-east" -> "north", "northeast"."""
+    word = word.lower().replace("-", "")
+    word = word[:-3] if word.endswith("ern") else word
+    return "central" if word == "central" else word
+
+
+def part_points(extent: tuple[float, float, float, float], towns: Sequence[tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Return, per direction, where a part of a box is: the mean of its towns in that part, else the box fraction.
+
+    The towns make "eastern Anbar" the Ramadi-Fallujah end of the province, not an empty corner of its box.
+    """
+    west, south, east, north = extent
+    height, width = max(north - south, 1e-9), max(east - west, 1e-9)
+    points = {}
+    for direction, ((y0, y1), (x0, x1)) in PART_BOXES.items():
+        inside = [(lat, lon) for lat, lon in towns
+                  if y0 <= (lat - south) / height <= y1 and x0 <= (lon - west) / width <= x1]
+        if len(inside) >= MIN_TOWNS:
+            points[direction] = (round(sum(p[0] for p in inside) / len(inside), 4), round(sum(p[1] for p in inside) / len(inside), 4))
+        else:
+            fy, fx = DIRECTIONS[direction]
+            points[direction] = (round(south + fy * height, 4), round(west + fx * width, 4))
+    return points
+
+
+def part_of(place: Place, direction: str, point: tuple[float, float]) -> Place:
+    """Return the region a direction word names in a country or province ("northern Iraq"), at the given point."""
     label = f"{direction.capitalize()} {place.name}"
-    return replace(place, place_id=f"{place.place_id}#{direction.lower()}", name=label, feature="region",
-                   lat=round(south + north * (north_edge - south), 4), lon=round(west + east * (east_edge - west), 4),
-                   feature_code="RGN", admin1_name=place.admin1_name if place.feature != "country" else None)
+    return replace(place, place_id=f"{place.place_id}#{canonical_direction(direction)}", name=label, feature="region",
+                   lat=point[0], lon=point[1], feature_code="RGN",
+                   admin1_name=place.admin1_name if place.feature != "country" else None)

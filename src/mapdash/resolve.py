@@ -25,6 +25,7 @@ SOFTMAX_SHARPNESS = 12.0
 SUPPORT_ADMIN1 = 0.3  # weight of the other names' candidates that lie in the same province or state
 SUPPORT_COUNTRY = 0.15
 ABBREVIATION = re.compile(r"(?:[A-Z][a-z]{1,4}\.|(?:[A-Z]\.){2,3})")  # "Colo.", "Kan.", "N.L.", "P.E.I."
+VARIANT_PENALTY = 0.4  # a place found only by the consonant skeleton, where others bear the name as written
 SHADOWED_PENALTY = 0.6  # a governorate named like its capital, where the text does not say "province"
 ALTERNATE_PENALTY = 0.15  # a place named so only in its alternate names, where another bears the name as its own
 
@@ -119,8 +120,9 @@ class Resolver:
         if parts is not None and (toponym.hint == "region" or not any(p.feature in ("country", "admin1") for p in pool)):
             pool = parts(toponym.lookup) + pool  # "northern Iraq", "eastern Anbar": a part of the country or province
         variants = getattr(self.gazetteer, "variants", None)
-        if variants is not None and toponym.source != "dateline":
-            pool = pool + variants(toponym.lookup)  # "Huwajah" for Al Hawijah, "Beiji" for Bayji
+        spelt_as_written = getattr(self.gazetteer, "transliterated", frozenset())
+        if variants is not None and toponym.source != "dateline" and not any(p.country_code in spelt_as_written for p in pool):
+            pool = pool + variants(toponym.lookup)  # "Huwajah" for Al Hawijah, "Beiji" for Bayji; not "Iraq" for Raqqa
         if toponym.hint == "admin2" or not pool:  # "Rapides" in "Rapides Parish", or a lone "Avoyelles": a division's bare name
             known = {p.place_id for p in pool}
             pool = [p for p in self.gazetteer.admin2_bare(toponym.lookup) if p.place_id not in known] + pool
@@ -137,7 +139,17 @@ class Resolver:
         lookup = normalize_name(toponym.lookup)
         own = [normalize_name(p.name) == lookup for p in pool]
         if any(own):  # towns' alternate names are GeoNames' noisiest; countries' and provinces' are curated
-            extra = [b - (ALTERNATE_PENALTY if not mine and p.feature in ("city", "admin2") else 0.0) for b, mine, p in zip(extra, own, pool, strict=True)]
+            # Unless the document is about the alternate's country and not the owners': "Palmyra" in a story on Syria.
+            mine_cc = context.own_countries.get(lookup, Counter())
+            owners = max(_share(context.countries, p.country_code, mine_cc) for p, mine in zip(pool, own, strict=True) if mine)
+            extra = [b - (ALTERNATE_PENALTY if not mine and p.feature in ("city", "admin2")
+                          and _share(context.countries, p.country_code, mine_cc) <= owners else 0.0)
+                     for b, mine, p in zip(extra, own, pool, strict=True)]
+        variants = getattr(self.gazetteer, "variants", None)
+        if variants is not None and not toponym.is_demonym:
+            spelt = {p.place_id for p in variants(toponym.lookup)}
+            if any(p.place_id not in spelt for p in pool):  # a place bearing the name as written comes first
+                extra = [b - (VARIANT_PENALTY if p.place_id in spelt else 0.0) for b, p in zip(extra, pool, strict=True)]
         if toponym.hint not in ("admin1", "admin2"):
             shadowed = _shadowed_provinces(pool, getattr(self.gazetteer, "transliterated", frozenset()))
             extra = [b - (SHADOWED_PENALTY if p.place_id in shadowed else 0.0) for b, p in zip(extra, pool, strict=True)]

@@ -37,12 +37,12 @@ ORG_TAILS = frozenset({
 })
 STATE_WORDS = frozenset({"Security", "Armed", "Air", "Special", "Navy", "Naval", "Defence", "Defense", "National",
                          "Federal", "Counter", "Counter-Terrorism", "Border", "Police", "Army", "Government"})
-_FOLLOWING_CAPS = re.compile(r"(?:[ \t]+(?:[A-Z][\w.'’-]*|of|and|the))*")
+_FOLLOWING_CAPS = re.compile(r"\.?(?:[ \t]+(?:[A-Z][\w.'’-]*|of|and|the))*")
 # "the city of X", "X, a city ...", "X city": the town, not its province.
 CITY_BEFORE = re.compile(r"\b(?:city|town|village)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 CITY_AFTER = re.compile(r"^,?\s+(?:a|the|an)\s+(?:\w+\s+){0,2}?(?:city|town|village)\b", re.IGNORECASE)
 # A preposition NER took into a name: "Near Palmyra" (PERSON), "In Raqqa".
-LEADING_PREPOSITION = re.compile(r"^(?:Near|In|At|Outside|Around|From|Into|Toward|Towards|Inside|Across|Through)\s+(?=[A-Z])")
+LEADING_PREPOSITION = re.compile(r"(?:Near|In|At|Outside|Around|From|Into|Toward|Towards|Inside|Across|Through)\s+(?=[A-Z])")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from mapdash.model import FeatureKind, Place, Toponym
 from mapdash.text import Token, sentence_spans, word_tokens
+from mapdash.translit import ARTICLES
 from mapdash.toponym_cues import LEADING_PREPOSITION, direction_before, find_dateline, names_an_organisation, says_city
 
 if TYPE_CHECKING:  # spaCy is optional: the gazetteer path works without it
@@ -74,7 +75,10 @@ LOCATED_BEFORE = re.compile(r"\b(?:in|near|outside|into|throughout|across)\s+$",
 LOCATED_AFTER = re.compile(r",\s+([A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+)?)")
 # Labels the small model gives a town's name in strike lists ("Manbij" PRODUCT or DATE): no evidence against a place.
 IMPLAUSIBLE_LABELS = frozenset({"PRODUCT", "DATE", "TIME", "WORK_OF_ART", "EVENT", "LAW"})
-ACRONYM_MAX = 5  # an all-capitals name this short is a place only as a country's or province's ("UAE", "UK")
+ACRONYM_MAX = 5
+FACILITY_CODES = frozenset({"DAM", "AIRB", "AIRF", "AIRP", "MILB", "OILR"})  # GeoNames' codes, as theatre.csv uses them
+TITLE_AFTER = re.compile(r"\s+(?:Maj|Gen|Lt|Col|Brig|Adm|Capt|Cmdr|Sgt|Cpl|Vice|Rear|Air|Army|Navy|Marine|Defen[cs]e|Foreign"
+                         r"|Prime|Minister|President|Ambassador|Secretary|Chief|Commander|Chargé|Special)\b")  # an all-capitals name this short is a place only as a country's or province's ("UAE", "UK")
 ORG_HEADS = frozenset({"State", "University", "College", "Bank", "Church", "Ministry", "Department", "Council", "Army", "Front", "Party", "Museum", "Institute", "Times", "Post", "News"})
 DIRECTIONS = frozenset({"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper", "Lower", "Greater"})
 TRIM_PREFIX = re.compile(r"^(?:the\s+)?(?:(?:city|town|village|province|governorate|state|region|county)\s+of\s+)?(?:the\s+)?", re.IGNORECASE)
@@ -115,12 +119,21 @@ class Recognizer:
         for label, start, end in entities:
             if label in PLACE_LABELS:
                 found.extend(self._from_entity(text, start, end, sentences))
-        theatre = self._in_theatre(found)
+        countries = self._document_countries(found)
+        theatre = bool(countries & getattr(self.gazetteer, "transliterated", frozenset()))
         blocked = [(s, e, label) for label, s, e in entities if label in NON_PLACE_LABELS]
         scanned = list(self._scan(text, sentences, blocked, found, theatre))
-        # One sense per name: a name the document uses as a place (NER's place, or "near X" / "X, Syria" anywhere)
-        # is that place where NER alone calls it a person, an organisation, a product or a date.
-        places = {t.text for t in found if not t.is_demonym and t.source != "dateline"} | self._located_names(text, blocked, theatre)
+        if not theatre and self.nlp is None:  # without NER, the scan's own countries say where the document is
+            countries |= self._document_countries(scanned)
+            theatre = bool(countries & getattr(self.gazetteer, "transliterated", frozenset()))
+            if theatre:
+                scanned = list(self._scan(text, sentences, blocked, found, theatre))
+        # One sense per name: a name the document uses as a place (NER's place, "near X" / "X, Syria" anywhere, a
+        # list of places, a town known only in the countries the document is about) is that place where NER alone
+        # calls it a person, an organisation, a product or a date.
+        spans = sorted((t.start, t.end) for t in [*found, *scanned])
+        places = {t.text for t in found if not t.is_demonym and t.source != "dateline"} | self._place_names(
+            text, blocked, theatre, countries, spans, [(s, e) for label, s, e in entities if label == "PERSON"])
         unblocked = [(s, e, label) for s, e, label in blocked
                      if not ((label in ("PERSON", "ORG") or label in IMPLAUSIBLE_LABELS) and text[s:e] in places)]
         if len(unblocked) < len(blocked):
@@ -133,12 +146,27 @@ class Recognizer:
         for label, start, end in entities:
             m = LEADING_PREPOSITION.match(text, start, end)
             if m is None:
+                if label in ("PERSON", "ORG") and self._country_before_title(text, start, end):
+                    label = "GPE"  # "United Kingdom Maj. Gen. Christopher Ghika": the officer's country
+                elif label in NON_PLACE_LABELS and self._is_facility(text[start:end]):
+                    label = "FAC"  # "Al Asad Air Base" (ORG), "Qayyarah Airfield West" (PERSON): a base the gazetteer holds
                 out.append((label, start, end))
                 continue
             rest = text[m.end() : end]
             if self.gazetteer.has_name(rest) or self._has_variant(rest):
                 out.append(("GPE", m.end(), end))
         return out
+
+    def _is_facility(self, name: str) -> bool:
+        """Say whether the gazetteer holds name as a dam, air base, airfield or other facility of the theatre."""
+        return " " in name and any(p.feature_code in FACILITY_CODES for p in self.gazetteer.candidates(name, limit=3))
+
+    def _country_before_title(self, text: str, start: int, end: int) -> bool:
+        """Say whether an entity is a country's name standing before a rank or title ("United Kingdom Maj. Gen.")."""
+        name = text[start:end]
+        if not TITLE_AFTER.match(text, end) or " " not in name and not name.isupper():
+            return False  # one word ("Jordan") may be a person's name
+        return any(p.feature == "country" for p in self.gazetteer.candidates(name, limit=3))
 
     def _has_variant(self, name: str) -> bool:
         """Say whether a transliteration variant of name is known (False for a gazetteer without variants)."""
@@ -150,30 +178,38 @@ class Recognizer:
         is_not_place = getattr(self.gazetteer, "is_not_place", None)
         return bool(is_not_place and is_not_place(name))
 
-    def _in_theatre(self, found: Sequence[Toponym]) -> bool:
-        """Say whether the document names a country whose names reach English through transliteration (Iraq, Syria)."""
-        countries = getattr(self.gazetteer, "transliterated", frozenset())
+    def _document_countries(self, found: Sequence[Toponym]) -> set[str]:
+        """Return the countries the document names, by name or demonym ("Iraq", "Syrian")."""
+        countries = set()
         for t in found:
             if t.is_demonym:
                 place = self.gazetteer.demonym(t.text)
-                if place is not None and place.country_code in countries:
-                    return True
-            elif any(p.feature == "country" and p.country_code in countries for p in self.gazetteer.candidates(t.lookup, limit=3)):
-                return True
-        return False
+                if place is not None:
+                    countries.add(place.country_code)
+            elif t.source != "dateline":
+                countries |= {p.country_code for p in self.gazetteer.candidates(t.lookup, limit=3) if p.feature == "country"}
+        return countries
 
-    def _located_names(self, text: str, blocked: Sequence[tuple[int, int, str]], theatre: bool) -> set[str]:
-        """Return the blocked names that the document places somewhere ("near X", "in X", "X, Syria", "X province")."""
-        names = {text[s:e] for s, e, label in blocked if label in ("PERSON", "ORG") or label in IMPLAUSIBLE_LABELS}
-        located = set()
-        for name in names:
-            if not name[:1].isupper() or not (self.gazetteer.has_name(name) or (theatre and self._has_variant(name))):
+    def _place_names(self, text: str, blocked: Sequence[tuple[int, int, str]], theatre: bool, countries: set[str],
+                     spans: Sequence[tuple[int, int]], persons: Sequence[tuple[int, int]]) -> set[str]:
+        """Return the blocked names the document uses as places: placed somewhere ("near X", "X, Syria"), listed
+        with places ("Tikrit, Bayji, al Hawl"), or, in Iraq or Syria, towns known only in the countries it names."""
+        blocks = [(s, e) for s, e, label in blocked if label in ("PERSON", "ORG") or label in IMPLAUSIBLE_LABELS]
+        longer = [text[s:e] for s, e in persons]
+        found = set()
+        for name in {text[s:e] for s, e in blocks}:
+            known = self.gazetteer.has_name(name) or (theatre and self._has_variant(name))
+            if not name.split()[-1][:1].isupper() or not known or self._not_place(name) or _is_acronym(name):
                 continue
-            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-                if self._located(text, m.start(), m.end()):
-                    located.add(name)
-                    break
-        return located
+            occurrences = [(m.start(), m.end()) for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)]
+            if any(self._located(text, s, e) or _listed_with(text, s, e, spans) for s, e in occurrences):
+                found.add(name)
+            elif theatre and " " not in name.strip() and not any(name in p and name != p for p in longer):
+                # A surname is part of a longer person's name somewhere ("Haider al-Abadi" ... "Abadi said").
+                pool = self.gazetteer.candidates(name, limit=10) or getattr(self.gazetteer, "variants", lambda n: [])(name)
+                if pool and all(p.country_code in countries for p in pool) and _zipf(name.lower()) < COMMON_ZIPF:
+                    found.add(name)
+        return found
 
     def _with_directions(self, text: str, found: list[Toponym], sentences: Sequence[tuple[int, int]]) -> list[Toponym]:
         """Return the toponyms with a direction word taken in where it names a part ("northern Iraq", "eastern Anbar")."""
@@ -216,7 +252,11 @@ class Recognizer:
         if demonym is not None and not self.gazetteer.has_name(trimmed):
             yield _toponym(text, start, end, demonym.name, "demonym", sentences, is_demonym=True)
             return
-        yield _toponym(text, start, end, trimmed, "ner", sentences, hint=_hint(text, start, end))
+        lookup, kind = trimmed, _hint(text, start, end)
+        last = trimmed.rsplit(maxsplit=1)
+        if len(last) == 2 and last[1].lower() in KIND_SUFFIXES and not self.gazetteer.has_name(trimmed):
+            lookup = last[0]  # "Manbij City", "Nineveh Governorate": the name, with its kind as the hint
+        yield _toponym(text, start, end, lookup, "ner", sentences, hint=kind)
 
     def _names_a_division(self, name: str) -> bool:
         """Say whether a name is a country's or first-level division's ("UAE", "UK", "Ont.")."""
@@ -259,8 +299,9 @@ class Recognizer:
         limit = min(len(tokens), i + max(1, self.gazetteer.max_name_tokens))
         best: tuple[int, str] | None = None
         for j in range(i, limit):
-            if j > i and not _joinable(text[tokens[j - 1].end : tokens[j].start]):
-                break
+            gap = text[tokens[j - 1].end : tokens[j].start] if j > i else ""
+            if j > i and not (_joinable(gap) or gap == "." and len(tokens[j - 1].text) == 1 == len(tokens[j].text)):
+                break  # "U.S.-led": initials joined by points
             word = tokens[j].text
             if not word[0].isupper() and word.lower() not in CONNECTORS:
                 break
@@ -269,7 +310,7 @@ class Recognizer:
             name = text[tokens[i].start : tokens[j].end]
             if self.gazetteer.demonym(name) is not None:
                 best = (j, "demonym")  # "Canadian" is a people before it is Canadian, Texas; "Sri Lankan" one name
-            elif self.gazetteer.has_name(name) or (theatre and _zipf(tokens[i].text.lower()) < COMMON_ZIPF and self._has_variant(name)):
+            elif self.gazetteer.has_name(name) or (theatre and _spelling_variant_span(tokens, i, j) and self._has_variant(name)):
                 best = (j, "name")  # in Iraq or Syria, "Huwajah" and "Shadaddi" are spellings of known towns
         return best
 
@@ -335,6 +376,28 @@ def _inside_org_name(before: str) -> bool:
     """Say whether a name continues an organisation's name: "Islamic State of Iraq (and the Levant)"."""
     m = ORG_OF.search(before)
     return m is not None and m.group("head") in ORG_HEADS
+
+
+LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?:the\s+)?")
+
+
+def _listed_with(text: str, start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Say whether a name stands in a list beside a place: "Tikrit, Bayji, al Hawl, the Tishrin Dam, and Sinjar"."""
+    i = bisect_left(spans, (start, 0))
+    before = spans[i - 1] if i > 0 else None
+    after = spans[i] if i < len(spans) and spans[i][0] >= end else (spans[i + 1] if i + 1 < len(spans) else None)
+    if after is not None and LIST_GAP.fullmatch(text, end, after[0]) is not None:
+        return True
+    gap = LIST_GAP.fullmatch(text, before[1], start) if before is not None and before[1] <= start else None
+    # "Tikrit, Bayji and al Hawl"; after a bare comma the list must go on ("from Baghdad, Warren said" is no list).
+    return gap is not None and (re.search(r"\b(?:and|or)\b", gap.group()) is not None or LIST_GAP.match(text, end) is not None
+                                and text[end : end + 1] in ", ")
+
+
+def _spelling_variant_span(tokens: Sequence[Token], i: int, j: int) -> bool:
+    """Say whether tokens i..j may be a transliterated name: no English word first, capitals or articles only."""
+    words = [t.text for t in tokens[i : j + 1]]
+    return _zipf(words[0].lower()) < COMMON_ZIPF and all(w[0].isupper() or w.lower() in ARTICLES for w in words)
 
 
 def _is_acronym(name: str) -> bool:
