@@ -92,7 +92,8 @@ class JobStatus:
             part = f", {self.chars_done / self.chars_total:.0%} of {self.current}" if self.chars_total and self.current else ""
             return f"{self.label}: {self.done} of {self.total or '?'} release(s) done{part}"
         return {"done": f"{self.label}: finished", "failed": f"{self.label}: failed: {self.error}",
-                "cancelled": f"{self.label}: cancelled ({self.done} release(s) stored before that are kept)"}[self.state]
+                "cancelled": f"{self.label}: cancelled{f' ({self.error})' if self.error else ''}; the {self.done} release(s)"
+                             " stored before that stay"}[self.state]
 
 
 @dataclass
@@ -205,6 +206,8 @@ class JobManager:
             except (EOFError, OSError):
                 break
             self._apply(job, message)
+        if job.process is None:  # a message ended it
+            return
         if job.stop_requested is not None and job.process.is_alive() and time.monotonic() - job.stop_requested > STOP_SECONDS:
             _signal(job.process, signal.SIGKILL)
         if not job.process.is_alive() and job.status.state not in FINAL:
@@ -238,7 +241,11 @@ class JobManager:
             if running >= self.max_running:
                 break
             if job.status.state == "waiting" and not self._closed:
-                self._launch(job)
+                try:
+                    self._launch(job)
+                except Exception as exc:  # noqa: BLE001 - say why on the page; the next job may start
+                    self._finish(job, "failed", f"the worker process could not start: {type(exc).__name__}: {exc}")
+                    continue
                 running += 1
         self._update_waiting()
 

@@ -39,6 +39,7 @@ class Settings:
     release_dirs: tuple[Path, ...] = ()
     max_jobs: int = 1  # ingest jobs the dashboard runs at once (each a worker process); more wait their turn
     job_memory_mb: int = DEFAULT_JOB_MEMORY_MB  # address-space limit of each such worker process
+    job_grace_s: float = 15.0  # a job whose page has been closed this long is cancelled (a reconnect takes less)
 
 
 def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
@@ -60,6 +61,7 @@ def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
         release_dirs=release_dirs_from_env(),
         max_jobs=round(_env_number("MAPDASH_MAX_JOBS", 1, "jobs")),
         job_memory_mb=round(_env_number("MAPDASH_JOB_MEMORY_MB", DEFAULT_JOB_MEMORY_MB)),
+        job_grace_s=_env_number("MAPDASH_JOB_GRACE_S", 15.0, "seconds"),
     )
 
 
