@@ -40,6 +40,9 @@ BODIES = [
       ("reported", "the depot held rockets", "Combined Joint Task Force – Operation Inherent Resolve officials")]),
     ("Combined Joint Task Force Operation Inherent Resolve leads the coalition. The task force said the ferry crossing was hit.",
      [("reported", "the ferry crossing was hit", "Combined Joint Task Force Operation Inherent Resolve")]),
+    # "coalition officials" are not another coalition named before
+    ("The Syrian Arab Coalition advanced. Manbij is surrounded, coalition officials said.",
+     [("reported", "Manbij is surrounded", "coalition officials")]),
     # a document speaks for whoever issued it
     ("Ministers met in Rome, according to a State Department news release. The talks covered aid to Raqqa, the release said.",
      [("reported", "Ministers met in Rome", "State Department"), ("reported", "The talks covered aid to Raqqa", "State Department")]),

@@ -109,6 +109,8 @@ SPEAKER = (
 _TITLED = re.compile(rf"\b(?P<title>{TITLE})(?P<name>{NAME})")
 _ORG_RE = re.compile(rf"\b{ORG}")
 _GROUP_RE = re.compile(_GROUP)
+# Generic words that stand for an office named in full before ("the task force", "the department").
+_ANAPHORIC_HEADS = frozenset({"task force", "command", "department", "ministry", "headquarters", "embassy"})
 # Words that make a body expression generic ("officials", "the task force"): it stands for the body named before.
 _GENERIC = frozenset(
     "the officials leaders spokesmen commanders authorities representatives officers senior top military defense"
@@ -143,6 +145,7 @@ class SpeakerRegistry:
     last_speaker: Person | None = None
     bodies: list[str] = field(default_factory=list)  # organisations named so far, latest last
     issuers: list[str] = field(default_factory=list)  # who issued the releases and statements named so far
+    spoken: list[str] = field(default_factory=list)  # bodies that spoke so far
 
     def register_titled(self, text: str) -> None:
         """Register every titled name ("Defense Secretary Ash Carter"), organisation and release issuer in text."""
@@ -173,11 +176,14 @@ class SpeakerRegistry:
             return " ".join(issuer.split()) if issuer else (self.issuers[-1] if self.issuers else None)
         words = expr.split()
         if not _is_generic(words):
-            self.bodies.append(expr)
+            self.spoken.append(expr)
             return expr
         group = _GROUP_RE.search(expr)
         core = _GROUP_RE.sub("", expr).strip().lower()  # "task force" of "task force officials"
-        for body in reversed(self.bodies):
+        # A body that spoke before, else (for words that stand for a named office) an organisation named before:
+        # "the task force" is Combined Joint Task Force ...; "coalition officials" are not the Syrian Arab Coalition's.
+        named = self.bodies if core in _ANAPHORIC_HEADS else []
+        for body in [*reversed(self.spoken), *reversed(named)]:
             low = body.lower()
             if core and core not in low:
                 continue
