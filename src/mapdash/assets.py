@@ -24,13 +24,14 @@ import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 from unidecode import unidecode
 
+from mapdash.published import KEEP_UNPINNED, publisher
 from mapdash.settings import load_settings
 
 # URL prefix under which Streamlit serves static/vendor/.
 APP_ASSET_BASE = "/app/static/vendor"
 # Where the app publishes the places data of the maps it draws (static/cache/, git-ignored).
 APP_CACHE_BASE = "/app/static/cache"
-KEEP_PUBLISHED = 40  # newest data files kept: enough for every map a few analysts have open
+KEEP_PUBLISHED = KEEP_UNPINNED  # data files kept beyond those a map in use points at (see mapdash.published)
 
 # Paths relative to the asset base (and to static/vendor/ on disk).
 LEAFLET_JS = "leaflet/leaflet.js"
@@ -219,22 +220,10 @@ def _admin1_index(path: Path, mtime_ns: int) -> tuple[dict[int, dict], dict[tupl
 
 
 def publish_json(static_dir: Path, text: str) -> str:
-    """Write text once to ``static_dir/cache/<sha256>.json`` and return the URL the app serves it at.
+    """Write text once to ``static_dir/cache/<process>/<sha256>.json`` and return the URL the app serves it at.
 
-    Content-addressed, so the browser may cache it and two sessions never clash; older files beyond
-    KEEP_PUBLISHED are removed.
+    Content-addressed, so the browser may cache it and two sessions never clash. The URL returned pins the
+    file while it lives (a cached map layer holds it), and each server process keeps its own folder, so
+    no map in use loses its data, whatever the other sessions or apps sharing the checkout do (``mapdash.published``).
     """
-    folder = static_dir / "cache"
-    name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + ".json"
-    path = folder / name
-    if path.exists():
-        os.utime(path)  # in use again: the newest to keep
-    else:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-        stale = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_PUBLISHED:]
-        for old in stale:
-            old.unlink(missing_ok=True)
-    return f"{APP_CACHE_BASE}/{name}"
+    return publisher(static_dir, APP_CACHE_BASE).publish(text)
