@@ -185,6 +185,8 @@ ANAPHORS = [
     ("Units massed near [Manbij] ahead of the next phase of operations to secure the city.", {"Manbij": {"next_target"}}),
     ("[Mosul] fell in 2014. ISIS has held the city since then.", {"Mosul": {"enemy_held"}}),
     ("[Ramadi] is far from [Baghdad]. The weather was mild.", {"Ramadi": set(), "Baghdad": set()}),
+    ("Units stay in [Manbij] in the effort to clear the liberated city of booby traps.", {"Manbij": {"current_operation", "retaken"}}),
+    ("Planes flew over [Baghdad]. The city of [Mosul] was recaptured.", {"Baghdad": set(), "Mosul": {"retaken"}}),
     # a placeless strike count goes to the town the paragraph is about, the one named most
     ("Troops pushed into [Fallujah] from the south. [Fallujah] residents fled. Planes flew over [Baghdad] daily. "
      "The coalition has conducted 200 strikes since May, he said.", {"Fallujah": {"current_operation", "strike"}, "Baghdad": set()}),

@@ -65,7 +65,8 @@ _LOCATIVE = re.compile(
 )
 # "the city", "the liberated city", "the key town", "the city's": not "the city of X" (that names it), not "a city".
 # The anaphor's span is its head noun, so a cue can read the words before it ("the liberated city").
-_ANAPHOR = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,2}?(?P<noun>city|town)\b(?!\s+(?:of|council|center|centre|limits|hall)\b)", re.IGNORECASE)
+_ANAPHOR = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,2}?(?P<noun>city|town)\b(?!\s+(?:council|center|centre|limits|hall)\b)", re.IGNORECASE)
+_OF = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
 _ANTECEDENT_FEATURES = frozenset({"city", "admin2"})
 # A release's dateline: a place in capitals, maybe a state and a date, then a dash.
 _DATELINE = re.compile(
@@ -141,6 +142,9 @@ def _with_anaphors(text: str, refs: list[MentionRef], sentences: Sequence[tuple[
         if here < len(refs) and refs[here].start < found.end() or here > 0 and refs[here - 1].end > found.start():
             continue  # part of a name ("the Old City")
         start, end = found.span("noun")
+        of = _OF.match(text, end)
+        if of and here < len(refs) and refs[here].start == of.end():
+            continue  # "the city of Mosul" names its town; "clear the city of fighters" refers back
         index = max(0, bisect_left(sentence_starts, found.start() + 1) - 1)
         earliest = sentences[max(0, index - REACH_SENTENCES)][0]
         antecedent = next((m for m in reversed(refs[:here]) if m.start >= earliest and m.feature in _ANTECEDENT_FEATURES), None)
