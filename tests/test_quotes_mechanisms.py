@@ -60,6 +60,9 @@ BODIES = [
      "that the city is surrounded.", [("reported", "the city is surrounded", "Ryan Miles")]),
     ("Speaking via teleconference from Baghdad to reporters at the Pentagon, Miles said the city is surrounded.",
      [("reported", "the city is surrounded", "Miles")]),
+    ("Strikes destroyed fighting positions near Raqqa, Operation Inherent Resolve said in a press release.",
+     [("reported", "Strikes destroyed fighting positions near Raqqa", "Operation Inherent Resolve")]),
+    ("“Near Mosul, four strikes hit a tunnel,” the release stated on Thursday.", [("direct", "Near Mosul, four strikes", None)]),
     # one unnamed official is no speaker; the body is
     ("“The raid worked,” a senior defense official said.", [("direct", "The raid worked", None)]),
 ]
@@ -87,6 +90,9 @@ ANAPHORA = [
     ("Forces are closing on the town, the task force spokesman told reporters today.\n\n"
      "Army Col. Ryan Miles spoke from Baghdad.\n\n“We see momentum,” Miles said.",
      [("reported", "Forces are closing on the town", "Ryan Miles"), ("direct", "We see momentum", "Ryan Miles")]),
+    ("Forces progress against both capitals, the spokesman for Combined Joint Task Force Operation Inherent Resolve told "
+     "Pentagon reporters today. Army Col. John Doe spoke from Baghdad. “We are close,” Doe said.",
+     [("reported", "Forces progress against both capitals", "John Doe"), ("direct", "We are close", "John Doe")]),
     ("Strikes rose this week, the Pentagon press secretary said. “They want the town,” he said. "
      "“So they send fighters,” Navy Rear Adm. Tom Beck told reporters.",
      [("reported", "Strikes rose this week", "Tom Beck"), ("direct", "They want the town", "Tom Beck"),

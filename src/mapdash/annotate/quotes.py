@@ -42,7 +42,13 @@ _APPOS = r"(?:,\s+(?P<appos>[^,“”\"\n]{2,80}?)(?:,\s+[^,“”\"\n]{2,60}?)?
 _TAIL_APPOS = r"(?:,\s+(?P<appos2>[^,.;“”\"\n]{2,80}))?"
 _ADVERB = r"(?:also\s+|later\s+|then\s+|again\s+|previously\s+|repeatedly\s+)?"
 # Words between a speech verb and its clause: "confirmed yesterday that", "said in a statement that".
-_WHEN = r"(?:\s+(?:here|there|today|yesterday|tonight|earlier|later|again|recently|on\s+[A-Z][a-z]+|in\s+a\s+(?:statement|briefing|news\s+release)))*"
+_WHEN = (
+    r"(?:\s+(?:here|there|today|yesterday|tonight|earlier|later|again|recently|(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday"
+    r"|Friday|Saturday|Sunday)|(?:this|last)\s+week|(?:in|during|at|via|by|through|on)\s+(?:(?:a|an|the|his|her|their)\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:statement|release|briefing|conference|teleconference|videoconference|interview|call|email|post"
+    r"|tweet|readout)))*"
+)
+_NO_CLAUSE = re.compile(rf"{_WHEN}[\s.!?;,]*")  # what may follow "said" when it ends its sentence
 # Before "that", any short phrases: "told reporters at the Pentagon via teleconference from Baghdad that".
 _PLACE_PHRASES = r"(?:\s+(?:at|in|from|during|via|by|on|to|after|before)\s+(?:(?:a|an|the)\s+)?[\w.'’-]+(?:\s+[\w.'’-]+){0,3}?){0,3}?"
 # The same line only: an attribution never crosses a paragraph break (the next paragraph's speaker is not this one's).
@@ -398,7 +404,7 @@ def _reported(
     """Return the reported statement of a sentence with an attribution clause outside its quote marks, or None."""
     sentence = work[s_start:s_end]
     lead = _LEAD.match(sentence)
-    if lead and (len(sentence[lead.end() :].split()) < 3 or _inside_quote(s_start + lead.start("spk" if lead.group("spk") else "spk2"), directs)):
+    if lead and (_NO_CLAUSE.fullmatch(" " + sentence[lead.end() :]) or len(sentence[lead.end() :].split()) < 3 or _inside_quote(s_start + lead.start("spk" if lead.group("spk") else "spk2"), directs)):
         lead = None  # "X grew, officials said today.": the clause before is the statement
     if lead:
         attribution, c_start, c_end, body = lead, s_start + lead.end(), s_end, None

@@ -73,14 +73,16 @@ _ROLE_PREFIX = (
     r"|coalition|task\s+force|command|u\.s\.)\s+){0,2}"
 )
 # "the general", "the Pentagon press secretary", "the Operation Inherent Resolve spokesman".
-ROLE_REF = rf"[Tt]he\s+(?:{ORG}\s+)?{_ROLE_PREFIX}(?:{_ROLE_NOUN})\b"
+# "... for Combined Joint Task Force Operation Inherent Resolve", "... for the coalition" after a role.
+_FOR_ORG = rf"(?:\s+(?:for|of)\s+(?:the\s+)?(?:{ORG}|(?i:coalition|task\s+force|command|department)))?"
+ROLE_REF = rf"[Tt]he\s+(?:{ORG}\s+)?{_ROLE_PREFIX}(?:{_ROLE_NOUN})\b{_FOR_ORG}"
 PRONOUN = r"\b(?:[Hh]e|[Ss]he)\b"
 # An unnamed source: "a senior defense official", "one officer". It has a role but no name.
 ANONYMOUS = (
     r"(?:(?:[Aa]n?|[Oo]ne|[Tt]wo|[Ss]everal|[Oo]ther)\s+)?(?:(?:senior|top|U\.S\.|American|military|defense|Pentagon"
     r"|coalition|administration|State\s+Department|White\s+House|government|intelligence)\s+){0,3}"
     r"(?:officials?|officers?|spokes(?:man|woman|person)|commanders?|diplomats?|sources?)\b"
-)
+) + _FOR_ORG
 _BODY_MODIFIER = r"(?:(?i:senior|top|military|defense|security|coalition|government|administration|intelligence|local|tribal|task\s+force)\s+)"
 _GROUP = r"(?i:officials|leaders|spokesmen|commanders|authorities|representatives|officers)\b"
 # A body speaking for an organisation: "Combined Joint Task Force Operation Inherent Resolve officials",
