@@ -154,7 +154,7 @@ def confined_files(paths: Iterable[Path | str], release_dirs: Sequence[Path]) ->
     files: dict[Path, None] = {}
     for given in paths:
         typed = str(given)
-        tries = [Path(typed)] if Path(typed).is_absolute() else [root / typed for root in roots]
+        tries = [] if not typed.strip() else [Path(typed)] if Path(typed).is_absolute() else [root / typed for root in roots]
         found = None
         for candidate in tries:
             try:
