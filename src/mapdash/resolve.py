@@ -130,11 +130,16 @@ class Resolver:
 
     def _choose(self, toponym: Toponym, pool: Sequence[Place], context: Context, bonus: Sequence[float] | None = None) -> Resolution:
         """Score each candidate in context and return the best with a calibrated confidence."""
+        extra = list(bonus) if bonus is not None else [0.0] * len(pool)
+        variants = getattr(self.gazetteer, "variants", None)
+        spelt = {p.place_id for p in variants(toponym.lookup)} if variants is not None and not toponym.is_demonym else set()
+        if spelt:  # a spelling variant only counts in the document's countries ("Tishrin" is no spelling of Tehran)
+            kept = [i for i, p in enumerate(pool) if p.place_id not in spelt or p.country_code in context.countries]
+            pool, extra = [pool[i] for i in kept], [extra[i] for i in kept]
         if not pool:
             return Resolution(toponym=toponym, place=None, confidence=0.0, candidates=())
         # A city that shares its name with its own province is what a bare name means ("Raqqa").
         provinces = {(p.country_code, p.name) for p in pool if p.feature == "admin1"}
-        extra = bonus if bonus is not None else [0.0] * len(pool)
         # A place found only by one of its alternate names yields to places that bear the name as their own.
         lookup = normalize_name(toponym.lookup)
         own = [normalize_name(p.name) == lookup for p in pool]
@@ -145,11 +150,8 @@ class Resolver:
             extra = [b - (ALTERNATE_PENALTY if not mine and p.feature in ("city", "admin2")
                           and _share(context.countries, p.country_code, mine_cc) <= owners else 0.0)
                      for b, mine, p in zip(extra, own, pool, strict=True)]
-        variants = getattr(self.gazetteer, "variants", None)
-        if variants is not None and not toponym.is_demonym:
-            spelt = {p.place_id for p in variants(toponym.lookup)}
-            if any(p.place_id not in spelt for p in pool):  # a place bearing the name as written comes first
-                extra = [b - (VARIANT_PENALTY if p.place_id in spelt else 0.0) for b, p in zip(extra, pool, strict=True)]
+        if spelt and any(p.place_id not in spelt for p in pool):  # a place bearing the name as written comes first
+            extra = [b - (VARIANT_PENALTY if p.place_id in spelt else 0.0) for b, p in zip(extra, pool, strict=True)]
         if toponym.hint not in ("admin1", "admin2"):
             shadowed = _shadowed_provinces(pool, getattr(self.gazetteer, "transliterated", frozenset()))
             extra = [b - (SHADOWED_PENALTY if p.place_id in shadowed else 0.0) for b, p in zip(extra, pool, strict=True)]
