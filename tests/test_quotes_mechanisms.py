@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from mapdash.annotate import find_quotes
-from mapdash.annotate.quotes import blank_datelines
+from mapdash.annotate.attribution import blank_datelines
 from mapdash.annotate.transcripts import speaker_name, transcript_turns
 
 
@@ -122,9 +122,11 @@ PARTIAL = [
     # a scare quote in narration is nobody's statement, not the last speaker's
     ("“We hold the bridge,” Col. Amy Park said.\n\nTroops met “heavy resistance” near the market.",
      [("direct", "We hold the bridge", "Amy Park"), ("direct", "heavy resistance", None)]),
-    # a partial quote inside reported speech: the statement and the quoted words, both the speaker's
-    ("The town saw “fierce fighting” for weeks, Col. Amy Park said today.",
-     [("reported", "The town saw “fierce fighting” for weeks", "Amy Park"), ("direct", "fierce fighting", "Amy Park")]),
+    # a partial quote inside reported speech: the statement around the quoted words, and the quoted words, both the
+    # speaker's (spans never overlap)
+    ("The town saw “fierce fighting” for many weeks, Col. Amy Park said today.",
+     [("reported", "The town saw", "Amy Park"), ("direct", "fierce fighting", "Amy Park"),
+      ("reported", "for many weeks", "Amy Park")]),
     # after a direct quote's attribution: "..., adding that X"
     ("“The city is calm,” Park said, adding that engineers are clearing the roads.",
      [("direct", "The city is calm", "Park"), ("reported", "engineers are clearing the roads", "Park")]),

@@ -25,9 +25,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from mapdash.annotate.speakers import (
-    ANONYMOUS, BODY, DOC_REF, INSTITUTION, PRONOUN, ROLE_REF, SPEAKER, VERB, Person, SpeakerRegistry,
+from mapdash.annotate.attribution import (
+    AFTER, BEFORE, IN_SENTENCE, INTRO_PHRASE, INTRO_SUBJECT, LEAD, NO_CLAUSE, PARTICIPLE, ROLE_APPOS, SUBJECT, TRAIL,
+    blank_datelines,
 )
+from mapdash.annotate.speakers import ANONYMOUS, BODY, DOC_REF, INSTITUTION, PRONOUN, ROLE_REF, Person, SpeakerRegistry
 from mapdash.annotate.transcripts import Turn, transcript_turns
 from mapdash.model import Quote
 from mapdash.text import sentence_spans
@@ -37,73 +39,6 @@ _WINDOW = 200  # characters around a quote searched for its attribution
 _SCARE_WORDS = 6  # a quote of at most this many words inside another's sentence may be a scare quote
 _MARKS = re.compile(r'[“„”"]|\n')
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-# ", general counsel for the department," between a name and its verb; one inner comma ("Adam, 14, from Botley,").
-_APPOS = r"(?:,\s+(?P<appos>[^,“”\"\n]{2,80}?)(?:,\s+[^,“”\"\n]{2,60}?)?,)?"
-_TAIL_APPOS = r"(?:,\s+(?P<appos2>[^,.;“”\"\n]{2,80}))?"
-_ADVERB = r"(?:also\s+|later\s+|then\s+|again\s+|previously\s+|repeatedly\s+)?"
-# Words between a speech verb and its clause: "confirmed yesterday that", "said in a statement that".
-_WHEN = (
-    r"(?:\s+(?:here|there|today|yesterday|tonight|earlier|later|again|recently|(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday"
-    r"|Friday|Saturday|Sunday)|(?:this|last)\s+week|(?:in|during|at|via|by|through|on)\s+(?:(?:a|an|the|his|her|their)\s+)?"
-    r"(?:[\w-]+\s+){0,2}?(?:statement|release|briefing|conference|teleconference|videoconference|interview|call|email|post"
-    r"|tweet|readout)))*"
-)
-_NO_CLAUSE = re.compile(rf"{_WHEN}[\s.!?;,]*")  # what may follow "said" when it ends its sentence
-# Before "that", any short phrases: "told reporters at the Pentagon via teleconference from Baghdad that".
-_PLACE_PHRASES = r"(?:\s+(?:at|in|from|during|via|by|on|to|after|before)\s+(?:(?:a|an|the)\s+)?[\w.'’-]+(?:\s+[\w.'’-]+){0,3}?){0,3}?"
-# The same line only: an attribution never crosses a paragraph break (the next paragraph's speaker is not this one's).
-_AFTER = re.compile(
-    rf"[ \t]*(?:\n[ \t]*)?(?:,|--|—|–)?[ \t]*(?:(?P<spk>{SPEAKER}){_APPOS}\s+{_ADVERB}{VERB}\b"
-    rf"|{VERB}\s+(?P<spk2>{SPEAKER}){_TAIL_APPOS})"
-)
-_ACCORDING = rf"[Aa]ccording\s+to\s+(?:(?:a|an|the)\s+(?:[\w.-]+\s+){{0,3}}?(?:statement|release|readout)\s+(?:by|from)\s+)?"
-_BEFORE = re.compile(
-    rf"(?:\b(?P<spk>{SPEAKER}){_APPOS}\s+{_ADVERB}{VERB}(?:\s+[a-z]+){{0,4}}"
-    rf"|\b{_ACCORDING}(?P<spk2>{SPEAKER}))\s*[,:]?\s*$"
-)
-# Anywhere in the sentence, for a partial quote ("He called the deal "a first step" toward peace").
-_IN_SENTENCE = re.compile(
-    rf"\b(?P<spk>{SPEAKER})\s+{_ADVERB}(?:{VERB}|called|calling|described|dubbed|termed)\b"
-    rf"|\b(?:{VERB})\s+(?P<spk2>{SPEAKER})"
-)
-# The subject of a sentence that introduces a quote with a colon ("Gen. X, the commander, released this statement:").
-_INTRO_SUBJECT = re.compile(rf"(?P<spk>{SPEAKER}){_APPOS}\s+{_ADVERB}[a-z]+\b")
-_INTRO_PHRASE = re.compile(r"[^,]{1,40},\s+")  # "On Oct. 17, " before the subject
-_TRAIL = re.compile(
-    rf",\s*(?:(?P<spk>{SPEAKER}){_APPOS}\s+{_ADVERB}{VERB}\b|{VERB}\s+(?P<spk2>{SPEAKER}){_TAIL_APPOS}(?=[\s,.;]|$)"
-    rf"|{_ACCORDING}(?P<spk3>{SPEAKER}))"
-)
-# (_LEAD and _SUBJECT are used with match(): they hold at the sentence start without "^", which match(text, pos) ignores.)
-# Verbs that take a bare clause ("Garver said the world watched"); other speech verbs need "that".
-_BARE = r"(?:said|says|told\s+(?:[A-Z][\w.-]*\s+)?(?:reporters|journalists|[a-z]+))"
-_LEAD = re.compile(
-    rf"(?:(?:And|But|Yet|Also)\s+)?(?:(?:[^,“”\"]{{1,90}}),\s+)??(?:(?P<spk>{SPEAKER}){_APPOS}\s+{_ADVERB}"
-    rf"(?:(?:{_BARE}|{VERB}){_WHEN}{_PLACE_PHRASES},?\s+that\s+|{_BARE}{_WHEN}\s+"
-    rf"|(?:announced|reported|confirmed|stated){_WHEN}\s+(?=(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*(?:\s+[a-z]+){{0,2}}?\s+(?:have|has|had|were|was|are|is|will|[a-z]+ed)\b))"
-    rf"|According\s+to\s+(?P<spk2>{SPEAKER}),\s*)"
-)
-# "..., noting that X" / "..., adding that X": a second statement of the sentence's speaker.
-_PARTICIPLE = re.compile(
-    r",\s+(?:and\s+)?(?:noting|adding|saying|explaining|stressing|emphasizing|emphasising|warning|arguing|insisting"
-    r"|pointing\s+out)\s+(?:that\s+)(?=\S)"
-)
-_SUBJECT = re.compile(rf"(?:(?:And|But|Also)\s+)?(?P<spk>{SPEAKER}){_APPOS}\s+{_ADVERB}[a-z]+\b")
-# An appositive that reads as a role ("the defense secretary", "general counsel for the department").
-_ROLE_APPOS = re.compile(
-    r"(?:(?:the|a|an)\s+)?(?!(?:from|of|in|who|which|whose|at|on|with|and|but|as)\b|[a-z]+ing\b)[a-z][a-z .’'-]*"
-    r"(?:\s+(?:of|for|at)\s+[\w .’'-]+)?"
-)
-_MONTH_DAY = (
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:\s*[–-]\s*\d{1,2})?(?:,?\s+\d{4})?"
-)
-# A dateline opens a paragraph: the issuing place in capitals, maybe a state or country and a date, then a dash
-# ("SOUTHWEST ASIA, Dec. 20, 2016 --", "WASHINGTON,(June 27, 2016) --", "TAMPA, Fla., Aug. 19, 2014 -"); without a dash,
-# the place and one capitalised word ("BAGHDAD, Iraq Iraqi officials said ...").
-_DATELINE = re.compile(
-    r"(?m)^[ \t]*[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3}"
-    rf"(?:(?:,\s*[A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+\.?){{0,2}})?(?:,?\s*\(?{_MONTH_DAY}\)?)?(?:[ \t]*(?:--|—|–)|[ \t]+-)\s*"
-    r"|,\s*[A-Z][a-z]+\.?[ \t]+(?=[A-Z]))"
-)
 
 
 @dataclass(frozen=True)
@@ -156,11 +91,6 @@ def find_quotes(text: str, mentions: Sequence[tuple[int, int]]) -> list[Quote]:
         quotes.append(_turn_quote(work, turn, state, sentences, mentions))
     quotes = [replace(q, text=text[q.start : q.end]) if q.text == work[q.start : q.end] else q for q in quotes]
     return sorted(quotes, key=lambda q: q.start)
-
-
-def blank_datelines(text: str) -> str:
-    """Return text with each paragraph's dateline ("WASHINGTON, Feb. 11, 2016 --") replaced by spaces."""
-    return _DATELINE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
 
 
 def _attributed_direct(
@@ -298,14 +228,14 @@ def _trimmed(text: str, direct: _Direct) -> _Direct:
 def _direct_attribution(text: str, direct: _Direct, sentences: list[tuple[int, int]]) -> re.Match[str] | None:
     """Return the attribution match of a direct quote (speaker in group spk or spk2), or None when it has none."""
     if direct.close_mark is not None:
-        after = _AFTER.match(text, direct.close_mark + 1, min(len(text), direct.close_mark + _WINDOW))
+        after = AFTER.match(text, direct.close_mark + 1, min(len(text), direct.close_mark + _WINDOW))
         # A line break after a finished sentence ends the paragraph: what follows is someone else's.
         if after and not ("\n" in after.group() and text[direct.parts[-1][1] - 1] in ".!?"):
             return after
     s_start, s_end = _sentence_around(sentences, direct.open_mark)
     # Attributions are short: bounded windows keep a run-on "sentence" of many quotes linear.
     start = max(s_start, direct.open_mark - _WINDOW)
-    before = _BEFORE.search(text[start : direct.open_mark])
+    before = BEFORE.search(text[start : direct.open_mark])
     if before:
         return before
     intro = _colon_intro(text, direct, sentences)
@@ -314,7 +244,7 @@ def _direct_attribution(text: str, direct: _Direct, sentences: list[tuple[int, i
     end = max(s_end, direct.parts[-1][1])
     after_close = (direct.close_mark or end) + 1
     outside = text[start : direct.open_mark] + " … " + text[after_close : min(end, after_close + _WINDOW)]
-    return _IN_SENTENCE.search(outside) if direct.open_mark > s_start else None
+    return IN_SENTENCE.search(outside) if direct.open_mark > s_start else None
 
 
 def _colon_intro(text: str, direct: _Direct, sentences: list[tuple[int, int]]) -> re.Match[str] | None:
@@ -326,8 +256,8 @@ def _colon_intro(text: str, direct: _Direct, sentences: list[tuple[int, int]]) -
     intro = text[s_start : len(head)]
     if len(intro) > 2 * _WINDOW:
         return None
-    phrase = _INTRO_PHRASE.match(intro)
-    return _BEFORE.search(intro) or _INTRO_SUBJECT.match(intro) or (phrase and _INTRO_SUBJECT.match(intro, phrase.end()))
+    phrase = INTRO_PHRASE.match(intro)
+    return BEFORE.search(intro) or INTRO_SUBJECT.match(intro) or (phrase and INTRO_SUBJECT.match(intro, phrase.end()))
 
 
 def _speaker(state: _State, attribution: re.Match[str]) -> tuple[str | None, str | None, bool]:
@@ -339,7 +269,7 @@ def _speaker(state: _State, attribution: re.Match[str]) -> tuple[str | None, str
     groups = attribution.groupdict()
     expr = " ".join((groups.get("spk") or groups.get("spk2") or groups.get("spk3") or "").split())
     appos = (groups.get("appos") or groups.get("appos2") or "").strip()
-    role = re.sub(r"^(?:the|a|an)\s+", "", appos) if appos and _ROLE_APPOS.fullmatch(appos) else None
+    role = re.sub(r"^(?:the|a|an)\s+", "", appos) if appos and ROLE_APPOS.fullmatch(appos) else None
     if _is_body(expr):
         return registry.resolve_body(expr), None, False
     person: Person | None = registry.resolve(expr, role)
@@ -387,73 +317,95 @@ def _reported_quotes(
     work: str, s_start: int, s_end: int, directs: Sequence[_Direct], state: _State, mentions: Sequence[tuple[int, int]],
 ) -> list[Quote]:
     """Return the reported statements of a sentence: its attribution clause's, then a participle's ("noting that X")."""
-    if work[s_start] in _OPEN + _STRAIGHT:
-        found: list[Quote] = []  # a quotation with its attribution: the direct quote is the statement
-    else:
-        reported = _reported(work, s_start, s_end, directs, state, mentions)
-        found = [reported] if reported is not None else []
-    participle = _participle(work, s_start, s_end, directs, state, mentions)
-    if participle is not None and not any(q.start <= participle.start < q.end for q in found):
-        found.append(participle)
+    found: list[Quote] = []
+    if work[s_start] not in _OPEN + _STRAIGHT:  # else a quotation with its attribution: the direct quote is the statement
+        found = _reported(work, s_start, s_end, directs, state, mentions)
+    for participle in _participle(work, s_start, s_end, directs, state, mentions):
+        if not any(q.start <= participle.start < q.end for q in found):
+            found.append(participle)
     return found
 
 
 def _reported(
     work: str, s_start: int, s_end: int, directs: Sequence[_Direct], state: _State, mentions: Sequence[tuple[int, int]],
-) -> Quote | None:
-    """Return the reported statement of a sentence with an attribution clause outside its quote marks, or None."""
+) -> list[Quote]:
+    """Return the reported statement of a sentence with an attribution clause outside its quote marks, if any."""
     sentence = work[s_start:s_end]
-    lead = _LEAD.match(sentence)
-    if lead and (_NO_CLAUSE.fullmatch(" " + sentence[lead.end() :]) or len(sentence[lead.end() :].split()) < 3 or _inside_quote(s_start + lead.start("spk" if lead.group("spk") else "spk2"), directs)):
+    lead = LEAD.match(sentence)
+    if lead and (NO_CLAUSE.fullmatch(" " + sentence[lead.end() :]) or len(sentence[lead.end() :].split()) < 3
+                 or _inside_quote(s_start + lead.start("spk" if lead.group("spk") else "spk2"), directs)):
         lead = None  # "X grew, officials said today.": the clause before is the statement
     if lead:
-        attribution, c_start, c_end, body = lead, s_start + lead.end(), s_end, None
+        attribution, pieces, body = lead, [(s_start + lead.end(), s_end)], None
     else:
-        trail = next((t for t in _TRAIL.finditer(sentence) if not _inside_quote(s_start + t.start(), directs)), None)
+        trail = next((t for t in TRAIL.finditer(sentence) if not _inside_quote(s_start + t.start(), directs)), None)
         if trail is None:
-            return None
-        attribution, c_start, c_end, body = trail, s_start, s_start + trail.start(), None
+            return []
+        attribution, pieces, body = trail, [(s_start, s_start + trail.start())], None
         # "X, he said, with Y." goes on after the clause; in "X, he said Tuesday at ..." the rest is the clause's.
         more = re.match(r",\s*(?P<more>\S.*)$", sentence[trail.end() :], re.DOTALL)
-        if more and not _PARTICIPLE.match(sentence, trail.end()):
-            c_end = s_end
-            body = work[c_start : s_start + trail.start()] + ", " + more.group("more")
-    participle = _PARTICIPLE.search(work, c_start, c_end)
+        if more and not PARTICIPLE.match(sentence, trail.end()):
+            pieces.append((s_start + trail.end() + more.start("more"), s_end))
+            body = work[s_start : s_start + trail.start()] + ", " + more.group("more").rstrip(" .!?;")
+    participle = PARTICIPLE.search(work, pieces[-1][0], pieces[-1][1])
     if participle is not None and body is None:
-        c_end = participle.start()
-    c_end = _strip_end(work, c_start, c_end)
-    if _mostly_quoted(c_start, c_end, directs):
-        return None  # "X said on Friday: "..."": the direct quote is the statement
-    if body is not None:
-        body = body.rstrip(" .!?;")
-    if len(work[c_start:c_end].split()) < 3:
-        return None
-    speaker, role, named = _speaker(state, attribution)
-    quote = Quote(c_start, c_end, body or work[c_start:c_end], speaker, role, "reported", _mentions_in(s_start, s_end, mentions))
+        pieces[-1] = (pieces[-1][0], participle.start())
+    c_start, c_end = pieces[0][0], _strip_end(work, pieces[0][0], pieces[-1][1])
+    if _mostly_quoted(c_start, c_end, directs) or len(work[c_start:c_end].split()) < 3:
+        return []  # "X said on Friday: "..."": the direct quote is the statement
+    speaker, role, _ = _speaker(state, attribution)
     state.previous = (speaker, role)
-    return quote
+    inside = [d for d in directs if c_start <= d.open_mark < c_end]
+    if not inside:
+        return [Quote(c_start, c_end, body or work[c_start:c_end], speaker, role, "reported", _mentions_in(s_start, s_end, mentions))]
+    # Quoted words inside the statement are a direct quote of their own: the statement is the words around them.
+    return [Quote(a, b, work[a:b], speaker, role, "reported", _mentions_in(s_start, s_end, mentions))
+            for a, b in _outside(work, pieces, inside)]
+
+
+def _outside(work: str, pieces: Sequence[tuple[int, int]], directs: Sequence[_Direct]) -> list[tuple[int, int]]:
+    """Return the stretches of pieces outside the direct quotes' marks, trimmed, of three words or more."""
+    cuts = sorted((d.open_mark, (d.close_mark if d.close_mark is not None else d.parts[-1][1]) + 1) for d in directs)
+    stretches = []
+    for a, b in pieces:
+        pos = a
+        for open_mark, after_close in cuts:
+            if a <= open_mark < b:
+                stretches.append((pos, open_mark))
+                pos = max(pos, after_close)
+        stretches.append((pos, b))
+    kept = []
+    for a, b in stretches:
+        while a < b and (work[a].isspace() or work[a] in ",;:"):
+            a += 1
+        b = _strip_end(work, a, b)
+        if len(work[a:b].split()) >= 3:
+            kept.append((a, b))
+    return kept
 
 
 def _participle(
     work: str, s_start: int, s_end: int, directs: Sequence[_Direct], state: _State, mentions: Sequence[tuple[int, int]],
-) -> Quote | None:
+) -> list[Quote]:
     """Return the statement of "..., noting that X" / "..., adding that X", by the sentence's speaker."""
-    match = _PARTICIPLE.search(work, s_start, s_end)
+    match = PARTICIPLE.search(work, s_start, s_end)
     if match is None or _inside_quote(match.start(), directs):
-        return None
+        return []
     c_start, c_end = match.end(), _strip_end(work, match.end(), s_end)
     if len(work[c_start:c_end].split()) < 3:
-        return None
+        return []
     in_sentence = [d for d in directs if s_start <= d.open_mark < match.start()]
-    if in_sentence or _LEAD.match(work, s_start, s_end) or _TRAIL.search(work, s_start, match.start()):
+    if in_sentence or LEAD.match(work, s_start, s_end) or TRAIL.search(work, s_start, match.start()):
         speaker, role = state.previous  # the sentence's quote or statement set it just before
     else:
-        subject = _SUBJECT.match(work, s_start, match.start())
+        subject = SUBJECT.match(work, s_start, match.start())
         if subject is None:
-            return None
+            return []
         speaker, role, _ = _speaker(state, subject)
         state.previous = (speaker, role)
-    return Quote(c_start, c_end, work[c_start:c_end], speaker, role, "reported", _mentions_in(s_start, s_end, mentions))
+    inside = [d for d in directs if c_start <= d.open_mark < c_end]
+    return [Quote(a, b, work[a:b], speaker, role, "reported", _mentions_in(s_start, s_end, mentions))
+            for a, b in _outside(work, [(c_start, c_end)], inside)]
 
 
 def _mostly_quoted(start: int, end: int, directs: Sequence[_Direct]) -> bool:
