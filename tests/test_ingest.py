@@ -348,6 +348,9 @@ LAYOUTS = [
     # a date in brackets after the place; a dateline alone on its line in a text without blank lines inside
     (f"Secretary Hails Progress\n\nWASHINGTON (February 11, 2016) — {LEAD}\n\n{MORE}", "Secretary Hails Progress", date(2016, 2, 11)),
     (f"Spokesman: Forces Gain Ground\n\nWASHINGTON –\n{LEAD}\n{MORE}", "Spokesman: Forces Gain Ground", None),
+    # a notice, a release number without its dot, a date beside a byline
+    (f"Coalition Trains New Brigades\n\nFOR IMMEDIATE RELEASE\n\nRelease No: NR-123-16\n\nDec. 28, 2015 | By Jane Roe\n\n"
+     f"{LEAD}\n\n{MORE}", "Coalition Trains New Brigades", date(2015, 12, 28)),
     # a byline with its agency on the next line is not the headline
     (f"Forces Concentrate Around the Town, Official Says\n\nBy Jane Roe\nDoD News, Defense Media Activity\n\n"
      f"WASHINGTON, Oct. 15, 2014 – {LEAD}\n\n{MORE}",

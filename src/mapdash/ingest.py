@@ -44,8 +44,11 @@ _NAME_WORD = r"(?:[A-Z][\w.'’-]*|de|del|da|van|von|al|bin|and)"
 _BY_RE = re.compile(rf"(?:By|BY|by):?\s+(?P<name>[A-Z][\w.'’-]*(?:\s+{_NAME_WORD}){{1,5}})(?:\s*[,;|()—–-].*)?")
 # Lines that say where a release comes from, not what it says: "From a Combined Joint Task Force ... News Release",
 # "By U.S. Central Command News Release", "Release # 20151228-04" (after a date or a place), "News Release".
-_CREDIT_RE = re.compile(r"(?:From|By)\s+(?:an?\s+|the\s+)?[A-Z][^.!?]{0,120}\b(?:News|Press)\s+Release\.?", re.IGNORECASE)
-_RELEASE_NO_RE = re.compile(r"(?:.{0,40}\s)?(?:News\s+|Press\s+)?Release\s*(?:No\.|Number|#)\s*:?\s*[\w-]+", re.IGNORECASE)
+_CREDIT_RE = re.compile(
+    r"(?:(?:From|By)\s+(?:an?\s+|the\s+)?[A-Z][^.!?]{0,120}\b)?(?:News|Press)\s+Release\.?|For\s+Immediate\s+Release\.?",
+    re.IGNORECASE)
+_RELEASE_NO_RE = re.compile(r"(?:.{0,40}\s)?(?:News\s+|Press\s+)?Release\s*(?:No\.?|Number|#)\s*:?\s*[\w-]+", re.IGNORECASE)
+_SEPARATORS = re.compile(r"^[\s|·•/,–—-]+|[\s|·•/,–—-]+$")
 # A dateline alone on its line: the issuing place in capitals and a dash ("WASHINGTON --", "SOUTHWEST ASIA —").
 _BARE_DATELINE = re.compile(r"[A-Z][A-Z.'’]+(?:[ ,-]+[A-Z][A-Za-z.'’]*){0,3}\s*(?:—|–|--|-)")
 # A line of a plain-text paragraph longer than this is a paragraph of its own: hard-wrapped text wraps sooner.
@@ -120,10 +123,12 @@ def clean_text(raw: str, *, is_html: bool) -> CleanedRelease:
     if title and start < len(paras) and paras[start] == title:
         start += 1  # the page's own headline opens the body (trafilatura keeps the <h1>)
     head, body = paras[:start], [p for p, k in zip(paras[start:], keep[start:]) if k]
+    # Credit, byline, date and release-number lines opening the body belong to the head.
+    leading = next((i for i, p in enumerate(body) if not _is_meta(p)), len(body))
+    head, body = head + body[:leading], body[leading:]
     byline = meta_byline or _by_line(head + body[:2]) or credit
     # A dateline sits at the very top; a date further into the lead is usually the event's, not the release's.
     published = meta_date or _first_date(head + [p[:60] for p in body[:2]])
-    body = [p for i, p in enumerate(body) if not (i < 2 and _is_meta(p))]
     # A few words are a menu or a link, not a release (trafilatura returns "Home" for a bare nav page).
     if sum(_word_count(p) for p in body) < MIN_ARTICLE_WORDS:
         raise IngestError("no article text found")
@@ -415,8 +420,20 @@ def _first_date(paras: list[str]) -> date | None:
 
 def _is_meta(para: str) -> bool:
     """Return True for a paragraph that only says who issued a release, when, or its number."""
-    return _is_by_or_date_line(para) or bool(_CREDIT_RE.fullmatch(para)) or bool(_BARE_DATELINE.fullmatch(para)) or bool(
-        _RELEASE_NO_RE.fullmatch(para) and len(para.split()) <= 10)
+    if _is_by_or_date_line(para) or _CREDIT_RE.fullmatch(para) or _BARE_DATELINE.fullmatch(para):
+        return True
+    if _RELEASE_NO_RE.fullmatch(para) and len(para.split()) <= 10:
+        return True
+    # "Dec. 28, 2015 | By Jim Garamone": a date beside a byline
+    undated = _SEPARATORS.sub("", _strip_dates(para))
+    return undated != para.strip() and bool(undated) and bool(_BY_RE.fullmatch(undated)) and len(para.split()) <= 12
+
+
+def _strip_dates(para: str) -> str:
+    """Return para without its calendar dates."""
+    for pattern in _DATE_RES:
+        para = pattern.sub(" ", para)
+    return para
 
 
 def _is_by_or_date_line(para: str) -> bool:
