@@ -104,6 +104,9 @@ ANAPHORA = [
     ("Defense Secretary Ann Cole spoke. The talks went well, according to Deputy Press Secretary Bo Dean. "
      "The defense secretary also reaffirmed that aid will continue.",
      [("reported", "The talks went well", "Bo Dean"), ("reported", "aid will continue", "Ann Cole")]),
+    # "the commander": the person an appositive called so
+    ("Gen. Joe Vance, commander of U.S. Central Command, visited Baghdad. The talks went well, the commander said.",
+     [("reported", "The talks went well", "Joe Vance")]),
     # a nationality or organisation before the title is not the name
     ("“The threat is real,” said United Kingdom Maj. Gen. Rupert Hale, the deputy commander.",
      [("direct", "The threat is real", "Rupert Hale")]),

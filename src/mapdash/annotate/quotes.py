@@ -273,6 +273,8 @@ def _speaker(state: _State, attribution: re.Match[str]) -> tuple[str | None, str
     if _is_body(expr):
         return registry.resolve_body(expr), None, False
     person: Person | None = registry.resolve(expr, role)
+    if appos and not re.fullmatch(PRONOUN, expr):
+        registry.describe(person, appos)
     if person is None and re.fullmatch(ROLE_REF, expr):
         person = Person("", re.sub(r"^[Tt]he\s+", "", expr))  # an unnamed role, named later
     registry.spoke(person)

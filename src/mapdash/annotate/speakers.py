@@ -110,6 +110,7 @@ SPEAKER = (
 
 _TITLED = re.compile(rf"\b(?P<title>{TITLE})(?P<name>{NAME})")
 _ORG_RE = re.compile(rf"\b{ORG}")
+_APPOSITIVE = re.compile(r",\s+(?:(?:the|a|an)\s+)?([^,“”\"\n]{2,80}?),")  # ", commander of Combined Joint Task Force,"
 _GROUP_RE = re.compile(_GROUP)
 # Generic words that stand for an office named in full before ("the task force", "the department").
 _ANAPHORIC_HEADS = frozenset({"task force", "command", "department", "ministry", "headquarters", "embassy"})
@@ -148,13 +149,17 @@ class SpeakerRegistry:
     bodies: list[str] = field(default_factory=list)  # organisations named so far, latest last
     issuers: list[str] = field(default_factory=list)  # who issued the releases and statements named so far
     spoken: list[str] = field(default_factory=list)  # bodies that spoke so far
+    described: dict[str, str] = field(default_factory=dict)  # what appositives said of each person ("commander of X")
 
     def register_titled(self, text: str) -> None:
         """Register every titled name ("Defense Secretary Ash Carter"), organisation and release issuer in text."""
         for match in _TITLED.finditer(text):
             name = _clean_name(match.group("name"))
             if name:
-                self._add(name, " ".join(match.group("title").split()))
+                person = self._add(name, " ".join(match.group("title").split()))
+                appositive = _APPOSITIVE.match(text, match.end())
+                if appositive:
+                    self.describe(person, appositive.group(1))
         for match in _ORG_RE.finditer(text):
             org = _clean_name(match.group())
             if len(org.split()) >= 2 or re.fullmatch(r"[A-Z]{2,}(?:-[A-Z]{2,})*", org):
@@ -212,6 +217,11 @@ class SpeakerRegistry:
         name = _clean_name(expr)
         return self._add(name, role) if name else None
 
+    def describe(self, person: Person | None, appositive: str) -> None:
+        """Remember what an appositive says a person is ("Gen. X, commander of CENTCOM,"), for "the commander said"."""
+        if person is not None and person.name and _ROLE_WORDS.search(appositive):
+            self.described[person.name] = f"{self.described.get(person.name, '')} {appositive.lower()}"
+
     def spoke(self, person: Person | None) -> None:
         """Remember who spoke last, for later pronouns."""
         if person is not None:
@@ -250,8 +260,9 @@ class SpeakerRegistry:
         qualifiers = [w for w in re.findall(r"[a-z.]+", expr.lower()) if w not in ("the", nouns[-1])]
         # The speaker first: a president named inside a quote should not take over "the president said".
         candidates = ([self.last_speaker] if self.last_speaker else []) + self.people[::-1]
-        fitting = [p for p in candidates if p.role and any(k in p.role.lower() for k in keys)]
-        qualified = [p for p in fitting if all(q in (p.role or "").lower() for q in qualifiers)]
+        roles = {p.name: f"{p.role or ''} {self.described.get(p.name, '')}".lower() for p in candidates}
+        fitting = [p for p in candidates if any(k in roles[p.name] for k in keys)]
+        qualified = [p for p in fitting if all(q in roles[p.name] for q in qualifiers)]
         return (qualified or fitting or [None])[0]
 
 
