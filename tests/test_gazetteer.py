@@ -17,7 +17,7 @@ from mapdash.settings import REPO_ROOT
 
 SHIPPED = REPO_ROOT / "data" / "gazetteer"
 SHIPPED_FILES = {"countries.tsv", "admin1.tsv", "admin2.tsv", "demonyms.csv", "country_aliases.csv", "admin1_aliases.csv",
-                 "theatre.csv", "extents.tsv", "not_places.csv"}
+                 "theatre.csv", "extents.tsv", "not_places.csv", "borders.tsv"}
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -59,6 +59,9 @@ CREATE TABLE admin2_bare(norm TEXT, place INTEGER, PRIMARY KEY(norm, place)) WIT
 CREATE TABLE demonyms(norm TEXT PRIMARY KEY, country_code TEXT);
 CREATE TABLE variants(skel TEXT, place INTEGER, PRIMARY KEY(skel, place)) WITHOUT ROWID;
 CREATE TABLE not_places(norm TEXT PRIMARY KEY);
+CREATE TABLE borders(a TEXT, b TEXT, lat REAL, lon REAL);
+CREATE INDEX borders_a ON borders(a);
+CREATE INDEX borders_b ON borders(b);
 CREATE TABLE parts(key TEXT, direction TEXT, lat REAL, lon REAL, PRIMARY KEY(key, direction)) WITHOUT ROWID;
 """
 PLACE_COLUMNS = "place_id, geonameid, name, feature, country_code, country_name, admin1_name, lat, lon, population, feature_code"
@@ -218,7 +221,8 @@ def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
     demonyms = [(normalize_name(r["demonym"]), r["country_iso2"]) for r in _read_table(src / "demonyms.csv")]
     extents = _part_points(gazetteer_theatre.read_extents(src / "extents.tsv"), admin1, scan)
     not_places = {normalize_name(n) for n in gazetteer_theatre.read_not_places(src / "not_places.csv")}
-    _write(out_path, builder, demonyms, extents, not_places)
+    borders = gazetteer_theatre.read_borders(src / "borders.tsv")
+    _write(out_path, builder, demonyms, extents, not_places, borders)
     return out_path
 
 
@@ -288,7 +292,8 @@ def _part_points(extents: dict[str, tuple[float, float, float, float]], admin1: 
 
 
 def _write(out_path: Path, builder: _Builder, demonyms: list[tuple[str, str]],
-           parts: Iterable[tuple[str, str, float, float]] = (), not_places: Iterable[str] = ()) -> None:
+           parts: Iterable[tuple[str, str, float, float]] = (), not_places: Iterable[str] = (),
+           borders: Iterable[tuple[str, str, float, float]] = ()) -> None:
     """Write the index to a temporary file, then move it into place so readers never see half a file."""
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(f".{out_path.name}.{uuid.uuid4().hex}.tmp")
@@ -302,6 +307,7 @@ def _write(out_path: Path, builder: _Builder, demonyms: list[tuple[str, str]],
         con.executemany("INSERT INTO variants VALUES (?, ?)", sorted(builder.variants))
         con.executemany("INSERT OR IGNORE INTO not_places VALUES (?)", [(n,) for n in not_places if n])
         con.executemany("INSERT OR IGNORE INTO parts VALUES (?, ?, ?, ?)", parts)
+        con.executemany("INSERT INTO borders VALUES (?, ?, ?, ?)", borders)
         norms = {k for k, _ in builder.names}
         meta = {"names": len(norms), "places": len(builder.places),
                 "max_name_tokens": min(MAX_NAME_TOKENS, max(len(k.split()) for k in norms))}
@@ -321,7 +327,7 @@ def _index_key(data_dir: Path) -> str:
         digest.update(Path(module.__file__ or "").read_bytes())
     src = _gazetteer_dir(data_dir)
     for name in ("countries.tsv", "admin1.tsv", "admin2.tsv", "demonyms.csv", "country_aliases.csv", "admin1_aliases.csv",
-                 "theatre.csv", "extents.tsv", "not_places.csv"):
+                 "theatre.csv", "extents.tsv", "not_places.csv", "borders.tsv"):
         if (src / name).exists():  # admin2.tsv only adds GeoNames ids: an older data folder still builds
             digest.update((src / name).read_bytes())
     # cities500 is 80 MB: sizes and versions stand in for the packages' bytes, hashing them would cost 0.2 s
@@ -361,6 +367,7 @@ class Gazetteer:
         self._known = lru_cache(maxsize=200_000)(self._query_has_name)
         self._bare = lru_cache(maxsize=10_000)(self._query_admin2_bare)
         self._skeletal = lru_cache(maxsize=50_000)(self._query_variants)
+        self._spellings = lru_cache(maxsize=50_000)(self._query_spellings)
         self._not_places = frozenset(n for (n,) in self._con().execute("SELECT norm FROM not_places"))
         self.transliterated: frozenset[str] = frozenset(
             cc for (cc,) in self._con().execute("SELECT DISTINCT country_code FROM variants JOIN places ON places.id = variants.place"))
@@ -420,11 +427,15 @@ class Gazetteer:
 
         "Huwajah" finds Al Hawijah and "Dayr Az Zawr" Deir ez-Zor; the places candidates() finds are left out.
         """
+        return list(self._spellings(name, limit))
+
+    def _query_spellings(self, name: str, limit: int) -> tuple[Place, ...]:
+        """Return variants() for one name (cached: the resolver asks for each mention twice)."""
         skel = skeleton(name)
         if not skel:
-            return []
+            return ()
         exact = {p.place_id for p in self.candidates(name)}
-        return [p for p in self._skeletal(skel, limit) if p.place_id not in exact and similar_spelling(name, p.name)]
+        return tuple(p for p in self._skeletal(skel, limit) if p.place_id not in exact and similar_spelling(name, p.name))
 
     def has_variant(self, name: str) -> bool:
         """Say whether a place of a transliterated country is spelt like name but for vowels and articles."""
@@ -450,6 +461,28 @@ class Gazetteer:
     def is_not_place(self, name: str) -> bool:
         """Say whether a name is listed as never a place (armed groups and their acronyms: "ISIL", "SDF")."""
         return normalize_name(name) in self._not_places
+
+    def borders(self, name: str) -> list[Place]:
+        """Return points on the border a phrase names ("Turkey border", "Syria-Iraq border"): along all of the named
+        country's land borders, or along the one two named countries share; the document's other places pick one."""
+        split = gazetteer_theatre.split_border(name)
+        if split is None:
+            return []
+        countries = [c for c in (self._country_named(n) for n in split) if c is not None]
+        if len(countries) != len(split):
+            return []
+        a = countries[0].country_code
+        if len(countries) == 2:
+            b = countries[1].country_code
+            rows = self._con().execute("SELECT a, b, lat, lon FROM borders WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)", (a, b, b, a))
+        else:
+            rows = self._con().execute("SELECT a, b, lat, lon FROM borders WHERE a = ? OR b = ?", (a, a))
+        return [gazetteer_theatre.border_point(self._countries[a], self._countries[y if x == a else x], lat, lon)
+                for x, y, lat, lon in rows if x in self._countries and y in self._countries]
+
+    def _country_named(self, name: str) -> Place | None:
+        """Return the country a name or demonym names ("Turkish", "Syria"), or None."""
+        return self.demonym(name) or next((p for p in self.candidates(name, limit=3) if p.feature == "country"), None)
 
     def has_name(self, name: str) -> bool:
         """Say whether any place is called name (after normalisation)."""

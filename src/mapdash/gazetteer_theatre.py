@@ -90,6 +90,33 @@ def read_not_places(path: Path) -> list[str]:
         return [r["name"].strip() for r in csv.DictReader(line for line in handle if not line.startswith("#")) if r["name"].strip()]
 
 
+def read_borders(path: Path) -> list[tuple[str, str, float, float]]:
+    """Return borders.tsv as (country a, country b, lat, lon) points along the land borders."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [(r["a"], r["b"], float(r["lat"]), float(r["lon"])) for r in csv.DictReader(handle, delimiter="\t")]
+
+
+BORDER_PHRASE = re.compile(r"^(?P<a>.+?)(?:\s*[-–/]\s*(?P<b>[^-–/]+?))?\s+border$", re.IGNORECASE)
+
+
+def split_border(name: str) -> tuple[str, ...] | None:
+    """Return the country names of a border phrase ("Turkey border" -> ("Turkey",), "Syria-Iraq border"), or None."""
+    m = BORDER_PHRASE.match(name.strip())
+    if m is None:
+        return None
+    return (m.group("a"), m.group("b")) if m.group("b") else (m.group("a"),)
+
+
+def border_point(a: Place, b: Place, lat: float, lon: float) -> Place:
+    """Return one point of the border between two countries as a region place."""
+    first, second = sorted((a, b), key=lambda p: p.name)
+    return Place(place_id=f"border:{first.country_code}-{second.country_code}:{lat:.2f},{lon:.2f}", geonameid=None,
+                 name=f"{first.name}–{second.name} border", feature="region", country_code=a.country_code,
+                 country_name=a.country_name, admin1_name=None, lat=lat, lon=lon, feature_code="BDR")
+
+
 def read_extents(path: Path) -> dict[str, tuple[float, float, float, float]]:
     """Return extents.tsv as key ('IQ' or 'gn:<id>') -> (west, south, east, north)."""
     if not path.exists():

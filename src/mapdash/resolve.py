@@ -108,6 +108,7 @@ class Resolver:
         context = _context(settled, support)
         nearby = proximity(toponyms, pools, first)
         chosen = one_sense_per_name([self._choose(t, pool, context, bonus) for t, pool, bonus in zip(toponyms, pools, nearby, strict=True)])
+        chosen = [border_resolution(r.toponym, pool, first) if _is_border(pool) else r for r, pool in zip(chosen, pools, strict=True)]
         return [dateline_resolution(r.toponym, pool) if r.toponym.source == "dateline" else r for r, pool in zip(chosen, pools, strict=True)]
 
     def _candidates(self, toponym: Toponym) -> list[Place]:
@@ -115,6 +116,9 @@ class Resolver:
         if toponym.is_demonym:
             country = self.gazetteer.demonym(toponym.text)
             return [country] if country is not None else []
+        borders = getattr(self.gazetteer, "borders", None)
+        if borders is not None and toponym.hint == "region" and toponym.lookup.lower().endswith(" border"):
+            return borders(toponym.lookup)  # points along it: the document's other places pick the one meant
         pool = self.gazetteer.candidates(toponym.lookup)
         parts = getattr(self.gazetteer, "parts", None)
         if parts is not None and (toponym.hint == "region" or not any(p.feature in ("country", "admin1") for p in pool)):
@@ -179,6 +183,28 @@ def _shadowed_provinces(pool: Sequence[Place], countries: frozenset[str]) -> set
         return (p.feature in ("admin1", "admin2") and p.country_code in countries
                 and (p.country_code, p.admin1_name or p.name, skeleton(p.name) or normalize_name(p.name)) in towns)
     return {p.place_id for p in pool if shadowed(p)}
+
+
+def _is_border(pool: Sequence[Place]) -> bool:
+    """Say whether a pool holds points along a border."""
+    return bool(pool) and all(p.feature_code == "BDR" for p in pool)
+
+
+def border_resolution(toponym: Toponym, pool: Sequence[Place], first: Sequence[Resolution]) -> Resolution:
+    """Resolve a border phrase to the point of the border nearest the document's towns ("the Turkish border" near Manbij).
+
+    Without towns to go by, the border's middle point is taken, with low confidence.
+    """
+    towns = [r.place for r in first if r.place is not None and r.place.feature in ("city", "admin2", "admin1")
+             and r.toponym.start != toponym.start]
+    here = np.radians([[p.lat, p.lon] for p in pool])
+    if towns:
+        pull = np.exp(-_haversine(here, np.radians([[t.lat, t.lon] for t in towns])) / PROXIMITY_KM).sum(axis=1)
+        best, confidence = int(np.argmax(pull)), round(float(min(1.0, pull.max())), 3)
+    else:
+        best, confidence = len(pool) // 2, 0.2
+    candidates = (Candidate(place=pool[best], score=1.0),)
+    return Resolution(toponym=toponym, place=pool[best], confidence=confidence, candidates=candidates)
 
 
 def dateline_resolution(toponym: Toponym, pool: Sequence[Place]) -> Resolution:

@@ -76,6 +76,9 @@ LOCATED_AFTER = re.compile(r",\s+([A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+)?)")
 # Labels the small model gives a town's name in strike lists ("Manbij" PRODUCT or DATE): no evidence against a place.
 IMPLAUSIBLE_LABELS = frozenset({"PRODUCT", "DATE", "TIME", "WORK_OF_ART", "EVENT", "LAW"})
 ACRONYM_MAX = 5
+BORDER_AFTER = re.compile(r"\s+[Bb]order\b(?!\s+(?:town|city|village|crossing|guard|police|security|control))")
+BORDER_JOIN = re.compile(r"\s*[-–/]\s*")
+BORDER_WITH = re.compile(r"\b[Bb]order\s+with\s+(?:the\s+)?$")
 FACILITY_CODES = frozenset({"DAM", "AIRB", "AIRF", "AIRP", "MILB", "OILR"})  # GeoNames' codes, as theatre.csv uses them
 TITLE_AFTER = re.compile(r"\s+(?:Maj|Gen|Lt|Col|Brig|Adm|Capt|Cmdr|Sgt|Cpl|Vice|Rear|Air|Army|Navy|Marine|Defen[cs]e|Foreign"
                          r"|Prime|Minister|President|Ambassador|Secretary|Chief|Commander|Chargé|Special)\b")  # an all-capitals name this short is a place only as a country's or province's ("UAE", "UK")
@@ -138,7 +141,7 @@ class Recognizer:
                      if not ((label in ("PERSON", "ORG") or label in IMPLAUSIBLE_LABELS) and text[s:e] in places)]
         if len(unblocked) < len(blocked):
             scanned = list(self._scan(text, sentences, unblocked, found, theatre))
-        return self._with_directions(text, _without_overlaps([*found, *scanned]), sentences)
+        return self._with_borders(text, self._with_directions(text, _without_overlaps([*found, *scanned]), sentences), sentences)
 
     def _reread(self, text: str, entities: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
         """Return NER's entities with a leading preposition cut off: "Near Palmyra" (PERSON) is the place Palmyra."""
@@ -204,12 +207,38 @@ class Recognizer:
             occurrences = [(m.start(), m.end()) for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)]
             if any(self._located(text, s, e) or _listed_with(text, s, e, spans) for s, e in occurrences):
                 found.add(name)
-            elif theatre and " " not in name.strip() and not any(name in p and name != p for p in longer):
+            elif theatre and " " not in _without_article(name) and not any(name in p and name != p for p in longer):
                 # A surname is part of a longer person's name somewhere ("Haider al-Abadi" ... "Abadi said").
                 pool = self.gazetteer.candidates(name, limit=10) or getattr(self.gazetteer, "variants", lambda n: [])(name)
                 if pool and all(p.country_code in countries for p in pool) and _zipf(name.lower()) < COMMON_ZIPF:
                     found.add(name)
         return found
+
+    def _with_borders(self, text: str, found: list[Toponym], sentences: Sequence[tuple[int, int]]) -> list[Toponym]:
+        """Return the toponyms with border phrases made one: "the Turkish border", "the Syria-Iraq border"."""
+        if getattr(self.gazetteer, "borders", None) is None:
+            return found
+        out: list[Toponym] = []
+        for t in found:
+            country = self._country_of(t)
+            after = BORDER_AFTER.match(text, t.end)
+            if country is not None and out and out[-1].end <= t.start and BORDER_JOIN.fullmatch(text, out[-1].end, t.start) \
+                    and after and (first := self._country_of(out[-1])) is not None:
+                prev = out.pop()  # "Syria-Iraq border", "Iraqi-Syrian border"
+                t = _toponym(text, prev.start, after.end(), f"{first}-{country} border", t.source, sentences, hint="region")
+            elif country is not None and after:
+                t = _toponym(text, t.start, after.end(), f"{country} border", t.source, sentences, hint="region")
+            elif country is not None and BORDER_WITH.search(text, max(0, t.start - 20), t.start):
+                t = _toponym(text, t.start, t.end, f"{country} border", t.source, sentences, hint="region")  # "the border with Turkey"
+            out.append(t)
+        return out
+
+    def _country_of(self, t: Toponym) -> str | None:
+        """Return the country name a country name or demonym toponym stands for, else None."""
+        if t.is_demonym:
+            return t.lookup
+        top = self.gazetteer.candidates(t.lookup, limit=1) if t.hint is None and t.source != "dateline" else []
+        return top[0].name if top and top[0].feature == "country" else None
 
     def _with_directions(self, text: str, found: list[Toponym], sentences: Sequence[tuple[int, int]]) -> list[Toponym]:
         """Return the toponyms with a direction word taken in where it names a part ("northern Iraq", "eastern Anbar")."""
@@ -392,6 +421,12 @@ def _listed_with(text: str, start: int, end: int, spans: Sequence[tuple[int, int
     # "Tikrit, Bayji and al Hawl"; after a bare comma the list must go on ("from Baghdad, Warren said" is no list).
     return gap is not None and (re.search(r"\b(?:and|or)\b", gap.group()) is not None or LIST_GAP.match(text, end) is not None
                                 and text[end : end + 1] in ", ")
+
+
+def _without_article(name: str) -> str:
+    """Return a name without a leading Arabic article ("Al Qaim" -> "Qaim")."""
+    first, _, rest = name.strip().partition(" ")
+    return rest if rest and first.lower() in ARTICLES else name.strip()
 
 
 def _spelling_variant_span(tokens: Sequence[Token], i: int, j: int) -> bool:
