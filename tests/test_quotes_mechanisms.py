@@ -107,6 +107,9 @@ ANAPHORA = [
     # "the commander": the person an appositive called so
     ("Gen. Joe Vance, commander of U.S. Central Command, visited Baghdad. The talks went well, the commander said.",
      [("reported", "The talks went well", "Joe Vance")]),
+    # lower-case words before a title
+    ("The group is on the run, chief Pentagon spokesperson Jane Q. Roe said today at a news briefing.",
+     [("reported", "The group is on the run", "Jane Q. Roe")]),
     # a nationality or organisation before the title is not the name
     ("“The threat is real,” said United Kingdom Maj. Gen. Rupert Hale, the deputy commander.",
      [("direct", "The threat is real", "Rupert Hale")]),
@@ -183,6 +186,11 @@ TRANSCRIPT = (
 )
 
 
+def test_a_turn_gives_the_full_name_the_label_spells_out() -> None:
+    text = "We turn it over to Colonel Miles.\n\nQ: Go ahead.\n\nCOLONEL RYAN MILES: Thank you. The city is surrounded."
+    assert [q.speaker for q in find_quotes(text, [])] == ["Ryan Miles"]
+
+
 def test_transcript_turns_are_quotes_of_their_speakers() -> None:
     quotes = [q for q in find_quotes(TRANSCRIPT, []) if q.kind == "direct"]
     assert [(q.text.split(".")[0], q.speaker) for q in quotes] == [
@@ -218,6 +226,7 @@ def test_not_transcripts(text: str) -> None:
     "The Department of Defense announced a new contract today.",
     "Task force officials define a strike as one or more kinetic events.",
     "ISIS claimed the attack, which killed 12 civilians in Baghdad.",
+    "News reports from the front say that the fighters are surrendering.",  # a plural noun is not a speech verb
 ])
 def test_narration_is_no_quote(text: str) -> None:
     assert find_quotes(text, []) == []

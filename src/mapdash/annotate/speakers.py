@@ -33,9 +33,8 @@ _VERBS = (
     " insists acknowledged acknowledges observed observes announced announces wrote writes tweeted tweets replied"
     " replies responded responds argued argues cautioned cautions predicted predicts urged urges affirmed affirms"
     " recalled recalls commented comments confirmed confirms concluded concludes reiterated reiterates underscored"
-    " underscores reported reports reaffirmed reaffirms indicated indicates estimated estimates assessed assesses"
-    " highlighted highlights revealed reveals admitted admits conceded concedes maintained maintains contended"
-    " contends claimed claims briefed"
+    " underscores reported reaffirmed reaffirms indicated indicates estimated assessed highlighted revealed reveals"
+    " admitted admits conceded concedes maintained maintains contended contends claimed briefed"
 )
 VERB = "(?:" + "|".join(_VERBS.split()) + r"|pointed\s+out|points\s+out)"
 # Lower-case job titles before a name ("spokeswoman Amanda Wurst", "wrestling coach Darren Ripley").
@@ -105,7 +104,7 @@ _DOC_REF = re.compile(DOC_REF)
 # A title may follow a nationality or organisation ("United Kingdom Maj. Gen. Christopher Ghika").
 SPEAKER = (
     rf"(?:{ROLE_REF}|{PRONOUN}|{BODY}|{INSTITUTION}|{DOC_REF.replace('(?P<issuer>', '(?:').replace('(?P<from>', '(?:')}|{ANONYMOUS}"
-    rf"|(?:(?:[A-Z][\w.'’-]*\s+){{1,8}}?(?={TITLE}))?(?:{TITLE})?{NAME})"
+    rf"|(?:(?:(?:[A-Z][\w.'’-]*|chief|senior|top|deputy|acting|former)\s+){{1,8}}?(?={TITLE}))?(?:{TITLE})?{NAME})"
 )
 
 _TITLED = re.compile(rf"\b(?P<title>{TITLE})(?P<name>{NAME})")
@@ -210,8 +209,9 @@ class SpeakerRegistry:
             return self._by_role(expr)
         if re.fullmatch(ANONYMOUS, expr):
             return None
-        titled = _TITLED.fullmatch(expr) or _TITLED.search(expr)  # "United Kingdom Maj. Gen. X": the titled name
-        if titled and titled.end() == len(expr):
+        # "United Kingdom Maj. Gen. X", "chief Pentagon spokesperson X": the titled name that ends the expression
+        titled = _TITLED.fullmatch(expr) or next((m for m in _TITLED.finditer(expr) if m.end() == len(expr)), None)
+        if titled:
             name = _clean_name(titled.group("name"))
             return self._add(name, " ".join(titled.group("title").split())) if name else None
         name = _clean_name(expr)
@@ -231,8 +231,10 @@ class SpeakerRegistry:
         """Register a name (merging with a known person of that surname) and return the person."""
         known = self._find(name)
         if known is not None:
-            if known.role is None and role:
-                upgraded = Person(known.name if len(known.name) >= len(name) else name, role)
+            # "Ryan Dillon" after "Dillon": the full name
+            fuller = len(name) > len(known.name) and name.endswith(known.name) and re.fullmatch(NAME, name) is not None
+            if (known.role is None and role) or fuller:
+                upgraded = Person(name if fuller or len(name) > len(known.name) else known.name, known.role or role)
                 self.people = [upgraded if p == known else p for p in self.people]
                 if self.last_speaker == known:
                     self.last_speaker = upgraded
