@@ -23,7 +23,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from mapdash.annotate.attribution import (
     AFTER, BEFORE, IN_SENTENCE, INTRO_PHRASE, INTRO_SUBJECT, LEAD, NO_CLAUSE, PARTICIPLE, ROLE_APPOS, SUBJECT, TRAIL,
@@ -56,7 +56,7 @@ class _State:
 
     registry: SpeakerRegistry
     previous: tuple[str | None, str | None] = (None, None)
-    awaiting: list[int] | None = None  # indexes of quotes whose unnamed role ("the spokesman") is not yet named
+    awaiting: list[int] = field(default_factory=list)  # quotes (indexes) whose unnamed role ("the spokesman") awaits a name
 
 
 def find_quotes(text: str, mentions: Sequence[tuple[int, int]]) -> list[Quote]:
@@ -66,7 +66,7 @@ def find_quotes(text: str, mentions: Sequence[tuple[int, int]]) -> list[Quote]:
     mentions = sorted(mentions)  # _mentions_in bisects them
     turns = transcript_turns(work)
     directs = [d for d in _direct_quotes(work) if not any(t.start <= d.open_mark < t.end for t in turns)]
-    state = _State(SpeakerRegistry(), awaiting=[])
+    state = _State(SpeakerRegistry())
     quotes: list[Quote] = []
     pending = list(directs)
     quoted_until = 0  # the end of the last direct quote: sentences inside it are not reported speech
@@ -140,7 +140,7 @@ def _remember(state: _State, quote: Quote, index: int) -> None:
     state.previous = (quote.speaker, quote.role)
     last = state.registry.last_speaker
     if quote.speaker is None and quote.role is not None and last is not None and not last.name:
-        state.awaiting = (state.awaiting or []) + [index]
+        state.awaiting.append(index)
 
 
 def _is_scare_quote(work: str, direct: _Direct, sentences: list[tuple[int, int]]) -> bool:
