@@ -372,3 +372,27 @@ def test_seed_phase_evidence(taxonomy, phase: str, surface: str, evidence: str) 
     assert len(tags) == 1
     assert text[tags[0].evidence_start : tags[0].evidence_end].startswith(evidence)
     assert tags[0].confidence >= 0.7  # each is a direct cue on that very place
+
+
+@pytest.mark.parametrize(("pattern", "needles"), [
+    (r"\bnext\s+(?:phase|step)\b", {"next"}),
+    (r"\b(?:air\s*strikes?|strikes?|struck)\b", {"strike", "struck"}),
+    (r"(?:liberation|fall)\s+of", {"liberation", "fall"}),
+    (r"(?:liberation|x?)\s+of", {"of"}),  # a branch that may match nothing gives no words; the rest still does
+    (r"\s+\d+", None),
+    (r"(?:a|b)?c", {"c"}),
+])
+def test_required_literals(pattern: str, needles: set[str] | None) -> None:
+    from mapdash.annotate.taxonomy import required_literals
+
+    got = required_literals(pattern, re.IGNORECASE)
+    assert (set(got) if got is not None else None) == needles
+
+
+def test_every_shipped_cue_has_words_a_sentence_must_hold(taxonomy) -> None:
+    """The cheap substring test must not drop a match: each cue's words occur in every sentence it matches."""
+    for phase in taxonomy.values():
+        for cue in phase.cues:
+            assert cue.needles, cue.rule
+    text, mentions = marked("Near [Mosul], four strikes destroyed two ISIL boats after the liberation of [Ramadi].")
+    assert {t.phase for t in assign_phases(text, mentions, taxonomy)} >= {"strike", "retaken"}

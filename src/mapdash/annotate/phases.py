@@ -195,6 +195,7 @@ class _Sentence:
             pos = m.end
         pieces.append(clean[pos - start :])
         self.masked, self.spans = "".join(pieces), spans
+        self.lowered = self.masked.lower()
         self.head = self._heads()
         self.chains = self._chains()
 
@@ -269,6 +270,8 @@ class _Sentence:
     def targets(self, cue: Cue, tagged: Mapping[int, set[str]] | None = None) -> list[tuple[int, float, str]]:
         """Return (mention index, confidence, rule) for each place the cue applies to here; index -1 is the topic."""
         found: list[tuple[int, float, str]] = []
+        if cue.needles is not None and not any(needle in self.lowered for needle in cue.needles):
+            return found
         for match in self._matches(cue):
             if cue.unless and cue.unless.search(self.masked[max(0, match.start() - 40) : match.end()]):
                 continue
@@ -330,7 +333,8 @@ def _sentence_tags(
     tags: list[PhaseTag] = []
     tagged: dict[int, set[str]] = {}
     # "alongside" cues read the phases the other cues gave, so they run last.
-    cues = [(phase, cue) for phase in taxonomy.values() for cue in phase.cues]
+    # Without a place of its own, a sentence can only give its topic a "located" cue: the rest need not run.
+    cues = [(phase, cue) for phase in taxonomy.values() for cue in phase.cues if mentions or cue.target == "located"]
     for phase, cue in sorted(cues, key=lambda pc: pc[1].target == "alongside"):
         for i, confidence, rule in sentence.targets(cue, tagged):
             m = topic if i < 0 else mentions[i]

@@ -8,6 +8,8 @@ for one such marker and says which place the cue is about.
 from __future__ import annotations
 
 import re
+import re._constants as sre_constants  # the parsed form of a pattern: to find words every match must contain
+import re._parser as sre_parse
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -47,6 +49,7 @@ class Cue:
     unless: re.Pattern[str] | None = None  # vetoes a match when found in it or the 40 characters before it
     alongside: frozenset[str] = frozenset()  # target "alongside": the phases a place must already have in the sentence
     features: frozenset[str] = frozenset()  # the feature kinds the cue may tag; empty = any
+    needles: frozenset[str] | None = None  # every match contains one of these (lower case): a sentence without is skipped
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,46 @@ def _cue(where: str, key: str, index: int, raw: Any) -> Cue:
     features = raw.get("features", [])
     if not isinstance(features, list) or not set(features) <= _FEATURES:
         raise TaxonomyError(f"{here}: field 'features': must be an array of {sorted(_FEATURES)}")
-    return Cue(f"{key}.{name}", compiled, target, confidence, unless, frozenset(alongside), frozenset(features))
+    return Cue(f"{key}.{name}", compiled, target, confidence, unless, frozenset(alongside), frozenset(features),
+               required_literals(compiled.pattern, compiled.flags))
+
+
+def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """Return strings (lower case) of which every match of pattern contains one, or None when none is known.
+
+    A cheap test before the regular expression: most sentences hold none of a cue's words, and a substring search
+    is far faster than a failed match.
+    """
+    try:
+        return _required(list(sre_parse.parse(pattern, flags)))
+    except (re.error, TypeError, ValueError, IndexError):
+        return None
+
+
+def _required(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    """Return the most selective set of strings one of which every match of this sequence contains."""
+    found: list[frozenset[str]] = []
+    run = ""
+    for op, arg in items:
+        if op is sre_constants.LITERAL:
+            run += chr(arg).lower()
+            continue
+        if run:
+            found.append(frozenset({run}))
+            run = ""
+        need: frozenset[str] | None = None
+        if op is sre_constants.SUBPATTERN:
+            need = _required(list(arg[3]))
+        elif op is sre_constants.BRANCH:
+            branches = [_required(list(branch)) for branch in arg[1]]
+            need = None if any(b is None for b in branches) else frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            need = _required(list(arg[2]))
+        if need:
+            found.append(need)
+    if run:
+        found.append(frozenset({run}))
+    return max(found, key=lambda strings: min(len(x) for x in strings)) if found else None
 
 
 def _scope(raw: Any, where: str) -> Scope:
