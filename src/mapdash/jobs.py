@@ -129,8 +129,7 @@ class JobManager:
             live = [j for j in self._jobs.values() if j.status.state not in FINAL]
             if any(j.status.owner == owner for j in live):
                 raise JobLimitError("this page already has a job running: wait for it or cancel it")
-            waiting = sum(1 for j in live if j.status.state == "waiting")
-            if len(live) >= self.max_running and waiting >= self.max_waiting:
+            if len(live) >= self.max_running + self.max_waiting:
                 raise JobLimitError(f"the server is busy ({len(live)} jobs running or waiting): try again in a few minutes")
             job_id = f"job-{next(self._ids)}-{os.getpid()}"
             self._jobs[job_id] = _Job(JobStatus(job_id, request.label, owner), request, alive)
@@ -321,12 +320,6 @@ def run_job(request: JobRequest, db: str, use_spacy: bool, pipe: Connection, nic
     if nice:
         os.nice(nice)  # the dashboard's own threads come first
     limit_memory(memory_mb)
-    from mapdash import library, store
-    from mapdash.ingest import RELEASE_SUFFIXES, iter_release_paths
-    from mapdash.pipeline import load_services
-    from mapdash.settings import load_settings
-
-    settings = load_settings(db)
     last = [0.0]
 
     def parsing(source: str, done: int, total: int) -> None:
@@ -336,6 +329,12 @@ def run_job(request: JobRequest, db: str, use_spacy: bool, pipe: Connection, nic
             pipe.send(("parsing", source, done, total))
 
     try:
+        from mapdash import library, store
+        from mapdash.ingest import RELEASE_SUFFIXES, iter_release_paths
+        from mapdash.pipeline import load_services
+        from mapdash.settings import load_settings
+
+        settings = load_settings(db)
         conn = store.connect(settings.db_path)
         loader = lambda: load_services(settings, use_spacy=use_spacy)  # noqa: E731
         progress = lambda done, total, result: pipe.send(("result", done, total, result))  # noqa: E731
