@@ -80,6 +80,13 @@ ANAPHORA = [
     # "he said" / "she said" is the last speaker
     ("Maj. Gen. Jane Roe briefed reporters in Erbil. The bridge is open again, she said.",
      [("reported", "The bridge is open again", "Jane Roe")]),
+    # a quote paragraph without attribution after a sentence introducing a titled person is that person's
+    ("“We hold the bridge,” Col. Amy Park said.\n\nArmy Maj. Gen. John Doe, the division commander, toured the city.\n\n"
+     "Progress in the City\n\n“The streets are safe again.”",
+     [("direct", "We hold the bridge", "Amy Park"), ("direct", "The streets are safe again.", "John Doe")]),
+    # ... but a narrative sentence about a place introduces nobody: the last speaker goes on
+    ("“We hold the bridge,” Col. Amy Park said.\n\nThe city was quiet on Monday.\n\n“The streets are safe again.”",
+     [("direct", "We hold the bridge", "Amy Park"), ("direct", "The streets are safe again.", "Amy Park")]),
     # a statement introduced with a colon, over two paragraphs
     ("Army Gen. John Smith, commander of U.S. Central Command, issued the following statement today:\n\n"
      "“Today marks a turning point.\n\n“The people of the city are free.”",

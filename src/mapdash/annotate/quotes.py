@@ -29,7 +29,9 @@ from mapdash.annotate.attribution import (
     AFTER, BEFORE, IN_SENTENCE, INTRO_PHRASE, INTRO_SUBJECT, LEAD, NO_CLAUSE, PARTICIPLE, ROLE_APPOS, SUBJECT, TRAIL,
     blank_datelines,
 )
-from mapdash.annotate.speakers import ANONYMOUS, BODY, DOC_REF, INSTITUTION, PRONOUN, ROLE_REF, Person, SpeakerRegistry
+from mapdash.annotate.speakers import (
+    ANONYMOUS, BODY, DOC_REF, INSTITUTION, NAME, PRONOUN, ROLE_REF, TITLE, Person, SpeakerRegistry,
+)
 from mapdash.annotate.transcripts import Turn, transcript_turns
 from mapdash.model import Quote
 from mapdash.text import sentence_spans
@@ -111,6 +113,12 @@ def _attributed_direct(
         return quote
     if _is_scare_quote(work, direct, sentences):
         return _direct_quote(work, direct, None, None, sentences, mentions)
+    introduced = _introduced(work, direct, sentences, state, quotes)
+    if introduced is not None:
+        quote = _direct_quote(work, direct, introduced.name, introduced.role, sentences, mentions)
+        state.registry.spoke(introduced)
+        _remember(state, quote, len(quotes))
+        return quote
     speaker, role = state.previous
     quote = _direct_quote(work, direct, speaker, role, sentences, mentions)
     if speaker is None and role is not None and state.awaiting and len(quotes) - 1 in state.awaiting:
@@ -245,6 +253,31 @@ def _direct_attribution(text: str, direct: _Direct, sentences: list[tuple[int, i
     after_close = (direct.close_mark or end) + 1
     outside = text[start : direct.open_mark] + " … " + text[after_close : min(end, after_close + _WINDOW)]
     return IN_SENTENCE.search(outside) if direct.open_mark > s_start else None
+
+
+def _introduced(
+    work: str, direct: _Direct, sentences: list[tuple[int, int]], state: _State, quotes: Sequence[Quote],
+) -> Person | None:
+    """Return the titled person a narrative sentence just introduced, when an unattributed quote paragraph follows.
+
+    "Army Col. X, a coalition spokesman, briefed reporters. / "We are winning."": the quote is X's, not the last
+    speaker's. Headings between them are skipped; a sentence that holds a quote introduces nobody.
+    """
+    line_start = work.rfind("\n", 0, direct.open_mark) + 1
+    if work[line_start : direct.open_mark].strip():
+        return None  # not the start of a paragraph
+    i = bisect_right(sentences, direct.open_mark, key=lambda span: span[0]) - 2
+    while i >= 0 and not re.search(r"[.!?:][\"”’)]?$", work[sentences[i][0] : sentences[i][1]]):
+        i -= 1  # a heading ("Progress in Syria")
+    if i < 0 or any(q.start < sentences[i][1] and q.end > sentences[i][0] for q in quotes):
+        return None
+    s_start, s_end = sentences[i]
+    phrase = INTRO_PHRASE.match(work, s_start, s_end)
+    subject = SUBJECT.match(work, s_start, s_end) or (phrase and SUBJECT.match(work, phrase.end(), s_end))
+    if not subject or not re.fullmatch(rf"(?:[\w.'’-]+\s+){{0,8}}?{TITLE}{NAME}", subject.group("spk")):
+        return None
+    person = state.registry.resolve(subject.group("spk"))
+    return person if person is not None and person.name else None
 
 
 def _colon_intro(text: str, direct: _Direct, sentences: list[tuple[int, int]]) -> re.Match[str] | None:
