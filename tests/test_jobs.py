@@ -47,8 +47,9 @@ def wait(manager: JobManager, job_id: str, until=lambda s: s.state in FINAL, tim
 
 
 def workers() -> list[psutil.Process]:
-    """Return this process's worker processes still running."""
-    return [p for p in psutil.Process().children(recursive=True) if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    """Return this process's job worker processes still running (not multiprocessing's resource tracker)."""
+    return [p for p in psutil.Process().children(recursive=True)
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE and "resource_tracker" not in " ".join(p.cmdline())]
 
 
 def long_upload(tmp_path: Path, size: int = 400_000) -> JobRequest:
