@@ -63,6 +63,11 @@ BODIES = [
     ("Strikes destroyed fighting positions near Raqqa, Operation Inherent Resolve said in a press release.",
      [("reported", "Strikes destroyed fighting positions near Raqqa", "Operation Inherent Resolve")]),
     ("“Near Mosul, four strikes hit a tunnel,” the release stated on Thursday.", [("direct", "Near Mosul, four strikes", None)]),
+    # an institution whose name goes on after its head word
+    ("Coalition forces conducted 23 strikes on Nov. 5, the Combined Joint Task Force Operation Inherent Resolve said.",
+     [("reported", "Coalition forces conducted 23 strikes", "Combined Joint Task Force Operation Inherent Resolve")]),
+    ("Coalition forces conducted 23 strikes, Combined Joint Task Force – Operation Inherent Resolve reported.",
+     [("reported", "Coalition forces conducted 23 strikes", "Combined Joint Task Force – Operation Inherent Resolve")]),
     # one unnamed official is no speaker; the body is
     ("“The raid worked,” a senior defense official said.", [("direct", "The raid worked", None)]),
 ]

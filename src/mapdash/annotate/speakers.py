@@ -94,7 +94,10 @@ _INSTITUTION_HEAD = (
 # An institution speaking: "the task force", "the Department of Defense", "U.S. Central Command", "the Pentagon".
 # An organisation by its acronym ("CENTCOM said", "CJTF-OIR reported"): three capitals or more.
 _ACRONYM = r"(?:[A-Z]{3,}(?:-[A-Z]{2,})*|[A-Z]{2,}-[A-Z]{2,})(?![\w.])"
-INSTITUTION = rf"(?:(?:[Tt]he\s+)?(?:{ORG}\s+)?{_INSTITUTION_HEAD}(?:\s+of\s+(?:the\s+)?{ORG})?|{_ACRONYM})"
+# The head may go on in the name: "Combined Joint Task Force – Operation Inherent Resolve", "Department of Defense".
+INSTITUTION = (
+    rf"(?:(?:[Tt]he\s+)?(?:{ORG}\s+)?{_INSTITUTION_HEAD}(?:\s+of\s+(?:the\s+)?{ORG}|(?:\s+[–—-])?\s+{ORG})?|{_ACRONYM})"
+)
 # A document speaking for whoever issued it: "the release", "a Defense Department news release", "the statement".
 DOC_REF = (
     rf"(?:[Tt]he|[Aa]n?)\s+(?:(?P<issuer>{ORG})\s+)?(?i:news\s+release|press\s+release|release|statement|readout)\b"
