@@ -174,6 +174,15 @@ CASES += [
     # a dated or adverbial frame before the fronted place
     ("On Dec. 19, near [Raqqa], three strikes destroyed a vehicle.", {"Raqqa": {"strike"}}),
     ("Additionally, near [Tabqa], a strike destroyed a boat.", {"Tabqa": {"strike"}}),
+    # enemy-held phrasings
+    ("Troops pushed through ISIS-held neighborhoods of [Mosul].", {"Mosul": {"enemy_held"}}),
+    ("[Raqqa], ISIS's self-declared capital, is isolated.", {"Raqqa": {"enemy_held"}}),
+    ("Forces closed on [Tabqa], ISIS's last stronghold in the area.", {"Tabqa": {"enemy_held", "current_operation"}}),
+    # civilians
+    ("Thousands of civilians fleeing [Mosul] reached camps.", {"Mosul": {"humanitarian_ceasefire"}}),
+    # fighting ISIS outside Iraq and Syria is beyond the theatre; inside it is not
+    ("A U.S. airstrike hit an ISIS camp in [Libya].", {"Libya": {"strike", "beyond_theater"}}),
+    ("A U.S. airstrike hit an ISIS camp in [Syria].", {"Syria": {"strike"}}),
     # partners act
     ("[Belgium] struck ISIS targets in [Iraq] last week.", {"Belgium": {"partner_support"}, "Iraq": {"strike"}}),
     ("[Iraq] struck ISIS targets last week.", {"Iraq": set()}),
@@ -338,7 +347,9 @@ SEED_PHASES = {
     "Dutch": {"partner_support"}, "Saudi Arabia": {"partner_support"}, "United Arab Emirates": {"partner_support"},
     "Canada": {"partner_support"}, "Ramadi": {"retaken"}, "Hit": {"next_target", "enemy_held"}, "Anbar": {"context"},
     "Mosul": {"ultimate_goal"}, "Raqqa": {"ultimate_goal", "enemy_held"}, "Nigeria": {"beyond_theater"},
-    "Afghanistan": {"beyond_theater"}, "Libya": {"strike", "political"},
+    "Afghanistan": {"beyond_theater"},
+    # the strike on ISIL in Libya is an operation against ISIL beyond Iraq and Syria (the campaign guide's beyond_theater)
+    "Libya": {"strike", "political", "beyond_theater"},
 }
 
 
