@@ -19,19 +19,29 @@ def _oidc_configured() -> bool:
     return bool(auth and auth.get("redirect_uri") and auth.get("cookie_secret"))
 
 
+def _logged_in(user: str) -> str:
+    """Say in the sidebar who is logged in, with a way out; return user."""
+    st.sidebar.caption(markdown_literal(f"Logged in as {user}"))
+    st.sidebar.button("Log out", key="logout", on_click=st.logout if _oidc_configured() else _forget_user)
+    return user
+
+
+def _forget_user() -> None:
+    """Log out of the team-password login."""
+    for key in ("user", "login_required"):
+        st.session_state.pop(key, None)
+
+
 def require_user() -> str:
     """Return the user of this session; show the login (or why the dashboard will not open) and stop until there is one."""
     state = st.session_state
-    if state.get("user"):
-        return state["user"]
     try:
         policy = login_policy(st.get_option("server.address"), oidc_configured=_oidc_configured(), password=team_password())
     except AuthError as exc:
         st.error(markdown_literal(str(exc)))
         st.stop()
     if policy.mode == "none":
-        state["user"] = local_user()  # loopback: the person at this machine
-        return state["user"]
+        return local_user()  # loopback: the person at this machine
     if policy.mode == "refuse":
         st.error(markdown_literal(policy.reason))
         st.stop()
@@ -40,7 +50,9 @@ def require_user() -> str:
             st.title("mapdash")
             st.button("Log in", type="primary", on_click=st.login, key="login_oidc")
             st.stop()
-        return str(st.user.get("email") or st.user.get("name") or st.user.get("sub") or "user")
+        return _logged_in(str(st.user.get("email") or st.user.get("name") or st.user.get("sub") or "user"))
+    if state.get("user") and state.get("login_required"):
+        return _logged_in(state["user"])
     st.title("mapdash")
     st.caption("This dashboard is shared: log in with your name and the team's password.")
     with st.form("login"):
@@ -54,7 +66,7 @@ def require_user() -> str:
                 st.error(markdown_literal(str(exc)))
             else:
                 if ok:
-                    state["user"] = user
+                    state["user"], state["login_required"] = user, True
                     state.pop("login_failures", None)
                     st.rerun()
                 failures = state["login_failures"] = state.get("login_failures", 0) + 1
