@@ -20,6 +20,7 @@ import atexit
 import fcntl
 import hashlib
 import os
+import re
 import secrets
 import shutil
 import threading
@@ -31,6 +32,7 @@ GRACE_SECONDS = 600.0
 KEEP_UNPINNED = 40
 OTHERS_EVERY = 60.0  # seconds between looks for the folders of processes that have ended
 LOCK_NAME = ".lock"
+_INSTANCE = re.compile(r"\d+-[0-9a-f]{8}")  # a process's folder: <pid>-<random>
 
 
 class PublishedUrl(str):
@@ -128,8 +130,8 @@ def remove_ended(root: Path, keep: str = "") -> list[str]:
     if not root.is_dir():
         return removed
     for entry in root.iterdir():
-        if entry.name == keep:
-            continue
+        if entry.name == keep or not (entry.is_file() or _INSTANCE.fullmatch(entry.name)):
+            continue  # only what this module made
         if entry.is_file():
             if entry.suffix == ".json" and time.time() - entry.stat().st_mtime > GRACE_SECONDS:
                 entry.unlink(missing_ok=True)  # published by a version before per-process folders
