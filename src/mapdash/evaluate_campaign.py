@@ -141,6 +141,7 @@ class CampaignReport:
     kinds_right: int = 0
     titles_right: int = 0
     dates_gold: int = 0
+    dates_given: int = 0  # gold-dated releases the engine gave a date (a text without a full date gets none)
     dates_right: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
 
@@ -157,6 +158,8 @@ class CampaignReport:
                        "kind": round(self.kinds_right / found, 3) if found else 0.0},
             "title": round(self.titles_right / self.releases, 3) if self.releases else 0.0,
             "date": round(self.dates_right / self.dates_gold, 3) if self.dates_gold else 0.0,
+            # of the dates given, how many are right: a wrong date misplaces a release on the timeline, a blank does not
+            "date_given_right": round(self.dates_right / self.dates_given, 3) if self.dates_given else 0.0,
         }
 
 
@@ -258,6 +261,7 @@ def score_release(gold: GoldRelease, predicted: Prediction, report: CampaignRepo
         report.errors.append({"release": gold.release_id, "kind": "wrong title", "gold": gold.title, "predicted": predicted.title})
     if gold.published is not None:
         report.dates_gold += 1
+        report.dates_given += predicted.published is not None
         if predicted.published == gold.published:
             report.dates_right += 1
         else:
@@ -339,7 +343,8 @@ def format_campaign_table(report: CampaignReport) -> str:
     lines.extend(row(f"  {key}", figures) for key, figures in m["phases_by_key"].items())
     q = m["quotes"]
     lines.append(f"quotes: {q['gold']} gold, found {q['found']:.3f}, speaker right {q['speaker']:.3f}, kind right {q['kind']:.3f}")
-    lines.append(f"titles right {m['title']:.3f}, dates right {m['date']:.3f}")
+    lines.append(f"titles right {m['title']:.3f}, dates right {m['date']:.3f} ({report.dates_given} of {report.dates_gold} given,"
+                 f" {m['date_given_right']:.3f} of those right)")
     return "\n".join(lines)
 
 
