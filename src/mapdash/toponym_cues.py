@@ -75,6 +75,8 @@ def direction_before(text: str, start: int) -> tuple[str, int] | None:
 
 def names_an_organisation(text: str, end: int) -> bool:
     """Say whether the capitalised words after a name make it a body named after the place ("Syrian Democratic Forces")."""
+    if text[end : end + 1] == "." and text[end - 2 : end - 1] != ".":
+        return False  # a sentence ends here; only initials ("U.S. Central Command") run on after a point
     following = _FOLLOWING_CAPS.match(text, end, min(len(text), end + 80))
     words = following.group().split() if following else []
     while words and words[-1] in ("of", "and", "the"):

@@ -126,21 +126,26 @@ class Recognizer:
         theatre = bool(countries & getattr(self.gazetteer, "transliterated", frozenset()))
         blocked = [(s, e, label) for label, s, e in entities if label in NON_PLACE_LABELS]
         scanned = list(self._scan(text, sentences, blocked, found, theatre))
-        if not theatre and self.nlp is None:  # without NER, the scan's own countries say where the document is
-            countries |= self._document_countries(scanned)
-            theatre = bool(countries & getattr(self.gazetteer, "transliterated", frozenset()))
-            if theatre:
-                scanned = list(self._scan(text, sentences, blocked, found, theatre))
+        # Demonyms and names NER missed ("Syrian", or all of them without NER) say where the document is too.
+        countries |= self._document_countries(scanned)
+        if not theatre and countries & getattr(self.gazetteer, "transliterated", frozenset()):
+            theatre = True
+            scanned = list(self._scan(text, sentences, blocked, found, theatre))
         # One sense per name: a name the document uses as a place (NER's place, "near X" / "X, Syria" anywhere, a
         # list of places, a town known only in the countries the document is about) is that place where NER alone
         # calls it a person, an organisation, a product or a date.
         spans = sorted((t.start, t.end) for t in [*found, *scanned])
-        places = {t.text for t in found if not t.is_demonym and t.source != "dateline"} | self._place_names(
-            text, blocked, theatre, countries, spans, [(s, e) for label, s, e in entities if label == "PERSON"])
-        unblocked = [(s, e, label) for s, e, label in blocked
-                     if not ((label in ("PERSON", "ORG") or label in IMPLAUSIBLE_LABELS) and text[s:e] in places)]
-        if len(unblocked) < len(blocked):
+        persons = [(s, e) for label, s, e in entities if label == "PERSON"]
+        places = {t.text for t in found if not t.is_demonym and t.source != "dateline"}
+        for _ in range(2):  # a second round: names unblocked in the first make lists of the rest ("Al Qaim, Anah and Rawa")
+            places |= self._place_names(text, blocked, theatre, countries, spans, persons)
+            unblocked = [(s, e, label) for s, e, label in blocked
+                         if not ((label in ("PERSON", "ORG") or label in IMPLAUSIBLE_LABELS) and text[s:e] in places)]
+            if len(unblocked) == len(blocked):
+                break
             scanned = list(self._scan(text, sentences, unblocked, found, theatre))
+            blocked = unblocked
+            spans = sorted((t.start, t.end) for t in [*found, *scanned])
         return self._with_borders(text, self._with_directions(text, _without_overlaps([*found, *scanned]), sentences), sentences)
 
     def _reread(self, text: str, entities: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -202,12 +207,12 @@ class Recognizer:
         found = set()
         for name in {text[s:e] for s, e in blocks}:
             known = self.gazetteer.has_name(name) or (theatre and self._has_variant(name))
-            if not name.split()[-1][:1].isupper() or not known or self._not_place(name) or _is_acronym(name):
+            if not re.split(r"[\s-]+", name.strip())[-1][:1].isupper() or not known or self._not_place(name) or _is_acronym(name):
                 continue
             occurrences = [(m.start(), m.end()) for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)]
             if any(self._located(text, s, e) or _listed_with(text, s, e, spans) for s, e in occurrences):
                 found.add(name)
-            elif theatre and " " not in _without_article(name) and not any(name in p and name != p for p in longer):
+            elif theatre and _one_word_toponym(name) and not any(name in p and name != p for p in longer):
                 # A surname is part of a longer person's name somewhere ("Haider al-Abadi" ... "Abadi said").
                 pool = self.gazetteer.candidates(name, limit=10) or getattr(self.gazetteer, "variants", lambda n: [])(name)
                 if pool and all(p.country_code in countries for p in pool) and _zipf(name.lower()) < COMMON_ZIPF:
@@ -371,6 +376,8 @@ class Recognizer:
             if b_start < end and start < b_end:
                 if label == "NORP" and kind == "demonym":
                     continue
+                if label == "PERSON" and kind == "demonym" and b_start == start and b_end > end:
+                    continue  # "Belgian F-16s", "French Defense Minister ...": a nationality, not the person
                 if label in ("PERSON", "ORG") and text[b_start:b_end] in (name, name + "'s", name + "’s") and self._located(text, start, end):
                     continue  # "in Glen Allen", "Canal Winchester, Ohio": the small model's person is a place here
                 whole = not strong and text[b_start:b_end] == name  # "Toyota", "Lincoln"; but "Raqqa" mislabelled ORG stays
@@ -423,10 +430,17 @@ def _listed_with(text: str, start: int, end: int, spans: Sequence[tuple[int, int
                                 and text[end : end + 1] in ", ")
 
 
-def _without_article(name: str) -> str:
-    """Return a name without a leading Arabic article ("Al Qaim" -> "Qaim")."""
-    first, _, rest = name.strip().partition(" ")
-    return rest if rest and first.lower() in ARTICLES else name.strip()
+# First words of Arabic place names that no person's name starts with: "Tal Afar", "Ras al Ayn", "Deir Hafir".
+TOPONYM_HEADS = frozenset({"tal", "tall", "tel", "tell", "ras", "ayn", "ain", "jabal", "jebel", "khan", "deir", "dayr",
+                           "kafr", "qasr", "wadi", "jisr", "umm", "bir", "hammam", "hamam", "qalat", "qalaat", "sheikh"})
+
+
+def _one_word_toponym(name: str) -> bool:
+    """Say whether a name is one word but for a leading article or a place-name head ("Al Qaim", "Tal Afar")."""
+    words = re.split(r"[\s-]+", name.strip())
+    while len(words) > 1 and (words[0].lower() in ARTICLES or words[0].lower() in TOPONYM_HEADS):
+        words = words[1:]
+    return len(words) == 1 or len(words) == 2 and words[0].lower() in ARTICLES
 
 
 def _spelling_variant_span(tokens: Sequence[Token], i: int, j: int) -> bool:
