@@ -233,15 +233,15 @@ def test_hostile_url_parameters_are_harmless(app: str) -> None:
             watch.assert_nothing_ran(page)
 
 
-def test_an_error_message_quotes_the_input_as_text(app: str) -> None:
+def test_an_error_message_quotes_the_input_as_text(hostile_db: Path, tmp_path: Path) -> None:
     typed = f"{MD_LINK} :red[x] {IMG}.txt"
-    with launch_chromium(viewport=(1500, 1200)) as context:
+    with serve(hostile_db, "--release-dir", str(tmp_path)) as app, launch_chromium(viewport=(1500, 1200)) as context:
         watch = Watch(context)
         page = context.new_page()
         settle(page, f"{app}/documents")
         page.get_by_text("Add releases").click()
         page.get_by_role("tab", name="Server path").click()
-        page.get_by_label("File or folder on the server").fill(typed)
+        page.get_by_label("File or folder in a release folder", exact=False).fill(typed)
         page.get_by_role("button", name="Add").last.click()
         alert = page.locator('[data-testid="stAlert"]').filter(has_text="no such file")
         alert.wait_for(timeout=30_000)
