@@ -250,6 +250,13 @@ def test_persons_named_like_villages_stay_persons(gazetteer, nlp) -> None:
     assert not texts & {"Abadi", "Baghdadi", "al-Baghdadi", "Dorrian", "Haider"}, texts
 
 
+def test_a_surname_stays_the_persons_in_the_whole_document(gazetteer, nlp) -> None:
+    text = ('"They will be ready," Australian Army Brig. Roger Noble said in Baghdad. '
+            "Noble said the soldiers trained in Iraq for months.")
+    texts = {r.toponym.text for r in Resolver(gazetteer).resolve(Recognizer(gazetteer, nlp).recognize(text)) if r.place is not None}
+    assert "Noble" not in texts and {"Baghdad", "Iraq"} <= texts, texts
+
+
 @pytest.mark.parametrize(("text", "surface", "country"), [
     ("Palmyra, New York, held its annual fair on Saturday.", "Palmyra", "US"),
     ("Raqqa and Mosul, Iraq, are far apart.", "Iraq", "IQ"),

@@ -146,6 +146,10 @@ class Recognizer:
             scanned = list(self._scan(text, sentences, unblocked, found, theatre))
             blocked = unblocked
             spans = sorted((t.start, t.end) for t in [*found, *scanned])
+        # One sense per name for persons too: "Brig. Roger Noble ... Noble said" is the brigadier, not Noble, Oklahoma.
+        surnames = {text[s:e].split()[-1] for s, e in persons
+                    if len(text[s:e].split()) > 1 and text[s:e] not in places and text[s:e].split()[0].lower() not in ARTICLES}
+        scanned = [t for t in scanned if t.text not in surnames or t.is_demonym or self._located(text, t.start, t.end)]
         return self._with_borders(text, self._with_directions(text, _without_overlaps([*found, *scanned]), sentences), sentences)
 
     def _reread(self, text: str, entities: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
