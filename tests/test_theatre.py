@@ -220,6 +220,9 @@ def test_a_town_in_a_list_of_places_is_a_place_whatever_ner_says(geoparse) -> No
     ("In Iraq, militants still hold Tal Afar, Hawijah and parts of Anbar, including Al Qaim, Anah and Rawa.",
      {"Tall ‘Afar", "Al Ḩawījah", "Al Anbar", "Al Qā’im", "‘Anah", "Rāwah"}),
     ("Kurdish fighters and Iraqi Security Forces cleared Bashiqa. Coalition aircraft struck near Hit.", {"Bashiqa", "Hīt"}),
+    ("In Iraq, next they go to Hawijah and then western Anbar, where the group still holds Rawah and Al Qaim.",
+     {"Al Ḩawījah", "Rāwah", "Al Qā’im"}),
+    ("Q: What about Deir ez-Zor? The regime is in Deir ez-Zor, Syria.", {"Deir ez-Zor"}),
 ])
 def test_towns_of_the_documents_countries_overrule_ner(geoparse, text: str, expected: set[str]) -> None:
     names = {r.place.name for r in geoparse(text) if r.place is not None}
@@ -248,6 +251,16 @@ def test_persons_named_like_villages_stay_persons(gazetteer, nlp) -> None:
             "Abu Bakr al-Baghdadi fled; Baghdadi was not found. Col. John Dorrian said Raqqa, Syria, would fall.")
     texts = {r.toponym.text for r in Resolver(gazetteer).resolve(Recognizer(gazetteer, nlp).recognize(text)) if r.place is not None}
     assert not texts & {"Abadi", "Baghdadi", "al-Baghdadi", "Dorrian", "Haider"}, texts
+
+
+@pytest.mark.parametrize("text", [
+    "The U.S. said the Syrian and Arab forces have repelled many attacks as they advanced on Raqqa, Syria.",
+    "Kurdish, Yazidi and Arab families returned to Sinjar in Iraq.",
+])
+def test_peoples_and_name_fragments_are_no_places(geoparse, text: str) -> None:
+    places = [(r.toponym.text, r.place.country_code) for r in geoparse(text) if r.place is not None]
+    assert all(code in ("SY", "US", "IQ") for _, code in places), places
+    assert "Arab" not in {t for t, _ in places}
 
 
 def test_a_surname_stays_the_persons_in_the_whole_document(gazetteer, nlp) -> None:

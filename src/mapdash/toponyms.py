@@ -57,7 +57,7 @@ STREET_WORDS = frozenset({
     "center", "centre", "mall", "plaza", "stadium", "arena", "bridge",
 })
 WEAK_POPULATION = 5000  # a town this small, named like a word or a person, needs a locative context
-CONNECTORS = frozenset({"of", "de", "del", "la", "le", "el", "al", "ar", "as", "an", "ad", "du", "des", "da", "di", "and", "upon", "on", "the", "y"})
+CONNECTORS = frozenset({"of", "de", "del", "la", "le", "du", "des", "da", "di", "and", "upon", "on", "the", "y"}) | ARTICLES  # "Deir ez-Zor"
 # Words after a name that say it is a place of that kind ("Anbar province").
 KIND_SUFFIXES: dict[str, FeatureKind] = {
     "province": "admin1", "governorate": "admin1", "state": "admin1", "region": "admin1",
@@ -74,7 +74,7 @@ LOCATIVE_BEFORE = re.compile(
 LOCATED_BEFORE = re.compile(r"\b(?:in|near|outside|into|throughout|across)\s+$", re.IGNORECASE)
 LOCATED_AFTER = re.compile(r",\s+([A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+)?)")
 # Labels the small model gives a town's name in strike lists ("Manbij" PRODUCT or DATE): no evidence against a place.
-IMPLAUSIBLE_LABELS = frozenset({"PRODUCT", "DATE", "TIME", "WORK_OF_ART", "EVENT", "LAW"})
+IMPLAUSIBLE_LABELS = frozenset({"PRODUCT", "DATE", "TIME", "WORK_OF_ART", "EVENT", "LAW", "NORP"})  # NORP: not of a demonym
 ACRONYM_MAX = 5
 BORDER_AFTER = re.compile(r"\s+[Bb]order\b(?!\s+(?:town|city|village|crossing|guard|police|security|control))")
 BORDER_JOIN = re.compile(r"\s*[-–/]\s*")
@@ -208,18 +208,21 @@ class Recognizer:
         with places ("Tikrit, Bayji, al Hawl"), or, in Iraq or Syria, towns known only in the countries it names."""
         blocks = [(s, e) for s, e, label in blocked if label in ("PERSON", "ORG") or label in IMPLAUSIBLE_LABELS]
         longer = [text[s:e] for s, e in persons]
+        peoples = {text[s:e] for s, e, label in blocked if label == "NORP"}  # "Syrian and Arab forces": a people, no list
         found = set()
         for name in {text[s:e] for s, e in blocks}:
             known = self.gazetteer.has_name(name) or (theatre and self._has_variant(name))
-            if not re.split(r"[\s-]+", name.strip())[-1][:1].isupper() or not known or self._not_place(name) or _is_acronym(name):
+            if not re.split(r"[\s-]+", name.strip())[-1][:1].isupper() or not known or self._not_place(name) or _is_acronym(name) \
+                    or self.gazetteer.demonym(name) is not None:
                 continue
             occurrences = [(m.start(), m.end()) for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)]
-            if any(self._located(text, s, e) or _listed_with(text, s, e, spans) for s, e in occurrences):
+            if any(self._located(text, s, e) or (name not in peoples and _listed_with(text, s, e, spans)) for s, e in occurrences):
                 found.add(name)
             elif theatre and _one_word_toponym(name) and not any(name in p and name != p for p in longer):
                 # A surname is part of a longer person's name somewhere ("Haider al-Abadi" ... "Abadi said").
                 pool = self.gazetteer.candidates(name, limit=10) or getattr(self.gazetteer, "variants", lambda n: [])(name)
-                if pool and all(p.country_code in countries for p in pool) and _zipf(name.lower()) < COMMON_ZIPF:
+                theatre_countries = countries & getattr(self.gazetteer, "transliterated", frozenset())
+                if pool and all(p.country_code in theatre_countries for p in pool) and _zipf(name.lower()) < COMMON_ZIPF:
                     found.add(name)
         return found
 
