@@ -189,6 +189,8 @@ NO_PLACE = [
     ("The Syrian Democratic Forces advanced on the town of Tabqa.", {"Syrian", "Syrian Democratic Forces"}),
     ("Kurdistan Regional Government officials met the delegation in Erbil.", {"Kurdistan"}),
     ("Gen. Joseph Votel of U.S. Central Command spoke in Baghdad.", {"U.S", "U.S."}),
+    # a ruler's name before "regime"
+    ("The Asad regime bombed Aleppo in Syria.", {"Asad"}),
     ("The New York Times reported the strikes in Iraq.", {"New York"}),
     # a dateline's words are not resolved one by one
     ("SOUTHWEST ASIA, June 1, 2017 — Coalition forces struck targets in Syria.", {"SOUTHWEST", "ASIA"}),

@@ -89,6 +89,14 @@ def names_an_organisation(text: str, end: int) -> bool:
     return bool(middle) or words[-1] not in ("Army", "Government", "Forces", "Force", "Police", "Ministry")
 
 
+REGIME_AFTER = re.compile(r"[’']?s?\s+regime\b", re.IGNORECASE)
+
+
+def names_a_ruler(text: str, end: int) -> bool:
+    """Say whether a name is followed by "regime": a ruler's name ("the Asad regime"), unless it is a country's."""
+    return REGIME_AFTER.match(text, end) is not None
+
+
 def says_city(text: str, start: int, end: int) -> bool:
     """Say whether the text calls the name a city or town: "the city of X", "X, a city long divided"."""
     return bool(CITY_BEFORE.search(text[max(0, start - 30) : start]) or CITY_AFTER.match(text[end : end + 60]))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from mapdash.model import FeatureKind, Place, Toponym
 from mapdash.text import Token, sentence_spans, word_tokens
 from mapdash.translit import ARTICLES
-from mapdash.toponym_cues import LEADING_PREPOSITION, direction_before, find_dateline, names_an_organisation, says_city
+from mapdash.toponym_cues import LEADING_PREPOSITION, direction_before, find_dateline, names_a_ruler, names_an_organisation, says_city
 
 if TYPE_CHECKING:  # spaCy is optional: the gazetteer path works without it
     from spacy.language import Language
@@ -287,8 +287,8 @@ class Recognizer:
             return  # an acronym NER took for a place ("ISIL", "NATO") that no gazetteer knows
         if self._not_place(trimmed) or (_is_acronym(trimmed) and not self._names_a_division(trimmed)):
             return  # "IS", "ISIS": a group's acronym, whatever village shares its letters
-        if names_an_organisation(text, end):
-            return  # "Syrian Democratic Forces", "Kurdistan Regional Government": a body, not the place
+        if names_an_organisation(text, end) or names_a_ruler(text, end) and not self._names_a_division(trimmed):
+            return  # "Syrian Democratic Forces", "Kurdistan Regional Government": a body, not the place; "the Asad regime"
         demonym = self.gazetteer.demonym(trimmed)
         if demonym is not None and not self.gazetteer.has_name(trimmed):
             yield _toponym(text, start, end, demonym.name, "demonym", sentences, is_demonym=True)
@@ -363,6 +363,8 @@ class Recognizer:
             return False
         if names_an_organisation(text, end):
             return False  # "Syrian Arab Coalition", "U.S. Central Command"
+        if kind != "demonym" and names_a_ruler(text, end) and not any(p.feature in ("country", "admin1") for p in self.gazetteer.candidates(name, limit=5)):
+            return False  # "the Asad regime": a ruler's name
         candidates = self.gazetteer.candidates(name, limit=5)
         if kind != "demonym" and _is_acronym(name) and len(name) > 3 and not any(p.feature in ("country", "admin1") for p in candidates):
             return False  # "ISIS", "KRG": an acronym, not the town that shares its letters
