@@ -312,7 +312,11 @@ def test_existing_index_opens_fast_and_is_reused(gaz: Gazetteer, shipped_copy: P
     assert [p.name for p in cache_dir.iterdir()] == [gaz.path.name]  # no temporary file left behind
 
 
-@pytest.mark.parametrize(("name", "line"), [("demonyms.csv", "Ruritanian,IQ\n"), ("admin2.tsv", "US.LA\tRuritania Parish\t1\n")])
+@pytest.mark.parametrize(("name", "line"), [
+    ("demonyms.csv", "Ruritanian,IQ\n"), ("admin2.tsv", "US.LA\tRuritania Parish\t1\n"),
+    ("theatre.csv", "Ruritania Dam,,city,DAM,IQ,IQ.15,36.0,43.0,0,,made up for a test\n"),
+    ("not_places.csv", "Ruritanian Front,group\n"), ("extents.tsv", "XX\t1\t1\t2\t2\n"), ("borders.tsv", "XX\tYY\t1.00\t1.00\n"),
+])
 def test_changed_inputs_give_a_new_index_name(shipped_copy: Path, tmp_path: Path, name: str, line: str) -> None:
     data = tmp_path / "data"
     shutil.copytree(shipped_copy, data)
@@ -419,3 +423,31 @@ def test_read_admin2_ids(tmp_path: Path) -> None:
     # Two divisions with one key in one admin-1 give no id: a synthetic one is better than a wrong one.
     assert read_admin2_ids(path, normalize_name) == {("US.LA", "rapides parish"): 4338356, ("JP.12", "nakagawa gun"): None}
     assert read_admin2_ids(tmp_path / "missing.tsv", normalize_name) == {}  # an older data folder still builds
+
+
+# --- the theatre supplement, spelling variants, parts and borders in the index -------------------------------
+
+
+def test_the_index_holds_the_theatre_supplement_variants_parts_and_borders(gaz: Gazetteer) -> None:
+    dam = gaz.candidates("Mosul Dam")
+    assert dam and dam[0].feature_code == "DAM" and dam[0].place_id.startswith("theatre:IQ:")
+    assert [p.name for p in gaz.variants("Huwajah")][:1] == ["Al Ḩawījah"]
+    assert gaz.variants("Raqqa") == [] or all(p.feature != "country" for p in gaz.variants("Raqqa"))  # never "Iraq"
+    assert gaz.has_variant("Beiji") and not gaz.has_variant("Cleveland")
+    (north,) = gaz.parts("northern Iraq")
+    assert north.feature == "region" and north.country_code == "IQ" and north.lat > 35.0
+    assert gaz.parts("North Carolina") == [] or all(p.feature == "region" for p in gaz.parts("North Carolina"))
+    border = gaz.borders("Syria-Turkey border")
+    assert border and all(p.feature_code == "BDR" and 35.5 < p.lat < 37.5 for p in border)
+    assert gaz.is_not_place("ISIL") and gaz.is_not_place("Da'esh") and not gaz.is_not_place("Mosul")
+    assert "IQ" in gaz.transliterated and "SY" in gaz.transliterated and "US" not in gaz.transliterated
+
+
+def test_a_malformed_supplement_row_is_named(tmp_path: Path) -> None:
+    from mapdash.gazetteer_theatre import read_supplement
+
+    path = tmp_path / "theatre.csv"
+    path.write_text("name,alt_names,feature,feature_code,country,admin1,lat,lon,population,geonameid,source\n"
+                    "Somewhere,,city,PPL,IQ,,north,43.0,0,,a source\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="theatre.csv:2"):
+        read_supplement(path)
