@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from mapdash.gazetteer import normalize_name
+from mapdash.gazetteer_theatre import split_direction
 from mapdash.model import Candidate, Place, Resolution, Toponym
 from mapdash.translit import skeleton
 
@@ -122,7 +123,14 @@ class Resolver:
         pool = self.gazetteer.candidates(toponym.lookup)
         parts = getattr(self.gazetteer, "parts", None)
         if parts is not None and (toponym.hint == "region" or not any(p.feature in ("country", "admin1") for p in pool)):
-            pool = parts(toponym.lookup) + pool  # "northern Iraq", "eastern Anbar": a part of the country or province
+            regions = parts(toponym.lookup)  # "northern Iraq", "eastern Anbar": a part of the country or province
+            rest = split_direction(toponym.lookup)
+            base = self.gazetteer.candidates(rest[1]) if rest else []
+            spelt_as_written = getattr(self.gazetteer, "transliterated", frozenset())
+            if regions and _shadowed_provinces(base, spelt_as_written):
+                pool = [p for p in base if p.feature == "city"] + pool  # "northern Baghdad", "eastern Raqqa": the city's part
+            else:
+                pool = regions + pool
         variants = getattr(self.gazetteer, "variants", None)
         spelt_as_written = getattr(self.gazetteer, "transliterated", frozenset())
         if variants is not None and toponym.source != "dateline" and not any(p.country_code in spelt_as_written for p in pool):
