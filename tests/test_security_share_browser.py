@@ -58,7 +58,7 @@ def open_add_releases(page, url: str, tab: str | None = None) -> None:
 def job_workers(server_pid: int) -> list[psutil.Process]:
     """Return the job worker processes the server has started and that still run."""
     kids = psutil.Process(server_pid).children(recursive=True)
-    return [p for p in kids if p.is_running() and p.status() != psutil.STATUS_ZOMBIE and "spawn_main" in " ".join(p.cmdline())]
+    return [p for p in kids if p.is_running() and p.status() != psutil.STATUS_ZOMBIE and "worker_main" in " ".join(p.cmdline())]
 
 
 def documents(db: Path) -> int:
@@ -117,8 +117,8 @@ def test_an_upload_runs_as_a_job_that_others_wait_for_not_and_cancel_stops(seed_
         page.get_by_text("% of long.txt", exact=False).first.wait_for(timeout=120_000)  # it moves within the release
         assert job_workers(pid), "the release is geoparsed in a worker process"
         second = context.new_page()
-        settle(second, url)  # another session (a tab is one) is served while the job runs
-        second.locator('[data-testid="stMain"] h1').first.wait_for(timeout=30_000)
+        settle(second, f"{url}/places")  # another session (a tab is one) is served while the job runs
+        second.locator('[data-testid="stMain"] h1').filter(has_text="Places").wait_for(timeout=30_000)
         second.close()
         page.get_by_role("button", name="Cancel").click()
         page.get_by_text("cancelled", exact=False).first.wait_for(timeout=60_000)

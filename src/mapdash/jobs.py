@@ -2,8 +2,8 @@
 
 Adding releases from the Documents page must never hold the page (or the server) while a long release is
 geoparsed. A ``JobManager`` lives once per server process; each job runs ``mapdash.library`` in a worker
-process of its own (``multiprocessing``, spawned, at a lower CPU priority and under a memory limit) that
-writes to the database itself, one transaction per release, and sends its progress back through a pipe.
+process of its own (a fresh ``python``, at a lower CPU priority and under a memory limit) that writes to the
+database itself, one transaction per release, and sends its progress back through a socket pair.
 Cancelling ends that process: releases already stored stay, whole; the one being geoparsed is not stored.
 At most ``max_running`` jobs run at once, ``max_waiting`` more wait their turn, and any more are refused.
 A job whose owner is gone (its browser closed for longer than ``grace`` seconds) is cancelled.
@@ -20,7 +20,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from multiprocessing import get_context
+import socket
+import subprocess
+import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Literal
@@ -207,10 +209,17 @@ class JobManager:
             self._apply(job, message)
         if job.process is None:  # a message ended it
             return
-        if job.stop_requested is not None and job.process.is_alive() and time.monotonic() - job.stop_requested > STOP_SECONDS:
+        if job.stop_requested is not None and job.process.poll() is None and time.monotonic() - job.stop_requested > STOP_SECONDS:
             _signal(job.process, signal.SIGKILL)
-        if not job.process.is_alive() and job.status.state not in FINAL:
-            code = job.process.exitcode
+        if job.process.poll() is not None and job.status.state not in FINAL:
+            while job.pipe is not None and job.pipe.poll():  # its last words, sent just before it exited
+                try:
+                    self._apply(job, job.pipe.recv())
+                except (EOFError, OSError):
+                    break
+            if job.process is None:
+                return
+            code = job.process.returncode
             if job.stop_requested is not None:
                 self._finish(job, "cancelled")
             else:
@@ -250,13 +259,15 @@ class JobManager:
 
     def _launch(self, job: _Job) -> None:
         """Start a job's worker process."""
-        context = get_context("spawn")  # not fork: the server's threads and open connections stay in the server
-        receive, send = context.Pipe(duplex=False)
-        job.process = context.Process(target=run_job, args=(job.request, self.db, self.use_spacy, send, self.nice, self.memory_mb),
-                                      name=f"mapdash-{job.status.job_id}", daemon=True)
-        job.process.start()
-        send.close()  # the worker holds its end; EOF here when it exits
-        job.pipe = receive
+        # A fresh interpreter, not multiprocessing: in a Streamlit server, spawn would re-run the app script (it
+        # sits in sys.modules["__main__"]) in the worker, and fork would copy the server's threads and connections.
+        mine, theirs = socket.socketpair()
+        fd = theirs.fileno()
+        job.process = subprocess.Popen([sys.executable, "-c", f"from mapdash.jobs import worker_main; worker_main({fd})"],
+                                       pass_fds=(fd,), stdin=subprocess.DEVNULL, close_fds=True)
+        theirs.close()
+        job.pipe = Connection(mine.detach())
+        job.pipe.send((job.request, self.db, self.use_spacy, self.nice, self.memory_mb))
         job.status = replace(job.status, state="running", waiting_behind=0)
 
     def _update_waiting(self) -> None:
@@ -276,7 +287,7 @@ class JobManager:
             job.pipe.close()
             job.pipe = None
         if job.process is not None:
-            job.process.join(timeout=0)
+            job.process.poll()  # reap it if it has exited
             job.process = None
         if job.request.cleanup:
             shutil.rmtree(job.request.cleanup, ignore_errors=True)
@@ -312,6 +323,13 @@ def limit_memory(megabytes: int | None) -> None:
 
         limit = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def worker_main(fd: int) -> None:
+    """Entry point of a worker process: read the job from the socket fd, run it, report through it."""
+    pipe = Connection(fd)
+    request, db, use_spacy, nice, memory_mb = pipe.recv()
+    run_job(request, db, use_spacy, pipe, nice, memory_mb)
 
 
 def run_job(request: JobRequest, db: str, use_spacy: bool, pipe: Connection, nice: int = 10, memory_mb: int | None = None) -> None:
