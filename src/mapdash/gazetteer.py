@@ -75,7 +75,8 @@ def normalize_name(name: str) -> str:
 
 def _variants(name: str, arabic: bool = False, admin1: bool = False) -> set[str]:
     """Return the keys a name is found by: itself, parts in brackets, and without articles or 'Province'."""
-    parts = [p for p in re.split(r"[()]", name) if p.strip()] if "(" in name else [name]
+    # "Holy See (Vatican City)"; not "Virgin Islands (U.S.)" or "Saint-Martin (French part)": qualifiers, not names.
+    parts = [p for p in re.split(r"[()]", name) if len(re.sub(r"\W", "", p)) > 4 and not p.strip().endswith(" part")] if "(" in name else [name]
     keys = {normalize_name(p) for p in parts} | {normalize_name(name)}
     if admin1:
         keys |= {k[len(p):] for k in keys for p in ADMIN_PREFIXES if k.startswith(p)}
