@@ -42,6 +42,8 @@ DATELINES = [
     ("BAGHDAD, Iraq Officials announced the seizure today.", "BAGHDAD"),
     ("WASHINGTON,(June 5, 2019) — The minister arrived.", "WASHINGTON"),
     ("Briefing\n\nWASHINGTON –\nGood morning, everyone.", "WASHINGTON"),
+    ("FORT BRAGG, N.C., Jan. 5, 2017 — Soldiers deployed.", "FORT BRAGG"),
+    ("CAMP ARIFJAN, Kuwait (June 3, 2017) – Soldiers trained.", "CAMP ARIFJAN"),
     ("KUWAIT CITY (AP) — Ministers met on Monday.", None),  # no date, qualifier or dash after it
     ("DEFENSE MINISTER JEAN-YVES LE DRIAN (THROUGH TRANSLATOR): Ladies and gentlemen.", None),
     ("CJTF-OIR continues partner support to Defeat ISIS", None),

@@ -15,7 +15,7 @@ DATE = rf"{MONTH}\s+\d{{1,2}}(?:\s*,\s*\d{{4}})?"
 _CAPS_WORD = r"[A-Z][A-Za-z'’.\-]*[A-Z.]"
 DATELINE = re.compile(
     rf"^[ \t]*(?P<place>{_CAPS_WORD}(?:[ \t]+{_CAPS_WORD}){{0,4}})"
-    rf"(?:[ \t]*,[ \t]*(?P<qualifier>[A-Z][a-z]+\.?(?:[ \t][A-Z][a-z]+\.?)?))?"
+    rf"(?:[ \t]*,[ \t]*(?P<qualifier>[A-Z][a-z]+\.?(?:[ \t][A-Z][a-z]+\.?)?|(?:[A-Z]\.){{2,3}}))?"
     rf"(?P<date>[ \t]*,?[ \t]*\(?[ \t]*{DATE}[ \t]*\)?)?"
     r"(?P<tail>[ \t]*(?:--|[—–-])|[ \t]*$)?",
     re.MULTILINE,
