@@ -136,6 +136,7 @@ PLACED = [
     ("SOUTHWEST ASIA, March 3, 2018 — Coalition forces struck targets near Mosul, Iraq.", "SOUTHWEST ASIA", ("", "region", "Southwest Asia")),
     ("WASHINGTON -- The secretary discussed the fight against ISIL in Iraq and Syria.", "WASHINGTON", ("US", "city", "Washington")),
     ("TAMPA, Fla., May 2, 2015 - Aircraft continued to attack targets in Iraq.", "TAMPA", ("US", "city", "Tampa")),
+    ("ARLINGTON, Va., May 2, 2015 - Officials said aircraft attacked targets in Iraq.", "ARLINGTON", ("US", "city", "Arlington")),
     # transliterations of one name
     ("Near Huwajah, a strike destroyed a checkpoint in Iraq.", "Huwajah", ("IQ", "city", "awījah")),
     ("Iraqi troops reached Beiji and then pushed north from Baghdad.", "Beiji", ("IQ", "city", "Bayj")),
@@ -295,3 +296,8 @@ def test_supplement_rows_have_sources_and_known_kinds(gazetteer) -> None:
     assert len({r.place_id for r in rows}) == len(rows)
     for row in rows:  # each row is in the index, found by its own name
         assert any(p.place_id == row.place_id for p in gazetteer.candidates(row.name)), row.name
+
+
+def test_a_datelines_qualifier_picks_its_namesake(geoparse) -> None:
+    r = _placed(geoparse("ARLINGTON, Va., May 2, 2015 - Officials said aircraft attacked targets in Iraq."), "ARLINGTON")
+    assert r.place is not None and r.place.lon > -80.0, (r.place.name, r.place.admin1_name)  # Virginia, not Texas

@@ -110,7 +110,8 @@ class Resolver:
         nearby = proximity(toponyms, pools, first)
         chosen = one_sense_per_name([self._choose(t, pool, context, bonus) for t, pool, bonus in zip(toponyms, pools, nearby, strict=True)])
         chosen = [border_resolution(r.toponym, pool, first) if _is_border(pool) else r for r, pool in zip(chosen, pools, strict=True)]
-        return [dateline_resolution(r.toponym, pool) if r.toponym.source == "dateline" else r for r, pool in zip(chosen, pools, strict=True)]
+        return [dateline_resolution(r.toponym, pool, _qualifier(r.toponym, chosen)) if r.toponym.source == "dateline" else r
+                for r, pool in zip(chosen, pools, strict=True)]
 
     def _candidates(self, toponym: Toponym) -> list[Place]:
         """Return the gazetteer entries a toponym may name."""
@@ -215,11 +216,24 @@ def border_resolution(toponym: Toponym, pool: Sequence[Place], first: Sequence[R
     return Resolution(toponym=toponym, place=pool[best], confidence=confidence, candidates=candidates)
 
 
-def dateline_resolution(toponym: Toponym, pool: Sequence[Place]) -> Resolution:
+def _qualifier(toponym: Toponym, chosen: Sequence[Resolution]) -> Place | None:
+    """Return the state or country that qualifies a dateline right after it ("ARLINGTON, Va."), if any."""
+    nxt = next((r for r in chosen if r.toponym.start > toponym.end), None)
+    if nxt is None or nxt.place is None or nxt.toponym.start - toponym.end > 3 or nxt.place.feature not in ("admin1", "country"):
+        return None
+    return nxt.place
+
+
+def dateline_resolution(toponym: Toponym, pool: Sequence[Place], qualifier: Place | None = None) -> Resolution:
     """Resolve a dateline as the place an office issues releases from: a region, a capital, else the largest city.
 
     The document's other names say nothing about it: "WASHINGTON --" over a story on Iraq is still Washington, D.C.
+    Only a qualifier right after it does: "ARLINGTON, Va." is the one in Virginia.
     """
+    if qualifier is not None:
+        inside = [p for p in pool if p.country_code == qualifier.country_code
+                  and (qualifier.feature == "country" or p.admin1_name == qualifier.name)]
+        pool = inside or pool
     usable = [p for p in pool if p.feature in ("region", "city", "country")] or list(pool)
     if not usable:
         return Resolution(toponym=toponym, place=None, confidence=0.0, candidates=())
