@@ -370,7 +370,10 @@ class Recognizer:
             return False  # "ISIS", "KRG": an acronym, not the town that shares its letters
         if kind != "demonym" and (name.isupper() and len(name) <= 3 or len(name) <= 2):
             # "US", "UK": a country's acronym in capitals; "PA", "OK": a state's code only after "City, "; never "Ms", "In".
-            return len(name) >= 2 and name.isupper() and (any(p.feature == "country" for p in candidates) or bool(re.search(r"[A-Z]\w+,\s*$", text[max(0, start - 30) : start])))
+            after_town = bool(re.search(r"[A-Z]\w+,\s*$", text[max(0, start - 30) : start]))
+            if len(name) >= 2 and text[end : end + 1] == "." and after_town and any(p.feature == "admin1" for p in candidates):
+                return True  # "ARLINGTON, Va.": a newspaper's state abbreviation after a town
+            return len(name) >= 2 and name.isupper() and (any(p.feature == "country" for p in candidates) or after_town)
         if name.lower() in NEVER_ALONE:
             return False
         strong = kind == "demonym" or _is_strong(candidates, name) or _names_its_kind(name)
