@@ -176,6 +176,8 @@ CASES += [
     ("Additionally, near [Tabqa], a strike destroyed a boat.", {"Tabqa": {"strike"}}),
     # enemy-held phrasings
     ("Troops pushed through ISIS-held neighborhoods of [Mosul].", {"Mosul": {"enemy_held"}}),
+    ("ISIS still holds about 40 percent of [Raqqa], officials said.", {"Raqqa": {"enemy_held"}}),
+    ("ISIS no longer holds any part of [Raqqa].", {"Raqqa": set()}),
     ("[Raqqa], ISIS's self-declared capital, is isolated.", {"Raqqa": {"enemy_held"}}),
     ("Forces closed on [Tabqa], ISIS's last stronghold in the area.", {"Tabqa": {"enemy_held", "current_operation"}}),
     # civilians
