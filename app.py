@@ -88,12 +88,12 @@ with st.sidebar:
                              key=PARAMS["documents"], **bound)
     speakers = st.multiselect("Speaker", list(options.speakers), key=PARAMS["speakers"], **bound)
     dates = ()
-    span = (options.first, options.last)
+    span, initial = (options.first, options.last), {"value": (options.first, options.last)}
     if st.session_state.get("date_span", span) != span and PARAMS["dates"] in st.session_state:  # an upload moved the span
         st.session_state[PARAMS["dates"]] = widen_dates(st.session_state[PARAMS["dates"]], st.session_state["date_span"], span)
+        initial = {}  # a value set through session state this run: no default beside it (Streamlit would warn)
     st.session_state["date_span"] = span
     if options.first and options.last:
-        initial = {} if PARAMS["dates"] in st.session_state else {"value": span}
         dates = st.date_input("Published between", key=PARAMS["dates"], **initial, **bound)
     min_confidence = st.slider("Minimum confidence", 0.0, 1.0, 0.0, 0.05, key=PARAMS["min_confidence"], **bound)
     text = st.text_input("Search text", key=PARAMS["text"], placeholder="place, sentence or title", **bound)

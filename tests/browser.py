@@ -125,3 +125,47 @@ def serve_directory(root: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def free_port() -> int:
+    """Return a TCP port nobody listens on."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def run_app(command: list[str], log: Path, *, env: dict[str, str] | None = None, cwd: Path | None = None,
+            timeout: float = 90.0) -> Iterator[tuple[str, int]]:
+    """Start a dashboard command whose last words are its port option (``--port N`` or ``--server.port N``);
+    yield (its URL, its process id) once it answers, and stop it at the end."""
+    import os
+    import subprocess
+    import time
+    import urllib.request
+
+    port = int(command[-1])
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, env={**os.environ, **(env or {})})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the app did not start: {log.read_text()[-2000:]}")
+            time.sleep(0.5)
+        yield url, proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()

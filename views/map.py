@@ -61,10 +61,15 @@ state["map_filters"] = state["filters"]
 
 left, right = st.columns([7, 3])
 layer, labels, table, area = map_data(state["version"], state["filters"], placed, state["styles"], state["settings"].static_dir)
+if "clicked_place" in state:  # a marker clicked in the last run: the place widget takes it before it is drawn
+    state[PLACE_PARAM] = state.pop("clicked_place")
+with right:  # drawn first, so the map knows the place picked (from the URL too) and rings it
+    place = st.selectbox("Place", list(labels), format_func=labels.__getitem__, index=None, key=PLACE_PARAM,
+                         bind="query-params", placeholder="Click a marker, or pick a place")
 with left:
     # Only a marker click reruns the app: panning and zooming change nothing in returned_objects. The place picked
     # beside the map is ringed by a feature group added to the drawn map, so picking one never resets the view.
-    picked = state.get(PLACE_PARAM)
+    picked = place
     clicked = st_folium(build_map(placed, view=state["map_view"], places=layer, phase_styles=state["styles"]), height=MAP_HEIGHT,
                         use_container_width=True, returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
                         feature_group_to_add=highlight_group(layer.collection, picked), key="campaign_map") or {}
@@ -73,7 +78,7 @@ with left:
         state["map_click"] = click
         hit = clicked_place(placed, *click)
         if hit and hit != picked:
-            state[PLACE_PARAM] = hit  # the widget beside the map is bound to the URL's place=
+            state["clicked_place"] = hit  # the widget beside the map is bound to the URL's place=
             st.rerun()
     shared = share_button()(key="share_view", on_view_change=lambda: None)
     if shared.view:
@@ -81,8 +86,6 @@ with left:
         st.caption("This view's address (also in the address bar):")
         st.code(share_url(st.context.url or "", {k: st.query_params.get_all(k) for k in st.query_params}), language=None)
 with right:
-    place = st.selectbox("Place", list(labels), format_func=labels.__getitem__, index=None, key=PLACE_PARAM,
-                         bind="query-params", placeholder="Click a marker, or pick a place")
     if place:
         st.button("All places", icon=":material/arrow_back:", on_click=lambda: state.update({PLACE_PARAM: None}))
         details = place_mentions(state["all_mentions"], place)

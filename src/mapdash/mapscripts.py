@@ -94,9 +94,11 @@ PLACES = """{% macro script(this, kwargs) %}
 var {{ this.get_name() }} = (function () {
   var map = {{ this._parent.get_name() }};
   var groups = {{ this.groups }};  /* [phase key, layer-control label] in legend order; "*" = every place */
+  /* Countries' outlines lie under the control areas (310) and the markers, so a click there reaches them first. */
+  if (!map.getPane('mapdashCountries')) { map.createPane('mapdashCountries').style.zIndex = 305; }
   function marker(f, ll) {
     if (f.properties.shape) {  /* a country: its outline in its phase colour, never a bubble at its centroid */
-      var outline = L.geoJSON(f.properties.shape, {className: 'mapdash-marker mapdash-country-place',
+      var outline = L.geoJSON(f.properties.shape, {className: 'mapdash-marker mapdash-country-place', pane: 'mapdashCountries',
         style: {color: f.properties.color, weight: 1.6, dashArray: '7 4', fillColor: f.properties.color, fillOpacity: 0.05}}).getLayers()[0];
       outline.setRadius = function () {}; outline.getRadius = function () { return 0; };
       return outline;
@@ -338,7 +340,7 @@ REFERENCE = """{% macro script(this, kwargs) %}
     if (!(key in widths)) { ctx.font = FONTS[cls]; widths[key] = ctx.measureText(cls === 'mapdash-admin1-label' ? text.toUpperCase() : text).width * (cls === 'mapdash-admin1-label' ? 1.12 : 1); }
     return widths[key];
   }
-  var api = map.mapdashLabels = {places: [], picked: '', update: schedule};
+  var api = map.mapdashLabels = {places: [], picked: '', update: schedule, candidates: function () { return candidates.length; }};
   function layout() {
     pending = false;
     var z = map.getZoom(), size = map.getSize(), view = map.getBounds().pad(0.02), boxes = [];
@@ -370,6 +372,11 @@ REFERENCE = """{% macro script(this, kwargs) %}
       }
       return false;
     }
+    var frame = map.getContainer().getBoundingClientRect();
+    map.getContainer().querySelectorAll('.leaflet-control').forEach(function (c) {  /* nor hide under the legend or a button */
+      var r = c.getBoundingClientRect();
+      if (r.width && r.height) { boxes.push({x: r.left - frame.left, y: r.top - frame.top, w: r.width, h: r.height}); }
+    });
     var marks = api.places.filter(function (m) { return m.getLatLng && map.hasLayer(m) && view.contains(m.getLatLng()); });
     marks.forEach(function (m) {  /* no label may cover a marker */
       var p = map.latLngToContainerPoint(m.getLatLng()), r = m.getRadius() + 1;
