@@ -117,8 +117,8 @@ def test_an_upload_runs_as_a_job_that_others_wait_for_not_and_cancel_stops(seed_
         page.get_by_text("% of long.txt", exact=False).first.wait_for(timeout=120_000)  # it moves within the release
         assert job_workers(pid), "the release is geoparsed in a worker process"
         second = context.new_page()
-        settle(second, f"{url}/places")  # another session (a tab is one) is served while the job runs
-        second.locator('[data-testid="stMain"] h1').filter(has_text="Places").wait_for(timeout=30_000)
+        settle(second, f"{url}/documents")  # another session (a tab is one) is served while the job runs
+        second.get_by_text("1 document", exact=True).wait_for(timeout=30_000)
         second.close()
         page.get_by_role("button", name="Cancel").click()
         page.get_by_text("cancelled", exact=False).first.wait_for(timeout=60_000)
