@@ -301,3 +301,13 @@ def test_supplement_rows_have_sources_and_known_kinds(gazetteer) -> None:
 def test_a_datelines_qualifier_picks_its_namesake(geoparse) -> None:
     r = _placed(geoparse("ARLINGTON, Va., May 2, 2015 - Officials said aircraft attacked targets in Iraq."), "ARLINGTON")
     assert r.place is not None and r.place.lon > -80.0, (r.place.name, r.place.admin1_name)  # Virginia, not Texas
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Fighting went on in Iraq.", True), ("Syrians fled north.", True), ("In Iraq, forces advanced.", True),
+    ("Fighting went on in Ohio.", False), ("Michael Jordan scored.", False), ("Chad Smith said so.", False),
+])
+def test_the_theatre_is_told_from_the_text_before_the_scan(gazetteer, text: str, expected: bool) -> None:
+    from mapdash.toponyms import _names_theatre
+
+    assert _names_theatre(text, gazetteer) is expected

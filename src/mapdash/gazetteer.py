@@ -369,6 +369,7 @@ class Gazetteer:
         self._bare = lru_cache(maxsize=10_000)(self._query_admin2_bare)
         self._skeletal = lru_cache(maxsize=50_000)(self._query_variants)
         self._spellings = lru_cache(maxsize=50_000)(self._query_spellings)
+        self._spelt = lru_cache(maxsize=200_000)(self._query_has_variant)
         self._not_places = frozenset(n for (n,) in self._con().execute("SELECT norm FROM not_places"))
         self.transliterated: frozenset[str] = frozenset(
             cc for (cc,) in self._con().execute("SELECT DISTINCT country_code FROM variants JOIN places ON places.id = variants.place"))
@@ -440,8 +441,19 @@ class Gazetteer:
 
     def has_variant(self, name: str) -> bool:
         """Say whether a place of a transliterated country is spelt like name but for vowels and articles."""
+        return self._spelt(name)
+
+    def _query_has_variant(self, name: str) -> bool:
+        """Return has_variant() for one name (cached: the scan asks for every capitalised n-gram)."""
         skel = skeleton(name)
         return bool(skel) and any(similar_spelling(name, p.name) for p in self._skeletal(skel, VARIANT_LIMIT))
+
+    @property
+    def theatre_words(self) -> frozenset[str]:
+        """Return the names and demonyms of the transliterated countries, as written ("Iraq", "Syrian")."""
+        words = {p.name for cc, p in self._countries.items() if cc in self.transliterated}
+        words |= {norm for norm, p in self._demonyms.items() if p.country_code in self.transliterated}
+        return frozenset(words)
 
     def parts(self, name: str) -> list[Place]:
         """Return the regions a direction phrase names ("northern Iraq", "eastern Anbar"): one per country or province."""

@@ -204,8 +204,9 @@ def border_resolution(toponym: Toponym, pool: Sequence[Place], first: Sequence[R
 
     Without towns to go by, the border's middle point is taken, with low confidence.
     """
-    towns = [r.place for r in first if r.place is not None and r.place.feature in ("city", "admin2", "admin1")
-             and r.toponym.start != toponym.start]
+    near_in_text = sorted((r for r in first if r.place is not None and r.toponym.start != toponym.start),
+                          key=lambda r: abs(r.toponym.start - toponym.start))
+    towns = [r.place for r in near_in_text if r.place is not None and r.place.feature in ("city", "admin2", "admin1")][:PROXIMITY_NAMES]
     here = np.radians([[p.lat, p.lon] for p in pool])
     if towns:
         pull = np.exp(-_haversine(here, np.radians([[t.lat, t.lon] for t in towns])) / PROXIMITY_KM).sum(axis=1)
@@ -361,8 +362,8 @@ def proximity(toponyms: Sequence[Toponym], pools: Sequence[Sequence[Place]], fir
                                 [_admin1_key(c.place) for c in local])
     result: list[list[float]] = []
     for i, pool in enumerate(pools):
-        if not pool:
-            result.append([])
+        if not pool or _is_border(pool):  # a border's points are weighed by border_resolution
+            result.append([0.0] * len(pool))
             continue
         others = sorted((v for name, v in voters.items() if name != names[i]), key=lambda v: abs(v[0] - i))[:PROXIMITY_NAMES]
         if not others:

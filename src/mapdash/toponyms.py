@@ -123,14 +123,11 @@ class Recognizer:
             if label in PLACE_LABELS:
                 found.extend(self._from_entity(text, start, end, sentences))
         countries = self._document_countries(found)
-        theatre = bool(countries & getattr(self.gazetteer, "transliterated", frozenset()))
+        theatre = bool(countries & getattr(self.gazetteer, "transliterated", frozenset())) or _names_theatre(text, self.gazetteer)
         blocked = [(s, e, label) for label, s, e in entities if label in NON_PLACE_LABELS]
         scanned = list(self._scan(text, sentences, blocked, found, theatre))
         # Demonyms and names NER missed ("Syrian", or all of them without NER) say where the document is too.
         countries |= self._document_countries(scanned)
-        if not theatre and countries & getattr(self.gazetteer, "transliterated", frozenset()):
-            theatre = True
-            scanned = list(self._scan(text, sentences, blocked, found, theatre))
         # One sense per name: a name the document uses as a place (NER's place, "near X" / "X, Syria" anywhere, a
         # list of places, a town known only in the countries the document is about) is that place where NER alone
         # calls it a person, an organisation, a product or a date.
@@ -554,6 +551,30 @@ def _suffix_kind(text: str, end: int) -> FeatureKind | None:
 def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
     """Say whether [start, end) overlaps any span."""
     return any(s < end and start < e for s, e in spans)
+
+
+def _names_theatre(text: str, gazetteer: NameIndex) -> bool:
+    """Say whether a text names a transliterated country or its people ("Iraq", "Syrians"), not in a person's name."""
+    words = getattr(gazetteer, "theatre_words", frozenset())
+    if not words:
+        return False
+    for m in _theatre_pattern(words).finditer(text):
+        if gazetteer.demonym(m.group()) is not None:
+            return True  # "Iraqi Security Forces", "Syrians": peoples are nobody's first name
+        before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, m.start() - 20) : m.start()])
+        if before and _zipf(before.group(1).lower()) < FUNCTION_WORD_ZIPF - 0.5:
+            continue  # "Michael Jordan"; "In Iraq" still counts
+        if re.match(r"\s+[A-Z][a-z]", text[m.end() : m.end() + 3]):
+            continue  # "Jordan Spieth"
+        return True
+    return False
+
+
+@lru_cache(maxsize=4)
+def _theatre_pattern(words: frozenset[str]) -> re.Pattern[str]:
+    """Return one pattern for the theatre's country names and demonyms, capitalised, whole words."""
+    alternatives = "|".join(re.escape(w[:1].upper() + w[1:]).replace("\\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b")
 
 
 def _without_overlaps(found: Sequence[Toponym]) -> list[Toponym]:
