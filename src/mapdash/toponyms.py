@@ -207,12 +207,19 @@ class Recognizer:
         longer = [text[s:e] for s, e in persons]
         peoples = {text[s:e] for s, e, label in blocked if label == "NORP"}  # "Syrian and Arab forces": a people, no list
         found = set()
-        for name in {text[s:e] for s, e in blocks}:
-            known = self.gazetteer.has_name(name) or (theatre and self._has_variant(name))
-            if not re.split(r"[\s-]+", name.strip())[-1][:1].isupper() or not known or self._not_place(name) or _is_acronym(name) \
-                    or self.gazetteer.demonym(name) is not None:
-                continue
-            occurrences = [(m.start(), m.end()) for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)]
+        names = [name for name in {text[s:e] for s, e in blocks}
+                 if re.split(r"[\s-]+", name.strip())[-1][:1].isupper() and not self._not_place(name) and not _is_acronym(name)
+                 and self.gazetteer.demonym(name) is None
+                 and (self.gazetteer.has_name(name) or (theatre and self._has_variant(name)))]
+        if not names:
+            return found
+        # Every occurrence of every such name, in one pass over the text (long documents stay linear).
+        occurring: dict[str, list[tuple[int, int]]] = {}
+        alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        for m in re.finditer(rf"(?<![\w-])(?:{alternatives})(?![\w-])", text):
+            occurring.setdefault(m.group(), []).append((m.start(), m.end()))
+        for name in names:
+            occurrences = occurring.get(name, [])
             if any(self._located(text, s, e) or (name not in peoples and _listed_with(text, s, e, spans)) for s, e in occurrences):
                 found.add(name)
             elif theatre and _one_word_toponym(name) and not any(name in p and name != p for p in longer):
