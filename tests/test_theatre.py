@@ -194,6 +194,9 @@ NO_PLACE = [
     ("The Syrian Democratic Forces advanced on the town of Tabqa.", {"Syrian", "Syrian Democratic Forces"}),
     ("Kurdistan Regional Government officials met the delegation in Erbil.", {"Kurdistan"}),
     ("Gen. Joseph Votel of U.S. Central Command spoke in Baghdad.", {"U.S", "U.S."}),
+    # a person's name after a rank, however big a town shares it
+    ("“We keep at it,” said Army Col. Steve Warren in Baghdad.", {"Warren"}),
+    ("Army Lt. Gen. Stephen J. Townsend spoke from Baghdad, Iraq.", {"Townsend"}),
     # a ruler's name before "regime"
     ("The Asad regime bombed Aleppo in Syria.", {"Asad"}),
     ("The New York Times reported the strikes in Iraq.", {"New York"}),

@@ -76,6 +76,8 @@ LOCATED_AFTER = re.compile(r",\s+([A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+)?)")
 # Labels the small model gives a town's name in strike lists ("Manbij" PRODUCT or DATE): no evidence against a place.
 IMPLAUSIBLE_LABELS = frozenset({"PRODUCT", "DATE", "TIME", "WORK_OF_ART", "EVENT", "LAW", "NORP"})  # NORP: not of a demonym
 ACRONYM_MAX = 5
+TITLES = frozenset({"Col", "Gen", "Lt", "Maj", "Capt", "Sgt", "Adm", "Brig", "Cmdr", "Cpl", "Pvt", "Spc", "Mr", "Mrs", "Ms",
+                    "Dr", "Sen", "Rep", "Gov", "Amb", "Sec", "Prof", "Rev", "Lt.Col", "Msgt", "Ssgt"})
 BORDER_AFTER = re.compile(r"\s+[Bb]order\b(?!\s+(?:town|city|village|crossing|guard|police|security|control))")
 BORDER_JOIN = re.compile(r"\s*[-–/]\s*")
 BORDER_WITH = re.compile(r"\b[Bb]order\s+with\s+(?:the\s+)?$")
@@ -381,6 +383,8 @@ class Recognizer:
         if name.lower() in NEVER_ALONE:
             return False
         strong = kind == "demonym" or _is_strong(candidates, name) or _names_its_kind(name)
+        if kind != "demonym" and _after_a_title(text, tokens, i):
+            return False  # "Col. Steve Warren", "Gen. Austin": a person, however big a town shares the name
         before = text[max(0, start - 60) : start]
         if _inside_org_name(before):
             return False
@@ -530,9 +534,24 @@ def _joinable(gap: str) -> bool:
     return gap in (" ", "-", "- ", " -", ". ")
 
 
+def _after_a_title(text: str, tokens: Sequence[Token], i: int) -> bool:
+    """Say whether token i ends a person's name that a rank or title opens ("Lt. Gen. Stephen J. Townsend")."""
+    k = i - 1
+    while k >= 0 and i - k <= 4 and text[tokens[k].end : tokens[k + 1].start] in (" ", ". ") and tokens[k].text[0].isupper():
+        if tokens[k].text in TITLES and text[tokens[k].end : tokens[k].end + 1] == ".":
+            return True
+        k -= 1
+    return False
+
+
 def _sentence_initial(text: str, tokens: Sequence[Token], i: int) -> bool:
-    """Say whether token i opens its sentence or a quotation."""
-    return i == 0 or re.search(r"[.!?:;“\"(]\s*$", text[tokens[i - 1].end : tokens[i].start]) is not None
+    """Say whether token i opens its sentence or a quotation (not after a title's point: "Col. Steve Warren")."""
+    if i == 0:
+        return True
+    gap = text[tokens[i - 1].end : tokens[i].start]
+    if gap.startswith(".") and gap.strip() == "." and tokens[i - 1].text in TITLES:
+        return False
+    return re.search(r"[.!?:;“\"(]\s*$", gap) is not None
 
 
 def _is_heading(text: str, start: int, end: int, tokens: Sequence[Token]) -> bool:
