@@ -4,6 +4,7 @@ analyst's correction (another candidate, or a point set by hand)."""
 import streamlit as st
 
 from mapdash.corrections import candidates, correct_place, correct_point, mentions_of, spans
+from mapdash.frame import blank_missing
 from mapdash.dashboard import PLACE_PARAM, counts, markdown_literal, place_labels, places_table, title_html
 
 state = st.session_state
@@ -40,7 +41,7 @@ st.subheader(markdown_literal(f"{place['place_name']} ({place['place_id']})"))  
 left, right = st.columns(2)
 with left:
     st.markdown("**Mentions**")
-    st.dataframe(own[["title", "published", "mention", "sentence", "confidence", "corrected"]], hide_index=True, width="stretch")
+    st.dataframe(blank_missing(own[["title", "published", "mention", "sentence", "confidence", "corrected"]]), hide_index=True, width="stretch")
 with right:
     st.markdown("**Candidates** (score from the resolver; the chosen place first)")
     options = candidates(conn, own, chosen=place["place_id"])

@@ -20,12 +20,13 @@ import pandas as pd
 from folium.template import Template
 
 from mapdash.frame import Filters
-from mapdash.maps import MapView, PhaseStyleLike, build_map, complete_styles, phase_style, place_features, shipped_phase_styles
+from mapdash.maps import MapView, PhaseStyleLike, build_map, complete_styles, phase_style, place_features, shipped_phase_styles, theatre
 
 Bounds = tuple[float, float, float, float]  # south, west, north, east, in degrees
-ATTRIBUTION = "Basemap: Natural Earth (public domain) · Places: GeoNames (CC BY 4.0)"
+ATTRIBUTION = "Basemap: Natural Earth (public domain), GSHHG rivers and lakes (LGPL) · Places: GeoNames (CC BY 4.0)"
 SIDE_WIDTH = 300  # px; the legend and the source list
 MAX_DOCUMENTS = 8  # listed by title; more are counted
+MAX_BEYOND = 10  # places beyond the map, listed by name; more are counted
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class PlacePoint:
     phase: str
     color: str
     radius: float
+    kind: str = "place"  # "country": drawn as its outline, never as a bubble at its centroid
+    code: str = ""  # the country's ISO code (outline)
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ class BriefingContent:
     attribution: str
     places: tuple[PlacePoint, ...]
     view: Bounds | MapView | None
+    extent: Bounds | None = None  # the theatre: what the map fits when no view is given
+    beyond: tuple[str, ...] = ()  # the places outside the theatre, "name — phase"
 
 
 def check_view(view: Bounds) -> Bounds:
@@ -143,11 +148,17 @@ def briefing_content(gdf: gpd.GeoDataFrame, briefing: Briefing, styles: Mapping[
     styles = complete_styles(rows["phase"] if "phase" in rows else [], shipped_phase_styles() if styles is None else styles)
     features = place_features(rows, styles)["features"]
     names = dict(zip(rows["place_id"], rows["place_name"], strict=False)) if not rows.empty else {}
+    codes = dict(zip(rows["place_id"], rows["country_code"], strict=False)) if not rows.empty and "country_code" in rows else {}
     places = tuple(
         PlacePoint(p["place_id"], str(names.get(p["place_id"], "")), f["geometry"]["coordinates"][1], f["geometry"]["coordinates"][0],
-                   p["phase"], p["color"], p["radius"])
+                   p["phase"], p["color"], p["radius"], p.get("kind", "place"), str(codes.get(p["place_id"]) or ""))
         for f in features for p in [f["properties"]]
     )
+    area = theatre(features)
+    beyond = []
+    for place in area.beyond:
+        style = phase_style(place.phase, styles)
+        beyond.append(f"{place.name} — {style.icon} {style.label}".replace("  ", " ") if place.phase else place.name)
     counts: dict[str, int] = {}
     for place in places:
         counts[place.phase] = counts.get(place.phase, 0) + 1
@@ -168,6 +179,8 @@ def briefing_content(gdf: gpd.GeoDataFrame, briefing: Briefing, styles: Mapping[
         attribution=ATTRIBUTION,
         places=places,
         view=briefing.view if briefing.view is None or isinstance(briefing.view, MapView) else check_view(briefing.view),
+        extent=area.bounds,
+        beyond=tuple(beyond[:MAX_BEYOND] + ([f"and {len(beyond) - MAX_BEYOND} more"] if len(beyond) > MAX_BEYOND else [])),
     )
 
 
@@ -187,6 +200,7 @@ body > .folium-map { grid-area: map; }
 .mapdash-brief-icon { width: 18px; flex: none; text-align: center; margin-right: 4px; }
 .mapdash-brief-count { margin-left: auto; color: #666; padding-left: 8px; }
 .mapdash-brief-doc { margin-bottom: 6px; font-size: 13px; }
+.mapdash-brief-beyond { margin-bottom: 3px; font-size: 13px; }
 .mapdash-brief-foot { grid-area: foot; padding: 8px 20px 10px; border-top: 1px solid #ccc; font-size: 12px; color: #444; }
 .mapdash-brief-foot div { margin-top: 2px; }
 .mapdash-place-label { position: absolute; white-space: nowrap; font: bold 12px/1.3 "DejaVu Sans", sans-serif; color: #1a1a1a;
@@ -260,10 +274,12 @@ def _body(content: BriefingContent) -> str:
         for item in content.legend
     ) or "<div>No places</div>"
     docs = "".join(f'<div class="mapdash-brief-doc">{e(d)}</div>' for d in content.documents) or "<div>None</div>"
+    beyond = "".join(f'<div class="mapdash-brief-beyond">{e(b)}</div>' for b in content.beyond)
+    beyond = f'<h2 style="margin-top:18px">Beyond this map</h2>{beyond}' if beyond else ""
     return (
         f'<header class="mapdash-brief-head"><h1 class="mapdash-brief-title">{e(content.title)}</h1>'
         f'<div class="mapdash-brief-summary">{e(content.summary)}</div></header>'
-        f'<aside class="mapdash-brief-side"><h2>Campaign phase (places)</h2>{legend}<h2 style="margin-top:18px">Source documents</h2>{docs}</aside>'
+        f'<aside class="mapdash-brief-side"><h2>Campaign phase (places)</h2>{legend}{beyond}<h2 style="margin-top:18px">Source documents</h2>{docs}</aside>'
         f'<footer class="mapdash-brief-foot"><div class="mapdash-brief-filters">{e(content.filters)}</div>'
         f"<div>{e(content.exported)} · {e(content.attribution)} · Map: Leaflet</div></footer>"
     )
@@ -279,14 +295,14 @@ def briefing_map(
     styles = shipped_phase_styles() if styles is None else styles
     content = briefing_content(gdf, briefing, styles)
     at = content.view if isinstance(content.view, MapView) else None
-    m = build_map(placed(gdf), asset_base=None, basemap="inline", phase_styles=styles, view=at)
+    m = build_map(placed(gdf), asset_base=None, basemap="inline", phase_styles=styles, view=at, wheel_after_click=False)
     if static:  # zoomSnap 0: fitBounds fills the map exactly instead of stepping back a whole zoom level
         m.options.update(zoom_control=False, zoom_snap=0, zoom_animation=False, fade_animation=False,
                          marker_zoom_animation=False, attribution_control=False)
     bounds = content.view if content.view is not None and not isinstance(content.view, MapView) else None
     view = "" if bounds is None else json.dumps([[bounds[0], bounds[1]], [bounds[2], bounds[3]]])
     css = _CSS.replace("{side}", str(SIDE_WIDTH)).replace("{static}", _STATIC_CSS if static else "")
-    labels = json.dumps([[p.lat, p.lon, p.radius, p.name] for p in label_order(content.places)], ensure_ascii=False) if static else ""
+    labels = ""  # the map names its places itself, decluttered with the towns' names (mapscripts.REFERENCE)
     m.add_child(_Layout(css, _body(content), view, labels.replace("</", "<\\/")))
     return m, content
 

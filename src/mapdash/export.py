@@ -72,12 +72,12 @@ class Export:
 
 def _portable(value: Any) -> Any:
     """Return a cell as a scalar a data file can hold: ISO text for dates, JSON text for lists and dicts."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None  # blank in CSV, null in GeoJSON and GeoPackage: never the text "None", "NaT" or "nan"
     if isinstance(value, datetime | date | pd.Timestamp):
         return value.isoformat()
     if isinstance(value, list | tuple | set | dict):
         return json.dumps(sorted(value) if isinstance(value, set) else value, ensure_ascii=False, default=str)
-    if value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-        return None
     return value
 
 

@@ -6,6 +6,7 @@ Analyst corrections are applied here, over the machine's output, and flagged in 
 from __future__ import annotations
 
 import json
+import math
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -151,10 +152,24 @@ def filter_mentions(gdf: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame
     return gdf.loc[keep]  # .loc, not gdf[keep]: half the time, same GeoDataFrame
 
 
+def _missing(value: object) -> bool:
+    """Say whether a cell holds no value (None, NaN, NaT)."""
+    return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def blank_missing(table: pd.DataFrame) -> pd.DataFrame:
+    """Return table with missing text and date cells (None, NaN, NaT) as "": a page shows them blank, never "None" or "NaT"."""
+    out = table.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
+            out[column] = out[column].map(lambda v: "" if _missing(v) else v).astype(object)
+    return out
+
+
 def documents_table(conn: sqlite3.Connection) -> pd.DataFrame:
     """Return one row per stored document: id, title, byline, date, source, counts."""
     columns = ["doc_id", "title", "byline", "published", "source", "geoparse_mode", "ingested_at", "characters", "mentions", "quotes"]
-    return pd.DataFrame([dict(r) for r in store.document_rows(conn)], columns=columns)
+    return blank_missing(pd.DataFrame([dict(r) for r in store.document_rows(conn)], columns=columns))
 
 
 def quotes_table(conn: sqlite3.Connection, mentions: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
@@ -167,7 +182,7 @@ def quotes_table(conn: sqlite3.Connection, mentions: gpd.GeoDataFrame | None = N
         places = list(dict.fromkeys(names[(q["doc_id"], s, e)] for s, e in spans if (q["doc_id"], s, e) in names))
         rows.append({**{k: q[k] for k in ("doc_id", "title", "published", "speaker", "role", "kind", "text", "start", "end")}, "places": "; ".join(places)})
     columns = ["doc_id", "title", "published", "speaker", "role", "kind", "text", "start", "end", "places"]
-    return pd.DataFrame(rows, columns=columns)
+    return blank_missing(pd.DataFrame(rows, columns=columns))
 
 
 def places_summary(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -182,4 +197,4 @@ def places_summary(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
         mentions=("mention", "size"), documents=("doc_id", "nunique"), confidence=("confidence", "max"),
         phases=("phases", lambda s: ";".join(dict.fromkeys(p for v in s if v for p in v.split(";")))),
     ).reset_index()
-    return summary.sort_values(["mentions", "place_name"], ascending=[False, True], ignore_index=True)
+    return blank_missing(summary.sort_values(["mentions", "place_name"], ascending=[False, True], ignore_index=True))

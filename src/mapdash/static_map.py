@@ -22,7 +22,7 @@ from shapely.geometry import box
 from mapdash import assets
 from mapdash.briefing import SIDE_WIDTH, BriefingContent, label_order
 from mapdash.maps import MAX_ZOOM, MapView
-from mapdash.mapscripts import BORDER, LAND, SEA
+from mapdash.mapscripts import BORDER, LAKE, LAND, RIVER, SEA
 
 HEAD, FOOT = 85, 57  # px: the header and footer bands, as Chromium lays out the HTML
 FIT_PADDING = 40  # px around the places when fitting to them, as build_map's fitBounds
@@ -55,7 +55,8 @@ def _extent(content: BriefingContent, width: float, height: float) -> tuple[floa
         (x0, y0), (x1, y1) = _mercator(south, west), _mercator(north, east)
         per_px = max((x1 - x0) / width, (y1 - y0) / height)
     elif content.places:
-        xs, ys = zip(*(_mercator(p.lat, p.lon) for p in content.places), strict=True)
+        corners = [(content.extent[0], content.extent[1]), (content.extent[2], content.extent[3])] if content.extent else None
+        xs, ys = zip(*(_mercator(lat, lon) for lat, lon in (corners or [(p.lat, p.lon) for p in content.places])), strict=True)
         x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
         per_px = max((x1 - x0) / (width - 2 * FIT_PADDING), (y1 - y0) / (height - 2 * FIT_PADDING), WORLD_M / (256 * 2**FIT_MAX_ZOOM))
     else:  # the map's world view: centred on 20°N 10°E at zoom 2
@@ -64,6 +65,38 @@ def _extent(content: BriefingContent, width: float, height: float) -> tuple[floa
     per_px = max(per_px, WORLD_M / (256 * 2**MAX_ZOOM))
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     return cx - width * per_px / 2, cx + width * per_px / 2, cy - height * per_px / 2, cy + height * per_px / 2
+
+
+def _draw_towns(ax, content: BriefingContent, extent: tuple[float, float, float, float], map_w: float,  # noqa: ANN001 - an Axes
+                most: int = 40) -> None:
+    """Draw the towns the interactive map names at this scale (Natural Earth by rank), none over another or over a place."""
+    import json
+
+    xmin, xmax, ymin, ymax = extent
+    per_px = (xmax - xmin) / map_w
+    zoom = math.log2(WORLD_M / (256 * per_px))
+    path = assets.basemap_path().parent / "towns.json"
+    if not path.exists():
+        return
+    taken = [(*_mercator(p.lat, p.lon), p.radius * per_px + 4 * per_px) for p in content.places]
+    boxes: list[tuple[float, float, float, float]] = []
+    shown = 0
+    for name, lon, lat, min_zoom, _population in json.loads(path.read_text(encoding="utf-8")):
+        if min_zoom > zoom + 0.5 or shown >= most:
+            continue
+        x, y = _mercator(lat, lon)
+        width, height = (len(name) * 6.2 + 10) * per_px, 14 * per_px
+        box = (x - 3 * per_px, y - height / 2, x + width, y + height / 2)
+        if not (xmin < box[0] and box[2] < xmax and ymin < box[1] and box[3] < ymax):
+            continue
+        if any(abs(x - tx) < r + width and abs(y - ty) < r + height for tx, ty, r in taken):
+            continue
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+            continue
+        boxes.append(box)
+        shown += 1
+        ax.plot([x], [y], marker="o", markersize=2.5, color="#444444", zorder=2)
+        ax.text(x + 4 * per_px, y, name, fontsize=8, color="#333333", family=FONT, va="center", zorder=2)
 
 
 def draw_briefing(content: BriefingContent, fmt: str, size: tuple[int, int], scale: float) -> tuple[bytes, dict[str, tuple[float, float]]]:
@@ -85,18 +118,33 @@ def draw_briefing(content: BriefingContent, fmt: str, size: tuple[int, int], sca
         spine.set_visible(False)
     path = assets.basemap_path()
     _basemap(path, path.stat().st_mtime_ns).plot(ax=ax, color=LAND, edgecolor=BORDER, linewidth=0.5)
+    for name, style in (("lakes.geojson", {"color": LAKE, "linewidth": 0}), ("rivers.geojson", {"color": RIVER, "linewidth": 0.9})):
+        water = assets.basemap_path().parent / name
+        if water.exists():  # the same rivers and lakes as the interactive map (GSHHG)
+            _basemap(water, water.stat().st_mtime_ns).plot(ax=ax, zorder=1, **style)
     xmin, xmax, ymin, ymax = _extent(content, map_w, map_h)
     ax.set_xlabel("")  # geopandas labels projected axes ("Easting [metre]")
     ax.set_ylabel("")
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
     ax.set_aspect("auto")  # the limits already keep metres square in this box
+    _draw_towns(ax, content, (xmin, xmax, ymin, ymax), map_w)
     positions: dict[str, tuple[float, float]] = {}
+    countries = [p for p in content.places if p.kind == "country"]
+    if countries:  # a country's phase is its outline, never a bubble at its centroid
+        land = _basemap(path, path.stat().st_mtime_ns)
+        for place in countries:
+            outline = land[land["iso_a2"] == place.code]
+            if len(outline):
+                outline.boundary.plot(ax=ax, color=place.color, linewidth=1.4, linestyle=(0, (6, 3)), zorder=2)
+    points = tuple(p for p in content.places if p.kind != "country")
+    if points:
+        xy = np.array([_mercator(p.lat, p.lon) for p in points])
+        # Leaflet's radius is in CSS px; a CSS px is 0.72 pt at 100 dpi per CSS px.
+        sizes = [(2 * p.radius * 0.72) ** 2 for p in points]
+        ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=[p.color for p in points], edgecolors="white", linewidths=1.1, alpha=0.9, zorder=3)
     if content.places:
         xy = np.array([_mercator(p.lat, p.lon) for p in content.places])
-        # Leaflet's radius is in CSS px; a CSS px is 0.72 pt at 100 dpi per CSS px.
-        sizes = [(2 * p.radius * 0.72) ** 2 for p in content.places]
-        ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=[p.color for p in content.places], edgecolors="white", linewidths=1.1, alpha=0.9, zorder=3)
         per_px = (xmax - xmin) / map_w  # transData is only final after a draw: compute page pixels directly
         for place, (mx, my) in zip(content.places, xy, strict=True):
             positions[place.place_id] = (float((mx - xmin) / per_px), float(HEAD + (ymax - my) / per_px))
@@ -115,6 +163,12 @@ def draw_briefing(content: BriefingContent, fmt: str, size: tuple[int, int], sca
         fig.add_artist(_dot(fig, frac(map_w + 23, y - 4), item.color))
         fig.text(*frac(map_w + 38, y), f"{item.icon}  {item.label}", fontsize=10.5, family=FONT, va="baseline")
         fig.text(*frac(width - 16, y), str(item.places), fontsize=10.5, color="#666666", family=FONT, ha="right", va="baseline")
+    if content.beyond:
+        y += 40
+        fig.text(*frac(map_w + 16, y), "BEYOND THIS MAP", fontsize=9.5, color="#555555", fontweight="bold", family=FONT, va="baseline")
+        for line in content.beyond:
+            y += 18
+            fig.text(*frac(map_w + 16, y), textwrap.shorten(line, 40), fontsize=9.75, family=FONT, va="baseline")
     y += 40
     fig.text(*frac(map_w + 16, y), "SOURCE DOCUMENTS", fontsize=9.5, color="#555555", fontweight="bold", family=FONT, va="baseline")
     for doc in content.documents:
