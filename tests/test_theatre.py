@@ -48,6 +48,7 @@ DATELINES = [
     ("DEFENSE MINISTER JEAN-YVES LE DRIAN (THROUGH TRANSLATOR): Ladies and gentlemen.", None),
     ("CJTF-OIR continues partner support to Defeat ISIS", None),
     ("Strikes in Syria\n\nAircraft conducted five strikes.", None),
+    ("STRIKES IN SYRIA\n\nAircraft conducted five strikes.", None),  # a heading in capitals: no date, no dash
 ]
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Literal
 
 FeatureKind = Literal["country", "admin1", "admin2", "city", "region"]
-ToponymSource = Literal["ner", "gazetteer", "demonym", "dateline"]  # dateline: where the release was issued
+ToponymSource = Literal["ner", "gazetteer", "demonym"]
 QuoteKind = Literal["direct", "reported"]
 
 
@@ -40,6 +40,7 @@ class Toponym:
     sentence_end: int
     is_demonym: bool = False
     hint: FeatureKind | None = None  # e.g. "admin1" when followed by "province"
+    is_dateline: bool = False  # where the release was issued ("WASHINGTON --"): resolved as one name, no context
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ class Resolver:
         """Return one Resolution per toponym, in the same order."""
         pools = [self._candidates(t) for t in toponyms]
         # A dateline says where the office sits, nothing about where the story is: it is no context for the others.
-        support = _support(toponyms, [pool if t.source != "dateline" else [] for t, pool in zip(toponyms, pools, strict=True)])
+        support = _support(toponyms, [pool if not t.is_dateline else [] for t, pool in zip(toponyms, pools, strict=True)])
         sure = _context(_unambiguous(toponyms, pools), support)  # once: rebuilt per toponym it made long documents quadratic
         first = [self._choose(t, pool, sure) for t, pool in zip(toponyms, pools, strict=True)]
         # Second pass: every confident first choice is context for the others ("Atlanta" makes "Georgia" the state).
@@ -110,7 +110,7 @@ class Resolver:
         nearby = proximity(toponyms, pools, first)
         chosen = one_sense_per_name([self._choose(t, pool, context, bonus) for t, pool, bonus in zip(toponyms, pools, nearby, strict=True)])
         chosen = [border_resolution(r.toponym, pool, first) if _is_border(pool) else r for r, pool in zip(chosen, pools, strict=True)]
-        return [dateline_resolution(r.toponym, pool, _qualifier(r.toponym, chosen)) if r.toponym.source == "dateline" else r
+        return [dateline_resolution(r.toponym, pool, _qualifier(r.toponym, chosen)) if r.toponym.is_dateline else r
                 for r, pool in zip(chosen, pools, strict=True)]
 
     def _candidates(self, toponym: Toponym) -> list[Place]:
@@ -134,7 +134,7 @@ class Resolver:
                 pool = regions + pool
         variants = getattr(self.gazetteer, "variants", None)
         spelt_as_written = getattr(self.gazetteer, "transliterated", frozenset())
-        if variants is not None and toponym.source != "dateline" and not any(p.country_code in spelt_as_written for p in pool):
+        if variants is not None and not toponym.is_dateline and not any(p.country_code in spelt_as_written for p in pool):
             pool = pool + variants(toponym.lookup)  # "Huwajah" for Al Hawijah, "Beiji" for Bayji; not "Iraq" for Raqqa
         if toponym.hint == "admin2" or not pool:  # "Rapides" in "Rapides Parish", or a lone "Avoyelles": a division's bare name
             known = {p.place_id for p in pool}

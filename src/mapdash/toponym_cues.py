@@ -17,7 +17,7 @@ DATELINE = re.compile(
     rf"^[ \t]*(?P<place>{_CAPS_WORD}(?:[ \t]+{_CAPS_WORD}){{0,4}})"
     rf"(?:[ \t]*,[ \t]*(?P<qualifier>[A-Z][a-z]+\.?(?:[ \t][A-Z][a-z]+\.?)?|(?:[A-Z]\.){{2,3}}))?"
     rf"(?P<date>[ \t]*,?[ \t]*\(?[ \t]*{DATE}[ \t]*\)?)?"
-    r"(?P<tail>[ \t]*(?:--|[—–-])|[ \t]*$)?",
+    r"(?P<tail>[ \t]*(?:--|[—–-]))?",
     re.MULTILINE,
 )
 DATELINE_WINDOW = 1200  # characters from the start: a dateline opens the release, after its title and byline

@@ -119,7 +119,8 @@ class Recognizer:
         found: list[Toponym] = []
         dateline = find_dateline(text)
         if dateline is not None:  # where the release was issued: resolved as one name ("SOUTHWEST ASIA")
-            found.append(_toponym(text, dateline.start, dateline.end, text[dateline.start : dateline.end], "dateline", sentences))
+            found.append(_toponym(text, dateline.start, dateline.end, text[dateline.start : dateline.end], "gazetteer", sentences,
+                                  is_dateline=True))
             entities = [e for e in entities if not (e[1] < dateline.end and dateline.start < e[2])]
         for label, start, end in entities:
             if label in PLACE_LABELS:
@@ -135,7 +136,7 @@ class Recognizer:
         # calls it a person, an organisation, a product or a date.
         spans = sorted((t.start, t.end) for t in [*found, *scanned])
         persons = [(s, e) for label, s, e in entities if label == "PERSON"]
-        places = {t.text for t in found if not t.is_demonym and t.source != "dateline"}
+        places = {t.text for t in found if not t.is_demonym and not t.is_dateline}
         for _ in range(2):  # a second round: names unblocked in the first make lists of the rest ("Al Qaim, Anah and Rawa")
             places |= self._place_names(text, blocked, theatre, countries, spans, persons)
             unblocked = [(s, e, label) for s, e, label in blocked
@@ -197,7 +198,7 @@ class Recognizer:
                 place = self.gazetteer.demonym(t.text)
                 if place is not None:
                     countries.add(place.country_code)
-            elif t.source != "dateline":
+            elif not t.is_dateline:
                 countries |= {p.country_code for p in self.gazetteer.candidates(t.lookup, limit=3) if p.feature == "country"}
         return countries
 
@@ -255,7 +256,7 @@ class Recognizer:
         """Return the country name a country name or demonym toponym stands for, else None."""
         if t.is_demonym:
             return t.lookup
-        top = self.gazetteer.candidates(t.lookup, limit=1) if t.hint is None and t.source != "dateline" else []
+        top = self.gazetteer.candidates(t.lookup, limit=1) if t.hint is None and not t.is_dateline else []
         return top[0].name if top and top[0].feature == "country" else None
 
     def _with_directions(self, text: str, found: list[Toponym], sentences: Sequence[tuple[int, int]]) -> list[Toponym]:
@@ -265,7 +266,7 @@ class Recognizer:
             return found
         out = []
         for t in found:
-            before = direction_before(text, t.start) if not t.is_demonym and t.source != "dateline" else None
+            before = direction_before(text, t.start) if not t.is_demonym and not t.is_dateline else None
             if before is not None and parts(f"{before[0]} {t.lookup}"):
                 t = _toponym(text, before[1], t.end, f"{before[0]} {t.lookup}", t.source, sentences, hint="region")
             out.append(t)
@@ -483,13 +484,14 @@ def _hint(text: str, start: int, end: int) -> FeatureKind | None:
     return kind
 
 
-def _toponym(text: str, start: int, end: int, lookup: str, source: str, sentences: Sequence[tuple[int, int]], *, is_demonym: bool = False, hint: FeatureKind | None = None) -> Toponym:
+def _toponym(text: str, start: int, end: int, lookup: str, source: str, sentences: Sequence[tuple[int, int]], *, is_demonym: bool = False,
+             hint: FeatureKind | None = None, is_dateline: bool = False) -> Toponym:
     """Build a Toponym with its sentence span."""
     i = bisect_right(sentences, (start, len(text) + 1)) - 1  # sentences are sorted and disjoint
     s_start, s_end = sentences[i] if i >= 0 and start < sentences[i][1] else (start, end)
     s_start, s_end = min(s_start, start), max(s_end, end)  # an NER name running past a sentence end stays inside its own
     return Toponym(start=start, end=end, text=text[start:end], lookup=lookup, source=source,  # type: ignore[arg-type]
-                   sentence_start=s_start, sentence_end=s_end, is_demonym=is_demonym, hint=hint)
+                   sentence_start=s_start, sentence_end=s_end, is_demonym=is_demonym, hint=hint, is_dateline=is_dateline)
 
 
 def _entities(nlp: Language, text: str, sentences: Sequence[tuple[int, int]]) -> list[tuple[str, int, int]]:
