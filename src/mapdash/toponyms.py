@@ -10,13 +10,41 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mapdash.model import FeatureKind, Place, Toponym
 from mapdash.text import Token, sentence_spans, word_tokens
 from mapdash.translit import ARTICLES
 from mapdash.toponym_cues import LEADING_PREPOSITION, direction_before, find_dateline, names_a_ruler, names_an_organisation, says_city
+from mapdash.toponym_cues import (
+    ACRONYM_MAX,
+    COMMON_ZIPF,
+    FUNCTION_WORD_ZIPF,
+    KIND_SUFFIXES,
+    LIST_GAP,
+    LIST_OF_KIND,
+    ORG_HEADS,
+    PLURAL_KINDS,
+    TITLES,
+    TOPONYM_HEADS,
+    _after_a_title,
+    _hint,
+    _inside_org_name,
+    _is_acronym,
+    _is_heading,
+    _is_strong,
+    _joinable,
+    _listed_with,
+    _names_its_kind,
+    _names_theatre,
+    _one_word_toponym,
+    _overlaps,
+    _sentence_initial,
+    _spelling_variant_span,
+    _suffix_kind,
+    _theatre_pattern,
+    _zipf,
+)
 
 if TYPE_CHECKING:  # spaCy is optional: the gazetteer path works without it
     from spacy.language import Language
@@ -58,12 +86,6 @@ STREET_WORDS = frozenset({
 })
 WEAK_POPULATION = 5000  # a town this small, named like a word or a person, needs a locative context
 CONNECTORS = frozenset({"of", "de", "del", "la", "le", "du", "des", "da", "di", "and", "upon", "on", "the", "y"}) | ARTICLES  # "Deir ez-Zor"
-# Words after a name that say it is a place of that kind ("Anbar province").
-KIND_SUFFIXES: dict[str, FeatureKind] = {
-    "province": "admin1", "governorate": "admin1", "state": "admin1", "region": "admin1",
-    "prefecture": "admin1", "oblast": "admin1", "county": "admin2", "parish": "admin2",
-    "district": "admin2", "city": "city", "town": "city", "village": "city",
-}
 # Words before a name that make a following common word a place ("in Hit", "city of Hit").
 LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|at|from|to|into|near|outside|around|across|toward|towards|through|of|city|town|village|province|district)"
@@ -75,29 +97,17 @@ LOCATED_BEFORE = re.compile(r"\b(?:in|near|outside|into|throughout|across)\s+$",
 LOCATED_AFTER = re.compile(r",\s+([A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+)?)")
 # Labels the small model gives a town's name in strike lists ("Manbij" PRODUCT or DATE): no evidence against a place.
 IMPLAUSIBLE_LABELS = frozenset({"PRODUCT", "DATE", "TIME", "WORK_OF_ART", "EVENT", "LAW", "NORP"})  # NORP: not of a demonym
-ACRONYM_MAX = 5
-TITLES = frozenset({"Col", "Gen", "Lt", "Maj", "Capt", "Sgt", "Adm", "Brig", "Cmdr", "Cpl", "Pvt", "Spc", "Mr", "Mrs", "Ms",
-                    "Dr", "Sen", "Rep", "Gov", "Amb", "Sec", "Prof", "Rev", "Lt.Col", "Msgt", "Ssgt"})
 BORDER_AFTER = re.compile(r"\s+[Bb]order\b(?!\s+(?:town|city|village|crossing|guard|police|security|control))")
 BORDER_JOIN = re.compile(r"\s*[-–/]\s*")
 BORDER_WITH = re.compile(r"\b[Bb]order\s+with\s+(?:the\s+)?$")
 FACILITY_CODES = frozenset({"DAM", "AIRB", "AIRF", "AIRP", "MILB", "OILR"})  # GeoNames' codes, as theatre.csv uses them
 TITLE_AFTER = re.compile(r"\s+(?:Maj|Gen|Lt|Col|Brig|Adm|Capt|Cmdr|Sgt|Cpl|Vice|Rear|Air|Army|Navy|Marine|Defen[cs]e|Foreign"
                          r"|Prime|Minister|President|Ambassador|Secretary|Chief|Commander|Chargé|Special)\b")  # an all-capitals name this short is a place only as a country's or province's ("UAE", "UK")
-ORG_HEADS = frozenset({"State", "University", "College", "Bank", "Church", "Ministry", "Department", "Council", "Army", "Front", "Party", "Museum", "Institute", "Times", "Post", "News"})
 DIRECTIONS = frozenset({"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper", "Lower", "Greater"})
 TRIM_PREFIX = re.compile(r"^(?:the\s+)?(?:(?:city|town|village|province|governorate|state|region|county)\s+of\s+)?(?:the\s+)?", re.IGNORECASE)
-PLURAL_KINDS: dict[str, FeatureKind] = {
-    "counties": "admin2", "parishes": "admin2", "districts": "admin2", "provinces": "admin1",
-    "governorates": "admin1", "states": "admin1", "regions": "admin1", "cities": "city", "towns": "city",
-}
-_LIST_NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}"
-LIST_OF_KIND = re.compile(rf"(?:\s*(?:,|,?\s+and|,?\s+or|\s*&)\s+{_LIST_NAME})*\s+(?P<kind>{'|'.join(PLURAL_KINDS)})\b", re.IGNORECASE)
-COMMON_ZIPF = 4.5
 # spaCy refuses texts over nlp.max_length (1,000,000 characters) and its memory grows with the length,
 # so long texts go through NER in pieces cut at sentence ends.
 NER_CHUNK_CHARS = 100_000
-FUNCTION_WORD_ZIPF = 6.0  # "In", "Me", "Or": state codes that are also the commonest words  # wordfreq Zipf value above which a lower-cased name is an everyday English word
 
 
 @dataclass(frozen=True)
@@ -426,64 +436,6 @@ class Recognizer:
         return state is not None and any(p.feature in ("admin1", "country") for p in self.gazetteer.candidates(state.group(1), limit=5))
 
 
-ORG_OF = re.compile(r"\b(?P<head>[A-Z][a-z]+) of (?:[A-Z][\w-]+ )?(?:and (?:the )?)?$")
-
-
-def _inside_org_name(before: str) -> bool:
-    """Say whether a name continues an organisation's name: "Islamic State of Iraq (and the Levant)"."""
-    m = ORG_OF.search(before)
-    return m is not None and m.group("head") in ORG_HEADS
-
-
-LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?:the\s+)?")
-
-
-def _listed_with(text: str, start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
-    """Say whether a name stands in a list beside a place: "Tikrit, Bayji, al Hawl, the Tishrin Dam, and Sinjar"."""
-    i = bisect_left(spans, (start, 0))
-    before = spans[i - 1] if i > 0 else None
-    after = spans[i] if i < len(spans) and spans[i][0] >= end else (spans[i + 1] if i + 1 < len(spans) else None)
-    if after is not None and LIST_GAP.fullmatch(text, end, after[0]) is not None:
-        return True
-    gap = LIST_GAP.fullmatch(text, before[1], start) if before is not None and before[1] <= start else None
-    # "Tikrit, Bayji and al Hawl"; after a bare comma the list must go on ("from Baghdad, Warren said" is no list).
-    return gap is not None and (re.search(r"\b(?:and|or)\b", gap.group()) is not None or LIST_GAP.match(text, end) is not None
-                                and text[end : end + 1] in ", ")
-
-
-# First words of Arabic place names that no person's name starts with: "Tal Afar", "Ras al Ayn", "Deir Hafir".
-TOPONYM_HEADS = frozenset({"tal", "tall", "tel", "tell", "ras", "ayn", "ain", "jabal", "jebel", "khan", "deir", "dayr",
-                           "kafr", "qasr", "wadi", "jisr", "umm", "bir", "hammam", "hamam", "qalat", "qalaat", "sheikh"})
-
-
-def _one_word_toponym(name: str) -> bool:
-    """Say whether a name is one word but for a leading article or a place-name head ("Al Qaim", "Tal Afar")."""
-    words = re.split(r"[\s-]+", name.strip())
-    while len(words) > 1 and (words[0].lower() in ARTICLES or words[0].lower() in TOPONYM_HEADS):
-        words = words[1:]
-    return len(words) == 1 or len(words) == 2 and words[0].lower() in ARTICLES
-
-
-def _spelling_variant_span(tokens: Sequence[Token], i: int, j: int) -> bool:
-    """Say whether tokens i..j may be a transliterated name: no English word first, capitals or articles only."""
-    words = [t.text for t in tokens[i : j + 1]]
-    return _zipf(words[0].lower()) < COMMON_ZIPF and all(w[0].isupper() or w.lower() in ARTICLES for w in words)
-
-
-def _is_acronym(name: str) -> bool:
-    """Say whether a name is a short run of capitals ("IS", "ISIS", "SDF"), not a word or a dotted abbreviation."""
-    letters = name.replace("-", "")
-    return letters.isalpha() and letters.isupper() and len(letters) <= ACRONYM_MAX
-
-
-def _hint(text: str, start: int, end: int) -> FeatureKind | None:
-    """Return the kind the words around a name state: its kind word ("Anbar province"), or "the city of X"."""
-    kind = _suffix_kind(text, end)
-    if kind is None and says_city(text, start, end):
-        return "city"
-    return kind
-
-
 def _toponym(text: str, start: int, end: int, lookup: str, source: str, sentences: Sequence[tuple[int, int]], *, is_demonym: bool = False,
              hint: FeatureKind | None = None, is_dateline: bool = False) -> Toponym:
     """Build a Toponym with its sentence span."""
@@ -518,93 +470,6 @@ def _chunks(text: str, sentences: Sequence[tuple[int, int]], limit: int) -> list
     return pieces
 
 
-def _is_strong(candidates: Sequence[Place], name: str) -> bool:
-    """Say whether a name is a country or first-level division, or a large city that is no English word."""
-    if any(p.feature in ("country", "admin1") for p in candidates):
-        return True
-    return any(p.population >= 100_000 for p in candidates) and _zipf(name.lower()) < COMMON_ZIPF
-
-
-def _names_its_kind(name: str) -> bool:
-    """Say whether a name ends in a capitalised kind word: "Rapides Parish", "Fulton County"."""
-    last = name.rsplit(maxsplit=1)[-1]
-    return " " in name and last[0].isupper() and last.lower() in KIND_SUFFIXES
-
-
-def _joinable(gap: str) -> bool:
-    """Say whether two tokens separated by gap can belong to one name."""
-    return gap in (" ", "-", "- ", " -", ". ")
-
-
-def _after_a_title(text: str, tokens: Sequence[Token], i: int) -> bool:
-    """Say whether token i ends a person's name that a rank or title opens ("Lt. Gen. Stephen J. Townsend")."""
-    k = i - 1
-    while k >= 0 and i - k <= 4 and text[tokens[k].end : tokens[k + 1].start] in (" ", ". ") and tokens[k].text[0].isupper():
-        if tokens[k].text in TITLES and text[tokens[k].end : tokens[k].end + 1] == ".":
-            return True
-        k -= 1
-    return False
-
-
-def _sentence_initial(text: str, tokens: Sequence[Token], i: int) -> bool:
-    """Say whether token i opens its sentence or a quotation (not after a title's point: "Col. Steve Warren")."""
-    if i == 0:
-        return True
-    gap = text[tokens[i - 1].end : tokens[i].start]
-    if gap.startswith(".") and gap.strip() == "." and tokens[i - 1].text in TITLES:
-        return False
-    return re.search(r"[.!?:;“\"(]\s*$", gap) is not None
-
-
-def _is_heading(text: str, start: int, end: int, tokens: Sequence[Token]) -> bool:
-    """Say whether a sentence is a title-case heading, where capitals prove nothing."""
-    if text[end - 1 : end] in ".!?”\"" or len(tokens) > 12 or not tokens:
-        return False
-    capitals = sum(1 for t in tokens if t.text[0].isupper())
-    return capitals / len(tokens) >= 0.6
-
-
-def _suffix_kind(text: str, end: int) -> FeatureKind | None:
-    """Return the feature kind the name's own last word or the next word ('Anbar province') states, if any."""
-    own = re.search(r"([A-Za-z]+)\W*$", text[max(0, end - 20) : end])
-    if own and own.group(1).lower() in KIND_SUFFIXES and own.group(1)[0].isupper():
-        return KIND_SUFFIXES[own.group(1).lower()]  # "Rapides Parish", "Fulton County"
-    m = re.match(r"\s+([A-Za-z]+)", text[end : end + 20])
-    if m and m.group(1).lower() in KIND_SUFFIXES:
-        return KIND_SUFFIXES[m.group(1).lower()]
-    plural = LIST_OF_KIND.match(text, end, min(len(text), end + 120))  # "Geauga and Medina counties"
-    return PLURAL_KINDS[plural.group("kind").lower()] if plural else None
-
-
-def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
-    """Say whether [start, end) overlaps any span."""
-    return any(s < end and start < e for s, e in spans)
-
-
-def _names_theatre(text: str, gazetteer: NameIndex) -> bool:
-    """Say whether a text names a transliterated country or its people ("Iraq", "Syrians"), not in a person's name."""
-    words = getattr(gazetteer, "theatre_words", frozenset())
-    if not words:
-        return False
-    for m in _theatre_pattern(words).finditer(text):
-        if gazetteer.demonym(m.group()) is not None:
-            return True  # "Iraqi Security Forces", "Syrians": peoples are nobody's first name
-        before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, m.start() - 20) : m.start()])
-        if before and _zipf(before.group(1).lower()) < FUNCTION_WORD_ZIPF - 0.5:
-            continue  # "Michael Jordan"; "In Iraq" still counts
-        if re.match(r"\s+[A-Z][a-z]", text[m.end() : m.end() + 3]):
-            continue  # "Jordan Spieth"
-        return True
-    return False
-
-
-@lru_cache(maxsize=4)
-def _theatre_pattern(words: frozenset[str]) -> re.Pattern[str]:
-    """Return one pattern for the theatre's country names and demonyms, capitalised, whole words."""
-    alternatives = "|".join(re.escape(w[:1].upper() + w[1:]).replace("\\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b")
-
-
 def _without_overlaps(found: Sequence[Toponym]) -> list[Toponym]:
     """Keep the longest of overlapping toponyms, sorted by position."""
     kept: list[Toponym] = []
@@ -613,16 +478,6 @@ def _without_overlaps(found: Sequence[Toponym]) -> list[Toponym]:
             continue
         kept.append(t)
     return kept
-
-
-@lru_cache(maxsize=65536)
-def _zipf(word: str) -> float:
-    """Return wordfreq's Zipf frequency of an English word (0 when wordfreq is missing)."""
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:  # pragma: no cover - wordfreq is a declared dependency
-        return 0.0
-    return float(zipf_frequency(word, "en"))
 
 
 # The small English model's NER has its own token-to-vector layer: the rest only costs time (1.5x).
