@@ -239,3 +239,57 @@ def test_tables_show_each_phase_uncropped(app: str, page: Page) -> None:
     longest = page.evaluate("""(texts) => { const c = document.createElement('canvas').getContext('2d');
       c.font = '14px "Source Sans", sans-serif'; return Math.max(...texts.map(t => c.measureText(t).width)); }""", cells)
     assert longest + 16 <= 400, f"a phase cell of {longest:.0f} px in a 400 px column"
+
+
+def date_inputs(page: Page) -> list[str]:
+    """Return the sidebar's publication date range as ISO text."""
+    return page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').evaluate_all("es => es.map(e => e.value)")
+
+
+def test_an_active_date_filter_is_in_the_url_and_stated(app: str, page: Page) -> None:
+    open_map(page, f"{app}/?dates=2016-02-26&dates=2016-04-14")
+    eventually(lambda: date_inputs(page) == ["2016-02-26", "2016-04-14"], message="the dates from the URL")
+    note = page.get_by_text("Published 2016-02-26 to 2016-04-14")
+    eventually(lambda: note.count() == 1, message="the active date filter stated over the map")
+    eventually(lambda: FALLUJAH in markers(page) and HIT in markers(page), message="places of the releases in range")
+    assert "dates=2016-02-26" in page.evaluate("location.href")
+
+
+def test_after_an_upload_the_date_filter_takes_the_new_release_in(campaign_db: Path, tmp_path: Path, page: Page) -> None:
+    db = tmp_path / "upload.sqlite"
+    with sqlite3.connect(campaign_db) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
+    command = [sys.executable, "-m", "mapdash", "--db", str(db), "serve", "--port", str(free_port())]
+    with run_app(command, tmp_path / "serve.log", env={"MAPDASH_DB": str(db)}) as (url, _pid):
+        open_map(page, url)
+        eventually(lambda: date_inputs(page) == ["2016-02-26", "2016-06-27"], message="the whole span")
+        release, sidecar = tmp_path / "qayyarah.txt", tmp_path / "qayyarah.json"
+        release.write_text("Qayyarah Retaken\n\nIraqi forces retook the town of Qayyarah from ISIL, officials said.\n", encoding="utf-8")
+        sidecar.write_text('{"date": "2016-08-25"}', encoding="utf-8")
+        page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Documents").click()  # the same session
+        page.get_by_text("Add releases").click()
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(release), str(sidecar)])
+        page.get_by_role("button", name="Add", exact=True).first.click()
+        eventually(lambda: page.get_by_text("1 added").count() >= 1, timeout=180, message="the upload's result")
+        with sqlite3.connect(db) as conn:
+            (doc_id,), = conn.execute("SELECT doc_id FROM documents WHERE published = '2016-08-25'").fetchall()
+            new = {r[0] for r in conn.execute("SELECT DISTINCT place_id FROM mentions WHERE doc_id = ? AND place_id IS NOT NULL", (doc_id,))}
+        page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Map").click()
+        eventually(lambda: date_inputs(page) == ["2016-02-26", "2016-08-25"], message="the date filter widened to the new release")
+        eventually(lambda: new <= markers(page) and {HIT, MOSUL} <= markers(page), message="the new release's places beside the others")
+        assert page.get_by_text("undated releases hidden").count() == 0, "the whole span filters nothing"
+
+
+def test_an_export_clicked_while_the_page_updates_still_downloads(app: str, page: Page, tmp_path: Path) -> None:
+    open_map(page, app)
+    search = page.locator('[data-testid="stSidebar"] input[placeholder="place, sentence or title"]')
+    for label, magic in (("CSV", b"doc_id,"), ("PNG", b"\x89PNG")):
+        with page.expect_download(timeout=120_000) as download:
+            page.get_by_role("button", name=label, exact=True).click()
+            search.fill("Hit" if label == "CSV" else "")  # a filter change: the page updates while the file is made
+            search.press("Enter")
+        path = tmp_path / download.value.suggested_filename
+        download.value.save_as(path)
+        assert path.read_bytes().startswith(magic), label
+        assert path.suffix == f".{label.lower()}"
+    assert page.get_by_text("Press its button again to retry").count() == 0

@@ -110,7 +110,7 @@ st.subheader("Export", divider="gray")
 for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
     column.button(LABELS[fmt], icon=":material/download:", help=HELP[fmt], key=f"export_{fmt}", width="stretch",
                   on_click=ask_export, args=(fmt,))
-if fmt := state.pop("export_request", None):
+if fmt := state.get("export_request"):  # kept until the file is written: a rerun that interrupts this one makes it again
     name = export_filename(fmt)
     try:
         with st.spinner(f"Making {LABELS[fmt]}…"):
@@ -121,6 +121,7 @@ if fmt := state.pop("export_request", None):
     except (ExportError, OSError) as exc:
         state.pop("export_ready", None)
         st.error(f"The {LABELS[fmt]} export failed: {exc}. Press its button again to retry.")
+    state.pop("export_request", None)
 if ready := state.get("export_ready"):
     download_link()(key="export_download", data=ready)
 if missing := chromium_missing():
