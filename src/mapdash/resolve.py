@@ -27,6 +27,7 @@ SUPPORT_ADMIN1 = 0.3  # weight of the other names' candidates that lie in the sa
 SUPPORT_COUNTRY = 0.15
 ABBREVIATION = re.compile(r"(?:[A-Z][a-z]{1,4}\.|(?:[A-Z]\.){2,3})")  # "Colo.", "Kan.", "N.L.", "P.E.I."
 VARIANT_PENALTY = 0.4  # a place found only by the consonant skeleton, where others bear the name as written
+VARIANT_NEIGHBOUR_KM = 300.0  # a place found by a spelling variant stands only this near the document's others
 SHADOWED_PENALTY = 0.6  # a governorate named like its capital, where the text does not say "province"
 ALTERNATE_PENALTY = 0.15  # a place named so only in its alternate names, where another bears the name as its own
 
@@ -110,8 +111,32 @@ class Resolver:
         nearby = proximity(toponyms, pools, first)
         chosen = one_sense_per_name([self._choose(t, pool, context, bonus) for t, pool, bonus in zip(toponyms, pools, nearby, strict=True)])
         chosen = [border_resolution(r.toponym, pool, first) if _is_border(pool) else r for r, pool in zip(chosen, pools, strict=True)]
+        chosen = self._variants_with_neighbours(chosen)
         return [dateline_resolution(r.toponym, pool, _qualifier(r.toponym, chosen)) if r.toponym.is_dateline else r
                 for r, pool in zip(chosen, pools, strict=True)]
+
+    def _variants_with_neighbours(self, chosen: list[Resolution]) -> list[Resolution]:
+        """Return the resolutions with a place found only by its spelling variant kept only near the document's others.
+
+        A variant is weak evidence ("Ghazlani" is no spelling of a village near Damascus in a story on Mosul): it
+        stands where another place of the document lies within VARIANT_NEIGHBOUR_KM or in the same province, or
+        where the document names no other town or province at all.
+        """
+        variants = getattr(self.gazetteer, "variants", None)
+        if variants is None:
+            return chosen
+        local = [r for r in chosen if r.place is not None and r.place.feature in ("city", "admin2", "admin1")]
+        out = []
+        for r in chosen:
+            place = r.place
+            if place is not None and not r.toponym.is_demonym and any(v.place_id == place.place_id for v in variants(r.toponym.lookup)):
+                others = [o.place for o in local if o.place is not None and o.place.place_id != place.place_id]
+                near = any(o.admin1_name and o.admin1_name == place.admin1_name and o.country_code == place.country_code
+                           or _km(o, place) <= VARIANT_NEIGHBOUR_KM for o in others)
+                if others and not near:  # alone among countries it stands; far from all the document's towns it does not
+                    r = Resolution(toponym=r.toponym, place=None, confidence=0.0, candidates=r.candidates)
+            out.append(r)
+        return out
 
     def _candidates(self, toponym: Toponym) -> list[Place]:
         """Return the gazetteer entries a toponym may name."""
@@ -379,6 +404,11 @@ def proximity(toponyms: Sequence[Toponym], pools: Sequence[Sequence[Place]], fir
         near = np.minimum(PROXIMITY_CAP, PROXIMITY_WEIGHT * votes / len(others))
         result.append([float(v) if p.feature != "country" else 0.0 for v, p in zip(near, pool, strict=True)])
     return result
+
+
+def _km(a: Place, b: Place) -> float:
+    """Return the great-circle distance between two places in km."""
+    return float(_haversine(np.radians([[a.lat, a.lon]]), np.radians([[b.lat, b.lon]]))[0, 0])
 
 
 def _haversine(a: np.ndarray, b: np.ndarray) -> np.ndarray:

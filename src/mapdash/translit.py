@@ -52,6 +52,7 @@ def skeleton(name: str) -> str:
     return key if len(key) >= 2 else ""
 
 
+SYLLABLE = re.compile(r"[aeiou]+")
 SIMILAR_ENOUGH = 0.58  # Beiji/Bayji 0.6, Huwajah/Al Hawijah 0.71; Kisik/Al Hasakah 0.17, Rashad/Ar-Raqqah 0.5
 
 
@@ -62,5 +63,12 @@ def _core(name: str) -> str:
 
 
 def similar_spelling(name: str, other: str) -> bool:
-    """Say whether two names with one skeleton are spelt alike enough to be one name, not two that collide."""
-    return SequenceMatcher(None, _core(name), _core(other)).ratio() >= SIMILAR_ENOUGH
+    """Say whether two names with one skeleton are spelt alike enough to be one name, not two that collide.
+
+    Spellings of one name differ in their vowels, not in their number of syllables by more than one: "Beiji" and
+    "Bayji" do, "Soleimani" (a person) and "As Salman" (a town) do not.
+    """
+    a, b = _core(name), _core(other)
+    if abs(len(SYLLABLE.findall(a)) - len(SYLLABLE.findall(b))) > 1:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= SIMILAR_ENOUGH
