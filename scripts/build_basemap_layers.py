@@ -137,7 +137,9 @@ def admin1(tolerance: float = 0.01) -> tuple[dict[str, dict], list[list[object]]
     for x in range(-180, 180, TILE):  # cut like the towns, so the map fetches only the borders in view
         for y in range(-90, 90, TILE):
             part = shapely.intersection(inner, shapely.box(x, y, x + TILE, y + TILE))
-            if not part.is_empty:
+            # A cut can leave stray points where a border touches the tile's edge: keep the lines only.
+            part = shapely.multilinestrings([g for g in shapely.get_parts(part) if g.geom_type == "LineString"] or [[(x, y), (x, y)]])
+            if shapely.length(part) > 0:
                 tiles[f"{x}_{y}"] = {"type": "FeatureCollection", "features": [_feature(_round(part, 2), z=5)]}
     return tiles, labels
 

@@ -90,8 +90,13 @@ def test_html_export_works_with_the_network_off(seed_gdf: gpd.GeoDataFrame, tmp_
         assert page.title() == "Offline check" and page.locator(".mapdash-brief-title").inner_text() == "Offline check"
         assert page.locator(".mapdash-brief-legend-item").count() >= 5
         assert page.locator(".leaflet-control-zoom").is_visible(), "the HTML export stays interactive"
-        page.locator('path.mapdash-marker[data-place="gn:2215636"]').click(force=True)  # Libya
-        assert "Libya" in page.locator(".mapdash-popup").inner_text(timeout=5_000)
+        # The theatre in view, its phased places named; Libya (a country, beyond it) listed beside the map.
+        page.wait_for_function("document.querySelectorAll('.mapdash-place-name').length >= 3", timeout=10_000)
+        named = {el.get_attribute("data-place") for el in page.locator(".mapdash-place-name").all()}
+        assert {"gn:98717", "gn:99072"} <= named  # Ramadi, Mosul
+        assert "Libya" in page.locator(".mapdash-brief-side").inner_text()
+        page.locator('path.mapdash-marker[data-place="gn:99072"]').click(force=True)  # Mosul
+        assert "Mosul" in page.locator(".mapdash-popup").inner_text(timeout=5_000)
         assert errors == [] and leaving == []
 
 

@@ -295,7 +295,8 @@ def briefing_map(
     styles = shipped_phase_styles() if styles is None else styles
     content = briefing_content(gdf, briefing, styles)
     at = content.view if isinstance(content.view, MapView) else None
-    m = build_map(placed(gdf), asset_base=None, basemap="inline", phase_styles=styles, view=at, wheel_after_click=False)
+    m = build_map(placed(gdf), asset_base=None, basemap="inline", phase_styles=styles, view=at, wheel_after_click=False,
+                  legend_clearance=40)  # the side panel carries the legend: fitted as the matplotlib fallback fits
     if static:  # zoomSnap 0: fitBounds fills the map exactly instead of stepping back a whole zoom level
         m.options.update(zoom_control=False, zoom_snap=0, zoom_animation=False, fade_animation=False,
                          marker_zoom_animation=False, attribution_control=False)

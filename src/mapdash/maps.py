@@ -289,6 +289,7 @@ def build_map(
     reference: bool = True,
     control: bool = True,
     wheel_after_click: bool = True,
+    legend_clearance: int = LEGEND_CLEARANCE,
 ) -> folium.Map:
     """Return a folium Map of the places in gdf that needs nothing beyond asset_base (or nothing when None).
 
@@ -307,6 +308,7 @@ def build_map(
     reference: rivers, lakes, first-level borders, town and province names (fetched by zoom under asset_base,
     or the tiles around the theatre inlined). control: control areas shaded (see ``mapdash.control``).
     wheel_after_click: the mouse wheel scrolls the page until the map is clicked (and again once the mouse leaves it).
+    legend_clearance: px kept free on the right when fitting (the legend's width; 40 where no legend is shown).
     Without a view the map fits the theatre (``mapdash.theatre``): the places with campaign phases, not every place named.
     """
     given = shipped_phase_styles() if phase_styles is None else phase_styles
@@ -372,7 +374,7 @@ def build_map(
     if view is None and area.bounds is not None:
         south, west, north, east = area.bounds
         # The legend sits bottom right: fitting clear of it means it never hides a marker of the opening view.
-        m.fit_bounds([[south, west], [north, east]], padding_top_left=(40, 40), padding_bottom_right=(LEGEND_CLEARANCE, 40),
+        m.fit_bounds([[south, west], [north, east]], padding_top_left=(40, 40), padding_bottom_right=(legend_clearance, 40),
                      max_zoom=7)
     return m
 
