@@ -48,7 +48,7 @@ def test_countries_carry_their_outline_not_a_bubble() -> None:
     assert by_name["Ramadi"]["kind"] == "place" and "shape" not in by_name["Ramadi"]
 
 
-@pytest.mark.parametrize(("population", "km"), [(None, 5.0), (0, 5.0), (500, 3.0), (60_000, 7.4), (1_800_000, 11.1), (300_000_000, 15.0)])
+@pytest.mark.parametrize(("population", "km"), [(None, 8.0), (0, 8.0), (500, 5.0), (60_000, 12.1), (1_800_000, 18.0), (300_000_000, 20.0)])
 def test_town_areas_grow_with_population(population: int | None, km: float) -> None:
     assert radius_km(population) == pytest.approx(km, abs=0.1)
 
