@@ -101,9 +101,12 @@ class Resolver:
     def resolve(self, toponyms: Sequence[Toponym]) -> list[Resolution]:
         """Return one Resolution per toponym, in the same order."""
         pools = [self._candidates(t) for t in toponyms]
-        # A dateline says where the office sits, nothing about where the story is: it is no context for the others.
-        support = _support(toponyms, [pool if not t.is_dateline else [] for t, pool in zip(toponyms, pools, strict=True)])
-        sure = _context(_unambiguous(toponyms, pools), support)  # once: rebuilt per toponym it made long documents quadratic
+        # What the document is about comes from names as written: a dateline says where the office sits, not where the
+        # story is, and a spelling variant ("Abadi" for Al Bayda, Yemen) is no evidence of a country.
+        written = [[p for p in pool if p.place_id not in self._spelt(t)] if not t.is_dateline else []
+                   for t, pool in zip(toponyms, pools, strict=True)]
+        support = _support(toponyms, written)
+        sure = _context(_unambiguous(toponyms, written), support)  # once: rebuilt per toponym it made long documents quadratic
         first = [self._choose(t, pool, sure) for t, pool in zip(toponyms, pools, strict=True)]
         # Second pass: every confident first choice is context for the others ("Atlanta" makes "Georgia" the state).
         settled = [(r.toponym, r.place, r.confidence) for r in first if r.place is not None and r.confidence >= 0.4]
@@ -114,6 +117,11 @@ class Resolver:
         chosen = self._variants_with_neighbours(chosen)
         return [dateline_resolution(r.toponym, pool, _qualifier(r.toponym, chosen)) if r.toponym.is_dateline else r
                 for r, pool in zip(chosen, pools, strict=True)]
+
+    def _spelt(self, toponym: Toponym) -> set[str]:
+        """Return the ids of the places a toponym finds only by a spelling variant."""
+        variants = getattr(self.gazetteer, "variants", None)
+        return {p.place_id for p in variants(toponym.lookup)} if variants is not None and not toponym.is_demonym else set()
 
     def _variants_with_neighbours(self, chosen: list[Resolution]) -> list[Resolution]:
         """Return the resolutions with a place found only by its spelling variant kept only near the document's others.
