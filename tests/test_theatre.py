@@ -198,6 +198,8 @@ NO_PLACE = [
     # a person's name after a rank, however big a town shares it
     ("“We keep at it,” said Army Col. Steve Warren in Baghdad.", {"Warren"}),
     ("Army Lt. Gen. Stephen J. Townsend spoke from Baghdad, Iraq.", {"Townsend"}),
+    # an operation's name and a month's abbreviation
+    ("Operation Roundup began on Nov. 3 in Syria.", {"Roundup", "Nov"}),
     # a ruler's name before "regime"
     ("The Asad regime bombed Aleppo in Syria.", {"Asad"}),
     ("The New York Times reported the strikes in Iraq.", {"New York"}),

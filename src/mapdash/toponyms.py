@@ -76,7 +76,8 @@ NEVER_ALONE = frozenset({
     "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms", "miss",
     "dr", "sir", "north", "south", "east", "west", "central", "northern", "southern", "eastern", "western", "downtown",
     "midwest", "christmas", "easter", "god", "lord", "jesus", "king", "queen", "prince", "president", "governor", "mayor",
-    "city", "federal", "metro", "passover", "thanksgiving",
+    "city", "federal", "metro", "passover", "thanksgiving", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec",
 })
 # Words after a name that make it a street or a building, not the place it is named after ("Dublin Road").
 STREET_WORDS = frozenset({
@@ -394,6 +395,8 @@ class Recognizer:
         if name.lower() in NEVER_ALONE:
             return False
         strong = kind == "demonym" or _is_strong(candidates, name) or _names_its_kind(name)
+        if kind != "demonym" and i > 0 and tokens[i - 1].text == "Operation" and text[tokens[i - 1].end : start] == " ":
+            return False  # "Operation Roundup", "Operation Inherent Resolve": a name, not its namesake town
         if kind != "demonym" and _after_a_title(text, tokens, i):
             return False  # "Col. Steve Warren", "Gen. Austin": a person, however big a town shares the name
         before = text[max(0, start - 60) : start]
