@@ -48,7 +48,7 @@ def test_countries_carry_their_outline_not_a_bubble() -> None:
     assert by_name["Ramadi"]["kind"] == "place" and "shape" not in by_name["Ramadi"]
 
 
-@pytest.mark.parametrize(("population", "km"), [(None, 8.0), (0, 8.0), (500, 5.0), (60_000, 12.1), (1_800_000, 18.0), (300_000_000, 20.0)])
+@pytest.mark.parametrize(("population", "km"), [(None, 12.0), (0, 12.0), (500, 8.0), (60_000, 16.9), (1_800_000, 24.3), (300_000_000, 25.0)])
 def test_town_areas_grow_with_population(population: int | None, km: float) -> None:
     assert radius_km(population) == pytest.approx(km, abs=0.1)
 

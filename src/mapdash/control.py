@@ -29,7 +29,7 @@ from mapdash.settings import load_settings
 CONTROL_PHASES = {"enemy_held": "enemy-held", "current_operation": "contested", "retaken": "retaken"}
 _COLORS = {"enemy_held": "#c0392b", "current_operation": "#e67e22", "retaken": "#27ae60"}
 _LABELS = {"enemy_held": "Enemy-held", "current_operation": "Contested (current operation)", "retaken": "Retaken"}
-MIN_KM, MAX_KM, DEFAULT_KM, DISTRICT_KM = 5.0, 20.0, 8.0, 15.0  # a town's area reads around its marker at zoom 7
+MIN_KM, MAX_KM, DEFAULT_KM, DISTRICT_KM = 8.0, 25.0, 12.0, 18.0  # a town's area reads around its marker at zoom 7
 
 
 def control_style(key: str) -> tuple[str, str]:
@@ -38,10 +38,10 @@ def control_style(key: str) -> tuple[str, str]:
 
 
 def radius_km(population: int | None) -> float:
-    """Return the radius of a town's area: 5 km for a village, growing with the log of its population, 20 km at most."""
+    """Return the radius of a town's area: 8 km for a village, growing with the log of its population, 25 km at most."""
     if not population:
         return DEFAULT_KM
-    return round(min(MAX_KM, max(MIN_KM, MIN_KM + 4 * math.log10(max(population, 1000) / 1000))), 1)
+    return round(min(MAX_KM, max(MIN_KM, MIN_KM + 5 * math.log10(max(population, 1000) / 1000))), 1)
 
 
 def circle(lat: float, lon: float, km: float, sides: int = 40) -> dict[str, Any]:
