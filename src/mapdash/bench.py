@@ -191,7 +191,7 @@ def bench_long_documents(results: Results, work: Path, sizes_mb: Sequence[float]
             mentions = int(m.group(1)) if (m := re.search(r"\) (\d+) place mentions", line)) else 0
             capped = re.search(r"stopped at character ([\d,]+)", line)
             geoparsed = int(capped.group(1).replace(",", "")) if capped else path.stat().st_size
-            note = (f"{mentions:,} mentions; {'capped, ' if capped else ''}{geoparsed / 1e6:.1f} M characters geoparsed,"
+            note = (f"{mentions:,} place mentions resolved; {'capped, ' if capped else ''}{geoparsed / 1e6:.1f} M characters geoparsed,"
                     f" {geoparsed / 1e6 / cpu:.2f} M per CPU-s; process start included")
             name = f"{kind} text, {mode}"
             results.add(Figure("long document", name, round(mb * 1024 * 1024), elapsed, "s", elapsed, "linear in size", note=note))
