@@ -3,6 +3,8 @@ page's correction, the Quotes search, adding and reading a document, the Timelin
 
 from __future__ import annotations
 
+import time
+
 import json
 import re
 import sqlite3
@@ -120,6 +122,10 @@ def test_documents_page_adds_pasted_text_and_reads_it(writable_db: Path, monkeyp
     at.text_area(key="paste_text").input(RELEASE)
     at.button(key="paste_add").click().run()
     assert not at.exception, at.exception
+    deadline = time.monotonic() + 180  # the release is geoparsed by a job in a worker process; the page polls it
+    while "job_id" in at.session_state and time.monotonic() < deadline:
+        time.sleep(1)
+        at.run()
     results = at.dataframe[0].value
     assert list(results["status"]) == ["added"] and results.iloc[0]["places"] >= 3
     assert "2 documents" in [c.value for c in at.caption]

@@ -32,8 +32,10 @@ def start(request: JobRequest) -> None:
     """Hand a job to the manager (it runs in a worker process); its owner is this browser session."""
     session_id = get_script_run_ctx().session_id
     runtime = Runtime.instance()
+    # A browser's session: the job goes when it has gone. (A session the runtime does not list, as in AppTest, has no browser to close.)
+    alive = (lambda: runtime.is_active_session(session_id)) if runtime.is_active_session(session_id) else None
     try:
-        state["job_id"] = job_manager(str(settings.db_path)).submit(request, session_id, alive=lambda: runtime.is_active_session(session_id))
+        state["job_id"] = job_manager(str(settings.db_path)).submit(request, session_id, alive=alive)
     except JobLimitError as exc:
         if request.cleanup:
             shutil.rmtree(request.cleanup, ignore_errors=True)
