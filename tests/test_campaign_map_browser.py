@@ -207,8 +207,12 @@ def test_laptop_layout_legend_and_wheel(app: str, page: Page) -> None:
     open_map(page, app)
     frame_box = page.locator(MAP).bounding_box()
     assert frame_box["height"] >= 0.6 * 720 and frame_box["y"] + frame_box["height"] <= 720, "the map takes most of the viewport"
-    title = page.locator(".mapdash-title")
-    assert title.bounding_box()["height"] <= 40 and "Campaign map" in title.inner_text()
+    title = page.locator('[data-testid="stMain"] h1').first
+    assert title.inner_text() == "Campaign map" and title.bounding_box()["height"] <= 40
+    counts = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.bounding_box()
+    box = title.bounding_box()
+    assert box["y"] <= counts["y"] + counts["height"] / 2 <= box["y"] + box["height"], "the counts beside the title, one line"
+    assert frame_box["y"] - box["y"] < 60, "the map right under the title"
     legend = the_map(page).locator(".mapdash-legend")
     tall = legend.bounding_box()["height"]
     legend.locator("summary").click()

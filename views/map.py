@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from mapdash.assets import publish_json
 from mapdash.dashboard import (MAP_HEIGHT, PLACE_PARAM, VIEW_PARAM, beyond_lines, clicked_place, counts, date_filter_note,
-                               highlight_group, place_labels, places_table, plural, share_url, title_html)
+                               highlight_group, place_labels, places_table, plural, share_url)
 from mapdash.export import FORMATS, HELP, LABELS, ExportError, Briefing, chromium_missing, export_bytes, export_filename, publish_export
 from mapdash.highlight import place_details_html, place_mentions
 from mapdash.maps import MapView, build_map, place_layer, theatre
@@ -48,7 +48,9 @@ def ask_export(fmt: str) -> None:
 state = st.session_state
 mentions = state["mentions"]
 placed = mentions[mentions["place_id"].notna()]
-st.html(title_html("Campaign map", counts(placed).caption()))
+head, note = st.columns([1, 3], vertical_alignment="bottom")  # the title and its counts on one compact line
+head.title("Campaign map")
+note.caption(counts(placed).caption())
 if note := date_filter_note(state["filters"]):
     st.caption(f":material/filter_alt: {note}")
 # A view from the URL applies when the page opens; a filter change drops it so the map fits the data again.

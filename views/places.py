@@ -5,11 +5,13 @@ import streamlit as st
 
 from mapdash.corrections import candidates, correct_place, correct_point, mentions_of, spans
 from mapdash.frame import blank_missing
-from mapdash.dashboard import PLACE_PARAM, counts, markdown_literal, place_labels, places_table, title_html
+from mapdash.dashboard import PLACE_PARAM, counts, markdown_literal, place_labels, places_table
 
 state = st.session_state
 mentions, conn = state["mentions"], state["conn"]
-st.html(title_html("Places", counts(mentions).caption()))
+head, note = st.columns([1, 3], vertical_alignment="bottom")  # the title and its counts on one compact line
+head.title("Places")
+note.caption(counts(mentions).caption())
 if message := state.pop("places_message", None):
     st.success(message)
 

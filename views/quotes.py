@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mapdash.dashboard import filter_quotes, quote_links, quotes_frame, title_html
+from mapdash.dashboard import filter_quotes, quote_links, quotes_frame
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -16,7 +16,9 @@ conn = state["conn"]
 quotes = load_quotes(conn, state["version"], state["all_mentions"])
 search = st.session_state.get("quote_search", "")
 shown = filter_quotes(quotes, state["mentions"], state["filters"], search)
-st.html(title_html("Quotes", f"{len(shown)} of {len(quotes)} quotes"))
+head, note = st.columns([1, 3], vertical_alignment="bottom")  # the title and its count on one compact line
+head.title("Quotes")
+note.caption(f"{len(shown)} of {len(quotes)} quotes")
 st.text_input("Search quotes", key="quote_search", placeholder="words, speaker, place or document title")
 shown = quote_links(shown, state["options"].documents, state["all_mentions"])
 st.dataframe(

@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from mapdash.assets import publish_json
 from mapdash.maps import build_map, place_layer
-from mapdash.dashboard import MAP_HEIGHT, title_html
+from mapdash.dashboard import MAP_HEIGHT
 from mapdash.timeline import phase_events, phase_table, place_histories, timeline_chart
 
 
@@ -22,11 +22,13 @@ state = st.session_state
 mentions, styles = state["mentions"], state["styles"]
 events = phase_events(mentions, styles)
 if events.empty:
-    st.html(title_html("Timeline", ""))
+    st.title("Timeline")
     st.info("No dated campaign phases among the filtered mentions.")
     st.stop()
-st.html(title_html("Timeline", f"{len(events)} phase reports on {events['place_id'].nunique()} places, "
-                               f"{events['day'].min()} to {events['day'].max()} (undated releases left out)"))
+head, note = st.columns([1, 3], vertical_alignment="bottom")  # the title and its counts on one compact line
+head.title("Timeline")
+note.caption(f"{len(events)} phase reports on {events['place_id'].nunique()} places, "
+             f"{events['day'].min()} to {events['day'].max()} (undated releases left out)")
 st.altair_chart(timeline_chart(events, styles), width="stretch")
 
 st.subheader("Playback")

@@ -35,11 +35,9 @@ VIEW_PARAM, PLACE_PARAM, DOC_PARAM = "view", "place", "doc"
 MAP_HEIGHT = 540  # px: most of a 1280x720 laptop's viewport under a one-line title
 # Laptop layout (1280x720): less padding above the page, a one-line title, the map high on the page.
 LAYOUT_CSS = """<style>
-[data-testid="stMainBlockContainer"] { padding-top: 4.2rem; padding-bottom: 1rem; }
-[data-testid="stMainBlockContainer"] h1, [data-testid="stMainBlockContainer"] h2 { padding-top: 0; }
-.mapdash-title { display: flex; align-items: baseline; gap: .8rem; white-space: nowrap; margin: 0; line-height: 2rem; }
-.mapdash-title b { font-size: 1.35rem; line-height: 2rem; }
-.mapdash-title span { color: rgba(49, 51, 63, .65); font-size: .9rem; overflow: hidden; text-overflow: ellipsis; }
+[data-testid="stMainBlockContainer"] { padding-top: 3.9rem; padding-bottom: 1rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.4rem; line-height: 2rem; padding: 0; white-space: nowrap; }
+[data-testid="stMainBlockContainer"] h2 { padding-top: 0; }
 </style>"""
 SPECIFIC = ("city", "admin2", "admin1", "region", "country")  # feature kinds, most precise first
 
