@@ -165,3 +165,24 @@ def test_standalone_map_inlines_the_reference_layers_around_the_theatre() -> Non
     assert '"basemap/rivers.geojson":' in html_text and '"basemap/towns/40_30.json":' in html_text
     assert '"basemap/towns/0_40.json":' not in html_text  # far from Iraq and Syria: left out
     assert "fetch(" not in html_text
+
+
+def test_undated_releases_never_place_a_phase_in_time_and_no_row_is_empty() -> None:
+    import pandas as pd
+
+    from mapdash.timeline import phase_events, place_histories, timeline_chart
+
+    hit = ("Hit", 33.64, 42.83, "IQ", "Iraq", "Al Anbar", "city", "")
+    rows = [
+        {**mention(hit, doc_id="d1", published=D(2016, 2, 26), phase="enemy_held"), "phase_from": pd.NaT},
+        {**mention(hit, doc_id="d2", published=None, phase="retaken"), "phase_from": D(2016, 3, 1)},  # undated release
+        {**mention(PLACES[0], doc_id="d2", published=None, phase="retaken"), "phase_from": None},
+    ]
+    frame = pd.DataFrame(rows)
+    gdf = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326")
+    events = phase_events(gdf, STYLES)
+    assert events[["place_name", "phase"]].values.tolist() == [["Hit", "enemy_held"]]
+    assert place_histories(events)["latest"].tolist() == ["Enemy-held"]
+    chart = timeline_chart(events, STYLES).to_dict()
+    data = next(iter(chart["datasets"].values())) if "datasets" in chart else chart["data"]["values"]
+    assert {r["place_name"] for r in data} == {"Hit"} and all(r["day"] for r in data)

@@ -7,7 +7,6 @@ query parameters); multiselects store their visible labels, so option labels her
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import re
@@ -176,11 +175,6 @@ def highlight_group(collection: Mapping[str, Any], place_id: str | None) -> foli
         folium.CircleMarker([lat, lon], radius=float(props["radius"]) + 7, color="#111111", weight=3, fill=False,
                             interactive=False, className="mapdash-highlight").add_to(group)
     return group
-
-
-def title_html(title: str, caption: str) -> str:
-    """Return a page's title and its caption on one compact line (both escaped)."""
-    return f'<div class="mapdash-title"><b>{html.escape(title)}</b><span>{html.escape(caption)}</span></div>'
 
 
 def counts(mentions: gpd.GeoDataFrame) -> Counts:
