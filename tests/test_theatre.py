@@ -242,6 +242,7 @@ def test_a_town_in_a_list_of_places_is_a_place_whatever_ner_says(geoparse) -> No
     ("In Iraq, next they go to Hawijah and then western Anbar, where the group still holds Rawah and Al Qaim.",
      {"Al Ḩawījah", "Rāwah", "Al Qā’im"}),
     ("Q: What about Deir ez-Zor? The regime is in Deir ez-Zor, Syria.", {"Deir ez-Zor"}),
+    ("The Kurdish authorities widened the Fishkapour crossing for aid to Syria.", {"Faysh Khabur"}),
 ])
 def test_towns_of_the_documents_countries_overrule_ner(geoparse, text: str, expected: set[str]) -> None:
     names = {r.place.name for r in geoparse(text) if r.place is not None}

@@ -95,6 +95,8 @@ LOCATIVE_BEFORE = re.compile(
 )
 # Stricter than LOCATIVE_BEFORE: these outweigh NER calling the name a person or an organisation.
 LOCATED_BEFORE = re.compile(r"\b(?:in|near|outside|into|throughout|across)\s+$", re.IGNORECASE)
+# Nouns that only places take after their name: "the Fishkapour crossing", "the Hawijah pocket".
+PLACE_NOUN_AFTER = re.compile(r"\s+(?:border\s+)?(?:crossing|checkpoint|pocket|corridor)s?\b")
 LOCATED_AFTER = re.compile(r",\s+([A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+)?)")
 # Labels the small model gives a town's name in strike lists ("Manbij" PRODUCT or DATE): no evidence against a place.
 IMPLAUSIBLE_LABELS = frozenset({"PRODUCT", "DATE", "TIME", "WORK_OF_ART", "EVENT", "LAW", "NORP"})  # NORP: not of a demonym
@@ -432,8 +434,10 @@ class Recognizer:
         return bool(LOCATIVE_BEFORE.search(before)) or _suffix_kind(text, end) is not None or bool(re.match(r"\s+in\s+[A-Z]|,\s+[A-Z]", text[end : end + 6]))
 
     def _located(self, text: str, start: int, end: int) -> bool:
-        """Say whether the words around a name place it: "in X", "X, Ohio", "X and Y counties"."""
+        """Say whether the words around a name place it: "in X", "X, Ohio", "X and Y counties", "the X crossing"."""
         if LOCATED_BEFORE.search(text[max(0, start - 20) : start]) or _suffix_kind(text, end) is not None:
+            return True
+        if PLACE_NOUN_AFTER.match(text, end):
             return True
         state = LOCATED_AFTER.match(text, end, min(len(text), end + 40))
         return state is not None and any(p.feature in ("admin1", "country") for p in self.gazetteer.candidates(state.group(1), limit=5))
