@@ -73,8 +73,27 @@ def test_a_quick_run_measures_every_step(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["--no-spacy", "bench", "--quick", "--workers", "2", "--out", str(out)]) == 0
     data = json.loads(out.read_text())
     sections = {f["section"] for f in data["figures"]}
-    assert {"geoparse", "ingest", "frame", "filter", "map"} <= sections
+    assert {"geoparse", "ingest", "frame", "filter", "map", "long document"} <= sections
     names = {f["name"] for f in data["figures"]}
     assert {"gazetteer, 2 processes, SQLite", "gazetteer, Dask local, 2 workers, SQLite", "slowest filter query"} <= names
     assert all(f["value"] > 0 for f in data["figures"])
     assert "growth (exponent of time vs size" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", benchcorpus.LONG_KINDS)
+def test_long_documents_have_the_size_asked(kind: str) -> None:
+    text = benchcorpus.long_text(kind, 100_000, ARTICLES)
+    assert len(text) == 100_000 and text.count("\n\n") > 5
+    source = benchcorpus.SEED_RELEASE.read_text(encoding="utf-8").strip() if kind == "repetitive" else ARTICLES[0].text
+    assert source[:200] in text
+
+
+def test_long_documents_run_without_lgl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv(benchcorpus.LGL_ENV, str(tmp_path / "absent.jsonl"))
+    out = tmp_path / "long.json"
+    assert main(["--no-spacy", "bench", "--long-only", "--long", "0.05", "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    (time_figure, memory) = [f for f in data["figures"] if f["section"] == "long document"]
+    assert time_figure["name"] == "repetitive text, gazetteer" and time_figure["size"] == round(0.05 * 1024 * 1024)
+    assert time_figure["value"] > 0 and memory["unit"] == "MB RSS" and memory["value"] > 50
+    assert any("ordinary text needs the LGL corpus" in s for s in data["skipped"])

@@ -11,6 +11,7 @@ A job whose owner is gone (its browser closed for longer than ``grace`` seconds)
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import shutil
@@ -124,6 +125,7 @@ class JobManager:
         self._closed = False
         self._thread = threading.Thread(target=self._supervise, name="mapdash-jobs", daemon=True)
         self._thread.start()
+        atexit.register(self.close)  # a server stopping stops its workers (a worker also stops when its socket closes)
 
     def submit(self, request: JobRequest, owner: str, alive: Callable[[], bool] | None = None) -> str:
         """Queue a job for owner and return its id; raise JobLimitError when owner has one already or the queue is full."""
@@ -164,6 +166,8 @@ class JobManager:
 
     def close(self) -> None:
         """Cancel every job and stop the supervisor."""
+        if self._closed:
+            return
         for status in self.jobs():
             self.cancel(status.job_id, "server stopping")
         self._closed = True
