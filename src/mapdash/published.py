@@ -46,7 +46,10 @@ class PublishedUrl(str):
     def __del__(self) -> None:
         publisher = getattr(self, "_publisher", None)
         if publisher is not None:
-            publisher.release(self._name)
+            try:
+                publisher.release(self._name)
+            except Exception:  # noqa: BLE001 - at interpreter exit the publisher may be half gone; nothing to keep then
+                pass
 
     def __reduce__(self):  # a copy (pickle, deepcopy) is a plain URL: only the original pins
         return (str, (str(self),))
@@ -61,7 +64,8 @@ class Publisher:
         self.folder = self.root / self.instance
         self.base = base
         self.pins: Counter[str] = Counter()
-        self._lock = threading.Lock()
+        # Reentrant: a URL's __del__ may run in a garbage collection that publish() itself triggers, on its thread.
+        self._lock = threading.RLock()
         self._lock_file: int | None = None
         self._last_others = 0.0
 
