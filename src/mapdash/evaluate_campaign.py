@@ -201,12 +201,14 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def nearest_gold(mention: PredictedMention, places: Sequence[GoldPlace]) -> int | None:
-    """Return the index of the gold place the mention stands for: within its tolerance, nearest relative to it."""
-    best, best_ratio = None, math.inf
+    """Return the index of the gold place the mention stands for: of those it lies within the tolerance of, the most
+    specific one (smallest tolerance: a town before its province, a province before the region around it), then the
+    nearest."""
+    best, best_key = None, (math.inf, math.inf)
     for i, place in enumerate(places):
-        ratio = distance_km(mention.lat, mention.lon, place.lat, place.lon) / place.tol_km
-        if ratio <= 1.0 and ratio < best_ratio:
-            best, best_ratio = i, ratio
+        km = distance_km(mention.lat, mention.lon, place.lat, place.lon)
+        if km <= place.tol_km and (place.tol_km, km) < best_key:
+            best, best_key = i, (place.tol_km, km)
     return best
 
 
