@@ -21,9 +21,9 @@ IRAQ = GoldPlace("Iraq", 33.0, 44.0, 400, "country", "IQ", frozenset())
 RAQQA = GoldPlace("Raqqa", 35.953, 39.008, 25, "city", "SY", frozenset({"enemy_held"}))
 
 
-def mention(name: str, lat: float, lon: float, *phases: str) -> PredictedMention:
+def mention(name: str, lat: float, lon: float, *phases: str, feature: str = "city") -> PredictedMention:
     """Return a predicted mention with its phases."""
-    return PredictedMention(name, name, lat, lon, frozenset(phases))
+    return PredictedMention(name, name, lat, lon, frozenset(phases), feature=feature)
 
 
 @pytest.mark.parametrize(("predicted", "gold", "speaker"), [
@@ -42,7 +42,11 @@ def test_speaker_matches(predicted: str, gold: str, speaker: bool) -> None:
 def test_a_mention_stands_for_the_gold_place_it_lies_nearest_relative_to_its_tolerance() -> None:
     places = [IRAQ, MOSUL]
     assert nearest_gold(mention("Mosul", 36.34, 43.13), places) == 1  # inside both tolerances, nearer Mosul's
-    assert nearest_gold(mention("Iraq", 33.2, 43.9), places) == 0
+    assert nearest_gold(mention("Iraq", 33.2, 43.9, feature="country"), places) == 0
+    anbar = GoldPlace("Eastern Anbar", 33.3, 43.5, 150, "region", "IQ")
+    # a country's point near a region's: the country; a region's point inside a country: the region
+    assert nearest_gold(mention("Iraq", 33.0, 44.0, feature="country"), [IRAQ, anbar]) == 0
+    assert nearest_gold(mention("Eastern Anbar", 33.4, 43.3, feature="region"), [IRAQ, anbar]) == 1
     assert nearest_gold(mention("Paris", 48.85, 2.35), places) is None
 
 

@@ -73,6 +73,7 @@ class PredictedMention:
     lon: float
     phases: frozenset[str] = frozenset()
     sentence: str = ""
+    feature: str = ""  # country, admin1, admin2, city, region
 
 
 @dataclass(frozen=True)
@@ -201,14 +202,15 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def nearest_gold(mention: PredictedMention, places: Sequence[GoldPlace]) -> int | None:
-    """Return the index of the gold place the mention stands for: of those it lies within the tolerance of, the most
-    specific one (smallest tolerance: a town before its province, a province before the region around it), then the
-    nearest."""
-    best, best_key = None, (math.inf, math.inf)
+    """Return the index of the gold place the mention stands for: of those it lies within the tolerance of, one of its
+    own kind first (a country for a country), then the most specific (smallest tolerance: a town before its province, a
+    province before the region around it), then the nearest."""
+    best, best_key = None, (True, math.inf, math.inf)
     for i, place in enumerate(places):
         km = distance_km(mention.lat, mention.lon, place.lat, place.lon)
-        if km <= place.tol_km and (place.tol_km, km) < best_key:
-            best, best_key = i, (place.tol_km, km)
+        key = (place.feature != mention.feature, place.tol_km, km)
+        if km <= place.tol_km and key < best_key:
+            best, best_key = i, key
     return best
 
 
@@ -360,7 +362,8 @@ def prediction_from_store(conn: Any, doc_id: str) -> Prediction:
     mine = frame[(frame["doc_id"] == doc_id) & frame["place_id"].notna()]
     mentions = tuple(
         PredictedMention(name=str(r.mention), place_name=str(r.place_name), lat=float(r.lat), lon=float(r.lon),
-                         phases=frozenset(p for p in str(r.phases or "").split(";") if p), sentence=str(r.sentence or ""))
+                         phases=frozenset(p for p in str(r.phases or "").split(";") if p), sentence=str(r.sentence or ""),
+                         feature=str(r.feature or ""))
         for r in mine.itertuples()
     )
     quotes = quotes_table(conn, frame)
