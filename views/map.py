@@ -51,8 +51,8 @@ placed = mentions[mentions["place_id"].notna()]
 head, note = st.columns([1, 3], vertical_alignment="bottom")  # the title and its counts on one compact line
 head.title("Campaign map")
 note.caption(counts(placed).caption())
-if note := date_filter_note(state["filters"]):
-    st.caption(f":material/filter_alt: {note}")
+if dated := date_filter_note(state["filters"]):
+    st.caption(f":material/filter_alt: {dated}")
 # A view from the URL applies when the page opens; a filter change drops it so the map fits the data again.
 if state.get("map_filters") not in (None, state["filters"]):
     state["map_view"] = None
