@@ -36,10 +36,27 @@ from mapdash.cli import main as mapdash  # noqa: E402
 SEED = ROOT / "data" / "seeds" / "000_4dfe93347b0ca329.txt"
 
 
-def load_map(context, url: str, timeout: float = 120.0) -> tuple[float, float]:
-    """Open the Map page in a new tab (a new session); return seconds until the page is shown (title, sidebar, the
-    script run finished) and until its map has drawn its markers."""
+def load_map(context, url: str, timeout: float = 120.0) -> tuple[float, float, float]:
+    """Open the Map page in a new tab (a new session); return seconds the server took to run the page (its rerun
+    request to its script-finished message, off the websocket), until the page is shown (title drawn, the run
+    finished) and until its map has drawn its markers."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
     page = context.new_page()
+    marks: dict[str, float] = {}
+
+    def sent(payload) -> None:
+        if isinstance(payload, bytes) and "sent" not in marks and BackMsg.FromString(payload).WhichOneof("type") == "rerun_script":
+            marks["sent"] = time.perf_counter()
+
+    def received(payload) -> None:
+        if isinstance(payload, bytes) and "sent" in marks and "finished" not in marks:
+            msg = ForwardMsg.FromString(payload)
+            if msg.WhichOneof("type") == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                marks["finished"] = time.perf_counter()
+
+    page.on("websocket", lambda ws: (ws.on("framesent", sent), ws.on("framereceived", received)))
     started = time.perf_counter()
     page.goto(url)
     deadline = time.monotonic() + timeout
@@ -60,11 +77,12 @@ def load_map(context, url: str, timeout: float = 120.0) -> tuple[float, float]:
             break
         if time.monotonic() > deadline:
             page.close()
-            return shown, float("nan")
+            return float("nan"), shown, float("nan")
         page.wait_for_timeout(50)
     seconds = time.perf_counter() - started
+    server = marks["finished"] - marks["sent"] if "finished" in marks else float("nan")
     page.close()
-    return (seconds if shown != shown else shown), seconds
+    return server, (seconds if shown != shown else shown), seconds
 
 
 class TreeMemory:
@@ -117,7 +135,7 @@ def run(args: argparse.Namespace) -> dict:
     with run_app(command, work / "serve.log", env={"MAPDASH_DB": str(db)}) as (url, pid), launch_chromium(viewport=(1400, 1000)) as context:
         load_map(context, url)  # the first load compiles and caches what every later one reuses
         before = [load_map(context, url) for _ in range(args.loads)]
-        figures["before"], figures["before_markers"] = summary([s for s, _ in before]), summary([m for _, m in before])
+        figures["before_server"], figures["before"], figures["before_markers"] = (summary([x[i] for x in before]) for i in range(3))
         print(f"page loads before the upload: {figures['before']}", flush=True)
         memory = TreeMemory(pid)
         uploader = context.new_page()
@@ -136,13 +154,14 @@ def run(args: argparse.Namespace) -> dict:
             during.append(load_map(context, url))
             text = uploader.locator('[data-testid="stProgress"]').first.inner_text() if uploader.locator('[data-testid="stProgress"]').count() else ""
             fractions.append(text.strip())
-            print(f"  page load during the upload: shown {during[-1][0]:.2f} s, markers {during[-1][1]:.2f} s   [{fractions[-1]}]", flush=True)
+            print(f"  page load during the upload: server {during[-1][0]:.2f} s, shown {during[-1][1]:.2f} s, markers {during[-1][2]:.2f} s"
+                  f"   [{fractions[-1]}]", flush=True)
             time.sleep(args.pause)
         figures["upload"]["seconds_total"] = time.perf_counter() - started
         results = uploader.locator('[data-testid="stDataFrame"]').first
         figures["upload"]["result"] = results.inner_text()[:400] if results.count() else ""
         memory.stop()
-        figures["during"], figures["during_markers"] = summary([s for s, _ in during]), summary([m for _, m in during])
+        figures["during_server"], figures["during"], figures["during_markers"] = (summary([x[i] for x in during]) for i in range(3))
         figures["during_all"] = during
         figures["server_peak_mb"], figures["worker_peak_mb"] = memory.peak_mb, memory.worker_peak_mb
     return figures
@@ -162,11 +181,14 @@ def main() -> int:
     figures = run(args)
     before, during = figures["before"], figures["during"]
     before_m, during_m = figures["before_markers"], figures["during_markers"]
+    before_s, during_s = figures["before_server"], figures["during_server"]
     print(f"\nupload: {figures['upload']['file']} ({figures['upload']['bytes'] / 1e6:.1f} MB): job running after "
           f"{figures['upload']['seconds_to_job']:.1f} s, done after {figures['upload']['seconds_total']:.0f} s")
     print(f"other sessions' page loads (page shown): before p50 {before.get('p50', float('nan')):.2f} s, max {before.get('max', float('nan')):.2f} s;"
           f" during ({during['n']} loads) p50 {during.get('p50', float('nan')):.2f} s, p95 {during.get('p95', float('nan')):.2f} s,"
           f" max {during.get('max', float('nan')):.2f} s, {during.get('failed', 0)} not loaded")
+    print(f"  the server's run of the page: before p50 {before_s.get('p50', float('nan')):.2f} s; during p50"
+          f" {during_s.get('p50', float('nan')):.2f} s, p95 {during_s.get('p95', float('nan')):.2f} s, max {during_s.get('max', float('nan')):.2f} s")
     print(f"  markers drawn: before p50 {before_m.get('p50', float('nan')):.2f} s; during p50 {during_m.get('p50', float('nan')):.2f} s,"
           f" p95 {during_m.get('p95', float('nan')):.2f} s, max {during_m.get('max', float('nan')):.2f} s")
     print(f"server peak memory (all its processes): {figures['server_peak_mb']:.0f} MB, of which the job worker {figures['worker_peak_mb']:.0f} MB")

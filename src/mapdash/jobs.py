@@ -115,7 +115,7 @@ class JobManager:
     """Runs ingest jobs in worker processes, a few at a time; one per server process (thread-safe)."""
 
     def __init__(self, db: str, *, use_spacy: bool = True, max_running: int = 1, max_waiting: int = 4, grace: float = 15.0,
-                 nice: int = 10, memory_mb: int | None = None, keep_finished: int = 50) -> None:
+                 nice: int = 19, memory_mb: int | None = None, keep_finished: int = 50) -> None:
         self.db, self.use_spacy = db, use_spacy
         self.max_running, self.max_waiting, self.grace = max(1, max_running), max(0, max_waiting), grace
         self.nice, self.memory_mb, self.keep_finished = nice, memory_mb, keep_finished
@@ -336,7 +336,7 @@ def worker_main(fd: int) -> None:
     run_job(request, db, use_spacy, pipe, nice, memory_mb)
 
 
-def run_job(request: JobRequest, db: str, use_spacy: bool, pipe: Connection, nice: int = 10, memory_mb: int | None = None) -> None:
+def run_job(request: JobRequest, db: str, use_spacy: bool, pipe: Connection, nice: int = 19, memory_mb: int | None = None) -> None:
     """Run one job in this (worker) process, sending its progress through pipe."""
     signal.signal(signal.SIGTERM, lambda *_: os._exit(143))  # stop now: the open transaction, if any, is rolled back
     if nice:
