@@ -52,7 +52,7 @@ def component_script(at: AppTest) -> str:
     """Return the st_folium map's script, with the places data it fetches from the app's static files."""
     (component,) = [el for el in at.main if 'component_name: "streamlit_folium.st_folium"' in str(getattr(el, "proto", ""))]
     script = json.loads(component.proto.json_args)["script"]
-    published = re.search(r'fetch\("/app/static/(cache/[0-9a-f]+\.json)"\)', script)
+    published = re.search(r'fetch\("/app/static/(cache/[^"]+\.json)"\)', script)
     return script + ((REPO_ROOT / "static" / published.group(1)).read_text(encoding="utf-8") if published else "")
 
 
