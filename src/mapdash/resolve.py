@@ -201,15 +201,17 @@ class Resolver:
         if toponym.hint not in ("admin1", "admin2"):
             shadowed = _shadowed_provinces(pool, getattr(self.gazetteer, "transliterated", frozenset()))
             extra = [b - (SHADOWED_PENALTY if p.place_id in shadowed else 0.0) for b, p in zip(extra, pool, strict=True)]
-        scored = sorted(
-            ((score_candidate(p, toponym, context) + near + (0.15 if (p.country_code, p.admin1_name) in provinces and toponym.hint != "admin1" else 0.0), p)
-             for p, near in zip(pool, extra, strict=True)),
-            key=lambda sp: -sp[0],
-        )
+        plain = [score_candidate(p, toponym, context) + near for p, near in zip(pool, extra, strict=True)]
+        # The naming convention breaks the tie between a city and its namesake province; it is no evidence, so the
+        # confidence is what the evidence alone gives the chosen place ("Raqqa" stays less certain than "Mosul").
+        capital = [0.15 if (p.country_code, p.admin1_name) in provinces and toponym.hint != "admin1" else 0.0 for p in pool]
+        order = sorted(range(len(pool)), key=lambda i: -(plain[i] + capital[i]))
+        scored = [(plain[i] + capital[i], pool[i]) for i in order]
         weights = [math.exp(SOFTMAX_SHARPNESS * s) for s, _ in scored]
         total = sum(weights)
         top_score, top = scored[0]
-        confidence = round((weights[0] / total) * min(1.0, top_score), 3)
+        evidence = [math.exp(SOFTMAX_SHARPNESS * plain[i]) for i in order]
+        confidence = round((evidence[0] / sum(evidence)) * min(1.0, plain[order[0]]), 3)
         candidates = tuple(Candidate(place=p, score=round(w / total, 3)) for (s, p), w in zip(scored[:KEEP_CANDIDATES], weights))
         return Resolution(toponym=toponym, place=top, confidence=confidence, candidates=candidates)
 
