@@ -46,7 +46,7 @@ def database_under_a_file(tmp: Path) -> list[str]:
 CASES: list[tuple[str, Callable[[Path], list[str]], int, str]] = [
     ("missing release", lambda t: ["--db", str(t / "m.sqlite"), "ingest", str(t / "nope.txt")], 2, "nope.txt: no such file or folder (check the path)"),
     ("not a database", not_a_database, 2, "notes.sqlite: cannot use this database (file is not a database): give another --db"),
-    ("newer schema", newer_schema, 2, "is newer than this mapdash (1): upgrade mapdash"),
+    ("newer schema", newer_schema, 2, f"is newer than this mapdash ({store.SCHEMA_VERSION}): upgrade mapdash"),
     ("folder as database", folder_as_database, 2, "folder.sqlite: cannot use this database (unable to open database file): give another --db"),
     ("database under a file", database_under_a_file, 2, "(check the path and its permissions)"),
     ("unknown document", lambda t: ["--db", str(t / "m.sqlite"), "correct", "ffff", "1", "2", "--phase", "strike"], 2, "give more of the id"),
