@@ -4,16 +4,12 @@ request leaves 127.0.0.1."""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import launch_chromium, record_requests
+from browser import free_port, launch_chromium, record_requests, run_app
 
 pytestmark = pytest.mark.browser
 SCREENSHOT = Path(os.environ.get("MAPDASH_SCREENSHOT", "/tmp/mapdash_app.png"))
@@ -23,38 +19,12 @@ EXPECTED = {"gn:163843": "Syria", "gn:99237": "Iraq", "gn:98717": "Ramadi", "gn:
             "gn:290557": "United Arab Emirates", "gn:6251999": "Canada"}
 
 
-def free_port() -> int:
-    """Return a TCP port nobody listens on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def app_url(seed_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Start `mapdash serve` on a free port with the seed database; yield its URL."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "mapdash", "--db", str(seed_db), "serve", "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "MAPDASH_DB": str(seed_db)})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the app did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.5)
+    command = [sys.executable, "-m", "mapdash", "--db", str(seed_db), "serve", "--port", str(free_port())]
+    with run_app(command, tmp_path_factory.mktemp("serve") / "serve.log", env={"MAPDASH_DB": str(seed_db)}) as (url, _pid):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_map_shows_every_expected_place_offline(app_url: str) -> None:

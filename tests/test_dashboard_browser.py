@@ -5,20 +5,16 @@ leaves 127.0.0.1."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
 import sys
 import time
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from browser import RequestLog, launch_chromium, record_requests
-from test_app_browser import free_port
+from browser import RequestLog, free_port, launch_chromium, record_requests, run_app
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, FrameLocator, Page
@@ -41,27 +37,9 @@ def served(seed_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     db = folder / "seed.sqlite"
     with sqlite3.connect(seed_db) as source, sqlite3.connect(db) as copy:
         source.backup(copy)
-    port = free_port()
-    with (folder / "serve.log").open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "mapdash", "--db", str(db), "serve", "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "MAPDASH_DB": str(db)})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the app did not start: {(folder / 'serve.log').read_text()[-2000:]}")
-            time.sleep(0.5)
+    command = [sys.executable, "-m", "mapdash", "--db", str(db), "serve", "--port", str(free_port())]
+    with run_app(command, folder / "serve.log", env={"MAPDASH_DB": str(db)}) as (url, _pid):
         yield url, db
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture

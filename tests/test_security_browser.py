@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 
 import pytest
-from browser import launch_chromium, record_requests, serve_directory
+from browser import free_port, launch_chromium, record_requests, run_app, serve_directory
 
 from mapdash import store
 from mapdash.cli import main
@@ -88,32 +85,10 @@ def test_the_hostile_text_is_stored_as_written(hostile_db: Path) -> None:
 @contextmanager
 def serve(db: Path, *options: str) -> Iterator[str]:
     """Run `mapdash serve` (with options) on db on a free loopback port; yield its URL."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = db.with_suffix(f".{port}.log")
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "mapdash", "--db", str(db), "serve", "--port", str(port), *options],
-                                stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "MAPDASH_DB": str(db)})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the app did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.5)
+    port = free_port()
+    command = [sys.executable, "-m", "mapdash", "--db", str(db), "serve", *options, "--port", str(port)]
+    with run_app(command, db.with_suffix(f".{port}.log"), env={"MAPDASH_DB": str(db)}) as (url, _pid):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
