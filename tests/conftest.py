@@ -17,6 +17,15 @@ from mapdash.settings import REPO_ROOT, Settings, load_settings
 SEED = REPO_ROOT / "data" / "seeds" / "000_4dfe93347b0ca329.txt"
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_main_module() -> Iterator[None]:
+    """Put back the __main__ module a test replaced: AppTest leaves app.py there, and every process spawned after
+    (parallel ingest, Dask workers) would run app.py again as it starts."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings with a throw-away database; the gazetteer cache is the user's (built once, shared)."""
