@@ -15,8 +15,8 @@ Two kinds of reference reach past a sentence's own names:
 - an anaphor, "the city", "the liberated town", "the city's liberation", stands for the last town named in it or in the
   two sentences before; a cue on it goes to that town, with the evidence stretched back to where the town is named;
 - a cue with no place to land on ("the coalition has conducted 630 airstrikes since July, he said") goes to the
-  sentence's topic: the last town named in the two sentences before, when the cue's target is ``located`` and no place
-  of its own sentence is located.
+  sentence's topic: of the towns named in the two sentences before, the one the text has named most, when the cue's
+  target is ``located`` and no place of its own sentence is located.
 """
 
 from __future__ import annotations
@@ -147,7 +147,8 @@ def _with_anaphors(text: str, refs: list[MentionRef], sentences: Sequence[tuple[
             continue  # "the city of Mosul" names its town; "clear the city of fighters" refers back
         index = max(0, bisect_left(sentence_starts, found.start() + 1) - 1)
         earliest = sentences[max(0, index - REACH_SENTENCES)][0]
-        antecedent = next((m for m in reversed(refs[:here]) if m.start >= earliest and m.feature in _ANTECEDENT_FEATURES), None)
+        window = refs[bisect_left(starts, earliest) : here]
+        antecedent = next((m for m in reversed(window) if m.feature in _ANTECEDENT_FEATURES), None)
         if antecedent is not None:
             added.append(MentionRef(start, end, antecedent.name, antecedent.feature, antecedent.country_code, refers_to=antecedent))
     return sorted(refs + added, key=lambda m: m.start) if added else refs
