@@ -324,3 +324,12 @@ def test_the_theatre_is_told_from_the_text_before_the_scan(gazetteer, text: str,
     from mapdash.toponyms import _names_theatre
 
     assert _names_theatre(text, gazetteer) is expected
+
+
+def test_a_possessive_name_ner_calls_a_person_is_the_place_the_document_names(geoparse) -> None:
+    # spaCy's small model tags "Ramadi’s" a PERSON here; the document names Ramadi as a place before.
+    text = ("Iraqi forces raised the flag over Ramadi yesterday. Speaking from Baghdad, the colonel praised them. "
+            "Ramadi’s strategic location on the highway connecting Iraq with Syria and Jordan made it an important "
+            "target in the fight.")
+    mentions = [r for r in geoparse(text) if r.place is not None and r.place.name == "Ramadi"]
+    assert len(mentions) == 2, [(r.toponym.text, r.place.name) for r in geoparse(text)]

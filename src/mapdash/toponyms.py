@@ -113,6 +113,9 @@ TRIM_PREFIX = re.compile(r"^(?:the\s+)?(?:(?:city|town|village|province|governor
 NER_CHUNK_CHARS = 100_000
 
 
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")  # "Ramadi’s" -> "Ramadi"
+
+
 @dataclass(frozen=True)
 class Recognizer:
     """Finds toponyms in a text with a gazetteer and, when given, a spaCy pipeline."""
@@ -152,8 +155,9 @@ class Recognizer:
         places = {t.text for t in found if not t.is_demonym and not t.is_dateline}
         for _ in range(2):  # a second round: names unblocked in the first make lists of the rest ("Al Qaim, Anah and Rawa")
             places |= self._place_names(text, blocked, theatre, countries, spans, persons)
+            # "Ramadi’s strategic location" (NER: PERSON) is the Ramadi the document names elsewhere.
             unblocked = [(s, e, label) for s, e, label in blocked
-                         if not ((label in ("PERSON", "ORG") or label in IMPLAUSIBLE_LABELS) and text[s:e] in places)]
+                         if not ((label in ("PERSON", "ORG") or label in IMPLAUSIBLE_LABELS) and _POSSESSIVE.sub("", text[s:e]) in places)]
             if len(unblocked) == len(blocked):
                 break
             scanned = list(self._scan(text, sentences, unblocked, found, theatre))
