@@ -18,11 +18,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mapdash.evaluate import haversine_km
+
 if TYPE_CHECKING:
     from mapdash.pipeline import Services
     from mapdash.settings import Settings
 
-EARTH_RADIUS_KM = 6371.0088
 IGNORED_PHASES = frozenset({"context"})
 
 
@@ -193,21 +194,13 @@ def _gold_release(raw: dict[str, Any]) -> GoldRelease:
     return GoldRelease(str(raw["id"]), raw.get("title") or "", published, places, quotes)
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Return the great-circle distance between two points in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
 def nearest_gold(mention: PredictedMention, places: Sequence[GoldPlace]) -> int | None:
     """Return the index of the gold place the mention stands for: of those it lies within the tolerance of, one of its
     own kind first (a country for a country), then the most specific (smallest tolerance: a town before its province, a
     province before the region around it), then the nearest."""
     best, best_key = None, (True, math.inf, math.inf)
     for i, place in enumerate(places):
-        km = distance_km(mention.lat, mention.lon, place.lat, place.lon)
+        km = haversine_km(mention.lat, mention.lon, place.lat, place.lon)
         key = (place.feature != mention.feature, place.tol_km, km)
         if km <= place.tol_km and key < best_key:
             best, best_key = i, key
@@ -352,26 +345,32 @@ def format_campaign_table(report: CampaignReport) -> str:
     return "\n".join(lines)
 
 
-def prediction_from_store(conn: Any, doc_id: str) -> Prediction:
-    """Return what the store holds for one document as a Prediction."""
+def predictions_from_store(conn: Any, doc_ids: dict[str, str]) -> dict[str, Prediction]:
+    """Return what the store holds for each release (release id -> document id) as a Prediction.
+
+    The mentions frame and the quotes table are read once for all documents, not once per document.
+    """
     from mapdash import store
     from mapdash.frame import mentions_frame, quotes_table
 
     frame = mentions_frame(conn)
-    row = store.document_row(conn, doc_id)
-    mine = frame[(frame["doc_id"] == doc_id) & frame["place_id"].notna()]
-    mentions = tuple(
-        PredictedMention(name=str(r.mention), place_name=str(r.place_name), lat=float(r.lat), lon=float(r.lon),
-                         phases=frozenset(p for p in str(r.phases or "").split(";") if p), sentence=str(r.sentence or ""),
-                         feature=str(r.feature or ""))
-        for r in mine.itertuples()
-    )
+    placed = frame[frame["place_id"].notna()]
     quotes = quotes_table(conn, frame)
-    quotes = quotes[quotes["doc_id"] == doc_id]
-    predicted_quotes = tuple(PredictedQuote(str(q.text), str(q.speaker or ""), str(q.kind)) for q in quotes.itertuples())
-    published = date.fromisoformat(row["published"]) if row is not None and row["published"] else None
-    title = (row["title"] or "") if row is not None else ""
-    return Prediction(title, published, mentions, predicted_quotes)
+    predictions = {}
+    for release_id, doc_id in doc_ids.items():
+        row = store.document_row(conn, doc_id)
+        mentions = tuple(
+            PredictedMention(name=str(r.mention), place_name=str(r.place_name), lat=float(r.lat), lon=float(r.lon),
+                             phases=frozenset(p for p in str(r.phases or "").split(";") if p), sentence=str(r.sentence or ""),
+                             feature=str(r.feature or ""))
+            for r in placed[placed["doc_id"] == doc_id].itertuples()
+        )
+        mine = quotes[quotes["doc_id"] == doc_id]
+        predicted_quotes = tuple(PredictedQuote(str(q.text), str(q.speaker or ""), str(q.kind)) for q in mine.itertuples())
+        published = date.fromisoformat(row["published"]) if row is not None and row["published"] else None
+        title = (row["title"] or "") if row is not None else ""
+        predictions[release_id] = Prediction(title, published, mentions, predicted_quotes)
+    return predictions
 
 
 def evaluate_campaign_dir(folder: Path, settings: Settings, *, use_spacy: bool = True, errors_path: Path | None = None,
@@ -394,7 +393,7 @@ def evaluate_campaign_dir(folder: Path, settings: Settings, *, use_spacy: bool =
         paths = [texts / f"{g.release_id}.txt" for g in gold]
         results = library.ingest_paths(conn, paths, services)
         doc_ids = {Path(r.source).stem: r.doc_id for r in results if r.doc_id}
-        predictions = {rid: prediction_from_store(conn, doc_id) for rid, doc_id in doc_ids.items()}
+        predictions = predictions_from_store(conn, doc_ids)
         conn.close()
     report = score_campaign(gold, predictions)
     if errors_path is not None:
