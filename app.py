@@ -7,10 +7,10 @@ import logging
 import streamlit as st
 
 from mapdash import store
-from mapdash.assets import install_static
-from mapdash.dashboard import PARAMS, LAYOUT_CSS, FilterOptions, filter_options, make_filters, markdown_literal, widen_dates
+from mapdash.render.assets import install_static
+from mapdash.ui.dashboard import PARAMS, LAYOUT_CSS, FilterOptions, filter_options, make_filters, markdown_literal, widen_dates
 from mapdash.frame import documents_table, filter_mentions, mentions_frame
-from mapdash.maps import shipped_phase_styles
+from mapdash.render.maps import shipped_phase_styles
 from mapdash.settings import load_settings
 from views.login_gate import require_user
 

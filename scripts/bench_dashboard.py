@@ -34,9 +34,9 @@ BUDGET = {"first load": 3.0, "filter change": 1.0}  # seconds of server time, fr
 def build_database(db: Path, docs: int, mentions: int) -> None:
     """Geoparse LGL articles into docs documents of about mentions / docs place mentions each."""
     from mapdash import store
-    from mapdash.ingest import document_id
+    from mapdash.geoparse.ingest import document_id
     from mapdash.model import Document
-    from mapdash.pipeline import geoparse, load_services
+    from mapdash.geoparse.pipeline import geoparse, load_services
     from mapdash.settings import load_settings
 
     with LGL.open(encoding="utf-8") as lines:  # not str.splitlines: the texts hold U+2028 line separators

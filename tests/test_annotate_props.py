@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapdash.annotate import MentionRef, assign_phases, find_quotes, load_phase_taxonomy, resolve_relative_dates, sentence_spans
+from mapdash.geoparse.annotate import MentionRef, assign_phases, find_quotes, load_phase_taxonomy, resolve_relative_dates, sentence_spans
 
 TAXONOMY = load_phase_taxonomy(Path(__file__).resolve().parents[1] / "data" / "phases.toml")
 # Pieces that make the rules fire: quote marks, speakers, speech verbs, cue words, place-like names.

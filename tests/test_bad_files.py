@@ -18,7 +18,7 @@ import pytest
 
 from mapdash import library, store
 from mapdash.cli import main
-from mapdash.ingest import IngestError, MAX_NAME_BYTES, read_release, safe_filename
+from mapdash.geoparse.ingest import IngestError, MAX_NAME_BYTES, read_release, safe_filename
 from mapdash.settings import MB
 
 from conftest import SEED
@@ -204,7 +204,7 @@ def test_one_megabyte_line_and_2000_places(batch) -> None:
 
 @pytest.mark.slow
 def test_2000_places_with_spacy(tmp_path: Path, services) -> None:
-    from mapdash.pipeline import geoparse
+    from mapdash.geoparse.pipeline import geoparse
 
     data, named = many_places_release()
     (tmp_path / "many.txt").write_bytes(data)

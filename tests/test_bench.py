@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from mapdash import benchcorpus
-from mapdash.benchcorpus import Article, lead_sentence, synthetic_document
-from mapdash.benchtools import Figure, Results
+from mapdash.devtools import benchcorpus
+from mapdash.devtools.benchcorpus import Article, lead_sentence, synthetic_document
+from mapdash.devtools.benchtools import Figure, Results
 from mapdash.cli import main
-from mapdash.ingest import document_id
+from mapdash.geoparse.ingest import document_id
 
 ARTICLES = [Article(f"a{i}", f"Title {i}", f"Article {i} opens here in Springfield. It goes on about item {i}.") for i in range(7)]
 

@@ -12,14 +12,14 @@ import geopandas as gpd
 import pytest
 from test_maps import PLACES, STYLES, mention, mentions_gdf
 
-from mapdash import assets
-from mapdash.briefing import Briefing, briefing_content, briefing_html
-from mapdash.control import circle, control_areas, radius_km, town_population
-from mapdash.dashboard import date_filter_note, widen_dates
+from mapdash.render import assets
+from mapdash.export.briefing import Briefing, briefing_content, briefing_html
+from mapdash.render.control import circle, control_areas, radius_km, town_population
+from mapdash.ui.dashboard import date_filter_note, widen_dates
 from mapdash.export import export_bytes, to_csv
 from mapdash.frame import Filters, blank_missing
-from mapdash.maps import build_map, place_features
-from mapdash.theatre import theatre
+from mapdash.render.maps import build_map, place_features
+from mapdash.render.theatre import theatre
 
 D = date
 
@@ -170,7 +170,7 @@ def test_standalone_map_inlines_the_reference_layers_around_the_theatre() -> Non
 def test_undated_releases_never_place_a_phase_in_time_and_no_row_is_empty() -> None:
     import pandas as pd
 
-    from mapdash.timeline import phase_events, place_histories, timeline_chart
+    from mapdash.render.timeline import phase_events, place_histories, timeline_chart
 
     hit = ("Hit", 33.64, 42.83, "IQ", "Iraq", "Al Anbar", "city", "")
     rows = [

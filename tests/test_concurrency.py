@@ -21,8 +21,8 @@ pytestmark = pytest.mark.slow
 def batch(tmp_path_factory: pytest.TempPathFactory, settings) -> tuple[list[Path], dict[str, dict[str, list[tuple]]]]:
     """The release files and, per document id, the rows a clean single-process run stores."""
     from mapdash import store
-    from mapdash.ingest import read_release
-    from mapdash.pipeline import geoparse, load_services
+    from mapdash.geoparse.ingest import read_release
+    from mapdash.geoparse.pipeline import geoparse, load_services
 
     paths = write_batch(tmp_path_factory.mktemp("concurrent") / "batch")
     services = load_services(settings, use_spacy=False)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mapdash import store
-from mapdash.corrections import candidates, correct_place, correct_point, mentions_of, spans
+from mapdash.library.corrections import candidates, correct_place, correct_point, mentions_of, spans
 from mapdash.frame import mentions_frame
 
 

@@ -19,8 +19,8 @@ import pytest
 
 from mapdash import store
 from mapdash.frame import mentions_frame
-from mapdash.ingest import read_release
-from mapdash.pipeline import geoparse
+from mapdash.geoparse.ingest import read_release
+from mapdash.geoparse.pipeline import geoparse
 
 pytestmark = pytest.mark.slow
 DOCUMENTS = 200
@@ -63,7 +63,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory, services_gazetteer) -> tuple
 @pytest.fixture(scope="module")
 def services_gazetteer(settings):
     """Gazetteer-only services, the mode the killed processes run in (--no-spacy)."""
-    from mapdash.pipeline import load_services
+    from mapdash.geoparse.pipeline import load_services
 
     return load_services(settings, use_spacy=False)
 

@@ -10,10 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mapdash import dashboard, store
-from mapdash.dashboard import FilterOptions, make_filters
+from mapdash import store
+from mapdash.ui import dashboard
+from mapdash.ui.dashboard import FilterOptions, make_filters
 from mapdash.frame import Filters, documents_table, filter_mentions, mentions_frame
-from mapdash.maps import MapView, shipped_phase_styles
+from mapdash.render.maps import MapView, shipped_phase_styles
 
 
 @pytest.fixture(scope="module")

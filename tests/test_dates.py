@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from mapdash.annotate import document_date, resolve_relative_dates, span_dates
+from mapdash.geoparse.annotate import document_date, resolve_relative_dates, span_dates
 
 PUBLISHED = date(2016, 2, 26)  # a Friday
 D = date
@@ -116,7 +116,7 @@ def test_tense_resolves_forwards_or_backwards(text: str, surface: str, date_from
     ("Forces advanced in May.", "past"), ("Forces advance in May.", None),
 ])
 def test_tense_of_a_clause(text: str, tense: str | None) -> None:
-    from mapdash.annotate.dates import tense_at
+    from mapdash.geoparse.annotate.dates import tense_at
 
     start = text.index("in May")
     assert tense_at(text, start, start + 6) == tense

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mapdash.cli import main
-from mapdash.evaluate import (
+from mapdash.devtools.evaluate import (
     MAX_ERROR_KM, GoldDoc, GoldFormatError, GoldToponym, auc_log_error, error_records, gold_kind,
     gold_span_toponyms, haversine_km, load_gold, match_spans, score,
 )
@@ -180,7 +180,7 @@ def test_load_gold_names_the_bad_line(tmp_path: Path) -> None:
 def test_gold_span_toponyms_carry_sentences_and_demonyms(gazetteer) -> None:
     text = "Israeli troops left. They crossed into Egypt."
     doc = GoldDoc("d", text, (GoldToponym(0, 7, "Israeli"), GoldToponym(39, 44, "Egypt")))
-    from mapdash.toponyms import Recognizer
+    from mapdash.geoparse.toponyms import Recognizer
 
     first, second = gold_span_toponyms(doc, Recognizer(gazetteer))
     assert (first.lookup, first.is_demonym, first.source) == ("Israel", True, "demonym")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mapdash.cli import main
-from mapdash.evaluate_campaign import (
+from mapdash.devtools.evaluate_campaign import (
     CampaignGoldError, GoldPlace, GoldQuote, GoldRelease, PredictedMention, PredictedQuote, Prediction,
     evaluate_campaign_dir, load_campaign_gold, nearest_gold, score_campaign, speaker_matches,
 )
@@ -156,10 +156,10 @@ def campaign_figures(settings, services_spacy) -> dict:
 @pytest.fixture(scope="module")
 def services_spacy(settings, gazetteer, nlp):
     """Pipeline services as analysts run them: spaCy NER and the gazetteer."""
-    from mapdash.annotate import load_phase_taxonomy
-    from mapdash.pipeline import Services, phase_taxonomy_path
-    from mapdash.resolve import Resolver
-    from mapdash.toponyms import Recognizer
+    from mapdash.geoparse.annotate import load_phase_taxonomy
+    from mapdash.geoparse.pipeline import Services, phase_taxonomy_path
+    from mapdash.geoparse.resolve import Resolver
+    from mapdash.geoparse.toponyms import Recognizer
 
     return Services(gazetteer, Recognizer(gazetteer, nlp), Resolver(gazetteer), load_phase_taxonomy(phase_taxonomy_path(settings)))
 

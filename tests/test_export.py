@@ -17,15 +17,15 @@ from PIL import Image
 from shapely import wkt
 
 from mapdash import store
-from mapdash.mapscripts import LAND
-from mapdash.briefing import Briefing, PlacePoint, briefing_content, briefing_html, describe_filters, label_order
+from mapdash.render.mapscripts import LAND
+from mapdash.export.briefing import Briefing, PlacePoint, briefing_content, briefing_html, describe_filters, label_order
 from mapdash.cli import build_parser, main
 from mapdash.export import (
     FORMATS, GPKG_LAYER, ExportError, export_bytes, export_table, parse_size, resolve_doc_ids, to_csv, to_geojson, to_gpkg,
 )
 from mapdash.frame import Filters, filter_mentions, mentions_frame
-from mapdash.maps import MapView, shipped_phase_styles
-from mapdash.snapshot import Snapshot, _local_only, render_snapshot
+from mapdash.render.maps import MapView, shipped_phase_styles
+from mapdash.export.snapshot import Snapshot, _local_only, render_snapshot
 
 EXPORTED = datetime(2016, 2, 27, 9, 30, tzinfo=timezone.utc)
 KEY = ["doc_id", "start", "end"]

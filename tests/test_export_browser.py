@@ -13,10 +13,10 @@ from browser import launch_chromium
 from test_app_browser import app_url  # noqa: F401 - the running app, as a fixture
 from test_export import MAP_BOX, assert_not_blank, assert_phase_colours, decode, rgb, seed_gdf  # noqa: F401
 
-from mapdash.briefing import Briefing, briefing_content
+from mapdash.export.briefing import Briefing, briefing_content
 from mapdash.export import export_bytes
-from mapdash.maps import shipped_phase_styles
-from mapdash.snapshot import chromium_missing, render_snapshot
+from mapdash.render.maps import shipped_phase_styles
+from mapdash.export.snapshot import chromium_missing, render_snapshot
 
 pytestmark = pytest.mark.browser
 IRAQ = (31.5, 37.0, 37.5, 45.0)  # south, west, north, east

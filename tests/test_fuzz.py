@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapdash.ingest import IngestError, clean_text
-from mapdash.maps import _script_json, place_features
+from mapdash.geoparse.ingest import IngestError, clean_text
+from mapdash.render.maps import _script_json, place_features
 from mapdash.model import Document
-from mapdash.pipeline import geoparse
-from mapdash.toponyms import _chunks
+from mapdash.geoparse.pipeline import geoparse
+from mapdash.geoparse.toponyms import _chunks
 
 # Pieces that make the stages work: place names (common-word ones too), demonyms, cue words, quotes,
 # abbreviations, markup and script injection, other scripts, odd whitespace.

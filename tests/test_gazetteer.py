@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mapdash.gazetteer import RANK, Gazetteer, _index_key, load_gazetteer, normalize_name
-from mapdash.gazetteer_admin2 import bare_name, build_admin2, match_states, name_variants, read_admin2_ids, weighted_point
+from mapdash.gazetteer.admin2 import bare_name, build_admin2, match_states, name_variants, read_admin2_ids, weighted_point
 from mapdash.settings import REPO_ROOT
 
 SHIPPED = REPO_ROOT / "data" / "gazetteer"
@@ -444,7 +444,7 @@ def test_the_index_holds_the_theatre_supplement_variants_parts_and_borders(gaz: 
 
 
 def test_a_malformed_supplement_row_is_named(tmp_path: Path) -> None:
-    from mapdash.gazetteer_theatre import read_supplement
+    from mapdash.gazetteer.theatre import read_supplement
 
     path = tmp_path / "theatre.csv"
     path.write_text("name,alt_names,feature,feature_code,country,admin1,lat,lon,population,geonameid,source\n"

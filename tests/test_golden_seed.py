@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from mapdash.ingest import read_release
-from mapdash.pipeline import geoparse
+from mapdash.geoparse.ingest import read_release
+from mapdash.geoparse.pipeline import geoparse
 
 from conftest import SEED
 

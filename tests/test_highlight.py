@@ -9,8 +9,8 @@ import pytest
 
 from mapdash import store
 from mapdash.frame import mentions_frame
-from mapdash.highlight import Mark, document_html, mark_html, place_details_html, place_mentions, sentence_html
-from mapdash.maps import shipped_phase_styles
+from mapdash.render.highlight import Mark, document_html, mark_html, place_details_html, place_mentions, sentence_html
+from mapdash.render.maps import shipped_phase_styles
 
 STYLES = shipped_phase_styles()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mapdash.ingest import IngestError, clean_text, document_id, iter_release_paths, read_release
+from mapdash.geoparse.ingest import IngestError, clean_text, document_id, iter_release_paths, read_release
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "seeds" / "000_4dfe93347b0ca329.txt"

@@ -10,8 +10,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from mapdash import benchcorpus, library, store
-from mapdash.jobs import FINAL, JobLimitError, JobManager, JobRequest, JobStatus, upload_request
+from mapdash import library, store
+from mapdash.devtools import benchcorpus
+from mapdash.library.jobs import FINAL, JobLimitError, JobManager, JobRequest, JobStatus, upload_request
 
 from conftest import SEED
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from mapdash import library, store
-from mapdash.ingest import IngestError
-from mapdash.pipeline import Services
+from mapdash.geoparse.ingest import IngestError
+from mapdash.geoparse.pipeline import Services
 
 from conftest import SEED
 
@@ -25,10 +25,10 @@ RELEASE = (
 @pytest.fixture(scope="module")
 def fast_services(gazetteer, settings) -> Services:
     """Gazetteer-only services: the library's logic does not depend on the recognition mode."""
-    from mapdash.annotate import load_phase_taxonomy
-    from mapdash.pipeline import phase_taxonomy_path
-    from mapdash.resolve import Resolver
-    from mapdash.toponyms import Recognizer
+    from mapdash.geoparse.annotate import load_phase_taxonomy
+    from mapdash.geoparse.pipeline import phase_taxonomy_path
+    from mapdash.geoparse.resolve import Resolver
+    from mapdash.geoparse.toponyms import Recognizer
 
     return Services(gazetteer, Recognizer(gazetteer, None), Resolver(gazetteer), load_phase_taxonomy(phase_taxonomy_path(settings)))
 

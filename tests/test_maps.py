@@ -15,9 +15,9 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from mapdash import assets
-from mapdash.annotate import load_phase_taxonomy
-from mapdash.maps import MAX_SENTENCES, MAX_ZOOM, NO_PHASE, PhaseStyle, build_map, place_features, shipped_phase_styles
+from mapdash.render import assets
+from mapdash.geoparse.annotate import load_phase_taxonomy
+from mapdash.render.maps import MAX_SENTENCES, MAX_ZOOM, NO_PHASE, PhaseStyle, build_map, place_features, shipped_phase_styles
 
 XSS = "<script>alert(1)</script>"
 STYLES = {

@@ -12,8 +12,8 @@ import pytest
 from browser import RequestLog, launch_chromium, record_requests, serve_directory
 from test_maps import PLACES, XSS, five_places, mention, mentions_gdf
 
-from mapdash import assets
-from mapdash.maps import build_map
+from mapdash.render import assets
+from mapdash.render.maps import build_map
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from mapdash import assets
-from mapdash.maps import ADMIN1_LABEL, MapView, build_map, place_features
-from mapdash.popups import precision
+from mapdash.render import assets
+from mapdash.render.maps import ADMIN1_LABEL, MapView, build_map, place_features
+from mapdash.render.popups import precision
 
 from test_maps import PLACES, STYLES, XSS, five_places, mention
 

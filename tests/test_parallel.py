@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from mapdash import parallel, store
+from mapdash import store
+from mapdash.library import parallel
 from mapdash.cli import main
 from mapdash.settings import Settings
 

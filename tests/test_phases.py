@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mapdash.annotate import MentionRef, TaxonomyError, assign_phases, load_phase_taxonomy
+from mapdash.geoparse.annotate import MentionRef, TaxonomyError, assign_phases, load_phase_taxonomy
 
 TAXONOMY_PATH = Path(__file__).resolve().parents[1] / "data" / "phases.toml"
 # name -> (feature, country code) for the places the phrasings below mark as [Name] or [Surface=Name].
@@ -396,7 +396,7 @@ def test_seed_phase_evidence(taxonomy, phase: str, surface: str, evidence: str) 
     (r"(?:a|b)?c", {"c"}),
 ])
 def test_required_literals(pattern: str, needles: set[str] | None) -> None:
-    from mapdash.annotate.taxonomy import required_literals
+    from mapdash.geoparse.annotate.taxonomy import required_literals
 
     got = required_literals(pattern, re.IGNORECASE)
     assert (set(got) if got is not None else None) == needles

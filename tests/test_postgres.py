@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mapdash import pgconn, store
-from mapdash.pgconn import Row, translate
+from mapdash import store
+from mapdash.store import postgres as pgconn
+from mapdash.store.postgres import Row, translate
 
 from conftest import new_pg_database
 from test_store import RAMADI, sample

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mapdash.annotate import find_quotes, sentence_spans
+from mapdash.geoparse.annotate import find_quotes, sentence_spans
 
 # (text, [(kind, quote text, speaker, role), ...]) in text order.
 CASES = [

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from mapdash.annotate import find_quotes
-from mapdash.annotate.attribution import blank_datelines
-from mapdash.annotate.transcripts import speaker_name, transcript_turns
+from mapdash.geoparse.annotate import find_quotes
+from mapdash.geoparse.annotate.attribution import blank_datelines
+from mapdash.geoparse.annotate.transcripts import speaker_name, transcript_turns
 
 
 def _found(text: str) -> list[tuple[str, str, str | None]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mapdash.resolve import Resolver
-from mapdash.toponyms import Recognizer
+from mapdash.geoparse.resolve import Resolver
+from mapdash.geoparse.toponyms import Recognizer
 
 CASES = [
     # (text, name, expected country, expected feature, expected admin-1 or None)
@@ -73,7 +73,7 @@ def test_candidates_kept_and_confidence_calibrated(parse) -> None:
 
 
 def test_bare_county_name_with_the_kind_in_the_text(gazetteer) -> None:
-    from mapdash.toponyms import Recognizer
+    from mapdash.geoparse.toponyms import Recognizer
 
     text = "Both Rapides and Avoyelles parishes, and Rapides Parish deputies."
     start = text.index("Rapides Parish")

@@ -226,7 +226,7 @@ def test_an_error_message_quotes_the_input_as_text(hostile_db: Path, tmp_path: P
 
 
 def test_exports_keep_the_text_inert(hostile_db: Path, tmp_path: Path) -> None:
-    from mapdash.briefing import Briefing
+    from mapdash.export.briefing import Briefing
     from mapdash.export import export_bytes
 
     gdf = mentions_frame(store.connect(hostile_db))

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mapdash import corrections, store
-from mapdash.auth import AuthError, check_password, clean_user_name, is_loopback, login_policy, oidc_configured, team_password
+from mapdash import store
+from mapdash.library import corrections
+from mapdash.ui.auth import AuthError, check_password, clean_user_name, is_loopback, login_policy, oidc_configured, team_password
 from mapdash.cli import main
 
 
@@ -90,7 +91,7 @@ def test_corrections_record_who_made_them(seed_db: Path, tmp_path: Path) -> None
         assert main(["--db", str(db), "correct", doc_id[:12], str(start), str(end), "--phase", "strike", "--author", "Carol"]) == 0
         assert main(["--db", str(db), "correct", doc_id[:12], str(start), str(end), "--phase", "strike"]) == 0
     authors = [r["author"] for r in conn.execute("SELECT author FROM corrections ORDER BY correction_id")]
-    from mapdash.auth import local_user
+    from mapdash.ui.auth import local_user
 
     assert authors == ["Alice Analyst", "Bob", "Carol", local_user()]
 

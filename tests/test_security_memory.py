@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mapdash import benchcorpus, store
+from mapdash import store
+from mapdash.devtools import benchcorpus
 from mapdash.settings import DEFAULT_MAX_MENTIONS
 
 pytestmark = pytest.mark.slow

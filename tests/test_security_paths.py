@@ -85,10 +85,10 @@ def test_no_release_folder_reads_nothing(tree) -> None:
 
 def test_ingest_paths_confined_stores_only_what_is_inside(tree, tmp_path: Path, gazetteer, settings) -> None:
     from mapdash import store
-    from mapdash.annotate import load_phase_taxonomy
-    from mapdash.pipeline import Services, phase_taxonomy_path
-    from mapdash.resolve import Resolver
-    from mapdash.toponyms import Recognizer
+    from mapdash.geoparse.annotate import load_phase_taxonomy
+    from mapdash.geoparse.pipeline import Services, phase_taxonomy_path
+    from mapdash.geoparse.resolve import Resolver
+    from mapdash.geoparse.toponyms import Recognizer
 
     services = Services(gazetteer, Recognizer(gazetteer, None), Resolver(gazetteer), load_phase_taxonomy(phase_taxonomy_path(settings)))
     conn = store.connect(tmp_path / "db.sqlite")

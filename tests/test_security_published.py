@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mapdash import assets, published
-from mapdash.published import Publisher, remove_ended
+from mapdash.render import assets
+from mapdash.render import published
+from mapdash.render.published import Publisher, remove_ended
 
 BASE = assets.APP_CACHE_BASE
 

@@ -17,7 +17,8 @@ import pytest
 from browser import free_port, launch_chromium, run_app
 from test_security_browser import Watch, settle
 
-from mapdash import benchcorpus, store
+from mapdash import store
+from mapdash.devtools import benchcorpus
 from mapdash.cli import main
 from mapdash.library import REFUSED
 

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from mapdash.ingest import document_id
+from mapdash.geoparse.ingest import document_id
 from mapdash.model import Document
-from mapdash.pipeline import Services, geoparse, geoparse_text
-from mapdash.slices import Limits, slice_bounds
+from mapdash.geoparse.pipeline import Services, geoparse, geoparse_text
+from mapdash.geoparse.slices import Limits, slice_bounds
 
 from conftest import SEED
 
@@ -17,10 +17,10 @@ from conftest import SEED
 @pytest.fixture(scope="module")
 def fast_services(gazetteer, settings) -> Services:
     """Gazetteer-only services (slicing does not depend on the recognition mode)."""
-    from mapdash.annotate import load_phase_taxonomy
-    from mapdash.pipeline import phase_taxonomy_path
-    from mapdash.resolve import Resolver
-    from mapdash.toponyms import Recognizer
+    from mapdash.geoparse.annotate import load_phase_taxonomy
+    from mapdash.geoparse.pipeline import phase_taxonomy_path
+    from mapdash.geoparse.resolve import Resolver
+    from mapdash.geoparse.toponyms import Recognizer
 
     return Services(gazetteer, Recognizer(gazetteer, None), Resolver(gazetteer), load_phase_taxonomy(phase_taxonomy_path(settings)))
 

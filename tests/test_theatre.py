@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from mapdash.gazetteer_theatre import canonical_direction, part_points, split_direction
+from mapdash.gazetteer.theatre import canonical_direction, part_points, split_direction
 from mapdash.model import Resolution
-from mapdash.resolve import Resolver
-from mapdash.toponym_cues import direction_before, find_dateline, names_an_organisation, says_city
-from mapdash.toponyms import Recognizer
-from mapdash.translit import similar_spelling, skeleton
+from mapdash.geoparse.resolve import Resolver
+from mapdash.geoparse.toponym_cues import direction_before, find_dateline, names_an_organisation, says_city
+from mapdash.geoparse.toponyms import Recognizer
+from mapdash.gazetteer.translit import similar_spelling, skeleton
 
 
 @pytest.mark.parametrize(("a", "b"), [
@@ -300,7 +300,7 @@ def test_spelling_variants_never_displace_the_name_as_written(geoparse, text: st
 
 
 def test_supplement_rows_have_sources_and_known_kinds(gazetteer) -> None:
-    from mapdash.gazetteer_theatre import read_supplement
+    from mapdash.gazetteer.theatre import read_supplement
     from mapdash.settings import REPO_ROOT
 
     rows = read_supplement(REPO_ROOT / "data" / "gazetteer" / "theatre.csv")
@@ -321,7 +321,7 @@ def test_a_datelines_qualifier_picks_its_namesake(geoparse) -> None:
     ("Fighting went on in Ohio.", False), ("Michael Jordan scored.", False), ("Chad Smith said so.", False),
 ])
 def test_the_theatre_is_told_from_the_text_before_the_scan(gazetteer, text: str, expected: bool) -> None:
-    from mapdash.toponyms import _names_theatre
+    from mapdash.geoparse.toponyms import _names_theatre
 
     assert _names_theatre(text, gazetteer) is expected
 

@@ -7,8 +7,8 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
-from mapdash.maps import shipped_phase_styles
-from mapdash.timeline import phase_events, phase_table, place_histories, timeline_chart
+from mapdash.render.maps import shipped_phase_styles
+from mapdash.render.timeline import phase_events, phase_table, place_histories, timeline_chart
 
 STYLES = shipped_phase_styles()
 

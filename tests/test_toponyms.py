@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mapdash.toponyms import Recognizer
+from mapdash.geoparse.toponyms import Recognizer
 
 CASES = [
     # (text, expected toponym surface forms in order)

@@ -11,10 +11,10 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from mapdash import library
-from mapdash.dashboard import DOC_PARAM, markdown_literal, plural
-from mapdash.highlight import document_html
-from mapdash.ingest import IngestError
-from mapdash.jobs import FINAL, JobLimitError, JobManager, JobRequest, upload_request
+from mapdash.ui.dashboard import DOC_PARAM, markdown_literal, plural
+from mapdash.render.highlight import document_html
+from mapdash.geoparse.ingest import IngestError
+from mapdash.library.jobs import FINAL, JobLimitError, JobManager, JobRequest, upload_request
 from mapdash import store
 
 READER_MAX_CHARS = 1_000_000  # longer documents are shown as plain text, in part: highlighting them would hang the browser

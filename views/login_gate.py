@@ -1,11 +1,11 @@
-"""The login in front of every page when the dashboard is reachable beyond this machine (see mapdash.auth)."""
+"""The login in front of every page when the dashboard is reachable beyond this machine (see mapdash.ui.auth)."""
 
 import time
 
 import streamlit as st
 
-from mapdash.auth import AuthError, check_password, clean_user_name, local_user, login_policy, team_password
-from mapdash.dashboard import markdown_literal
+from mapdash.ui.auth import AuthError, check_password, clean_user_name, local_user, login_policy, team_password
+from mapdash.ui.dashboard import markdown_literal
 
 FAILURE_DELAY = 1.0  # seconds per failed attempt in a session, doubled each time (at most 30): guessing stays slow
 

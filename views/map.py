@@ -6,13 +6,13 @@ from functools import partial
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapdash.assets import publish_json
-from mapdash.dashboard import (MAP_HEIGHT, PLACE_PARAM, VIEW_PARAM, beyond_lines, clicked_place, counts, date_filter_note,
+from mapdash.render.assets import publish_json
+from mapdash.ui.dashboard import (MAP_HEIGHT, PLACE_PARAM, VIEW_PARAM, beyond_lines, clicked_place, counts, date_filter_note,
                                highlight_group, place_labels, places_table, plural, share_url)
 from mapdash.export import FORMATS, HELP, LABELS, ExportError, Briefing, chromium_missing, export_bytes, export_filename, publish_export
-from mapdash.highlight import place_details_html, place_mentions
-from mapdash.maps import MapView, build_map, place_layer, theatre
-from mapdash.mapscripts import DOWNLOAD_CSS, DOWNLOAD_HTML, DOWNLOAD_JS, SHARE_VIEW_CSS, SHARE_VIEW_HTML, SHARE_VIEW_JS
+from mapdash.render.highlight import place_details_html, place_mentions
+from mapdash.render.maps import MapView, build_map, place_layer, theatre
+from mapdash.render.mapscripts import DOWNLOAD_CSS, DOWNLOAD_HTML, DOWNLOAD_JS, SHARE_VIEW_CSS, SHARE_VIEW_HTML, SHARE_VIEW_JS
 
 
 @st.cache_resource

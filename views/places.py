@@ -3,9 +3,9 @@ analyst's correction (another candidate, or a point set by hand)."""
 
 import streamlit as st
 
-from mapdash.corrections import candidates, correct_place, correct_point, mentions_of, spans
+from mapdash.library.corrections import candidates, correct_place, correct_point, mentions_of, spans
 from mapdash.frame import blank_missing
-from mapdash.dashboard import PLACE_PARAM, counts, markdown_literal, place_labels, places_table
+from mapdash.ui.dashboard import PLACE_PARAM, counts, markdown_literal, place_labels, places_table
 
 state = st.session_state
 mentions, conn = state["mentions"], state["conn"]

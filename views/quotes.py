@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mapdash.dashboard import filter_quotes, quote_links, quotes_frame
+from mapdash.ui.dashboard import filter_quotes, quote_links, quotes_frame
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

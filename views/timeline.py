@@ -6,10 +6,10 @@ from functools import partial
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapdash.assets import publish_json
-from mapdash.maps import build_map, place_layer
-from mapdash.dashboard import MAP_HEIGHT
-from mapdash.timeline import phase_events, phase_table, place_histories, timeline_chart
+from mapdash.render.assets import publish_json
+from mapdash.render.maps import build_map, place_layer
+from mapdash.ui.dashboard import MAP_HEIGHT
+from mapdash.render.timeline import phase_events, phase_table, place_histories, timeline_chart
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

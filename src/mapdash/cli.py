@@ -17,7 +17,7 @@ import pandas as pd
 
 from mapdash import __version__, store
 from mapdash.frame import mentions_frame
-from mapdash.ingest import IngestError
+from mapdash.geoparse.ingest import IngestError
 from mapdash.settings import REPO_ROOT, Settings, SettingsError, load_settings
 
 PLACE_COLUMNS = [
@@ -178,7 +178,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 def ingest_paths(paths: Sequence[Path], settings: Settings, *, default_date: date | None = None, reprocess: bool = False, use_spacy: bool = True) -> int:
     """Geoparse and store each release under paths, printing one line each; return 0, or 1 when some were rejected."""
     from mapdash import library
-    from mapdash.pipeline import load_services
+    from mapdash.geoparse.pipeline import load_services
 
     started = time.perf_counter()
     results = library.ingest_paths(
@@ -194,7 +194,7 @@ def ingest_paths(paths: Sequence[Path], settings: Settings, *, default_date: dat
 
 def _ingest_parallel(args: argparse.Namespace, settings: Settings) -> int:
     """Ingest with worker processes or a Dask cluster; print one line per file and the tally."""
-    from mapdash.parallel import LOCAL, default_workers, ingest_parallel
+    from mapdash.library.parallel import LOCAL, default_workers, ingest_parallel
 
     if args.workers < 0:
         raise CommandError("--workers must be 0 (one per core) or more")
@@ -234,13 +234,13 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     """Start the Streamlit dashboard on host:port with the offline assets installed."""
-    from mapdash.assets import install_static
+    from mapdash.render.assets import install_static
 
     install_static(settings.static_dir)
     upload_mb = args.max_upload_mb or settings.max_upload_mb
     if upload_mb < 1:
         raise CommandError(f"--max-upload-mb {upload_mb}: give a whole number of megabytes, 1 or more")
-    from mapdash.auth import AuthError, login_policy, oidc_configured, team_password
+    from mapdash.ui.auth import AuthError, login_policy, oidc_configured, team_password
 
     release_dirs = [d.expanduser().resolve() for d in args.release_dir] or list(settings.release_dirs)
     for folder in release_dirs:
@@ -299,8 +299,8 @@ def _quotes(args: argparse.Namespace, settings: Settings) -> int:
 
 def _phases(args: argparse.Namespace, settings: Settings) -> int:
     """Print the phase taxonomy: key, label, colour, icon, number of cues."""
-    from mapdash.annotate import load_phase_taxonomy
-    from mapdash.pipeline import phase_taxonomy_path
+    from mapdash.geoparse.annotate import load_phase_taxonomy
+    from mapdash.geoparse.pipeline import phase_taxonomy_path
 
     taxonomy = load_phase_taxonomy(phase_taxonomy_path(settings))
     df = pd.DataFrame([{"key": k, "label": p.label, "color": p.color, "icon": p.icon, "cues": len(p.cues)} for k, p in taxonomy.items()])
@@ -318,8 +318,8 @@ def _correct(args: argparse.Namespace, settings: Settings) -> int:
     if conn.execute("SELECT 1 FROM mentions WHERE doc_id = ? AND start = ? AND end = ?", (doc_id, args.start, args.end)).fetchone() is None:
         raise CommandError(f"no place mention at {args.start}-{args.end} in {doc_id[:12]} (see `mapdash places` for spans)")
     if args.phase is not None:
-        from mapdash.annotate import load_phase_taxonomy
-        from mapdash.pipeline import phase_taxonomy_path
+        from mapdash.geoparse.annotate import load_phase_taxonomy
+        from mapdash.geoparse.pipeline import phase_taxonomy_path
 
         keys = load_phase_taxonomy(phase_taxonomy_path(settings))
         if args.phase not in keys:
@@ -333,7 +333,7 @@ def _correct(args: argparse.Namespace, settings: Settings) -> int:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise CommandError(f"{lat}, {lon} is not a latitude, longitude")
         kind, value = "place", {"lat": lat, "lon": lon, "name": args.name}
-    from mapdash.auth import local_user
+    from mapdash.ui.auth import local_user
 
     correction_id = store.add_correction(conn, doc_id, (args.start, args.end), kind, value, note=args.note,
                                          author=args.author or local_user())
@@ -357,7 +357,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     """Score the geoparser on a gold corpus; print a table, then the figures as one JSON line."""
     if args.suite == "campaign":
         return _eval_campaign(args, settings)
-    from mapdash.evaluate import GoldFormatError, evaluate_file, format_table
+    from mapdash.devtools.evaluate import GoldFormatError, evaluate_file, format_table
 
     try:
         report = evaluate_file(args.file, settings, use_spacy=not args.no_spacy, limit=args.limit,
@@ -371,7 +371,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def _eval_campaign(args: argparse.Namespace, settings: Settings) -> int:
     """Score places, phases, quotes, titles and dates on a campaign gold folder; print a table and one JSON line."""
-    from mapdash.evaluate_campaign import CampaignGoldError, evaluate_campaign_dir, format_campaign_table
+    from mapdash.devtools.evaluate_campaign import CampaignGoldError, evaluate_campaign_dir, format_campaign_table
 
     try:
         report = evaluate_campaign_dir(args.folder, settings, use_spacy=not args.no_spacy, errors_path=args.errors)
@@ -386,7 +386,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     """Write the filtered mentions as a briefing snapshot (png, pdf), a standalone map (html) or data (geojson, csv, gpkg)."""
     from mapdash.export import Briefing, ExportError, parse_size, resolve_doc_ids, write_export
     from mapdash.frame import Filters, filter_mentions
-    from mapdash.maps import MapView
+    from mapdash.render.maps import MapView
 
     started = time.perf_counter()
     gdf = mentions_frame(store.connect(settings.db_path))
@@ -413,8 +413,8 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
     """Run the benchmarks: a table on stdout, the figures as JSON in --out."""
-    from mapdash.bench import run_benchmarks
-    from mapdash.parallel import default_workers
+    from mapdash.devtools.bench import run_benchmarks
+    from mapdash.library.parallel import default_workers
 
     try:
         docs = [int(n) for n in args.docs.split(",")]

@@ -115,4 +115,4 @@ class Geoparse:
     mode: str = "gazetteer"  # "spacy+gazetteer" or "gazetteer"
     quotes: tuple[Quote, ...] = field(default=())
     phases: tuple[PhaseTag, ...] = field(default=())
-    cap_note: str = ""  # what a cap left out of a very long document ("" when nothing was), see mapdash.slices
+    cap_note: str = ""  # what a cap left out of a very long document ("" when nothing was), see mapdash.geoparse.slices

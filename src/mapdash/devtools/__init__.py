@@ -1,0 +1,1 @@
+"""Benchmarks and evaluations: speed and memory, geoparse and campaign accuracy, bench corpus."""

@@ -1,0 +1,1 @@
+"""What the dashboard's pages compute, without Streamlit; and the login in front of them."""
