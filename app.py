@@ -7,11 +7,19 @@ import logging
 import streamlit as st
 
 from mapdash import store
-from mapdash.render.assets import install_static
-from mapdash.ui.dashboard import PARAMS, LAYOUT_CSS, FilterOptions, filter_options, make_filters, markdown_literal, widen_dates
 from mapdash.frame import documents_table, filter_mentions, mentions_frame
+from mapdash.render.assets import install_static
 from mapdash.render.maps import shipped_phase_styles
 from mapdash.settings import load_settings
+from mapdash.ui.dashboard import (
+    LAYOUT_CSS,
+    PARAMS,
+    FilterOptions,
+    filter_options,
+    make_filters,
+    markdown_literal,
+    widen_dates,
+)
 from views.login_gate import require_user
 
 st.set_page_config(page_title="mapdash — campaign map", page_icon="🗺️", layout="wide")
@@ -82,15 +90,21 @@ with st.sidebar:
     st.header("Filters")
     bound = {"bind": "query-params"}
     countries = st.multiselect("Country", list(options.countries), key=PARAMS["countries"], **bound)
-    phases = st.multiselect("Campaign phase", list(options.phases), format_func=options.phases.__getitem__,
-                            key=PARAMS["phases"], **bound)
-    doc_ids = st.multiselect("Document", list(options.documents), format_func=options.documents.__getitem__,
-                             key=PARAMS["documents"], **bound)
+    phases = st.multiselect(
+        "Campaign phase", list(options.phases), format_func=options.phases.__getitem__, key=PARAMS["phases"], **bound
+    )
+    doc_ids = st.multiselect(
+        "Document", list(options.documents), format_func=options.documents.__getitem__, key=PARAMS["documents"], **bound
+    )
     speakers = st.multiselect("Speaker", list(options.speakers), key=PARAMS["speakers"], **bound)
     dates = ()
     span, initial = (options.first, options.last), {"value": (options.first, options.last)}
-    if st.session_state.get("date_span", span) != span and PARAMS["dates"] in st.session_state:  # an upload moved the span
-        st.session_state[PARAMS["dates"]] = widen_dates(st.session_state[PARAMS["dates"]], st.session_state["date_span"], span)
+    if (
+        st.session_state.get("date_span", span) != span and PARAMS["dates"] in st.session_state
+    ):  # an upload moved the span
+        st.session_state[PARAMS["dates"]] = widen_dates(
+            st.session_state[PARAMS["dates"]], st.session_state["date_span"], span
+        )
         initial = {}  # a value set through session state this run: no default beside it (Streamlit would warn)
     st.session_state["date_span"] = span
     if options.first and options.last:
@@ -98,8 +112,16 @@ with st.sidebar:
     min_confidence = st.slider("Minimum confidence", 0.0, 1.0, 0.0, 0.05, key=PARAMS["min_confidence"], **bound)
     text = st.text_input("Search text", key=PARAMS["text"], placeholder="place, sentence or title", **bound)
 
-filters = make_filters(options, countries=countries, phases=phases, documents=doc_ids, speakers=speakers,
-                       dates=tuple(dates) if isinstance(dates, tuple | list) else (dates,), min_confidence=min_confidence, text=text)
+filters = make_filters(
+    options,
+    countries=countries,
+    phases=phases,
+    documents=doc_ids,
+    speakers=speakers,
+    dates=tuple(dates) if isinstance(dates, tuple | list) else (dates,),
+    min_confidence=min_confidence,
+    text=text,
+)
 st.session_state["version"] = version  # the data version: the key of the pages' caches
 st.session_state["filters"] = filters
 st.session_state["mentions"] = filter_mentions(gdf, filters)

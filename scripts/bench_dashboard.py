@@ -35,8 +35,8 @@ def build_database(db: Path, docs: int, mentions: int) -> None:
     """Geoparse LGL articles into docs documents of about mentions / docs place mentions each."""
     from mapdash import store
     from mapdash.geoparse.ingest import document_id
-    from mapdash.model import Document
     from mapdash.geoparse.pipeline import geoparse, load_services
+    from mapdash.model import Document
     from mapdash.settings import load_settings
 
     with LGL.open(encoding="utf-8") as lines:  # not str.splitlines: the texts hold U+2028 line separators
@@ -56,7 +56,14 @@ def build_database(db: Path, docs: int, mentions: int) -> None:
             cursor += 1
         text = joined(parts)
         title = f"{parts[0]['title']} [{i}]"
-        doc = Document(document_id(text), text, title, None, FIRST_DAY + timedelta(days=i), "lgl:" + ",".join(a["doc_id"] for a in parts))
+        doc = Document(
+            document_id(text),
+            text,
+            title,
+            None,
+            FIRST_DAY + timedelta(days=i),
+            "lgl:" + ",".join(a["doc_id"] for a in parts),
+        )
         result = geoparse(doc, services)
         store.save_geoparse(conn, result)
         total += sum(1 for r in result.resolutions if r.place)
@@ -92,19 +99,47 @@ def bench_server(db: Path) -> dict[str, tuple[float, float]]:
     country, document = sidebar["Country"], sidebar["Document"]
     busiest = "United States" if "United States" in country.options else country.options[0]
     changes: list[tuple[str, Callable[[], object], Callable[[], object]]] = [
-        (f"filter: country = {busiest}", lambda: country.set_value([busiest]).run(), lambda: country.set_value([]).run()),
-        ("filter: one document", lambda: document.set_value([document.options[0]]).run(), lambda: document.set_value([]).run()),
-        ("filter: minimum confidence 0.9", lambda: at.sidebar.slider[0].set_value(0.9).run(), lambda: at.sidebar.slider[0].set_value(0.0).run()),
-        ("filter: text search 'police'", lambda: at.sidebar.text_input[0].input("police").run(), lambda: at.sidebar.text_input[0].input("").run()),
+        (
+            f"filter: country = {busiest}",
+            lambda: country.set_value([busiest]).run(),
+            lambda: country.set_value([]).run(),
+        ),
+        (
+            "filter: one document",
+            lambda: document.set_value([document.options[0]]).run(),
+            lambda: document.set_value([]).run(),
+        ),
+        (
+            "filter: minimum confidence 0.9",
+            lambda: at.sidebar.slider[0].set_value(0.9).run(),
+            lambda: at.sidebar.slider[0].set_value(0.0).run(),
+        ),
+        (
+            "filter: text search 'police'",
+            lambda: at.sidebar.text_input[0].input("police").run(),
+            lambda: at.sidebar.text_input[0].input("").run(),
+        ),
     ]
     if sidebar["Campaign phase"].options:
         phase = sidebar["Campaign phase"]
-        changes.append((f"filter: phase = {phase.options[0]}", lambda: phase.set_value([phase.options[0]]).run(), lambda: phase.set_value([]).run()))
+        changes.append(
+            (
+                f"filter: phase = {phase.options[0]}",
+                lambda: phase.set_value([phase.options[0]]).run(),
+                lambda: phase.set_value([]).run(),
+            )
+        )
     if at.sidebar.date_input:
         span = at.sidebar.date_input[0]
         first, last = span.value
         half = (first, first + (last - first) / 2)
-        changes.append(("filter: first half of the dates", lambda: span.set_value(half).run(), lambda: span.set_value((first, last)).run()))
+        changes.append(
+            (
+                "filter: first half of the dates",
+                lambda: span.set_value(half).run(),
+                lambda: span.set_value((first, last)).run(),
+            )
+        )
     for name, apply, undo in changes:
         figures[name] = timed(apply)
         assert not at.exception, (name, at.exception)
@@ -128,8 +163,11 @@ def bench_browser(db: Path) -> dict[str, tuple[float, float]]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "mapdash", "--db", str(db), "serve", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mapdash", "--db", str(db), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -147,7 +185,12 @@ def bench_browser(db: Path) -> dict[str, tuple[float, float]]:
             page.goto(url)
             frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
             frame.locator(".leaflet-marker-icon, path.mapdash-marker").first.wait_for(state="visible", timeout=120_000)
-            figures = {"browser: first marker drawn (server + network + Chromium)": (time.perf_counter() - started, float("nan"))}
+            figures = {
+                "browser: first marker drawn (server + network + Chromium)": (
+                    time.perf_counter() - started,
+                    float("nan"),
+                )
+            }
             page.wait_for_timeout(2000)
             before = len(sent)
             box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
@@ -158,13 +201,20 @@ def bench_browser(db: Path) -> dict[str, tuple[float, float]]:
             frame.locator(".leaflet-control-zoom-in").click()
             page.mouse.wheel(0, 400)
             page.wait_for_timeout(2000)
-            figures["browser: messages sent to the server by panning and zooming"] = (float(len(sent) - before), float("nan"))
+            figures["browser: messages sent to the server by panning and zooming"] = (
+                float(len(sent) - before),
+                float("nan"),
+            )
             again = context.new_page()  # another analyst: the server's caches are warm now
             started = time.perf_counter()
             again.goto(url)
             again.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(
-                ".leaflet-marker-icon, path.mapdash-marker").first.wait_for(state="visible", timeout=120_000)
-            figures["browser: first marker drawn, next visit (warm caches)"] = (time.perf_counter() - started, float("nan"))
+                ".leaflet-marker-icon, path.mapdash-marker"
+            ).first.wait_for(state="visible", timeout=120_000)
+            figures["browser: first marker drawn, next visit (warm caches)"] = (
+                time.perf_counter() - started,
+                float("nan"),
+            )
             figures["browser: requests leaving 127.0.0.1"] = (float(len(log.external())), float("nan"))
             return figures
     finally:
@@ -182,7 +232,9 @@ def main() -> int:
     parser.add_argument("--browser", action="store_true", help="also time the running app in Chromium")
     args = parser.parse_args()
     if not LGL.is_file():
-        print(f"skipped: the LGL corpus is not at {LGL} (evaluation data beside the project, never shipped; set MAPDASH_LGL)")
+        print(
+            f"skipped: the LGL corpus is not at {LGL} (evaluation data beside the project, never shipped; set MAPDASH_LGL)"
+        )
         return 0
     if args.rebuild or not args.db.exists():
         args.db.unlink(missing_ok=True)
@@ -199,7 +251,13 @@ def main() -> int:
     width = max(map(len, figures))
     print(f"{'':<{width}}  {'wall':>7}  {'cpu':>7}   (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     for name, (wall, cpu) in figures.items():
-        budget = BUDGET["first load"] if "first load" in name else BUDGET["filter change"] if name.startswith("filter") else None
+        budget = (
+            BUDGET["first load"]
+            if "first load" in name
+            else BUDGET["filter change"]
+            if name.startswith("filter")
+            else None
+        )
         verdict = "" if budget is None else ("  ok" if min(wall, cpu) < budget else f"  OVER {budget:.0f} s")
         cpu_text = "" if cpu != cpu else f"{cpu:7.2f}"  # NaN: not a time
         print(f"{name:<{width}}  {wall:7.2f}  {cpu_text:>7}{verdict}")

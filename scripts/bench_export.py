@@ -20,9 +20,9 @@ from pathlib import Path
 from mapdash import store
 from mapdash.cli import main as cli_main
 from mapdash.export import Briefing, export_bytes, parse_size
+from mapdash.export.snapshot import chromium_missing
 from mapdash.frame import mentions_frame
 from mapdash.settings import REPO_ROOT
-from mapdash.export.snapshot import chromium_missing
 
 SEED = REPO_ROOT / "data" / "seeds" / "000_4dfe93347b0ca329.txt"
 BUDGET_S = 5.0
@@ -36,14 +36,35 @@ def timed(make: Callable[[], bytes], runs: int) -> dict[str, float]:
         size = len(make())
         seconds.append(time.perf_counter() - started)
     rest = seconds[1:] or seconds
-    return {"first_s": round(seconds[0], 3), "median_s": round(statistics.median(rest), 3), "min_s": round(min(rest), 3), "bytes": size}
+    return {
+        "first_s": round(seconds[0], 3),
+        "median_s": round(statistics.median(rest), 3),
+        "min_s": round(min(rest), 3),
+        "bytes": size,
+    }
 
 
 def cli_seconds(db: Path, out: Path, size: str, scale: float) -> float:
     """Return the wall time of `mapdash export` as a new process (Python start-up and imports included)."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mapdash", "--db", str(db), "export", "-o", str(out), "--size", size, "--scale", str(scale)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mapdash",
+            "--db",
+            str(db),
+            "export",
+            "-o",
+            str(out),
+            "--size",
+            size,
+            "--scale",
+            str(scale),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return round(time.perf_counter() - started, 3)
 
 
@@ -67,11 +88,17 @@ def main() -> int:
             if renderer == "chromium" and not chromium:
                 continue
             results[f"{fmt} ({renderer})"] = timed(
-                lambda fmt=fmt, renderer=renderer: export_bytes(gdf, fmt, briefing, size=size, scale=args.scale, renderer=renderer).data, args.runs)
+                lambda fmt=fmt, renderer=renderer: (
+                    export_bytes(gdf, fmt, briefing, size=size, scale=args.scale, renderer=renderer).data
+                ),
+                args.runs,
+            )
         for fmt in ("html", "geojson", "csv", "gpkg"):
             results[fmt] = timed(lambda fmt=fmt: export_bytes(gdf, fmt, briefing).data, args.runs)
         cli = cli_seconds(db, Path(tmp) / "cli.png", args.size, args.scale)
-    print(f"{len(gdf)} mentions, {gdf['place_id'].nunique()} places; page {args.size} at {args.scale}x; {args.runs} runs each")
+    print(
+        f"{len(gdf)} mentions, {gdf['place_id'].nunique()} places; page {args.size} at {args.scale}x; {args.runs} runs each"
+    )
     print(f"{'export':<22}{'first s':>9}{'median s':>10}{'min s':>8}{'bytes':>12}")
     for name, r in results.items():
         print(f"{name:<22}{r['first_s']:>9.2f}{r['median_s']:>10.2f}{r['min_s']:>8.2f}{r['bytes']:>12,}")

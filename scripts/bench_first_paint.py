@@ -38,7 +38,7 @@ def build_db(path: Path) -> None:
     subprocess.run([sys.executable, "-m", "mapdash", "--db", str(path), "ingest", *sources], check=True)
 
 
-def first_paint(context, url: str) -> tuple[float, float]:  # noqa: ANN001 - a Playwright BrowserContext
+def first_paint(context, url: str) -> tuple[float, float]:
     """Return (map first paint from its frame's start, whole page from navigation) in seconds."""
     page = context.new_page()
     start = time.perf_counter()
@@ -47,7 +47,12 @@ def first_paint(context, url: str) -> tuple[float, float]:  # noqa: ANN001 - a P
     frame = handle.content_frame()
     # Polled every 20 ms inside the frame (animation frames do not run in a hidden out-of-process frame); the
     # answer is the frame's own clock when the condition first held.
-    painted = frame.wait_for_function(f"() => ({DRAWN})() ? performance.now() : false", polling=20, timeout=90_000).json_value() / 1000
+    painted = (
+        frame.wait_for_function(
+            f"() => ({DRAWN})() ? performance.now() : false", polling=20, timeout=90_000
+        ).json_value()
+        / 1000
+    )
     whole = time.perf_counter() - start
     page.close()
     return painted, whole
@@ -65,8 +70,12 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "mapdash", "--db", str(args.db), "serve", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "MAPDASH_DB": str(args.db)})
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mapdash", "--db", str(args.db), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "MAPDASH_DB": str(args.db)},
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(180):
@@ -80,18 +89,30 @@ def main() -> None:
             for run in range(args.runs):
                 with tempfile.TemporaryDirectory(prefix="mapdash-paint-") as profile:
                     context = playwright.chromium.launch_persistent_context(
-                        profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, viewport={"width": 1280, "height": 720})
+                        profile,
+                        executable_path=str(CHROMIUM),
+                        args=CHROMIUM_ARGS,
+                        headless=True,
+                        viewport={"width": 1280, "height": 720},
+                    )
                     try:
                         first.append(first_paint(context, url))
                         nxt.append(first_paint(context, url))
                     finally:
                         context.close()
-                print(f"run {run + 1}: map first paint {first[-1][0]:.2f} s (page {first[-1][1]:.2f} s); "
-                      f"next visit {nxt[-1][0]:.2f} s (page {nxt[-1][1]:.2f} s)", flush=True)
-        print(f"map first paint, median of {args.runs}: first visit {statistics.median(p for p, _ in first):.2f} s, "
-              f"next visit {statistics.median(p for p, _ in nxt):.2f} s (from the map frame's start; target <= 1.5 s)")
-        print(f"whole page to a drawn map, median: first visit {statistics.median(w for _, w in first):.2f} s, "
-              f"next visit {statistics.median(w for _, w in nxt):.2f} s (Streamlit's own page load included)")
+                print(
+                    f"run {run + 1}: map first paint {first[-1][0]:.2f} s (page {first[-1][1]:.2f} s); "
+                    f"next visit {nxt[-1][0]:.2f} s (page {nxt[-1][1]:.2f} s)",
+                    flush=True,
+                )
+        print(
+            f"map first paint, median of {args.runs}: first visit {statistics.median(p for p, _ in first):.2f} s, "
+            f"next visit {statistics.median(p for p, _ in nxt):.2f} s (from the map frame's start; target <= 1.5 s)"
+        )
+        print(
+            f"whole page to a drawn map, median: first visit {statistics.median(w for _, w in first):.2f} s, "
+            f"next visit {statistics.median(w for _, w in nxt):.2f} s (Streamlit's own page load included)"
+        )
     finally:
         server.terminate()
         server.wait(timeout=20)

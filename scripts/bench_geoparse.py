@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from mapdash.devtools.evaluate import load_gold
-from mapdash.model import Document
 from mapdash.geoparse.pipeline import geoparse, load_services
+from mapdash.model import Document
 from mapdash.settings import load_settings
 
 
@@ -50,10 +50,17 @@ def main() -> None:
     stages: dict[str, Callable[[str], Any]] = {"pipeline_first_pass": pipeline}
     if services.recognizer.nlp is not None:
         stages["spacy_ner"] = services.recognizer.nlp
-    stages |= {"recognize": services.recognizer.recognize,
-               "recognize+resolve": lambda t: services.resolver.resolve(services.recognizer.recognize(t)), "pipeline": pipeline}
-    figures: dict[str, Any] = {"mode": services.mode, "docs": len(texts), "chars_per_doc": round(sum(map(len, texts)) / len(texts)),
-                               "load_s": round(load_s, 2)}
+    stages |= {
+        "recognize": services.recognizer.recognize,
+        "recognize+resolve": lambda t: services.resolver.resolve(services.recognizer.recognize(t)),
+        "pipeline": pipeline,
+    }
+    figures: dict[str, Any] = {
+        "mode": services.mode,
+        "docs": len(texts),
+        "chars_per_doc": round(sum(map(len, texts)) / len(texts)),
+        "load_s": round(load_s, 2),
+    }
     for name, run in stages.items():
         wall, cpu = timed(run, texts)
         figures[name] = {"docs_per_s": round(len(texts) / wall, 1), "docs_per_cpu_s": round(len(texts) / cpu, 1)}

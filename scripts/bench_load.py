@@ -43,12 +43,45 @@ except ImportError:  # pragma: no cover - playwright is in requirements-dev.txt
     PlaywrightTimeout = TimeoutError  # type: ignore[misc,assignment]
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 PAGES = ("", "places", "quotes")
-PLACES = ["Ramadi", "Mosul", "Raqqa", "Fallujah", "Tikrit", "Kirkuk", "Baghdad", "Aleppo", "Palmyra", "Deir ez-Zor",
-          "Manbij", "Hasakah", "Sinjar", "Baiji", "Haditha", "Samarra", "Erbil", "Damascus", "Homs", "Idlib",
-          "Sabratha", "Sirte", "Kabul", "Maiduguri", "Kandahar", "Benghazi", "Tripoli", "Jalalabad"]
+PLACES = [
+    "Ramadi",
+    "Mosul",
+    "Raqqa",
+    "Fallujah",
+    "Tikrit",
+    "Kirkuk",
+    "Baghdad",
+    "Aleppo",
+    "Palmyra",
+    "Deir ez-Zor",
+    "Manbij",
+    "Hasakah",
+    "Sinjar",
+    "Baiji",
+    "Haditha",
+    "Samarra",
+    "Erbil",
+    "Damascus",
+    "Homs",
+    "Idlib",
+    "Sabratha",
+    "Sirte",
+    "Kabul",
+    "Maiduguri",
+    "Kandahar",
+    "Benghazi",
+    "Tripoli",
+    "Jalalabad",
+]
 SEARCHES = ["", "", "Mosul", "Raqqa", "strike", "forces", "Iraq", "province", "said"]
 FAILED = ("could not be drawn", "cannot be read")
 NOOP_WAIT = 2.0  # seconds: an action that sends no rerun within this changed nothing
@@ -108,7 +141,9 @@ def write_releases(folder: Path, count: int) -> None:
             f"Coalition Update No. {i}\n\nWASHINGTON, March {i % 28 + 1}, 2016 -- Partner forces retook {a} on Tuesday "
             f"after {i + 2} days of fighting, officials said.\n\n“The next phase will target {b},” Army Col. Steve Warren "
             f"told reporters.\n\nCoalition aircraft conducted {i % 9 + 1} airstrikes near {c}, destroying {i % 5 + 2} "
-            "fighting positions.\n", encoding="utf-8")
+            "fighting positions.\n",
+            encoding="utf-8",
+        )
 
 
 def free_port() -> int:
@@ -126,12 +161,17 @@ def own_app(db: Path | None, releases: int) -> Iterator[str]:
             db = Path(tmp) / "bench.sqlite"
             write_releases(Path(tmp) / "releases", releases)
             for args in (["seed"], ["--no-spacy", "ingest", str(Path(tmp) / "releases")]):
-                subprocess.run([sys.executable, "-m", "mapdash", "--db", str(db), *args], check=True, stdout=subprocess.DEVNULL)
+                subprocess.run(
+                    [sys.executable, "-m", "mapdash", "--db", str(db), *args], check=True, stdout=subprocess.DEVNULL
+                )
         port = free_port()
         log = Path(tmp) / "serve.log"
         with log.open("w") as out:
-            proc = subprocess.Popen([sys.executable, "-m", "mapdash", "--db", str(db), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                    stdout=out, stderr=subprocess.STDOUT)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "mapdash", "--db", str(db), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 120
@@ -159,7 +199,7 @@ class Session:
         self.events: asyncio.Queue[tuple[str, float]] = asyncio.Queue()
         self.closing = False  # a websocket closed after this is the session's own end, not an error
 
-    def on_websocket(self, ws) -> None:  # noqa: ANN001 - playwright's WebSocket
+    def on_websocket(self, ws) -> None:
         """Turn the websocket's rerun requests and script-finished messages into timed events."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -175,20 +215,37 @@ class Session:
             kind = msg.WhichOneof("type")
             if kind == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                 self.events.put_nowait(("finished", time.perf_counter()))
-            elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element" and msg.delta.new_element.WhichOneof("type") == "exception":
-                self.tally.errors.append(f"session {self.index}: exception: {msg.delta.new_element.exception.message[:200]}")
+            elif (
+                kind == "delta"
+                and msg.delta.WhichOneof("type") == "new_element"
+                and msg.delta.new_element.WhichOneof("type") == "exception"
+            ):
+                self.tally.errors.append(
+                    f"session {self.index}: exception: {msg.delta.new_element.exception.message[:200]}"
+                )
 
         ws.on("framesent", sent)
         ws.on("framereceived", received)
-        ws.on("close", lambda _ws: self.tally.errors.append(f"session {self.index}: websocket closed") if not self.closing else None)
+        ws.on(
+            "close",
+            lambda _ws: (
+                self.tally.errors.append(f"session {self.index}: websocket closed") if not self.closing else None
+            ),
+        )
 
-    async def run(self, browser, url: str, start: Start) -> None:  # noqa: ANN001 - playwright's Browser
+    async def run(self, browser, url: str, start: Start) -> None:
         """Open a page, wait for every session to have its page, then change filters until the time is up."""
-        context = await browser.new_context(viewport={"width": 1300, "height": 1000})  # every filter in view, no scrolling
+        context = await browser.new_context(
+            viewport={"width": 1300, "height": 1000}
+        )  # every filter in view, no scrolling
         context.set_default_timeout(self.timeout * 1000)  # 20 pages on 2 cores: the browser itself can be slow to act
 
-        async def route(r) -> None:  # noqa: ANN001
-            if (urlsplit(r.request.url).hostname or "") in LOOPBACK or urlsplit(r.request.url).scheme in ("data", "blob", "about"):
+        async def route(r) -> None:
+            if (urlsplit(r.request.url).hostname or "") in LOOPBACK or urlsplit(r.request.url).scheme in (
+                "data",
+                "blob",
+                "about",
+            ):
                 await r.continue_()
             else:
                 self.tally.errors.append(f"session {self.index}: blocked request to {r.request.url}")
@@ -198,13 +255,20 @@ class Session:
         page = await context.new_page()
         page.on("websocket", self.on_websocket)
         page.on("pageerror", lambda e: self.tally.errors.append(f"session {self.index}: page error: {e}"))
-        page.on("response", lambda r: self.tally.errors.append(f"session {self.index}: HTTP {r.status} {r.url}") if r.status >= 500 else None)
+        page.on(
+            "response",
+            lambda r: (
+                self.tally.errors.append(f"session {self.index}: HTTP {r.status} {r.url}") if r.status >= 500 else None
+            ),
+        )
         opened = time.perf_counter()
         try:
             # Opening gets more time than a rerun: 20 browsers parsing Streamlit's scripts at once on 2 cores is slow.
             await page.goto(f"{url}/{PAGES[self.index % len(PAGES)]}", timeout=OPEN_TIMEOUT * 1000)
         except PlaywrightTimeout:
-            self.tally.stalls.append(f"session {self.index}: the browser could not open the page within {OPEN_TIMEOUT:.0f} s")
+            self.tally.stalls.append(
+                f"session {self.index}: the browser could not open the page within {OPEN_TIMEOUT:.0f} s"
+            )
             start.release()
             self.closing = True
             await context.close()
@@ -217,7 +281,9 @@ class Session:
                 try:
                     await self.act(page)
                 except PlaywrightTimeout:  # the browser could not even click: record what the page showed
-                    self.tally.stalls.append(f"session {self.index}: the browser could not {self.choice} within {self.timeout:.0f} s")
+                    self.tally.stalls.append(
+                        f"session {self.index}: the browser could not {self.choice} within {self.timeout:.0f} s"
+                    )
                     if self.artifacts:
                         await page.screenshot(path=str(self.artifacts / f"stall-{self.index}-{self.tally.actions}.png"))
                 await self.check(page)
@@ -249,7 +315,7 @@ class Session:
         if started is not None:
             self.tally.latencies.append(at - sent_at)
 
-    async def act(self, page) -> None:  # noqa: ANN001 - playwright's Page
+    async def act(self, page) -> None:
         """Change one filter at random and wait for the app's answer."""
         while not self.events.empty():
             self.events.get_nowait()
@@ -272,7 +338,9 @@ class Session:
                 await chips.nth(self.rng.randrange(count)).click()
                 await page.keyboard.press("Escape")
         elif choice == "slider":  # a click on the track: keys move the thumb but commit only on release
-            track = sidebar.locator('[data-testid="stSlider"] [data-orientation="horizontal"][style*="touch-action"]').first
+            track = sidebar.locator(
+                '[data-testid="stSlider"] [data-orientation="horizontal"][style*="touch-action"]'
+            ).first
             box = await track.bounding_box()
             if box:
                 await page.mouse.click(box["x"] + box["width"] * self.rng.uniform(0, 0.7), box["y"] + box["height"] / 2)
@@ -282,7 +350,7 @@ class Session:
             await box.press("Enter")
         await self.wait_finished(started)
 
-    async def check(self, page) -> None:  # noqa: ANN001
+    async def check(self, page) -> None:
         """Record an uncaught exception or a page that could not be drawn."""
         if await page.locator('[data-testid="stException"]').count():
             self.tally.errors.append(f"session {self.index}: exception shown on the page")
@@ -320,16 +388,24 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its figures; return 1 when any error was seen."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="a running app on loopback (default: start one)")
-    parser.add_argument("--db", type=Path, help="with no --url: serve this database (default: seed + --releases generated ones)")
+    parser.add_argument(
+        "--db", type=Path, help="with no --url: serve this database (default: seed + --releases generated ones)"
+    )
     parser.add_argument("--releases", type=int, default=200, help="generated releases in the default database")
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds a rerun may take before it counts as an error")
+    parser.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds a rerun may take before it counts as an error"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--artifacts", type=Path, help="save a screenshot here whenever the browser cannot act")
-    parser.add_argument("--browser-nice", type=int, default=10,
-                        help="niceness of this process and its browser (default 10): on one machine the browsers stand in for the "
-                             "users' own computers, so the app keeps its priority; 0 to share the CPU equally")
+    parser.add_argument(
+        "--browser-nice",
+        type=int,
+        default=10,
+        help="niceness of this process and its browser (default 10): on one machine the browsers stand in for the "
+        "users' own computers, so the app keeps its priority; 0 to share the CPU equally",
+    )
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         raise SystemExit(f"bench_load: needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
@@ -350,25 +426,38 @@ def main(argv: list[str] | None = None) -> int:
             tally = run(url)
     lat, loads = sorted(tally.latencies), sorted(tally.loads)
     figures = {
-        "sessions": args.sessions, "duration_s": args.duration, "actions": tally.actions, "reruns": len(lat),
-        "noops": tally.noops, "errors": len(tally.errors), "browser_stalls": len(tally.stalls), "browser_nice": args.browser_nice,
-        "p50_ms": round(percentile(lat, 50) * 1000) if lat else None, "p95_ms": round(percentile(lat, 95) * 1000) if lat else None,
-        "max_ms": round(lat[-1] * 1000) if lat else None, "reruns_per_s": round(len(lat) / args.duration, 2),
+        "sessions": args.sessions,
+        "duration_s": args.duration,
+        "actions": tally.actions,
+        "reruns": len(lat),
+        "noops": tally.noops,
+        "errors": len(tally.errors),
+        "browser_stalls": len(tally.stalls),
+        "browser_nice": args.browser_nice,
+        "p50_ms": round(percentile(lat, 50) * 1000) if lat else None,
+        "p95_ms": round(percentile(lat, 95) * 1000) if lat else None,
+        "max_ms": round(lat[-1] * 1000) if lat else None,
+        "reruns_per_s": round(len(lat) / args.duration, 2),
         "page_open_p50_ms": round(percentile(loads, 50) * 1000) if loads else None,
         "page_open_p95_ms": round(percentile(loads, 95) * 1000) if loads else None,
         "cpus": os.cpu_count(),
     }
-    print(f"{args.sessions} sessions, {args.duration:.0f} s: {len(lat)} reruns ({figures['reruns_per_s']}/s), "
-          f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms, {len(tally.errors)} errors, "
-          f"{len(tally.stalls)} browser stalls"
-          f" (opening a page, before the measured period: p50 {figures['page_open_p50_ms']} ms, p95 {figures['page_open_p95_ms']} ms)")
+    print(
+        f"{args.sessions} sessions, {args.duration:.0f} s: {len(lat)} reruns ({figures['reruns_per_s']}/s), "
+        f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms, {len(tally.errors)} errors, "
+        f"{len(tally.stalls)} browser stalls"
+        f" (opening a page, before the measured period: p50 {figures['page_open_p50_ms']} ms, p95 {figures['page_open_p95_ms']} ms)"
+    )
     for error in tally.errors[:20]:
         print(f"  error: {error}")
     for stall in tally.stalls[:20]:
         print(f"  browser stall (the load generator's own CPU starvation, not an app error): {stall}")
     print(json.dumps(figures))
     if args.json:
-        args.json.write_text(json.dumps({**figures, "error_list": tally.errors, "stall_list": tally.stalls}, indent=1) + "\n", encoding="utf-8")
+        args.json.write_text(
+            json.dumps({**figures, "error_list": tally.errors, "stall_list": tally.stalls}, indent=1) + "\n",
+            encoding="utf-8",
+        )
     return 1 if tally.errors or not lat else 0
 
 

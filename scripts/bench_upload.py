@@ -47,13 +47,20 @@ def load_map(context, url: str, timeout: float = 120.0) -> tuple[float, float, f
     marks: dict[str, float] = {}
 
     def sent(payload) -> None:
-        if isinstance(payload, bytes) and "sent" not in marks and BackMsg.FromString(payload).WhichOneof("type") == "rerun_script":
+        if (
+            isinstance(payload, bytes)
+            and "sent" not in marks
+            and BackMsg.FromString(payload).WhichOneof("type") == "rerun_script"
+        ):
             marks["sent"] = time.perf_counter()
 
     def received(payload) -> None:
         if isinstance(payload, bytes) and "sent" in marks and "finished" not in marks:
             msg = ForwardMsg.FromString(payload)
-            if msg.WhichOneof("type") == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            if (
+                msg.WhichOneof("type") == "script_finished"
+                and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+            ):
                 marks["finished"] = time.perf_counter()
 
     page.on("websocket", lambda ws: (ws.on("framesent", sent), ws.on("framereceived", received)))
@@ -63,7 +70,8 @@ def load_map(context, url: str, timeout: float = 120.0) -> tuple[float, float, f
     shown = float("nan")
     while True:
         if shown != shown and page.evaluate(
-                "() => !!document.querySelector('.mapdash-title') && !document.querySelector('[data-testid=\"stStatusWidget\"]')"):
+            "() => !!document.querySelector('.mapdash-title') && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        ):
             shown = time.perf_counter() - started
         drawn = 0
         for frame in page.frames:
@@ -132,10 +140,15 @@ def run(args: argparse.Namespace) -> dict:
     upload.write_text(benchcorpus.long_text(args.kind, int(args.mb * 1024 * 1024), articles), encoding="utf-8")
     command = [sys.executable, "-m", "mapdash", "--db", str(db), "serve", "--port", str(free_port())]
     figures: dict = {"upload": {"file": upload.name, "bytes": upload.stat().st_size}}
-    with run_app(command, work / "serve.log", env={"MAPDASH_DB": str(db)}) as (url, pid), launch_chromium(viewport=(1400, 1000)) as context:
+    with (
+        run_app(command, work / "serve.log", env={"MAPDASH_DB": str(db)}) as (url, pid),
+        launch_chromium(viewport=(1400, 1000)) as context,
+    ):
         load_map(context, url)  # the first load compiles and caches what every later one reuses
         before = [load_map(context, url) for _ in range(args.loads)]
-        figures["before_server"], figures["before"], figures["before_markers"] = (summary([x[i] for x in before]) for i in range(3))
+        figures["before_server"], figures["before"], figures["before_markers"] = (
+            summary([x[i] for x in before]) for i in range(3)
+        )
         print(f"page loads before the upload: {figures['before']}", flush=True)
         memory = TreeMemory(pid)
         uploader = context.new_page()
@@ -152,16 +165,25 @@ def run(args: argparse.Namespace) -> dict:
         during, fractions = [], []
         while uploader.locator('[data-testid="stProgress"]').count() and time.perf_counter() - started < args.timeout:
             during.append(load_map(context, url))
-            text = uploader.locator('[data-testid="stProgress"]').first.inner_text() if uploader.locator('[data-testid="stProgress"]').count() else ""
+            text = (
+                uploader.locator('[data-testid="stProgress"]').first.inner_text()
+                if uploader.locator('[data-testid="stProgress"]').count()
+                else ""
+            )
             fractions.append(text.strip())
-            print(f"  page load during the upload: server {during[-1][0]:.2f} s, shown {during[-1][1]:.2f} s, markers {during[-1][2]:.2f} s"
-                  f"   [{fractions[-1]}]", flush=True)
+            print(
+                f"  page load during the upload: server {during[-1][0]:.2f} s, shown {during[-1][1]:.2f} s, markers {during[-1][2]:.2f} s"
+                f"   [{fractions[-1]}]",
+                flush=True,
+            )
             time.sleep(args.pause)
         figures["upload"]["seconds_total"] = time.perf_counter() - started
         results = uploader.locator('[data-testid="stDataFrame"]').first
         figures["upload"]["result"] = results.inner_text()[:400] if results.count() else ""
         memory.stop()
-        figures["during_server"], figures["during"], figures["during_markers"] = (summary([x[i] for x in during]) for i in range(3))
+        figures["during_server"], figures["during"], figures["during_markers"] = (
+            summary([x[i] for x in during]) for i in range(3)
+        )
         figures["during_all"] = during
         figures["server_peak_mb"], figures["worker_peak_mb"] = memory.peak_mb, memory.worker_peak_mb
     return figures
@@ -170,7 +192,12 @@ def run(args: argparse.Namespace) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=40.0, help="size of the uploaded release in MB (default 40)")
-    parser.add_argument("--kind", choices=benchcorpus.LONG_KINDS, default="repetitive", help="repetitive (default) or ordinary (needs LGL)")
+    parser.add_argument(
+        "--kind",
+        choices=benchcorpus.LONG_KINDS,
+        default="repetitive",
+        help="repetitive (default) or ordinary (needs LGL)",
+    )
     parser.add_argument("--loads", type=int, default=5, help="page loads measured before the upload")
     parser.add_argument("--pause", type=float, default=1.0, help="seconds between page loads during the upload")
     parser.add_argument("--timeout", type=float, default=1800.0, help="stop measuring after this many seconds")
@@ -182,16 +209,26 @@ def main() -> int:
     before, during = figures["before"], figures["during"]
     before_m, during_m = figures["before_markers"], figures["during_markers"]
     before_s, during_s = figures["before_server"], figures["during_server"]
-    print(f"\nupload: {figures['upload']['file']} ({figures['upload']['bytes'] / 1e6:.1f} MB): job running after "
-          f"{figures['upload']['seconds_to_job']:.1f} s, done after {figures['upload']['seconds_total']:.0f} s")
-    print(f"other sessions' page loads (page shown): before p50 {before.get('p50', float('nan')):.2f} s, max {before.get('max', float('nan')):.2f} s;"
-          f" during ({during['n']} loads) p50 {during.get('p50', float('nan')):.2f} s, p95 {during.get('p95', float('nan')):.2f} s,"
-          f" max {during.get('max', float('nan')):.2f} s, {during.get('failed', 0)} not loaded")
-    print(f"  the server's run of the page: before p50 {before_s.get('p50', float('nan')):.2f} s; during p50"
-          f" {during_s.get('p50', float('nan')):.2f} s, p95 {during_s.get('p95', float('nan')):.2f} s, max {during_s.get('max', float('nan')):.2f} s")
-    print(f"  markers drawn: before p50 {before_m.get('p50', float('nan')):.2f} s; during p50 {during_m.get('p50', float('nan')):.2f} s,"
-          f" p95 {during_m.get('p95', float('nan')):.2f} s, max {during_m.get('max', float('nan')):.2f} s")
-    print(f"server peak memory (all its processes): {figures['server_peak_mb']:.0f} MB, of which the job worker {figures['worker_peak_mb']:.0f} MB")
+    print(
+        f"\nupload: {figures['upload']['file']} ({figures['upload']['bytes'] / 1e6:.1f} MB): job running after "
+        f"{figures['upload']['seconds_to_job']:.1f} s, done after {figures['upload']['seconds_total']:.0f} s"
+    )
+    print(
+        f"other sessions' page loads (page shown): before p50 {before.get('p50', float('nan')):.2f} s, max {before.get('max', float('nan')):.2f} s;"
+        f" during ({during['n']} loads) p50 {during.get('p50', float('nan')):.2f} s, p95 {during.get('p95', float('nan')):.2f} s,"
+        f" max {during.get('max', float('nan')):.2f} s, {during.get('failed', 0)} not loaded"
+    )
+    print(
+        f"  the server's run of the page: before p50 {before_s.get('p50', float('nan')):.2f} s; during p50"
+        f" {during_s.get('p50', float('nan')):.2f} s, p95 {during_s.get('p95', float('nan')):.2f} s, max {during_s.get('max', float('nan')):.2f} s"
+    )
+    print(
+        f"  markers drawn: before p50 {before_m.get('p50', float('nan')):.2f} s; during p50 {during_m.get('p50', float('nan')):.2f} s,"
+        f" p95 {during_m.get('p95', float('nan')):.2f} s, max {during_m.get('max', float('nan')):.2f} s"
+    )
+    print(
+        f"server peak memory (all its processes): {figures['server_peak_mb']:.0f} MB, of which the job worker {figures['worker_peak_mb']:.0f} MB"
+    )
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(figures, indent=1))

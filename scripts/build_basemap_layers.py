@@ -38,8 +38,12 @@ TOWN_TILE_ZOOM = 8  # kept in step with mapdash.render.mapscripts.TOWN_TILE_ZOOM
 
 def _gmt_lines(region: str, resolution: str, flag: str) -> dict[int, list[list[tuple[float, float]]]]:
     """Return GMT coast's segments ({level: [[(lon, lat), ...], ...]}) for one river or shoreline flag."""
-    out = subprocess.run(["gmt", "coast", f"-R{region}", f"-D{resolution}", *flag.split(), "-M"],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["gmt", "coast", f"-R{region}", f"-D{resolution}", *flag.split(), "-M"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     segments: dict[int, list[list[tuple[float, float]]]] = defaultdict(list)
     level, points = 0, []
     for line in out.splitlines():
@@ -84,13 +88,17 @@ def rivers(tolerance_low: float = 0.03, tolerance_high: float = 0.004) -> dict:
         lines = _merged(_gmt_lines("d", "l", f"-I{level}").get(level, []))
         lines = shapely.difference(lines, box)  # the theatre comes in full below
         if not lines.is_empty:
-            features.append(_feature(_round(shapely.simplify(lines, tolerance_low), 2), z=zoom, level=level, detail="world"))
+            features.append(
+                _feature(_round(shapely.simplify(lines, tolerance_low), 2), z=zoom, level=level, detail="world")
+            )
     region = f"{west}/{east}/{south}/{north}"
     for level, zoom in ((0, 3), (1, 3), (2, 5), (3, 7)):
         segments = _gmt_lines(region, "h", f"-I{level}").get(level, [])
         if segments:
             lines = _merged(segments)
-            features.append(_feature(_round(shapely.simplify(lines, tolerance_high), 3), z=zoom, level=level, detail="theatre"))
+            features.append(
+                _feature(_round(shapely.simplify(lines, tolerance_high), 3), z=zoom, level=level, detail="theatre")
+            )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -117,7 +125,9 @@ def lakes() -> dict:
 
 def admin1(tolerance: float = 0.01) -> tuple[dict[str, dict], list[list[object]]]:
     """Return the first-level borders as lines by tile (no segment twice, country borders left to the countries), and their labels."""
-    source = json.loads((NATURAL_EARTH / "ne_10m_admin_1_states_provinces_simplified.geojson").read_text(encoding="utf-8"))
+    source = json.loads(
+        (NATURAL_EARTH / "ne_10m_admin_1_states_provinces_simplified.geojson").read_text(encoding="utf-8")
+    )
     shapes, labels = [], []
     for feature in source["features"]:
         if not feature["geometry"]:
@@ -129,7 +139,9 @@ def admin1(tolerance: float = 0.01) -> tuple[dict[str, dict], list[list[object]]
         if name and props.get("longitude") is not None:
             labels.append([name, round(props["longitude"], 2), round(props["latitude"], 2), props.get("iso_a2") or ""])
     countries = json.loads((REPO_ROOT / "data" / "basemap" / "countries.geojson").read_text(encoding="utf-8"))
-    country_lines = shapely.union_all([shapely.boundary(shapely.from_geojson(json.dumps(f["geometry"]))) for f in countries["features"]])
+    country_lines = shapely.union_all(
+        [shapely.boundary(shapely.from_geojson(json.dumps(f["geometry"]))) for f in countries["features"]]
+    )
     borders = shapely.union_all([shapely.boundary(s) for s in shapes])
     inner = shapely.difference(borders, shapely.buffer(country_lines, 0.05))
     inner = _round(shapely.simplify(shapely.line_merge(inner), tolerance), 2)
@@ -138,7 +150,9 @@ def admin1(tolerance: float = 0.01) -> tuple[dict[str, dict], list[list[object]]
         for y in range(-90, 90, TILE):
             part = shapely.intersection(inner, shapely.box(x, y, x + TILE, y + TILE))
             # A cut can leave stray points where a border touches the tile's edge: keep the lines only.
-            part = shapely.multilinestrings([g for g in shapely.get_parts(part) if g.geom_type == "LineString"] or [[(x, y), (x, y)]])
+            part = shapely.multilinestrings(
+                [g for g in shapely.get_parts(part) if g.geom_type == "LineString"] or [[(x, y), (x, y)]]
+            )
             if shapely.length(part) > 0:
                 tiles[f"{x}_{y}"] = {"type": "FeatureCollection", "features": [_feature(_round(part, 2), z=5)]}
     return tiles, labels
@@ -191,11 +205,15 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if shutil.which("gmt") is None:
         raise SystemExit("needs GMT and GSHHG: apt-get install gmt gmt-gshhg-high")
-    sizes = {"rivers.geojson": _write(args.dest / "rivers.geojson", rivers()),
-             "lakes.geojson": _write(args.dest / "lakes.geojson", lakes())}
+    sizes = {
+        "rivers.geojson": _write(args.dest / "rivers.geojson", rivers()),
+        "lakes.geojson": _write(args.dest / "lakes.geojson", lakes()),
+    }
     lines, labels = admin1()
     shutil.rmtree(args.dest / "admin1-lines", ignore_errors=True)
-    sizes["admin1-lines/ (tiles)"] = sum(_write(args.dest / "admin1-lines" / f"{key}.json", tile) for key, tile in sorted(lines.items()))
+    sizes["admin1-lines/ (tiles)"] = sum(
+        _write(args.dest / "admin1-lines" / f"{key}.json", tile) for key, tile in sorted(lines.items())
+    )
     sizes["admin1-labels.json"] = _write(args.dest / "admin1-labels.json", labels)
     natural, tiles = towns()
     sizes["towns.json"] = _write(args.dest / "towns.json", natural)

@@ -57,8 +57,11 @@ TOUCH_DEG = 0.02  # simplified polygons of neighbours may not share their bounda
 
 def _write_borders(features: list[dict]) -> None:
     """Write borders.tsv: points along each land border shared by two countries."""
-    shapes = {f["properties"]["iso_a2"]: shape(f["geometry"]) for f in features
-              if f["properties"].get("iso_a2") not in (None, "-99") and f["geometry"]}
+    shapes = {
+        f["properties"]["iso_a2"]: shape(f["geometry"])
+        for f in features
+        if f["properties"].get("iso_a2") not in (None, "-99") and f["geometry"]
+    }
     rows = set()
     codes = sorted(shapes)
     for i, a in enumerate(codes):

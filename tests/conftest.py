@@ -59,7 +59,9 @@ def services(request: pytest.FixtureRequest, settings: Settings, gazetteer, nlp)
     from mapdash.geoparse.toponyms import Recognizer
 
     model = nlp if request.param == "spacy+gazetteer" else None
-    return Services(gazetteer, Recognizer(gazetteer, model), Resolver(gazetteer), load_phase_taxonomy(phase_taxonomy_path(settings)))
+    return Services(
+        gazetteer, Recognizer(gazetteer, model), Resolver(gazetteer), load_phase_taxonomy(phase_taxonomy_path(settings))
+    )
 
 
 @pytest.fixture(scope="session")

@@ -8,20 +8,88 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapdash.geoparse.annotate import MentionRef, assign_phases, find_quotes, load_phase_taxonomy, resolve_relative_dates, sentence_spans
+from mapdash.geoparse.annotate import (
+    MentionRef,
+    assign_phases,
+    find_quotes,
+    load_phase_taxonomy,
+    resolve_relative_dates,
+    sentence_spans,
+)
 
 TAXONOMY = load_phase_taxonomy(Path(__file__).resolve().parents[1] / "data" / "phases.toml")
 # Pieces that make the rules fire: quote marks, speakers, speech verbs, cue words, place-like names.
 PIECES = [
-    "“", "”", '"', "‘", "’", "'", ",", ".", "!", "?", ":", ";", "--", "—", "\n", "\n\n", " ", "(", ")",
-    "he said", "said", "Obama said", "the president said", "President Barack Obama", "Defense Secretary Ash Carter",
-    "she", "according to", "noted that", "told reporters that", "Lt.", "Gen.", "U.S.",
-    "pushed ISIL out of", "retook", "the next phase will target", "ISIL-controlled", "ultimate goal of retaking",
-    "self-proclaimed capital of", "airstrikes in", "strike on a camp in", "aircraft are striking", "thanked",
-    "for", "cessation of hostilities in", "no cease-fire", "partners from", "to", "beyond", "work with",
-    "Mosul", "Iraq", "Iraq’s", "Anbar province", "Raqqa", "Syria", "Dutch", "Hit", "and", "the",
-    "yesterday evening", "last week", "recently", "on Tuesday", "Feb. 29", "in June 2014", "3 weeks ago", "since 2014",
-    "\ue000", "\ue001", "0",
+    "“",
+    "”",
+    '"',
+    "‘",
+    "’",
+    "'",
+    ",",
+    ".",
+    "!",
+    "?",
+    ":",
+    ";",
+    "--",
+    "—",
+    "\n",
+    "\n\n",
+    " ",
+    "(",
+    ")",
+    "he said",
+    "said",
+    "Obama said",
+    "the president said",
+    "President Barack Obama",
+    "Defense Secretary Ash Carter",
+    "she",
+    "according to",
+    "noted that",
+    "told reporters that",
+    "Lt.",
+    "Gen.",
+    "U.S.",
+    "pushed ISIL out of",
+    "retook",
+    "the next phase will target",
+    "ISIL-controlled",
+    "ultimate goal of retaking",
+    "self-proclaimed capital of",
+    "airstrikes in",
+    "strike on a camp in",
+    "aircraft are striking",
+    "thanked",
+    "for",
+    "cessation of hostilities in",
+    "no cease-fire",
+    "partners from",
+    "to",
+    "beyond",
+    "work with",
+    "Mosul",
+    "Iraq",
+    "Iraq’s",
+    "Anbar province",
+    "Raqqa",
+    "Syria",
+    "Dutch",
+    "Hit",
+    "and",
+    "the",
+    "yesterday evening",
+    "last week",
+    "recently",
+    "on Tuesday",
+    "Feb. 29",
+    "in June 2014",
+    "3 weeks ago",
+    "since 2014",
+    "\ue000",
+    "\ue001",
+    "0",
 ]
 texts = st.one_of(
     st.text(max_size=300),
@@ -39,8 +107,13 @@ def text_and_mentions(draw: st.DrawFn) -> tuple[str, list[MentionRef]]:
     n = len(text)
     spans = draw(st.lists(st.tuples(st.integers(-3, n + 3), st.integers(0, 12)), max_size=12))
     mentions = [
-        MentionRef(s, s + length, draw(st.sampled_from(["Mosul", "Iraq", ""])), draw(st.sampled_from(FEATURES)),
-                   draw(st.sampled_from(["IQ", "SY", "NL", "US", ""])))
+        MentionRef(
+            s,
+            s + length,
+            draw(st.sampled_from(["Mosul", "Iraq", ""])),
+            draw(st.sampled_from(FEATURES)),
+            draw(st.sampled_from(["IQ", "SY", "NL", "US", ""])),
+        )
         for s, length in spans
     ]
     return text, mentions

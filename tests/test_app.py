@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_app_pages import component_script
 
 from mapdash.settings import REPO_ROOT
-
-from test_app_pages import component_script
 
 PAGES = ["views/map.py", "views/places.py", "views/quotes.py", "views/documents.py", "views/timeline.py"]
 
@@ -38,7 +37,11 @@ def test_map_page_is_the_default_and_draws_the_places(app: AppTest) -> None:
 
 def _components(app: AppTest) -> list:
     """Return the custom components of the page (st_folium is one)."""
-    return [el for el in app.main if type(el).__name__ == "UnknownElement" and 'component_name: "streamlit_folium.st_folium"' in str(el.proto)]
+    return [
+        el
+        for el in app.main
+        if type(el).__name__ == "UnknownElement" and 'component_name: "streamlit_folium.st_folium"' in str(el.proto)
+    ]
 
 
 @pytest.mark.parametrize("page", PAGES[1:])

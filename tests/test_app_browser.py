@@ -13,17 +13,32 @@ from browser import free_port, launch_chromium, record_requests, run_app
 
 pytestmark = pytest.mark.browser
 SCREENSHOT = Path(os.environ.get("MAPDASH_SCREENSHOT", "/tmp/mapdash_app.png"))
-EXPECTED = {"gn:163843": "Syria", "gn:99237": "Iraq", "gn:98717": "Ramadi", "gn:95788": "Hit", "gn:99592": "Anbar",
-            "gn:99072": "Mosul", "gn:172955": "Raqqa", "gn:2215636": "Libya", "gn:2328926": "Nigeria",
-            "gn:1149361": "Afghanistan", "gn:2750405": "Netherlands", "gn:102358": "Saudi Arabia",
-            "gn:290557": "United Arab Emirates", "gn:6251999": "Canada"}
+EXPECTED = {
+    "gn:163843": "Syria",
+    "gn:99237": "Iraq",
+    "gn:98717": "Ramadi",
+    "gn:95788": "Hit",
+    "gn:99592": "Anbar",
+    "gn:99072": "Mosul",
+    "gn:172955": "Raqqa",
+    "gn:2215636": "Libya",
+    "gn:2328926": "Nigeria",
+    "gn:1149361": "Afghanistan",
+    "gn:2750405": "Netherlands",
+    "gn:102358": "Saudi Arabia",
+    "gn:290557": "United Arab Emirates",
+    "gn:6251999": "Canada",
+}
 
 
 @pytest.fixture(scope="module")
 def app_url(seed_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Start `mapdash serve` on a free port with the seed database; yield its URL."""
     command = [sys.executable, "-m", "mapdash", "--db", str(seed_db), "serve", "--port", str(free_port())]
-    with run_app(command, tmp_path_factory.mktemp("serve") / "serve.log", env={"MAPDASH_DB": str(seed_db)}) as (url, _pid):
+    with run_app(command, tmp_path_factory.mktemp("serve") / "serve.log", env={"MAPDASH_DB": str(seed_db)}) as (
+        url,
+        _pid,
+    ):
         yield url
 
 

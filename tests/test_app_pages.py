@@ -3,11 +3,10 @@ page's correction, the Quotes search, adding and reading a document, the Timelin
 
 from __future__ import annotations
 
-import time
-
 import json
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -50,7 +49,9 @@ def writable_db(seed_db: Path, tmp_path: Path) -> Path:
 
 def component_script(at: AppTest) -> str:
     """Return the st_folium map's script, with the places data it fetches from the app's static files."""
-    (component,) = [el for el in at.main if 'component_name: "streamlit_folium.st_folium"' in str(getattr(el, "proto", ""))]
+    (component,) = [
+        el for el in at.main if 'component_name: "streamlit_folium.st_folium"' in str(getattr(el, "proto", ""))
+    ]
     script = json.loads(component.proto.json_args)["script"]
     published = re.search(r'fetch\("/app/static/(cache/[^"]+\.json)"\)', script)
     return script + ((REPO_ROOT / "static" / published.group(1)).read_text(encoding="utf-8") if published else "")
@@ -67,7 +68,9 @@ def component_script(at: AppTest) -> str:
         ({"confidence": "0.95", "country": ["Syria"]}, {"Syria"}),
     ],
 )
-def test_filters_in_the_url_drive_the_map_and_table(seed_db: Path, monkeypatch: pytest.MonkeyPatch, params: dict, expected: set[str]) -> None:
+def test_filters_in_the_url_drive_the_map_and_table(
+    seed_db: Path, monkeypatch: pytest.MonkeyPatch, params: dict, expected: set[str]
+) -> None:
     at = open_app(seed_db, monkeypatch, **params)
     assert set(at.dataframe[0].value["place_name"]) == expected
     assert at.caption[0].value.startswith(f"{len(expected)} place{'' if len(expected) == 1 else 's'}, ")

@@ -15,27 +15,34 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import SEED
 
 from mapdash import library, store
 from mapdash.cli import main
-from mapdash.geoparse.ingest import IngestError, MAX_NAME_BYTES, read_release, safe_filename
+from mapdash.geoparse.ingest import MAX_NAME_BYTES, IngestError, read_release, safe_filename
 from mapdash.settings import MB
 
-from conftest import SEED
-
-BODY = ("Iraqi forces retook Ramadi in Anbar province on Tuesday, officials said. The next phase will target "
-        "Mosul, the coalition spokesman said, while aircraft struck targets near Raqqa in Syria.")
+BODY = (
+    "Iraqi forces retook Ramadi in Anbar province on Tuesday, officials said. The next phase will target "
+    "Mosul, the coalition spokesman said, while aircraft struck targets near Raqqa in Syria."
+)
 # A minimal PDF is plain ASCII: only its signature tells it from text.
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
 NON_ENGLISH = {
-    "fr.txt": ("Les forces irakiennes reprennent Ramadi\n\nLes forces irakiennes ont repris la ville de Ramadi, dans la province "
-               "d’Anbar, a déclaré mardi le porte-parole de la coalition. « Nous continuerons jusqu’à Mossoul », a-t-il ajouté."),
-    "ar.txt": ("القوات العراقية تستعيد الرمادي\n\nاستعادت القوات العراقية مدينة الرمادي في محافظة الأنبار، بحسب ما أعلن "
-               "المتحدث باسم التحالف يوم الثلاثاء. وقال إن العمليات ستستمر نحو الموصل."),
+    "fr.txt": (
+        "Les forces irakiennes reprennent Ramadi\n\nLes forces irakiennes ont repris la ville de Ramadi, dans la province "
+        "d’Anbar, a déclaré mardi le porte-parole de la coalition. « Nous continuerons jusqu’à Mossoul », a-t-il ajouté."
+    ),
+    "ar.txt": (
+        "القوات العراقية تستعيد الرمادي\n\nاستعادت القوات العراقية مدينة الرمادي في محافظة الأنبار، بحسب ما أعلن "
+        "المتحدث باسم التحالف يوم الثلاثاء. وقال إن العمليات ستستمر نحو الموصل."
+    ),
     "zh.txt": "伊拉克军队收复拉马迪\n\n联军发言人周二表示，伊拉克军队已收复安巴尔省的拉马迪市。他说，行动将继续向摩苏尔推进。",
-    "ru.txt": ("Иракские силы освободили Рамади\n\nИракские войска вернули контроль над городом Рамади в провинции Анбар, "
-               "заявил во вторник представитель коалиции. По его словам, операции продолжатся в направлении Мосула."),
+    "ru.txt": (
+        "Иракские силы освободили Рамади\n\nИракские войска вернули контроль над городом Рамади в провинции Анбар, "
+        "заявил во вторник представитель коалиции. По его словам, операции продолжатся в направлении Мосула."
+    ),
 }
 
 
@@ -66,7 +73,10 @@ def many_places_release() -> tuple[bytes, int]:
             names.append(name)
         if len(names) == 2000:
             break
-    sentences = [f"Aid convoys reached {names[i]}, {names[i + 1]}, {names[i + 2]} and {names[i + 3]} this week." for i in range(0, 2000, 4)]
+    sentences = [
+        f"Aid convoys reached {names[i]}, {names[i + 1]}, {names[i + 2]} and {names[i + 3]} this week."
+        for i in range(0, 2000, 4)
+    ]
     paragraphs = [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)]
     return ("Relief Reaches 2,000 Towns\n\n" + "\n\n".join(paragraphs)).encode("utf-8"), len(names)
 
@@ -83,7 +93,10 @@ CASES: dict[str, tuple[bytes, str | None]] = {
     "bundle.html": (b"", "binary file (a zip archive"),
     "garbage.htm": (bytes(range(256)) * 8, "binary file, not text or HTML"),
     "undecodable.txt": (b"caf\x81 \x8d\x90 " * 20, "neither UTF-8 nor cp1252 text"),
-    "windows1252.txt": (("Coalition Update\n\n\u201cWe remain relentless,\u201d he said \u2013 " + BODY).encode("cp1252"), None),
+    "windows1252.txt": (
+        ("Coalition Update\n\n\u201cWe remain relentless,\u201d he said \u2013 " + BODY).encode("cp1252"),
+        None,
+    ),
     "invalid-utf8-cp1252.txt": (("Caf\u00e9 news\n\n" + BODY + " Caf\u00e9 owners reopened.").encode("cp1252"), None),
     "big.txt": (b"", "over the 50 MB limit (raise MAPDASH_MAX_FILE_MB to allow it)"),  # written sparse below
     "one_line.txt": (b"", None),
@@ -94,13 +107,19 @@ CASES: dict[str, tuple[bytes, str | None]] = {
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory: pytest.TempPathFactory, seed_db: Path) -> tuple[Path, Path, str, int, dict[str, list[tuple]]]:
+def batch(
+    tmp_path_factory: pytest.TempPathFactory, seed_db: Path
+) -> tuple[Path, Path, str, int, dict[str, list[tuple]]]:
     """Ingest a folder of every case into a copy of the seed database; return folder, db, output, exit code, seed rows before."""
     root = tmp_path_factory.mktemp("bad")
     folder = root / "batch"
     folder.mkdir()
-    made = {"bundle.zip": zip_bytes(), "bundle.html": zip_bytes(), "one_line.txt": one_megabyte_line(),
-            "many_places.txt": many_places_release()[0]}
+    made = {
+        "bundle.zip": zip_bytes(),
+        "bundle.html": zip_bytes(),
+        "one_line.txt": one_megabyte_line(),
+        "many_places.txt": many_places_release()[0],
+    }
     for name, (data, _) in CASES.items():
         (folder / name).write_bytes(made.get(name, data))
     with (folder / "big.txt").open("wb") as big:  # 50 MB and one byte, without writing 50 MB of data
@@ -125,7 +144,11 @@ def seed_rows(db: Path) -> dict[str, list[tuple]]:
         table: sorted(conn.execute(f"SELECT * FROM {table} WHERE doc_id IN ({marks})", ids).fetchall())  # noqa: S608
         for table in ("documents", "mentions", "quotes", "phases", "corrections")
     }
-    rows["places"] = sorted(conn.execute(f"SELECT p.* FROM places p WHERE place_id IN (SELECT place_id FROM mentions WHERE doc_id IN ({marks}))", ids))  # noqa: S608
+    rows["places"] = sorted(
+        conn.execute(
+            f"SELECT p.* FROM places p WHERE place_id IN (SELECT place_id FROM mentions WHERE doc_id IN ({marks}))", ids
+        )
+    )
     conn.close()
     return rows
 
@@ -183,7 +206,12 @@ def test_encodings_and_languages_are_stored_intact(batch) -> None:
         title, body = raw.split("\n\n")
         assert texts[name]["text"] == body, name
         assert texts[name]["title"] == title, name
-    cities = {r[0] for r in conn.execute("SELECT p.name FROM mentions m JOIN documents d USING (doc_id) JOIN places p USING (place_id) WHERE d.source LIKE '%ru.txt'")}
+    cities = {
+        r[0]
+        for r in conn.execute(
+            "SELECT p.name FROM mentions m JOIN documents d USING (doc_id) JOIN places p USING (place_id) WHERE d.source LIKE '%ru.txt'"
+        )
+    }
     assert {"Al Anbar", "Mosul"} <= cities, "Cyrillic alternate names resolve"
 
 
@@ -193,12 +221,18 @@ def test_one_megabyte_line_and_2000_places(batch) -> None:
     conn = store.connect(db)
     one_line = conn.execute("SELECT doc_id, length(text) FROM documents WHERE source LIKE '%one_line.txt'").fetchone()
     assert one_line[1] > 0.99 * MB
-    ramadi = conn.execute("SELECT count(*) FROM mentions WHERE doc_id = ? AND text = 'Ramadi'", (one_line[0],)).fetchone()[0]
+    ramadi = conn.execute(
+        "SELECT count(*) FROM mentions WHERE doc_id = ? AND text = 'Ramadi'", (one_line[0],)
+    ).fetchone()[0]
     assert ramadi == one_megabyte_line().count(b"Ramadi")
     many = conn.execute("SELECT doc_id FROM documents WHERE source LIKE '%many_places.txt'").fetchone()[0]
-    placed = conn.execute("SELECT count(DISTINCT place_id) FROM mentions WHERE doc_id = ? AND place_id IS NOT NULL", (many,)).fetchone()[0]
+    placed = conn.execute(
+        "SELECT count(DISTINCT place_id) FROM mentions WHERE doc_id = ? AND place_id IS NOT NULL", (many,)
+    ).fetchone()[0]
     assert placed >= 1800, placed
-    bad = conn.execute("SELECT count(*) FROM mentions m JOIN documents d USING (doc_id) WHERE m.text != substr(d.text, m.start + 1, m.end - m.start)").fetchone()[0]
+    bad = conn.execute(
+        "SELECT count(*) FROM mentions m JOIN documents d USING (doc_id) WHERE m.text != substr(d.text, m.start + 1, m.end - m.start)"
+    ).fetchone()[0]
     assert bad == 0, "every stored mention is the text at its span"
 
 
@@ -216,7 +250,9 @@ def test_2000_places_with_spacy(tmp_path: Path, services) -> None:
 
 
 @pytest.mark.parametrize("limit, size, refused", [(1, MB + 1, True), (1, MB, False), (0.5, MB, True), (2, MB, False)])
-def test_file_size_limit_is_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: float, size: int, refused: bool) -> None:
+def test_file_size_limit_is_configurable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: float, size: int, refused: bool
+) -> None:
     path = tmp_path / "r.txt"
     text = ("Update\n\n" + BODY + " More work continues." * (size // 20)).encode()
     path.write_bytes(text[: size - 1] + b".")  # real text of exactly size bytes: it must read as a release when allowed
@@ -230,7 +266,9 @@ def test_file_size_limit_is_configurable(tmp_path: Path, monkeypatch: pytest.Mon
     assert read_release(path, max_mb=limit + 1).text.startswith("Iraqi forces"), "the caller's limit wins"
 
 
-def test_a_bad_size_setting_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_size_setting_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("MAPDASH_MAX_FILE_MB", "lots")
     assert main(["--db", str(tmp_path / "m.sqlite"), "ingest", str(SEED)]) == 2
     err = capsys.readouterr().err
@@ -252,9 +290,24 @@ def test_serve_passes_the_upload_limit_and_hides_tracebacks(tmp_path: Path, monk
 # --- Names: an upload or export name never writes outside its folder ---
 
 HOSTILE_NAMES = [
-    "../../escaped.txt", "/tmp/absolute.txt", "..", ".", "a/../../b.txt", "C:\\Windows\\win.txt", "..\\..\\back.txt",
-    "\x00nul.txt", "new\nline.txt", "x" * 400 + ".txt", "rtl\u202etxt.exe.txt", ".hidden.txt", "<img src=x onerror=alert(1)>.txt",
-    "~/home.txt", "$(touch pwned).txt", "CON.txt", " spaced .txt", "名前.txt",
+    "../../escaped.txt",
+    "/tmp/absolute.txt",
+    "..",
+    ".",
+    "a/../../b.txt",
+    "C:\\Windows\\win.txt",
+    "..\\..\\back.txt",
+    "\x00nul.txt",
+    "new\nline.txt",
+    "x" * 400 + ".txt",
+    "rtl\u202etxt.exe.txt",
+    ".hidden.txt",
+    "<img src=x onerror=alert(1)>.txt",
+    "~/home.txt",
+    "$(touch pwned).txt",
+    "CON.txt",
+    " spaced .txt",
+    "名前.txt",
 ]
 
 
@@ -268,12 +321,16 @@ def test_safe_filename_stays_in_its_folder(tmp_path: Path, name: str) -> None:
     target.write_text("x")  # the name is one the file system accepts
 
 
-def test_uploads_with_hostile_names_stay_inside_and_are_all_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, services) -> None:
+def test_uploads_with_hostile_names_stay_inside_and_are_all_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, services
+) -> None:
     sandbox = tmp_path / "tmp"
     sandbox.mkdir()
     monkeypatch.setattr("tempfile.tempdir", str(sandbox))
     conn = store.connect(tmp_path / "u.sqlite")
-    uploads = [(name, f"Update {i}\n\n{BODY} Convoy number {i} arrived.".encode()) for i, name in enumerate(HOSTILE_NAMES)]
+    uploads = [
+        (name, f"Update {i}\n\n{BODY} Convoy number {i} arrived.".encode()) for i, name in enumerate(HOSTILE_NAMES)
+    ]
     uploads.append(("same.txt", b"Same one\n\nForces retook Ramadi in Iraq on Monday, officials said today."))
     uploads.append(("same.txt", b"Same two\n\nForces retook Mosul in Iraq on Friday, officials said today."))
     results = library.ingest_uploads(conn, uploads, lambda: services)
@@ -286,5 +343,7 @@ def test_uploads_with_hostile_names_stay_inside_and_are_all_kept(tmp_path: Path,
     added = [r for r in results if r.status == "added"]
     assert len(added) >= len(uploads) - 4 and {"same.txt", "same-2.txt"} <= {r.source for r in added}
     assert list(sandbox.iterdir()) == [], "the upload folder is removed"
-    assert {p.name for p in tmp_path.iterdir()} <= {"tmp", "u.sqlite", "u.sqlite-shm", "u.sqlite-wal"}, "nothing written beside it"
+    assert {p.name for p in tmp_path.iterdir()} <= {"tmp", "u.sqlite", "u.sqlite-shm", "u.sqlite-wal"}, (
+        "nothing written beside it"
+    )
     assert not (tmp_path.parent / "escaped.txt").exists() and not (tmp_path.parent.parent / "escaped.txt").exists()

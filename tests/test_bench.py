@@ -7,22 +7,33 @@ from pathlib import Path
 
 import pytest
 
+from mapdash.cli import main
 from mapdash.devtools import benchcorpus
 from mapdash.devtools.benchcorpus import Article, lead_sentence, synthetic_document
 from mapdash.devtools.benchtools import Figure, Results
-from mapdash.cli import main
 from mapdash.geoparse.ingest import document_id
 
-ARTICLES = [Article(f"a{i}", f"Title {i}", f"Article {i} opens here in Springfield. It goes on about item {i}.") for i in range(7)]
+ARTICLES = [
+    Article(f"a{i}", f"Title {i}", f"Article {i} opens here in Springfield. It goes on about item {i}.")
+    for i in range(7)
+]
 
 
 @pytest.mark.parametrize(
     ("text", "lead"),
     [
-        ("Police in Dayton said Monday that the fire began in a kitchen. It spread to two homes.",
-         "Police in Dayton said Monday that the fire began in a kitchen."),
-        ("St. Paul police said the fire began early on Monday. It spread.", "St. Paul police said the fire began early on Monday."),
-        ("A short one? No. It is long enough to be a sentence of its own. Next", "A short one? No. It is long enough to be a sentence of its own."),
+        (
+            "Police in Dayton said Monday that the fire began in a kitchen. It spread to two homes.",
+            "Police in Dayton said Monday that the fire began in a kitchen.",
+        ),
+        (
+            "St. Paul police said the fire began early on Monday. It spread.",
+            "St. Paul police said the fire began early on Monday.",
+        ),
+        (
+            "A short one? No. It is long enough to be a sentence of its own. Next",
+            "A short one? No. It is long enough to be a sentence of its own.",
+        ),
         ("No full stop at all in this text", "No full stop at all in this text"),
     ],
 )
@@ -53,12 +64,17 @@ def test_growth_exponents_and_flat_memory() -> None:
         results.add(Figure("ingest", "x: peak memory", size, mb, "MB RSS"), echo=lambda _: None)
     results.add(Figure("filter", "f", 1000, 1.0, "ms", 0.001), echo=lambda _: None)
     results.add(Figure("filter", "f", 100000, 10.0, "ms", 0.01), echo=lambda _: None)
-    assert [(g["name"], g["exponent"], g["linear_or_better"]) for g in results.growth()] == [("x", 1.0, True), ("f", 0.5, True)]
+    assert [(g["name"], g["exponent"], g["linear_or_better"]) for g in results.growth()] == [
+        ("x", 1.0, True),
+        ("f", 0.5, True),
+    ]
     results.check_flat("ingest", "peak memory")
     assert results.figures[-3].ok is True and "1.10x" in results.figures[-3].note
 
 
-def test_without_lgl_the_benchmark_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_without_lgl_the_benchmark_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv(benchcorpus.LGL_ENV, str(tmp_path / "absent.jsonl"))
     out = tmp_path / "r.json"
     assert main(["bench", "--out", str(out)]) == 0
@@ -75,7 +91,11 @@ def test_a_quick_run_measures_every_step(tmp_path: Path, capsys: pytest.CaptureF
     sections = {f["section"] for f in data["figures"]}
     assert {"geoparse", "ingest", "frame", "filter", "map", "long document"} <= sections
     names = {f["name"] for f in data["figures"]}
-    assert {"gazetteer, 2 processes, SQLite", "gazetteer, Dask local, 2 workers, SQLite", "slowest filter query"} <= names
+    assert {
+        "gazetteer, 2 processes, SQLite",
+        "gazetteer, Dask local, 2 workers, SQLite",
+        "slowest filter query",
+    } <= names
     assert all(f["value"] > 0 for f in data["figures"])
     assert "growth (exponent of time vs size" in capsys.readouterr().out
 
@@ -88,7 +108,9 @@ def test_long_documents_have_the_size_asked(kind: str) -> None:
     assert source[:200] in text
 
 
-def test_long_documents_run_without_lgl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_long_documents_run_without_lgl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv(benchcorpus.LGL_ENV, str(tmp_path / "absent.jsonl"))
     out = tmp_path / "long.json"
     assert main(["--no-spacy", "bench", "--long-only", "--long", "0.05", "--out", str(out)]) == 0

@@ -12,14 +12,14 @@ import geopandas as gpd
 import pytest
 from test_maps import PLACES, STYLES, mention, mentions_gdf
 
-from mapdash.render import assets
-from mapdash.export.briefing import Briefing, briefing_content, briefing_html
-from mapdash.render.control import circle, control_areas, radius_km, town_population
-from mapdash.ui.dashboard import date_filter_note, widen_dates
 from mapdash.export import export_bytes, to_csv
+from mapdash.export.briefing import Briefing, briefing_content, briefing_html
 from mapdash.frame import Filters, blank_missing
+from mapdash.render import assets
+from mapdash.render.control import circle, control_areas, radius_km, town_population
 from mapdash.render.maps import build_map, place_features
 from mapdash.render.theatre import theatre
+from mapdash.ui.dashboard import date_filter_note, widen_dates
 
 D = date
 
@@ -48,7 +48,9 @@ def test_countries_carry_their_outline_not_a_bubble() -> None:
     assert by_name["Ramadi"]["kind"] == "place" and "shape" not in by_name["Ramadi"]
 
 
-@pytest.mark.parametrize(("population", "km"), [(None, 12.0), (0, 12.0), (500, 8.0), (60_000, 16.9), (1_800_000, 24.3), (300_000_000, 25.0)])
+@pytest.mark.parametrize(
+    ("population", "km"), [(None, 12.0), (0, 12.0), (500, 8.0), (60_000, 16.9), (1_800_000, 24.3), (300_000_000, 25.0)]
+)
 def test_town_areas_grow_with_population(population: int | None, km: float) -> None:
     assert radius_km(population) == pytest.approx(km, abs=0.1)
 
@@ -72,7 +74,14 @@ def test_control_areas_follow_the_latest_dated_report() -> None:
     anbar = ("Al Anbar", 33.0, 42.0, "IQ", "Iraq", None, "admin1", "")  # found by country and name
     rows = [
         mention(hit, doc_id="d1", published=D(2016, 2, 26), phase="enemy_held", start=1),
-        mention(hit, doc_id="d2", published=D(2016, 4, 14), phase="retaken", start=1, sentence="Iraqi forces retook Hit <b>now</b>."),
+        mention(
+            hit,
+            doc_id="d2",
+            published=D(2016, 4, 14),
+            phase="retaken",
+            start=1,
+            sentence="Iraqi forces retook Hit <b>now</b>.",
+        ),
         mention(hit, doc_id="d3", published=None, phase="enemy_held", start=1),  # undated: decides nothing
         mention(anbar, doc_id="d2", published=D(2016, 4, 14), phase="current_operation", geonameid=99592, start=5),
         mention(PLACES[3], doc_id="d2", published=D(2016, 4, 14), phase="enemy_held", start=9),  # a country: no area
@@ -83,7 +92,11 @@ def test_control_areas_follow_the_latest_dated_report() -> None:
     hit_area = areas["Hit"]["properties"]
     assert hit_area["control"] == "retaken" and hit_area["since"] == "2016-04-14"
     assert [s[:2] for s in hit_area["steps"]] == [["2016-02-26", "enemy_held"], ["2016-04-14", "retaken"]]
-    assert "2016-04-14" in hit_area["popup"] and "&lt;b&gt;now&lt;/b&gt;" in hit_area["popup"] and "<b>now" not in hit_area["popup"]
+    assert (
+        "2016-04-14" in hit_area["popup"]
+        and "&lt;b&gt;now&lt;/b&gt;" in hit_area["popup"]
+        and "<b>now" not in hit_area["popup"]
+    )
     assert areas["Hit"]["geometry"]["type"] == "Polygon"
     ring = areas["Al Anbar"]["geometry"]["coordinates"][0]  # the governorate's own outline, not a circle
     assert max(p[0] for p in ring) - min(p[0] for p in ring) > 3.0 and [39.15, 32.12] in ring
@@ -150,8 +163,14 @@ def test_png_fallback_draws_countries_as_outlines(tmp_path: Path) -> None:
 
 def test_reference_layers_ship_and_are_served() -> None:
     files = assets.vendor_files()
-    for rel in ("basemap/rivers.geojson", "basemap/lakes.geojson", "basemap/towns.json", "basemap/admin1-labels.json",
-                "basemap/towns/40_30.json", "basemap/admin1-lines/40_30.json"):
+    for rel in (
+        "basemap/rivers.geojson",
+        "basemap/lakes.geojson",
+        "basemap/towns.json",
+        "basemap/admin1-labels.json",
+        "basemap/towns/40_30.json",
+        "basemap/admin1-lines/40_30.json",
+    ):
         assert rel in files and files[rel].exists(), rel
     rivers = json.loads(files["basemap/rivers.geojson"].read_text(encoding="utf-8"))
     theatre_rivers = [f for f in rivers["features"] if f["properties"]["detail"] == "theatre"]

@@ -6,7 +6,6 @@ date filter after an upload; exports clicked while the page updates."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -29,9 +28,9 @@ HIT, RAMADI, MOSUL, FALLUJAH, IRAQ, LIBYA = "gn:95788", "gn:98717", "gn:99072", 
 # Two later releases: Hit retaken on 2016-04-14, then Fallujah, where fighting went on, retaken on 2016-06-27.
 RELEASES = {
     "2016-04-14": "Iraqi Forces Retake Hit\n\nIraqi security forces retook the town of Hit from ISIL, a coalition spokesman said. "
-                  "Iraqi forces are fighting in Fallujah, where ISIL fighters remain.\n",
+    "Iraqi forces are fighting in Fallujah, where ISIL fighters remain.\n",
     "2016-06-27": "Fallujah Liberated\n\nIraqi forces retook the city of Fallujah from ISIL, officials said. "
-                  "Coalition aircraft struck ISIL fighting positions near Mosul.\n",
+    "Coalition aircraft struck ISIL fighting positions near Mosul.\n",
 }
 
 
@@ -78,7 +77,9 @@ def open_map(page: Page, url: str) -> None:
 
 def set_view(page: Page, lat: float, lon: float, zoom: int) -> None:
     """Move the map (as a user would by zooming) and let its layers and labels follow."""
-    the_map(page).locator(".leaflet-container").evaluate(f"() => {{ window.map.setView([{lat}, {lon}], {zoom}, {{animate: false}}); }}")  # returns nothing: a Leaflet map is slow to serialise
+    the_map(page).locator(".leaflet-container").evaluate(
+        f"() => {{ window.map.setView([{lat}, {lon}], {zoom}, {{animate: false}}); }}"
+    )  # returns nothing: a Leaflet map is slow to serialise
     page.wait_for_timeout(1200)
 
 
@@ -91,23 +92,32 @@ def overlapping(boxes: list[list]) -> list[tuple[str, str]]:
     """Return the pairs of labels whose boxes overlap."""
     pairs = []
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             if a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5:
                 pairs.append((a[4], b[4]))
     return pairs
 
 
 @pytest.mark.parametrize("how", ["mapdash serve", "streamlit run app.py"])
-def test_both_ways_of_starting_the_app_draw_the_markers_on_loopback(campaign_db: Path, tmp_path: Path, page: Page, how: str) -> None:
+def test_both_ways_of_starting_the_app_draw_the_markers_on_loopback(
+    campaign_db: Path, tmp_path: Path, page: Page, how: str
+) -> None:
     vendor = REPO_ROOT / "static" / "vendor"
     for name in ("leaflet/leaflet.js", "basemap/rivers.geojson"):  # a fresh clone has none: the app installs them
         (vendor / name).unlink(missing_ok=True)
     port = str(free_port())
-    command = ([sys.executable, "-m", "mapdash", "--db", str(campaign_db), "serve", "--port", port] if how == "mapdash serve" else
-               [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", port])
+    command = (
+        [sys.executable, "-m", "mapdash", "--db", str(campaign_db), "serve", "--port", port]
+        if how == "mapdash serve"
+        else [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", port]
+    )
     with run_app(command, tmp_path / "app.log", env={"MAPDASH_DB": str(campaign_db)}, cwd=REPO_ROOT) as (url, pid):
-        listening = {c.laddr.ip for p in [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
-                     for c in p.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN}
+        listening = {
+            c.laddr.ip
+            for p in [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+            for c in p.net_connections(kind="inet")
+            if c.status == psutil.CONN_LISTEN
+        }
         assert listening == {"127.0.0.1"}, f"{how} listens on {listening}"
         open_map(page, url)
         eventually(lambda: {RAMADI, HIT, MOSUL, FALLUJAH} <= markers(page), message="the campaign's markers")
@@ -121,7 +131,13 @@ def test_rivers_borders_and_labels_that_never_pile_up(app: str, page: Page) -> N
     eventually(lambda: frame.locator(".mapdash-place-name").count() >= 4, message="the places' names")
     assert frame.locator("path.mapdash-river").count() > 0 and frame.locator("path.mapdash-lake").count() > 0
     # GeoNames knows few Iraqi towns (cities500 holds 169): dense labels where it has them, never one on another.
-    for lat, lon, zoom, least in ((34.5, 42.0, 5, 15), (34.5, 42.0, 6, 15), (36.3, 43.1, 8, 10), (33.4, 43.3, 9, 3), (36.34, 43.13, 10, 3)):
+    for lat, lon, zoom, least in (
+        (34.5, 42.0, 5, 15),
+        (34.5, 42.0, 6, 15),
+        (36.3, 43.1, 8, 10),
+        (33.4, 43.3, 9, 3),
+        (36.34, 43.13, 10, 3),
+    ):
         set_view(page, lat, lon, zoom)
         boxes = frame.locator(".leaflet-container").evaluate(LABEL_BOXES)
         assert len(boxes) >= least, f"labels at zoom {zoom}: {boxes}"
@@ -145,7 +161,9 @@ def test_countries_are_outlines_and_the_picked_place_is_ringed(app: str, page: P
     iraq = frame.locator(f'path.mapdash-country-place[data-place="{IRAQ}"]')
     eventually(lambda: iraq.count() == 1, message="Iraq as an outline")
     box = iraq.bounding_box()
-    assert box is not None and box["width"] > 150 and box["height"] > 150, "a country's outline, not a bubble at its centroid"
+    assert box is not None and box["width"] > 150 and box["height"] > 150, (
+        "a country's outline, not a bubble at its centroid"
+    )
     assert frame.locator(f'path.mapdash-marker.mapdash-country-place[data-place="{IRAQ}"]').count() == 1
     ring = frame.locator("path.mapdash-highlight")
     eventually(lambda: ring.count() == 1, message="Mosul ringed")
@@ -158,14 +176,19 @@ def test_countries_are_outlines_and_the_picked_place_is_ringed(app: str, page: P
 def test_the_theatre_is_in_view_and_the_rest_listed_beside_it(app: str, page: Page) -> None:
     open_map(page, app)
     frame = the_map(page)
-    view = frame.locator(".leaflet-container").evaluate("() => { const b = window.map.getBounds(); return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast(), window.map.getZoom()]; }")
+    view = frame.locator(".leaflet-container").evaluate(
+        "() => { const b = window.map.getBounds(); return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast(), window.map.getZoom()]; }"
+    )
     south, west, north, east, zoom = view
     assert zoom >= 5, "Iraq and Syria, not the world"
     for lat, lon in ((36.34, 43.13), (33.42, 43.30), (35.95, 39.01), (33.35, 43.78)):  # Mosul, Ramadi, Raqqa, Fallujah
         assert south < lat < north and west < lon < east
     assert not (west < 17.0 < east), "Libya is beyond the opening view"
     beyond = page.locator(".st-key-beyond_map")
-    eventually(lambda: "Libya" in beyond.inner_text() and "Afghanistan" in beyond.inner_text(), message="the places beyond, listed")
+    eventually(
+        lambda: "Libya" in beyond.inner_text() and "Afghanistan" in beyond.inner_text(),
+        message="the places beyond, listed",
+    )
     assert "Mosul" not in beyond.inner_text()
 
 
@@ -206,12 +229,16 @@ def test_control_areas_with_sentence_and_date_replayed_by_report_date(app: str, 
 def test_laptop_layout_legend_and_wheel(app: str, page: Page) -> None:
     open_map(page, app)
     frame_box = page.locator(MAP).bounding_box()
-    assert frame_box["height"] >= 0.6 * 720 and frame_box["y"] + frame_box["height"] <= 720, "the map takes most of the viewport"
+    assert frame_box["height"] >= 0.6 * 720 and frame_box["y"] + frame_box["height"] <= 720, (
+        "the map takes most of the viewport"
+    )
     title = page.locator('[data-testid="stMain"] h1').first
     assert title.inner_text() == "Campaign map" and title.bounding_box()["height"] <= 40
     counts = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.bounding_box()
     box = title.bounding_box()
-    assert box["y"] <= counts["y"] + counts["height"] / 2 <= box["y"] + box["height"], "the counts beside the title, one line"
+    assert box["y"] <= counts["y"] + counts["height"] / 2 <= box["y"] + box["height"], (
+        "the counts beside the title, one line"
+    )
     assert frame_box["y"] - box["y"] < 60, "the map right under the title"
     legend = the_map(page).locator(".mapdash-legend")
     tall = legend.bounding_box()["height"]
@@ -240,14 +267,19 @@ def test_tables_show_each_phase_uncropped(app: str, page: Page) -> None:
     cells = grid.locator('td[aria-colindex="4"]').all_inner_texts()
     assert any("✔ Retaken" in c for c in cells)
     assert grid.bounding_box()["width"] >= 760, "the places table spans the page under the map"
-    longest = page.evaluate("""(texts) => { const c = document.createElement('canvas').getContext('2d');
-      c.font = '14px "Source Sans", sans-serif'; return Math.max(...texts.map(t => c.measureText(t).width)); }""", cells)
+    longest = page.evaluate(
+        """(texts) => { const c = document.createElement('canvas').getContext('2d');
+      c.font = '14px "Source Sans", sans-serif'; return Math.max(...texts.map(t => c.measureText(t).width)); }""",
+        cells,
+    )
     assert longest + 16 <= 400, f"a phase cell of {longest:.0f} px in a 400 px column"
 
 
 def date_inputs(page: Page) -> list[str]:
     """Return the sidebar's publication date range as ISO text."""
-    return page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').evaluate_all("es => es.map(e => e.value)")
+    return page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').evaluate_all(
+        "es => es.map(e => e.value)"
+    )
 
 
 def test_an_active_date_filter_is_in_the_url_and_stated(app: str, page: Page) -> None:
@@ -259,7 +291,9 @@ def test_an_active_date_filter_is_in_the_url_and_stated(app: str, page: Page) ->
     assert "dates=2016-02-26" in page.evaluate("location.href")
 
 
-def test_after_an_upload_the_date_filter_takes_the_new_release_in(campaign_db: Path, tmp_path: Path, page: Page) -> None:
+def test_after_an_upload_the_date_filter_takes_the_new_release_in(
+    campaign_db: Path, tmp_path: Path, page: Page
+) -> None:
     db = tmp_path / "upload.sqlite"
     with sqlite3.connect(campaign_db) as source, sqlite3.connect(db) as copy:
         source.backup(copy)
@@ -268,7 +302,10 @@ def test_after_an_upload_the_date_filter_takes_the_new_release_in(campaign_db: P
         open_map(page, url)
         eventually(lambda: date_inputs(page) == ["2016-02-26", "2016-06-27"], message="the whole span")
         release, sidecar = tmp_path / "qayyarah.txt", tmp_path / "qayyarah.json"
-        release.write_text("Qayyarah Retaken\n\nIraqi forces retook the town of Qayyarah from ISIL, officials said.\n", encoding="utf-8")
+        release.write_text(
+            "Qayyarah Retaken\n\nIraqi forces retook the town of Qayyarah from ISIL, officials said.\n",
+            encoding="utf-8",
+        )
         sidecar.write_text('{"date": "2016-08-25"}', encoding="utf-8")
         page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Documents").click()  # the same session
         page.get_by_text("Add releases").click()
@@ -276,11 +313,22 @@ def test_after_an_upload_the_date_filter_takes_the_new_release_in(campaign_db: P
         page.get_by_role("button", name="Add", exact=True).first.click()
         eventually(lambda: page.get_by_text("1 added").count() >= 1, timeout=180, message="the upload's result")
         with sqlite3.connect(db) as conn:
-            (doc_id,), = conn.execute("SELECT doc_id FROM documents WHERE published = '2016-08-25'").fetchall()
-            new = {r[0] for r in conn.execute("SELECT DISTINCT place_id FROM mentions WHERE doc_id = ? AND place_id IS NOT NULL", (doc_id,))}
+            ((doc_id,),) = conn.execute("SELECT doc_id FROM documents WHERE published = '2016-08-25'").fetchall()
+            new = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT DISTINCT place_id FROM mentions WHERE doc_id = ? AND place_id IS NOT NULL", (doc_id,)
+                )
+            }
         page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Map").click()
-        eventually(lambda: date_inputs(page) == ["2016-02-26", "2016-08-25"], message="the date filter widened to the new release")
-        eventually(lambda: new <= markers(page) and {HIT, MOSUL} <= markers(page), message="the new release's places beside the others")
+        eventually(
+            lambda: date_inputs(page) == ["2016-02-26", "2016-08-25"],
+            message="the date filter widened to the new release",
+        )
+        eventually(
+            lambda: new <= markers(page) and {HIT, MOSUL} <= markers(page),
+            message="the new release's places beside the others",
+        )
         assert page.get_by_text("undated releases hidden").count() == 0, "the whole span filters nothing"
 
 

@@ -9,13 +9,26 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SEED
 
 from mapdash.cli import main
 
-from conftest import SEED
-
-EXPECTED = {"Syria", "Iraq", "Ramadi", "Hīt", "Al Anbar", "Mosul", "Ar Raqqah", "Libya", "Nigeria", "Afghanistan",
-            "Netherlands", "Saudi Arabia", "United Arab Emirates", "Canada"}
+EXPECTED = {
+    "Syria",
+    "Iraq",
+    "Ramadi",
+    "Hīt",
+    "Al Anbar",
+    "Mosul",
+    "Ar Raqqah",
+    "Libya",
+    "Nigeria",
+    "Afghanistan",
+    "Netherlands",
+    "Saudi Arabia",
+    "United Arab Emirates",
+    "Canada",
+}
 
 
 def test_ingest_twice_adds_once(db_target: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -32,8 +45,24 @@ def test_places_json_lists_the_seed_places(seed_target: str, capsys: pytest.Capt
     rows = json.loads(capsys.readouterr().out)
     assert EXPECTED <= {r["place_name"] for r in rows}
     hit = next(r for r in rows if r["place_name"] == "Hīt")
-    assert hit["geonameid"] == 95788 and hit["feature"] == "city" and hit["country_code"] == "IQ" and hit["admin1_name"] == "Al Anbar"
-    assert set(hit) >= {"doc_id", "mention", "start", "end", "sentence", "place_id", "lat", "lon", "confidence", "phase"}
+    assert (
+        hit["geonameid"] == 95788
+        and hit["feature"] == "city"
+        and hit["country_code"] == "IQ"
+        and hit["admin1_name"] == "Al Anbar"
+    )
+    assert set(hit) >= {
+        "doc_id",
+        "mention",
+        "start",
+        "end",
+        "sentence",
+        "place_id",
+        "lat",
+        "lon",
+        "confidence",
+        "phase",
+    }
     assert "ISIL-controlled Hit" in hit["sentence"]
 
 
@@ -71,10 +100,22 @@ def test_seed_loads_only_into_an_empty_database(db_target: str, capsys: pytest.C
 
 def test_python_dash_m_and_env_database(db_target: str) -> None:
     env = {**os.environ, "MAPDASH_DB": db_target}
-    run = subprocess.run([sys.executable, "-m", "mapdash", "--no-spacy", "ingest", "--date", "2016-02-26", str(SEED)], env=env, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "mapdash", "--no-spacy", "ingest", "--date", "2016-02-26", str(SEED)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     assert "[gazetteer]" in run.stdout and ("://" in db_target or Path(db_target).exists())
-    run = subprocess.run([sys.executable, "-m", "mapdash", "places", "--format", "csv"], env=env, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "mapdash", "places", "--format", "csv"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0 and "Ar Raqqah" in run.stdout
 
 
@@ -85,12 +126,24 @@ def test_quotes_and_phases_commands(seed_target: str, capsys: pytest.CaptureFixt
     assert any("Ramadi" in q["places"] for q in quotes)
     assert main(["--db", seed_target, "phases", "--format", "csv"]) == 0
     out = capsys.readouterr().out
-    for key in ("retaken", "current_operation", "next_target", "ultimate_goal", "enemy_held", "strike",
-                "partner_support", "humanitarian_ceasefire", "political", "beyond_theater"):
+    for key in (
+        "retaken",
+        "current_operation",
+        "next_target",
+        "ultimate_goal",
+        "enemy_held",
+        "strike",
+        "partner_support",
+        "humanitarian_ceasefire",
+        "political",
+        "beyond_theater",
+    ):
         assert f"\n{key}," in out
 
 
-def test_correction_is_stored_shown_and_survives_reprocessing(db_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_correction_is_stored_shown_and_survives_reprocessing(
+    db_target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = db_target
     assert main(["--db", str(db), "ingest", str(SEED)]) == 0
     capsys.readouterr()
@@ -106,4 +159,9 @@ def test_correction_is_stored_shown_and_survives_reprocessing(db_target: str, ca
     capsys.readouterr()
     assert main(["--db", str(db), "places", "--format", "json"]) == 0
     fixed = next(r for r in json.loads(capsys.readouterr().out) if r["start"] == raqqa["start"])
-    assert (fixed["place_id"], fixed["feature"], fixed["phase"], fixed["corrected"]) == ("gn:172957", "admin1", "current_operation", True)
+    assert (fixed["place_id"], fixed["feature"], fixed["phase"], fixed["corrected"]) == (
+        "gn:172957",
+        "admin1",
+        "current_operation",
+        True,
+    )

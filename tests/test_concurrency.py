@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from test_crash_safety import DOCUMENTS, assert_consistent, child_rows, write_batch
 
 pytestmark = pytest.mark.slow
@@ -41,7 +40,16 @@ def counts(output: str) -> tuple[int, int, int]:
 
 def start_ingest(db: Path, paths: list[Path], spacy: bool = False) -> subprocess.Popen[str]:
     """Start a `mapdash ingest` of paths (in the order given) into db, gazetteer-mode unless spacy."""
-    command = [sys.executable, "-m", "mapdash", "--db", str(db), *([] if spacy else ["--no-spacy"]), "ingest", *map(str, paths)]
+    command = [
+        sys.executable,
+        "-m",
+        "mapdash",
+        "--db",
+        str(db),
+        *([] if spacy else ["--no-spacy"]),
+        "ingest",
+        *map(str, paths),
+    ]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -61,7 +69,10 @@ def test_two_processes_ingest_one_new_database(tmp_path: Path, batch) -> None:
     assert all(added > 0 for added, _, _ in tallies), "both processes did work"
     assert assert_consistent(db, expected) == set(expected)
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*), count(DISTINCT doc_id) FROM documents").fetchone() == (DOCUMENTS, DOCUMENTS)
+        assert conn.execute("SELECT count(*), count(DISTINCT doc_id) FROM documents").fetchone() == (
+            DOCUMENTS,
+            DOCUMENTS,
+        )
 
 
 def test_a_reader_never_waits_for_the_writer(tmp_path: Path, batch) -> None:

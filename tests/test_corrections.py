@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from mapdash import store
-from mapdash.library.corrections import candidates, correct_place, correct_point, mentions_of, spans
 from mapdash.frame import mentions_frame
+from mapdash.library.corrections import candidates, correct_place, correct_point, mentions_of, spans
 
 
 @pytest.fixture
@@ -44,7 +44,12 @@ def test_setting_a_point_by_hand(conn: sqlite3.Connection) -> None:
     hit = mentions_of(mentions_frame(conn), "gn:95788")
     assert correct_point(conn, spans(hit.iloc[:1]), 33.64, 42.83, name="Hit (town centre)") == 1
     row = mentions_frame(conn).set_index(["doc_id", "start"]).loc[(hit.iloc[0]["doc_id"], hit.iloc[0]["start"])]
-    assert (row["place_name"], row["lat"], row["lon"], row["feature_code"]) == ("Hit (town centre)", 33.64, 42.83, "ANALYST")
+    assert (row["place_name"], row["lat"], row["lon"], row["feature_code"]) == (
+        "Hit (town centre)",
+        33.64,
+        42.83,
+        "ANALYST",
+    )
     # The point is no gazetteer place, so none is chosen; the resolver's candidates stay on offer to go back to.
     again = candidates(conn, mentions_of(mentions_frame(conn), row["place_id"]), chosen=row["place_id"])
     assert list(again["place_id"]) == ["gn:95788"] and not again["chosen"].any()

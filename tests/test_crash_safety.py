@@ -24,8 +24,28 @@ from mapdash.geoparse.pipeline import geoparse
 
 pytestmark = pytest.mark.slow
 DOCUMENTS = 200
-PLACES = ["Ramadi", "Mosul", "Raqqa", "Fallujah", "Tikrit", "Kirkuk", "Baghdad", "Aleppo", "Palmyra", "Deir ez-Zor",
-          "Manbij", "Hasakah", "Sinjar", "Baiji", "Haditha", "Samarra", "Erbil", "Damascus", "Homs", "Idlib"]
+PLACES = [
+    "Ramadi",
+    "Mosul",
+    "Raqqa",
+    "Fallujah",
+    "Tikrit",
+    "Kirkuk",
+    "Baghdad",
+    "Aleppo",
+    "Palmyra",
+    "Deir ez-Zor",
+    "Manbij",
+    "Hasakah",
+    "Sinjar",
+    "Baiji",
+    "Haditha",
+    "Samarra",
+    "Erbil",
+    "Damascus",
+    "Homs",
+    "Idlib",
+]
 CHILD_TABLES = ("mentions", "quotes", "phases")
 
 
@@ -48,7 +68,9 @@ def write_batch(folder: Path, count: int = DOCUMENTS) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory: pytest.TempPathFactory, services_gazetteer) -> tuple[Path, dict[str, dict[str, list[tuple]]]]:
+def batch(
+    tmp_path_factory: pytest.TempPathFactory, services_gazetteer
+) -> tuple[Path, dict[str, dict[str, list[tuple]]]]:
     """The batch folder and, per document id, the rows a clean run stores for it."""
     folder = tmp_path_factory.mktemp("crash") / "batch"
     expected: dict[str, dict[str, list[tuple]]] = {}
@@ -74,7 +96,9 @@ def child_rows(conn: sqlite3.Connection, doc_id: str) -> dict[str, list[tuple]]:
     for table in CHILD_TABLES:
         cursor = conn.execute(f"SELECT * FROM {table} WHERE doc_id = ?", (doc_id,))  # noqa: S608 - fixed names
         names = [d[0] for d in cursor.description]
-        rows[table] = sorted(tuple(v for n, v in zip(names, r, strict=True) if not n.endswith("_id") or n == "place_id") for r in cursor)
+        rows[table] = sorted(
+            tuple(v for n, v in zip(names, r, strict=True) if not n.endswith("_id") or n == "place_id") for r in cursor
+        )
     return rows
 
 
@@ -102,7 +126,9 @@ def run_and_kill(command: list[str], db: Path, after: int, rng: random.Random) -
     deadline = time.monotonic() + 300
     try:
         while stored(db) <= after:
-            assert proc.poll() is None, f"the ingest ended before it was killed: {proc.stderr.read().decode() if proc.stderr else ''}"
+            assert proc.poll() is None, (
+                f"the ingest ended before it was killed: {proc.stderr.read().decode() if proc.stderr else ''}"
+            )
             assert time.monotonic() < deadline, "the ingest made no progress"
             time.sleep(0.005)
         time.sleep(rng.uniform(0, 0.03))  # land anywhere in a document: reading, geoparsing or mid-transaction
@@ -119,9 +145,13 @@ def assert_consistent(db: Path, expected: dict[str, dict[str, list[tuple]]]) -> 
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     for table in CHILD_TABLES:
-        orphans = conn.execute(f"SELECT count(*) FROM {table} WHERE doc_id NOT IN (SELECT doc_id FROM documents)").fetchone()[0]  # noqa: S608
+        orphans = conn.execute(
+            f"SELECT count(*) FROM {table} WHERE doc_id NOT IN (SELECT doc_id FROM documents)"
+        ).fetchone()[0]
         assert orphans == 0, f"orphan {table}"
-    missing_places = conn.execute("SELECT count(*) FROM mentions WHERE place_id IS NOT NULL AND place_id NOT IN (SELECT place_id FROM places)").fetchone()[0]
+    missing_places = conn.execute(
+        "SELECT count(*) FROM mentions WHERE place_id IS NOT NULL AND place_id NOT IN (SELECT place_id FROM places)"
+    ).fetchone()[0]
     assert missing_places == 0
     ids = {r[0] for r in conn.execute("SELECT doc_id FROM documents")}
     assert ids <= set(expected), "only documents of the batch"
@@ -146,8 +176,18 @@ def test_sigkill_mid_batch_then_rerun_completes_without_duplicates(tmp_path: Pat
     assert assert_consistent(db, expected) == set(expected)
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*), count(DISTINCT doc_id) FROM documents").fetchone() == (DOCUMENTS, DOCUMENTS)
-    assert conn.execute("SELECT count(*) FROM (SELECT 1 FROM quotes GROUP BY doc_id, start, end HAVING count(*) > 1)").fetchone()[0] == 0
-    assert conn.execute("SELECT count(*) FROM (SELECT 1 FROM phases GROUP BY doc_id, mention_start, mention_end, phase HAVING count(*) > 1)").fetchone()[0] == 0
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM quotes GROUP BY doc_id, start, end HAVING count(*) > 1)"
+        ).fetchone()[0]
+        == 0
+    )
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM phases GROUP BY doc_id, mention_start, mention_end, phase HAVING count(*) > 1)"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_sigkill_during_reprocessing_keeps_documents_and_corrections(tmp_path: Path, batch) -> None:
@@ -156,7 +196,9 @@ def test_sigkill_during_reprocessing_keeps_documents_and_corrections(tmp_path: P
     assert subprocess.run(ingest_command(db, folder), capture_output=True, timeout=600).returncode == 0
     conn = store.connect(db)
     corrections = []
-    for doc_id, start, end in conn.execute("SELECT doc_id, start, end FROM mentions WHERE text = 'Ramadi' ORDER BY doc_id LIMIT 5").fetchall():
+    for doc_id, start, end in conn.execute(
+        "SELECT doc_id, start, end FROM mentions WHERE text = 'Ramadi' ORDER BY doc_id LIMIT 5"
+    ).fetchall():
         store.add_correction(conn, doc_id, (start, end), "phase", "strike", note="analyst")
         corrections.append((doc_id, start, end))
     before = [tuple(r) for r in store.table_rows(conn, "corrections")]
@@ -177,7 +219,9 @@ def run_and_kill_reprocess(db: Path, folder: Path) -> None:
     conn = sqlite3.connect(db)
     first = conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]
     conn.close()
-    proc = subprocess.Popen(ingest_command(db, folder, "--reprocess"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ingest_command(db, folder, "--reprocess"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 300
     try:
         while True:
@@ -213,7 +257,9 @@ def corrected_v1(tmp_path: Path, seed_db: Path) -> tuple[Path, list[tuple]]:
     assert conn.execute("PRAGMA user_version").fetchone()[0] == V1
     doc_id, start, end = conn.execute("SELECT doc_id, start, end FROM mentions WHERE text = 'Raqqa' LIMIT 1").fetchone()
     store.add_correction(conn, doc_id, (start, end), "phase", "current_operation", note="analyst")
-    store.add_correction(conn, doc_id, (start, end), "place", {"lat": 35.95, "lon": 39.01, "name": "Raqqa (city centre)"})
+    store.add_correction(
+        conn, doc_id, (start, end), "place", {"lat": 35.95, "lon": 39.01, "name": "Raqqa (city centre)"}
+    )
     rows = [tuple(r) for r in store.table_rows(conn, "corrections")]
     conn.close()
     return db, rows
@@ -269,7 +315,9 @@ def test_upgrade_in_a_subprocess_killed_midway_is_retried(tmp_path: Path, seed_d
     assert conn.execute("PRAGMA user_version").fetchone()[0] == V1
     assert conn.execute("SELECT * FROM corrections").fetchall() == corrections
     conn.close()
-    run = subprocess.run([sys.executable, "-c", script.replace("time.sleep(60)", "pass")], capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", script.replace("time.sleep(60)", "pass")], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == NEXT

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from mapdash import store
-from mapdash.ui import dashboard
-from mapdash.ui.dashboard import FilterOptions, make_filters
 from mapdash.frame import Filters, documents_table, filter_mentions, mentions_frame
 from mapdash.render.maps import MapView, shipped_phase_styles
+from mapdash.ui import dashboard
+from mapdash.ui.dashboard import FilterOptions, make_filters
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +54,10 @@ OPTIONS = FilterOptions({"Iraq": "IQ", "Syria": "SY"}, {}, {}, (), date(2015, 1,
         ({"dates": (date(2015, 6, 1), date(2016, 12, 31))}, Filters(since=date(2015, 6, 1), until=date(2016, 12, 31))),
         ({"dates": (date(2015, 6, 1),)}, Filters(since=date(2015, 6, 1), until=date(2015, 6, 1))),  # mid-pick
         ({"min_confidence": 0.5, "text": "  Mosul "}, Filters(min_confidence=0.5, text="Mosul")),
-        ({"phases": ["retaken"], "documents": ["abc"], "speakers": ["Obama"]},
-         Filters(phases=("retaken",), doc_ids=("abc",), speakers=("Obama",))),
+        (
+            {"phases": ["retaken"], "documents": ["abc"], "speakers": ["Obama"]},
+            Filters(phases=("retaken",), doc_ids=("abc",), speakers=("Obama",)),
+        ),
     ],
 )
 def test_make_filters(values: dict, expected: Filters) -> None:
@@ -64,8 +66,11 @@ def test_make_filters(values: dict, expected: Filters) -> None:
 
 def test_labels_are_unique() -> None:
     docs = pd.DataFrame({"doc_id": ["aaaa1111bbbb", "cccc2222dddd", "eeee3333ffff"], "title": ["Same", "Same", None]})
-    assert dashboard.document_labels(docs) == {"aaaa1111bbbb": "Same [aaaa1111]", "cccc2222dddd": "Same [cccc2222]",
-                                               "eeee3333ffff": "eeee3333ffff"}
+    assert dashboard.document_labels(docs) == {
+        "aaaa1111bbbb": "Same [aaaa1111]",
+        "cccc2222dddd": "Same [cccc2222]",
+        "eeee3333ffff": "eeee3333ffff",
+    }
 
 
 def test_counts_and_place_labels(seed) -> None:
@@ -82,18 +87,34 @@ def test_counts_and_place_labels(seed) -> None:
 def test_repeated_place_names_get_where_they_are() -> None:
     import geopandas as gpd
 
-    df = pd.DataFrame({"place_id": ["a", "b", "b", "c", "d"], "place_name": ["Springfield", "Springfield", "Springfield", "Paris", "Paris"],
-                       "admin1_name": ["Illinois", "Missouri", "Missouri", None, None], "country_code": ["US", "US", "US", "FR", "FR"]})
+    df = pd.DataFrame(
+        {
+            "place_id": ["a", "b", "b", "c", "d"],
+            "place_name": ["Springfield", "Springfield", "Springfield", "Paris", "Paris"],
+            "admin1_name": ["Illinois", "Missouri", "Missouri", None, None],
+            "country_code": ["US", "US", "US", "FR", "FR"],
+        }
+    )
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy([0] * 5, [0] * 5))
-    assert dashboard.place_labels(gdf) == {"b": "Springfield (Missouri, US)", "a": "Springfield (Illinois, US)",
-                                           "c": "Paris (FR) [c]", "d": "Paris (FR) [d]"}
+    assert dashboard.place_labels(gdf) == {
+        "b": "Springfield (Missouri, US)",
+        "a": "Springfield (Illinois, US)",
+        "c": "Paris (FR) [c]",
+        "d": "Paris (FR) [d]",
+    }
 
 
 def test_clicked_place_is_the_nearest_with_that_name() -> None:
     import geopandas as gpd
 
-    df = pd.DataFrame({"place_id": ["a", "b", "c"], "place_name": ["Springfield", "Springfield", "Paris"],
-                       "lat": [39.8, 37.2, 48.9], "lon": [-89.6, -93.3, 2.35]})
+    df = pd.DataFrame(
+        {
+            "place_id": ["a", "b", "c"],
+            "place_name": ["Springfield", "Springfield", "Paris"],
+            "lat": [39.8, 37.2, 48.9],
+            "lon": [-89.6, -93.3, 2.35],
+        }
+    )
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]))
     assert dashboard.clicked_place(gdf, "Springfield", {"lat": 37.0, "lng": -93.0}) == "b"
     assert dashboard.clicked_place(gdf, "Springfield", {"lat": 40.0, "lng": -89.0}) == "a"
@@ -114,7 +135,9 @@ def test_quotes_follow_the_filters(seed) -> None:
     assert dashboard.filter_quotes(quotes, gdf, Filters(speakers=("Nobody",))).empty
     assert dashboard.filter_quotes(quotes, gdf, Filters(since=date(2017, 1, 1))).empty
     searched = dashboard.filter_quotes(quotes, gdf, Filters(), search="RAMADI")
-    assert len(searched) >= 1 and all("ramadi" in (t + p).lower() for t, p in zip(searched["text"], searched["places"], strict=True))
+    assert len(searched) >= 1 and all(
+        "ramadi" in (t + p).lower() for t, p in zip(searched["text"], searched["places"], strict=True)
+    )
 
 
 def test_quote_links_open_the_document_and_the_place(seed, options: FilterOptions) -> None:
@@ -146,7 +169,10 @@ def test_page_url(page: str, params: dict, url: str) -> None:
 
 
 def test_share_url() -> None:
-    assert dashboard.share_url("http://127.0.0.1:8501/", {"view": "1.0000,2.0000,5"}) == "http://127.0.0.1:8501/?view=1.0000%2C2.0000%2C5"
+    assert (
+        dashboard.share_url("http://127.0.0.1:8501/", {"view": "1.0000,2.0000,5"})
+        == "http://127.0.0.1:8501/?view=1.0000%2C2.0000%2C5"
+    )
 
 
 @pytest.mark.parametrize(

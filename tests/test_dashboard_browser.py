@@ -91,8 +91,11 @@ def address(page: Page) -> str:
 
 def view(page: Page) -> list[float]:
     """Return the map's centre and zoom."""
-    return the_map(page).locator(".leaflet-container").evaluate(
-        "() => { const c = window.map.getCenter(); return [c.lat, c.lng, window.map.getZoom()]; }")
+    return (
+        the_map(page)
+        .locator(".leaflet-container")
+        .evaluate("() => { const c = window.map.getCenter(); return [c.lat, c.lng, window.map.getZoom()]; }")
+    )
 
 
 def choose(page: Page, label: str, option: str) -> None:
@@ -118,7 +121,10 @@ def test_country_and_phase_filters_narrow_markers_and_table(served, browser) -> 
     assert len(eventually(lambda: markers(page) if len(markers(page)) >= 14 else None)) >= 14
     choose(page, "Country", "Iraq")
     eventually(lambda: markers(page) == IRAQ, message="only Iraq's places on the map")
-    eventually(lambda: sorted(table_names(page)) == sorted(["Iraq", "Ramadi", "Hīt", "Al Anbar", "Mosul"]), message="Iraq's places in the table")
+    eventually(
+        lambda: sorted(table_names(page)) == sorted(["Iraq", "Ramadi", "Hīt", "Al Anbar", "Mosul"]),
+        message="Iraq's places in the table",
+    )
     assert the_map(page).locator('path.mapdash-admin1[data-place="gn:99592"]').count() == 1  # Anbar shaded
     choose(page, "Campaign phase", "Retaken")
     eventually(lambda: markers(page) == {"gn:98717"}, message="only Ramadi")
@@ -170,14 +176,19 @@ def test_a_copied_url_opens_the_same_view(served, browser) -> None:
     page.get_by_role("button", name="Share this view").click()
     eventually(lambda: "view=" in address(page), message="the view in the address bar")
     copied, shown = address(page), view(page)
-    eventually(lambda: page.locator("code").filter(has_text="view=").count() == 1, message="the address to copy, on the page")
+    eventually(
+        lambda: page.locator("code").filter(has_text="view=").count() == 1, message="the address to copy, on the page"
+    )
 
     again = open_map(context, copied)
     eventually(lambda: markers(again) == {"gn:98717", "gn:99072"}, message="the same markers")
     assert view(again) == pytest.approx(shown, abs=1e-3)
     chips = again.locator('[data-testid="stSidebar"] [data-tag] span[title]').all_inner_texts()
     assert {c.strip() for c in chips} == {"Iraq", "Retaken", "Ultimate goal"}
-    eventually(lambda: again.locator(".mapdash-sentence mark[data-place='gn:98717']").count() >= 1, message="Ramadi's sentences")
+    eventually(
+        lambda: again.locator(".mapdash-sentence mark[data-place='gn:98717']").count() >= 1,
+        message="Ramadi's sentences",
+    )
 
 
 def test_timeline_plays_the_map_back_in_the_browser(served, browser) -> None:
@@ -196,9 +207,15 @@ def test_timeline_plays_the_map_back_in_the_browser(served, browser) -> None:
     slider.evaluate("el => { el.value = 0; el.dispatchEvent(new Event('input')); }")
     assert control.get_attribute("data-day") == last_day
     assert the_map(page).locator('path.mapdash-marker[data-place="gn:98717"]').get_attribute("data-phase") == "retaken"
-    assert the_map(page).locator('path.mapdash-control[data-place="gn:98717"]').get_attribute("data-control") == "retaken"
+    assert (
+        the_map(page).locator('path.mapdash-control[data-place="gn:98717"]').get_attribute("data-control") == "retaken"
+    )
     control.locator("button.mapdash-play").click()  # play to the end
-    eventually(lambda: control.get_attribute("data-day") == last_day and len(markers(page)) >= 14, timeout=30, message="playback to the end")
+    eventually(
+        lambda: control.get_attribute("data-day") == last_day and len(markers(page)) >= 14,
+        timeout=30,
+        message="playback to the end",
+    )
     assert len(sent) == before, "the slider and playback stay in the browser"
 
 
@@ -213,11 +230,21 @@ def test_an_uploaded_release_shows_its_places(served, browser, tmp_path: Path) -
     page.get_by_role("button", name="Add", exact=True).first.click()
     eventually(lambda: page.get_by_text("1 added").count() >= 1, timeout=180, message="the upload's result")
     with sqlite3.connect(db) as conn:
-        (title, doc_id), = conn.execute("SELECT title, doc_id FROM documents WHERE source = ?", (release.name,)).fetchall()
-        expected = {r[0] for r in conn.execute("SELECT DISTINCT place_id FROM mentions WHERE doc_id = ? AND place_id IS NOT NULL", (doc_id,))}
+        ((title, doc_id),) = conn.execute(
+            "SELECT title, doc_id FROM documents WHERE source = ?", (release.name,)
+        ).fetchall()
+        expected = {
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT place_id FROM mentions WHERE doc_id = ? AND place_id IS NOT NULL", (doc_id,)
+            )
+        }
     assert len(expected) >= 3 and "gn:99237" in expected  # Iraq, Fallujah, Tikrit, ...
     assert title == "Coalition Strikes Hit ISIL Near Fallujah"
     document = open_map(browser[0], f"{url}/?" + urllib.parse.urlencode({"document": title}))
     eventually(lambda: markers(document) == expected, message="the new release's places on the map")
     everything = open_map(browser[0], url)
-    eventually(lambda: expected <= markers(everything) and len(markers(everything)) > len(expected), message="its places among the others")
+    eventually(
+        lambda: expected <= markers(everything) and len(markers(everything)) > len(expected),
+        message="its places among the others",
+    )

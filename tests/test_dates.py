@@ -60,10 +60,18 @@ def test_date_expression(text: str, surface: str, date_from: date, date_to: date
     assert text[expr.start : expr.end] == surface
 
 
-@pytest.mark.parametrize("text", [
-    "It may rain.", "They march on.", "the world has seen in recent times", "Every day, our air campaign",
-    "2016-02-30", "Feb. 30, 2016", "He said so.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It may rain.",
+        "They march on.",
+        "the world has seen in recent times",
+        "Every day, our air campaign",
+        "2016-02-30",
+        "Feb. 30, 2016",
+        "He said so.",
+    ],
+)
 def test_not_a_date(text: str) -> None:
     assert resolve_relative_dates(text, PUBLISHED) == []
 
@@ -111,10 +119,15 @@ def test_tense_resolves_forwards_or_backwards(text: str, surface: str, date_from
     assert [(e.text, e.date_from, e.date_to) for e in found] == [(surface, date_from, date_to)]
 
 
-@pytest.mark.parametrize(("text", "tense"), [
-    ("Forces will advance in May.", "future"), ("Forces are preparing to advance in May.", "future"),
-    ("Forces advanced in May.", "past"), ("Forces advance in May.", None),
-])
+@pytest.mark.parametrize(
+    ("text", "tense"),
+    [
+        ("Forces will advance in May.", "future"),
+        ("Forces are preparing to advance in May.", "future"),
+        ("Forces advanced in May.", "past"),
+        ("Forces advance in May.", None),
+    ],
+)
 def test_tense_of_a_clause(text: str, tense: str | None) -> None:
     from mapdash.geoparse.annotate.dates import tense_at
 

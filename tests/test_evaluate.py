@@ -10,58 +10,92 @@ import pytest
 
 from mapdash.cli import main
 from mapdash.devtools.evaluate import (
-    MAX_ERROR_KM, GoldDoc, GoldFormatError, GoldToponym, auc_log_error, error_records, gold_kind,
-    gold_span_toponyms, haversine_km, load_gold, match_spans, score,
+    MAX_ERROR_KM,
+    GoldDoc,
+    GoldFormatError,
+    GoldToponym,
+    auc_log_error,
+    error_records,
+    gold_kind,
+    gold_span_toponyms,
+    haversine_km,
+    load_gold,
+    match_spans,
+    score,
 )
 from mapdash.model import Place, Resolution, Toponym
 
 L = math.log(MAX_ERROR_KM)
 
 
-@pytest.mark.parametrize(("gold", "predicted", "expected"), [
-    ([(0, 5)], [(0, 5)], [0]),  # exact
-    ([(0, 14)], [(0, 7)], [0]),  # "Rapides" inside "Rapides Parish"
-    ([(0, 7)], [(0, 14)], [0]),  # "Cottonport" inside "Cottonport Fire Station"
-    ([(0, 5)], [(5, 9)], [None]),  # touching is not overlapping
-    ([(0, 10), (12, 15)], [(0, 15)], [0, None]),  # one prediction matches one gold: the larger overlap
-    ([(0, 4), (5, 20)], [(3, 18)], [None, 0]),  # the larger overlap wins even when it comes second
-    ([(0, 14)], [(0, 7), (8, 14)], [0]),  # two predictions in one gold span: one matched, the other a false positive
-    ([(0, 5), (10, 15)], [(10, 15), (0, 5)], [1, 0]),  # order of predictions does not matter
-    ([], [(0, 5)], []),
-    ([(0, 5)], [], [None]),
-])
+@pytest.mark.parametrize(
+    ("gold", "predicted", "expected"),
+    [
+        ([(0, 5)], [(0, 5)], [0]),  # exact
+        ([(0, 14)], [(0, 7)], [0]),  # "Rapides" inside "Rapides Parish"
+        ([(0, 7)], [(0, 14)], [0]),  # "Cottonport" inside "Cottonport Fire Station"
+        ([(0, 5)], [(5, 9)], [None]),  # touching is not overlapping
+        ([(0, 10), (12, 15)], [(0, 15)], [0, None]),  # one prediction matches one gold: the larger overlap
+        ([(0, 4), (5, 20)], [(3, 18)], [None, 0]),  # the larger overlap wins even when it comes second
+        (
+            [(0, 14)],
+            [(0, 7), (8, 14)],
+            [0],
+        ),  # two predictions in one gold span: one matched, the other a false positive
+        ([(0, 5), (10, 15)], [(10, 15), (0, 5)], [1, 0]),  # order of predictions does not matter
+        ([], [(0, 5)], []),
+        ([(0, 5)], [], [None]),
+    ],
+)
 def test_match_spans(gold, predicted, expected) -> None:
     assert match_spans(gold, predicted) == expected
 
 
-@pytest.mark.parametrize(("a", "b", "km"), [
-    ((31.3113, -92.4451), (31.3113, -92.4451), 0.0),
-    ((0.0, 0.0), (0.0, 1.0), 111.195),  # one degree on the equator
-    ((48.8566, 2.3522), (51.5074, -0.1278), 343.56),  # Paris - London
-    ((0.0, 0.0), (0.0, 180.0), 20015.1),  # antipodes: half the circumference
-    ((10.0, 179.5), (10.0, -179.5), 109.5),  # across the date line
-])
+@pytest.mark.parametrize(
+    ("a", "b", "km"),
+    [
+        ((31.3113, -92.4451), (31.3113, -92.4451), 0.0),
+        ((0.0, 0.0), (0.0, 1.0), 111.195),  # one degree on the equator
+        ((48.8566, 2.3522), (51.5074, -0.1278), 343.56),  # Paris - London
+        ((0.0, 0.0), (0.0, 180.0), 20015.1),  # antipodes: half the circumference
+        ((10.0, 179.5), (10.0, -179.5), 109.5),  # across the date line
+    ],
+)
 def test_haversine_km(a, b, km) -> None:
     assert haversine_km(*a, *b) == pytest.approx(km, abs=0.1)
 
 
-@pytest.mark.parametrize(("errors", "expected"), [
-    ([], None),
-    ([0.0], 0.0),
-    ([0.0, 0.0, 0.0], 0.0),
-    ([MAX_ERROR_KM, MAX_ERROR_KM], math.log1p(MAX_ERROR_KM) / L),  # every error maximal: 1 (a hair over: ln(1 + e))
-    ([0.0, MAX_ERROR_KM], math.log1p(MAX_ERROR_KM) / 2 / L),  # one trapezoid from 0 to the top: half
-    ([MAX_ERROR_KM, 0.0, 0.0], math.log1p(MAX_ERROR_KM) / 2 / (2 * L)),  # sorted first: 0, 0, max -> a quarter
-    ([160.0] * 4, math.log(161.0) / L),
-    ([50_000.0, 0.0], math.log1p(MAX_ERROR_KM) / 2 / L),  # errors beyond the maximum are capped
-    ([1.0, 10.0, 100.0], (math.log(2) / 2 + math.log(11) + math.log(101) / 2) / (2 * L)),
-])
+@pytest.mark.parametrize(
+    ("errors", "expected"),
+    [
+        ([], None),
+        ([0.0], 0.0),
+        ([0.0, 0.0, 0.0], 0.0),
+        ([MAX_ERROR_KM, MAX_ERROR_KM], math.log1p(MAX_ERROR_KM) / L),  # every error maximal: 1 (a hair over: ln(1 + e))
+        ([0.0, MAX_ERROR_KM], math.log1p(MAX_ERROR_KM) / 2 / L),  # one trapezoid from 0 to the top: half
+        ([MAX_ERROR_KM, 0.0, 0.0], math.log1p(MAX_ERROR_KM) / 2 / (2 * L)),  # sorted first: 0, 0, max -> a quarter
+        ([160.0] * 4, math.log(161.0) / L),
+        ([50_000.0, 0.0], math.log1p(MAX_ERROR_KM) / 2 / L),  # errors beyond the maximum are capped
+        ([1.0, 10.0, 100.0], (math.log(2) / 2 + math.log(11) + math.log(101) / 2) / (2 * L)),
+    ],
+)
 def test_auc_log_error(errors, expected) -> None:
     assert auc_log_error(errors) == (None if expected is None else pytest.approx(expected))
 
 
-@pytest.mark.parametrize(("fcode", "kind"), [("PCLI", "country"), ("PCLS", "country"), ("ADM1", "admin1"), ("ADM2", "admin2"),
-                                             ("PPL", "city"), ("PPLC", "city"), ("STM", "other"), (None, "other")])
+@pytest.mark.parametrize(
+    ("fcode", "kind"),
+    [
+        ("PCLI", "country"),
+        ("PCLS", "country"),
+        ("ADM1", "admin1"),
+        ("ADM2", "admin2"),
+        ("PPL", "city"),
+        ("PPLC", "city"),
+        ("STM", "other"),
+        (None, "other"),
+    ],
+)
 def test_gold_kind(fcode: str | None, kind: str) -> None:
     assert gold_kind(fcode) == kind
 
@@ -77,13 +111,17 @@ def _res(start: int, end: int, place: Place | None) -> Resolution:
 
 
 # A: found, 10 km off; B: found, about 1,000 km off; C: missed; D: found, no gold point (a street); E: found, unresolved.
-GOLD = GoldDoc("d1", "." * 100, (
-    GoldToponym(0, 5, "AAAAA", 1, 30.0, -90.0, "PPL"),
-    GoldToponym(10, 15, "BBBBB", 2, 30.0, -90.0, "PPL"),
-    GoldToponym(20, 25, "CCCCC", 3, 30.0, -90.0, "ADM2"),
-    GoldToponym(30, 35, "DDDDD", None, None, None, None),
-    GoldToponym(40, 45, "EEEEE", 5, 30.0, -90.0, "ADM1"),
-))
+GOLD = GoldDoc(
+    "d1",
+    "." * 100,
+    (
+        GoldToponym(0, 5, "AAAAA", 1, 30.0, -90.0, "PPL"),
+        GoldToponym(10, 15, "BBBBB", 2, 30.0, -90.0, "PPL"),
+        GoldToponym(20, 25, "CCCCC", 3, 30.0, -90.0, "ADM2"),
+        GoldToponym(30, 35, "DDDDD", None, None, None, None),
+        GoldToponym(40, 45, "EEEEE", 5, 30.0, -90.0, "ADM1"),
+    ),
+)
 KM_A = haversine_km(30.0, -90.0, 30.09, -90.0)
 KM_B = haversine_km(30.0, -90.0, 39.0, -90.0)
 PREDICTED = [
@@ -111,10 +149,13 @@ def test_score_on_a_hand_made_set() -> None:
     assert report.by_kind["admin2"] == {"n": 1, "found": 0.0, "acc161": 0.0}
 
 
-@pytest.mark.parametrize(("predicted", "precision", "recall", "acc161"), [
-    ([], 0.0, 0.0, 0.0),  # nothing predicted: no division by zero
-    ([_res(0, 5, _place("A", 30.0, -90.0, 1))], 1.0, 0.2, 0.25),
-])
+@pytest.mark.parametrize(
+    ("predicted", "precision", "recall", "acc161"),
+    [
+        ([], 0.0, 0.0, 0.0),  # nothing predicted: no division by zero
+        ([_res(0, 5, _place("A", 30.0, -90.0, 1))], 1.0, 0.2, 0.25),
+    ],
+)
 def test_score_edge_cases(predicted, precision: float, recall: float, acc161: float) -> None:
     report = score([GOLD], [predicted])
     assert (report.precision, report.recall, report.acc161) == pytest.approx((precision, recall, acc161))
@@ -140,8 +181,20 @@ def _line(text: str, names: list[tuple[str, int | None, float | None, float | No
     for name, gid, lat, lon, fcode in names:
         start = text.index(name, cursor)
         cursor = start + len(name)
-        toponyms.append({"start": start, "end": cursor, "text": name, "geonameid": gid, "lat": lat, "lon": lon,
-                         "fclass": None, "fcode": fcode, "country": None, "admin1": None})
+        toponyms.append(
+            {
+                "start": start,
+                "end": cursor,
+                "text": name,
+                "geonameid": gid,
+                "lat": lat,
+                "lon": lon,
+                "fclass": None,
+                "fcode": fcode,
+                "country": None,
+                "admin1": None,
+            }
+        )
     return json.dumps({"doc_id": doc_id, "title": "", "url": "", "text": text, "toponyms": toponyms})
 
 
@@ -149,16 +202,37 @@ def _line(text: str, names: list[tuple[str, int | None, float | None, float | No
 def gold_file(tmp_path: Path) -> Path:
     """Three gold articles: a US small town with its state, a foreign capital, a street with no coordinates."""
     path = tmp_path / "gold.jsonl"
-    path.write_text("\n".join([
-        _line("Police in Alexandria, Louisiana, arrested a man near Pineville on Monday.",
-              [("Alexandria", 4314550, 31.3113, -92.4451, "PPL"), ("Louisiana", 4331987, 31.0, -92.0, "ADM1"),
-               ("Pineville", 4337291, 31.3224, -92.4343, "PPL")], "g1"),
-        _line("Protesters gathered in Cairo, Egypt, on Friday.",
-              [("Cairo", 360630, 30.0626, 31.2497, "PPLC"), ("Egypt", 357994, 27.0, 30.0, "PCLI")], "g2"),
-        _line("Firefighters closed Orchard Street in Paris, France, after the blast.",
-              [("Orchard Street", None, None, None, None), ("Paris", 2988507, 48.8534, 2.3488, "PPLC"),
-               ("France", 3017382, 46.0, 2.0, "PCLI")], "g3"),
-    ]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                _line(
+                    "Police in Alexandria, Louisiana, arrested a man near Pineville on Monday.",
+                    [
+                        ("Alexandria", 4314550, 31.3113, -92.4451, "PPL"),
+                        ("Louisiana", 4331987, 31.0, -92.0, "ADM1"),
+                        ("Pineville", 4337291, 31.3224, -92.4343, "PPL"),
+                    ],
+                    "g1",
+                ),
+                _line(
+                    "Protesters gathered in Cairo, Egypt, on Friday.",
+                    [("Cairo", 360630, 30.0626, 31.2497, "PPLC"), ("Egypt", 357994, 27.0, 30.0, "PCLI")],
+                    "g2",
+                ),
+                _line(
+                    "Firefighters closed Orchard Street in Paris, France, after the blast.",
+                    [
+                        ("Orchard Street", None, None, None, None),
+                        ("Paris", 2988507, 48.8534, 2.3488, "PPLC"),
+                        ("France", 3017382, 46.0, 2.0, "PCLI"),
+                    ],
+                    "g3",
+                ),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -167,7 +241,7 @@ def test_load_gold(gold_file: Path) -> None:
     assert [d.doc_id for d in docs] == ["g1", "g2", "g3"]
     street = docs[2].toponyms[0]
     assert street.text == "Orchard Street" and not street.has_point and street.geonameid is None
-    assert all(docs[i].text[t.start:t.end] == t.text for i in range(3) for t in docs[i].toponyms)
+    assert all(docs[i].text[t.start : t.end] == t.text for i in range(3) for t in docs[i].toponyms)
 
 
 def test_load_gold_names_the_bad_line(tmp_path: Path) -> None:
@@ -193,12 +267,28 @@ def _json_tail(out: str) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-REQUIRED = {"docs", "gold_toponyms", "docs_per_s", "peak_rss_mb", "precision", "recall", "f1", "acc161", "acc161_found",
-            "median_km", "mean_km", "auc", "geonameid_exact", "mode"}
+REQUIRED = {
+    "docs",
+    "gold_toponyms",
+    "docs_per_s",
+    "peak_rss_mb",
+    "precision",
+    "recall",
+    "f1",
+    "acc161",
+    "acc161_found",
+    "median_km",
+    "mean_km",
+    "auc",
+    "geonameid_exact",
+    "mode",
+}
 
 
 @pytest.mark.parametrize("flags", [["--no-spacy"], []])
-def test_eval_command_from_raw_text(gold_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str]) -> None:
+def test_eval_command_from_raw_text(
+    gold_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str]
+) -> None:
     errors = tmp_path / "errors.jsonl"
     assert main([*flags, "eval", "geoparse", str(gold_file), "--errors", str(errors)]) == 0
     out = capsys.readouterr().out
@@ -209,7 +299,9 @@ def test_eval_command_from_raw_text(gold_file: Path, tmp_path: Path, capsys: pyt
     assert figures["recall"] >= 0.5 and figures["acc161"] >= 0.5  # loose: the geoparser is tuned elsewhere
     assert figures["docs_per_s"] > 0 and figures["peak_rss_mb"] > 10
     assert "acc@161" in out and "recognition" in out
-    assert all(json.loads(line)["type"] in {"resolution", "miss", "false_positive"} for line in errors.read_text().splitlines())
+    assert all(
+        json.loads(line)["type"] in {"resolution", "miss", "false_positive"} for line in errors.read_text().splitlines()
+    )
 
 
 def test_eval_command_on_gold_spans(gold_file: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,8 +11,18 @@ import pytest
 
 from mapdash.cli import main
 from mapdash.devtools.evaluate_campaign import (
-    CampaignGoldError, GoldPlace, GoldQuote, GoldRelease, PredictedMention, PredictedQuote, Prediction,
-    evaluate_campaign_dir, load_campaign_gold, nearest_gold, score_campaign, speaker_matches,
+    CampaignGoldError,
+    GoldPlace,
+    GoldQuote,
+    GoldRelease,
+    PredictedMention,
+    PredictedQuote,
+    Prediction,
+    evaluate_campaign_dir,
+    load_campaign_gold,
+    nearest_gold,
+    score_campaign,
+    speaker_matches,
 )
 
 CAMPAIGN = Path(__file__).resolve().parent / "fixtures" / "campaign"
@@ -26,15 +36,18 @@ def mention(name: str, lat: float, lon: float, *phases: str, feature: str = "cit
     return PredictedMention(name, name, lat, lon, frozenset(phases), feature=feature)
 
 
-@pytest.mark.parametrize(("predicted", "gold", "speaker"), [
-    ("Army Col. Christopher Garver", "Army Col. Christopher Garver", True),
-    ("Garver", "Army Col. Christopher Garver", True),
-    ("Lt. Gen. Paul E. Funk II", "Army Lt. Gen. Paul E. Funk II", True),
-    ("Combined Joint Task Force officials", "Combined Joint Task Force Operation Inherent Resolve officials", True),
-    ("task force official", "Combined Joint Task Force officials", True),
-    ("Ash Carter", "Army Col. Steve Warren", False),
-    ("", "Ash Carter", False),
-])
+@pytest.mark.parametrize(
+    ("predicted", "gold", "speaker"),
+    [
+        ("Army Col. Christopher Garver", "Army Col. Christopher Garver", True),
+        ("Garver", "Army Col. Christopher Garver", True),
+        ("Lt. Gen. Paul E. Funk II", "Army Lt. Gen. Paul E. Funk II", True),
+        ("Combined Joint Task Force officials", "Combined Joint Task Force Operation Inherent Resolve officials", True),
+        ("task force official", "Combined Joint Task Force officials", True),
+        ("Ash Carter", "Army Col. Steve Warren", False),
+        ("", "Ash Carter", False),
+    ],
+)
 def test_speaker_matches(predicted: str, gold: str, speaker: bool) -> None:
     assert speaker_matches(predicted, gold) is speaker
 
@@ -51,13 +64,27 @@ def test_a_mention_stands_for_the_gold_place_it_lies_nearest_relative_to_its_tol
 
 
 def test_scoring_places_phases_quotes_titles_and_dates() -> None:
-    gold = [GoldRelease("r1", "Strikes Hit Mosul", date(2016, 5, 1), (IRAQ, MOSUL, RAQQA),
-                        (GoldQuote("We will win", "Army Col. Steve Warren", "direct"),
-                         GoldQuote("strikes continued", "task force officials", "reported")))]
+    gold = [
+        GoldRelease(
+            "r1",
+            "Strikes Hit Mosul",
+            date(2016, 5, 1),
+            (IRAQ, MOSUL, RAQQA),
+            (
+                GoldQuote("We will win", "Army Col. Steve Warren", "direct"),
+                GoldQuote("strikes continued", "task force officials", "reported"),
+            ),
+        )
+    ]
     predicted = Prediction(
-        title="Strikes Hit Mosul", published=date(2016, 5, 2),
-        mentions=(mention("Mosul", 36.34, 43.12, "strike", "next_target", "context"), mention("Iraq", 33.0, 44.0),
-                  mention("Mosul", 36.33, 43.11, "strike"), mention("Paris", 48.85, 2.35, "strike")),
+        title="Strikes Hit Mosul",
+        published=date(2016, 5, 2),
+        mentions=(
+            mention("Mosul", 36.34, 43.12, "strike", "next_target", "context"),
+            mention("Iraq", 33.0, 44.0),
+            mention("Mosul", 36.33, 43.11, "strike"),
+            mention("Paris", 48.85, 2.35, "strike"),
+        ),
         quotes=(PredictedQuote("“We will win this fight,”", "Warren", "direct"),),
     )
     report = score_campaign(gold, {"r1": predicted})
@@ -69,8 +96,16 @@ def test_scoring_places_phases_quotes_titles_and_dates() -> None:
     assert m["quotes"] == {"gold": 2, "found": 0.5, "speaker": 1.0, "kind": 1.0}
     assert (m["title"], m["date"], m["date_given_right"]) == (1.0, 0.0, 0.0)
     kinds = sorted(e["kind"] for e in report.errors)
-    assert kinds == ["missed phase", "missed phase", "missed place", "missed quote", "phase on wrong place",
-                     "wrong date", "wrong phase", "wrong place"]
+    assert kinds == [
+        "missed phase",
+        "missed phase",
+        "missed place",
+        "missed quote",
+        "phase on wrong place",
+        "wrong date",
+        "wrong phase",
+        "wrong place",
+    ]
 
 
 def test_a_release_without_prediction_counts_as_all_missed() -> None:
@@ -83,28 +118,74 @@ def write_corpus(folder: Path) -> Path:
     (folder / "texts").mkdir(parents=True)
     (folder / "texts" / "a.txt").write_text(
         "Coalition Strikes Hit Mosul\n\nSOUTHWEST ASIA, May 2, 2016 -- Near Mosul, three strikes destroyed an ISIL "
-        "tunnel, officials said.\n\n“We keep the pressure on,” said Army Col. Steve Warren.\n", encoding="utf-8")
+        "tunnel, officials said.\n\n“We keep the pressure on,” said Army Col. Steve Warren.\n",
+        encoding="utf-8",
+    )
     (folder / "texts" / "b.txt").write_text(
-        "Iraqi Forces Retake Ramadi\n\nIraqi forces liberated Ramadi in December, the spokesman said.\n", encoding="utf-8")
+        "Iraqi Forces Retake Ramadi\n\nIraqi forces liberated Ramadi in December, the spokesman said.\n",
+        encoding="utf-8",
+    )
     lines = [
-        {"id": "a", "title": "Coalition Strikes Hit Mosul", "published": "2016-05-02",
-         "places": [{"name": "Mosul", "lat": 36.335, "lon": 43.119, "tol_km": 25, "feature": "city", "country": "IQ",
-                     "phases": ["strike"]},
-                    {"name": "SOUTHWEST ASIA", "lat": 30.0, "lon": 45.0, "tol_km": 1500, "feature": "region", "country": None,
-                     "phases": []}],
-         "quotes": [{"start": "We keep the pressure on", "speaker": "Army Col. Steve Warren", "kind": "direct"}]},
-        {"id": "b", "title": "Iraqi Forces Retake Ramadi", "published": None,
-         "places": [{"name": "Ramadi", "lat": 33.42, "lon": 43.3, "tol_km": 25, "feature": "city", "country": "IQ",
-                     "phases": ["retaken"]},
-                    {"name": "Iraqi", "lat": 33.0, "lon": 44.0, "tol_km": 400, "feature": "country", "country": "IQ",
-                     "phases": []}],
-         "quotes": []},
+        {
+            "id": "a",
+            "title": "Coalition Strikes Hit Mosul",
+            "published": "2016-05-02",
+            "places": [
+                {
+                    "name": "Mosul",
+                    "lat": 36.335,
+                    "lon": 43.119,
+                    "tol_km": 25,
+                    "feature": "city",
+                    "country": "IQ",
+                    "phases": ["strike"],
+                },
+                {
+                    "name": "SOUTHWEST ASIA",
+                    "lat": 30.0,
+                    "lon": 45.0,
+                    "tol_km": 1500,
+                    "feature": "region",
+                    "country": None,
+                    "phases": [],
+                },
+            ],
+            "quotes": [{"start": "We keep the pressure on", "speaker": "Army Col. Steve Warren", "kind": "direct"}],
+        },
+        {
+            "id": "b",
+            "title": "Iraqi Forces Retake Ramadi",
+            "published": None,
+            "places": [
+                {
+                    "name": "Ramadi",
+                    "lat": 33.42,
+                    "lon": 43.3,
+                    "tol_km": 25,
+                    "feature": "city",
+                    "country": "IQ",
+                    "phases": ["retaken"],
+                },
+                {
+                    "name": "Iraqi",
+                    "lat": 33.0,
+                    "lon": 44.0,
+                    "tol_km": 400,
+                    "feature": "country",
+                    "country": "IQ",
+                    "phases": [],
+                },
+            ],
+            "quotes": [],
+        },
     ]
     (folder / "gold.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     return folder
 
 
-def test_eval_campaign_command_ingests_scores_and_writes_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_eval_campaign_command_ingests_scores_and_writes_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     corpus = write_corpus(tmp_path / "corpus")
     errors = tmp_path / "errors.jsonl"
     assert main(["--no-spacy", "eval", "campaign", str(corpus), "--errors", str(errors)]) == 0
@@ -119,13 +200,17 @@ def test_eval_campaign_command_ingests_scores_and_writes_errors(tmp_path: Path, 
     assert all(json.loads(line)["kind"] for line in errors.read_text(encoding="utf-8").splitlines())
 
 
-@pytest.mark.parametrize(("write", "message"), [
-    (lambda d: None, "no gold.jsonl"),
-    (lambda d: (d / "gold.jsonl").write_text("{not json\n", encoding="utf-8"), "gold.jsonl:1: not a gold release"),
-    (lambda d: (d / "gold.jsonl").write_text('{"id": "x", "places": []}\n', encoding="utf-8"), "no text for x"),
-])
-def test_bad_gold_folders_are_refused_with_a_clear_message(tmp_path: Path, write, message: str,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("write", "message"),
+    [
+        (lambda d: None, "no gold.jsonl"),
+        (lambda d: (d / "gold.jsonl").write_text("{not json\n", encoding="utf-8"), "gold.jsonl:1: not a gold release"),
+        (lambda d: (d / "gold.jsonl").write_text('{"id": "x", "places": []}\n', encoding="utf-8"), "no text for x"),
+    ],
+)
+def test_bad_gold_folders_are_refused_with_a_clear_message(
+    tmp_path: Path, write, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(tmp_path)
     assert main(["--no-spacy", "eval", "campaign", str(tmp_path)]) == 2
     assert message in capsys.readouterr().err
@@ -142,8 +227,12 @@ def test_load_campaign_gold_reads_the_dev_set() -> None:
 # Floors: the issue's targets (places R and P >= 0.95; phases P >= 0.85, F1 >= 0.80; quotes found and speaker >= 0.90;
 # titles >= 0.95, dates >= 0.90). A regression below any of them fails.
 FLOORS = {
-    ("places", "r"): 0.95, ("places", "p"): 0.95, ("phases", "p"): 0.85, ("phases", "f1"): 0.80,
-    ("quotes", "found"): 0.90, ("quotes", "speaker"): 0.90,
+    ("places", "r"): 0.95,
+    ("places", "p"): 0.95,
+    ("phases", "p"): 0.85,
+    ("phases", "f1"): 0.80,
+    ("quotes", "found"): 0.90,
+    ("quotes", "speaker"): 0.90,
 }
 
 
@@ -161,7 +250,9 @@ def services_spacy(settings, gazetteer, nlp):
     from mapdash.geoparse.resolve import Resolver
     from mapdash.geoparse.toponyms import Recognizer
 
-    return Services(gazetteer, Recognizer(gazetteer, nlp), Resolver(gazetteer), load_phase_taxonomy(phase_taxonomy_path(settings)))
+    return Services(
+        gazetteer, Recognizer(gazetteer, nlp), Resolver(gazetteer), load_phase_taxonomy(phase_taxonomy_path(settings))
+    )
 
 
 @pytest.mark.slow

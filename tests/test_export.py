@@ -6,7 +6,7 @@ import io
 import json
 import re
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,17 +17,26 @@ from PIL import Image
 from shapely import wkt
 
 from mapdash import store
-from mapdash.render.mapscripts import LAND
-from mapdash.export.briefing import Briefing, PlacePoint, briefing_content, briefing_html, describe_filters, label_order
 from mapdash.cli import build_parser, main
 from mapdash.export import (
-    FORMATS, GPKG_LAYER, ExportError, export_bytes, export_table, parse_size, resolve_doc_ids, to_csv, to_geojson, to_gpkg,
+    FORMATS,
+    GPKG_LAYER,
+    ExportError,
+    export_bytes,
+    export_table,
+    parse_size,
+    resolve_doc_ids,
+    to_csv,
+    to_geojson,
+    to_gpkg,
 )
+from mapdash.export.briefing import Briefing, PlacePoint, briefing_content, briefing_html, describe_filters, label_order
+from mapdash.export.snapshot import Snapshot, _local_only, render_snapshot
 from mapdash.frame import Filters, filter_mentions, mentions_frame
 from mapdash.render.maps import MapView, shipped_phase_styles
-from mapdash.export.snapshot import Snapshot, _local_only, render_snapshot
+from mapdash.render.mapscripts import LAND
 
-EXPORTED = datetime(2016, 2, 27, 9, 30, tzinfo=timezone.utc)
+EXPORTED = datetime(2016, 2, 27, 9, 30, tzinfo=UTC)
 KEY = ["doc_id", "start", "end"]
 
 
@@ -38,6 +47,7 @@ def seed_gdf(seed_db: Path) -> gpd.GeoDataFrame:
 
 
 # ---- helpers shared with test_export_browser -------------------------------------------------------------
+
 
 def decode(png: bytes) -> Image.Image:
     """Return a PNG as an RGB image."""
@@ -59,17 +69,26 @@ def rgb(hex_color: str) -> tuple[int, int, int]:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
-def clear_places(places: tuple[PlacePoint, ...], positions: dict[str, tuple[float, float]], box: tuple[float, float, float, float]) -> list[PlacePoint]:
+def clear_places(
+    places: tuple[PlacePoint, ...], positions: dict[str, tuple[float, float]], box: tuple[float, float, float, float]
+) -> list[PlacePoint]:
     """Return the places whose marker no other marker touches, inside box (left, top, right, bottom, CSS px)."""
+
     def apart(a: PlacePoint, b: PlacePoint) -> bool:
         (ax, ay), (bx, by) = positions[a.place_id], positions[b.place_id]
         return float(np.hypot(ax - bx, ay - by)) > a.radius + b.radius + 3
 
-    inside = [p for p in places if box[0] + 20 < positions[p.place_id][0] < box[2] - 20 and box[1] + 20 < positions[p.place_id][1] < box[3] - 20]
+    inside = [
+        p
+        for p in places
+        if box[0] + 20 < positions[p.place_id][0] < box[2] - 20 and box[1] + 20 < positions[p.place_id][1] < box[3] - 20
+    ]
     return [p for p in inside if all(apart(p, q) for q in places if q is not p)]
 
 
-def assert_phase_colours(shot: Snapshot, places: tuple[PlacePoint, ...], box: tuple[float, float, float, float], minimum: int) -> list[str]:
+def assert_phase_colours(
+    shot: Snapshot, places: tuple[PlacePoint, ...], box: tuple[float, float, float, float], minimum: int
+) -> list[str]:
     """Each clear place's marker centre has its phase's taxonomy colour (fill opacity 0.9); return the phases seen."""
     styles = shipped_phase_styles()
     image = decode(shot.data)
@@ -79,10 +98,14 @@ def assert_phase_colours(shot: Snapshot, places: tuple[PlacePoint, ...], box: tu
         got = image.getpixel((round(x * shot.scale), round(y * shot.scale)))
         want = rgb(styles[place.phase].color) if place.phase else rgb("#3b73b9")
         if place.kind == "country":  # a country is its outline: no bubble of its colour at its centroid
-            if max(abs(a - b) for a, b in zip(want, rgb(LAND), strict=True)) > 40:  # a grey phase reads as land: nothing to tell
+            if (
+                max(abs(a - b) for a, b in zip(want, rgb(LAND), strict=True)) > 40
+            ):  # a grey phase reads as land: nothing to tell
                 assert max(abs(g - w) for g, w in zip(got, want, strict=True)) > 30, f"{place.name} drawn as a bubble"
             continue
-        assert max(abs(g - w) for g, w in zip(got, want, strict=True)) <= 30, f"{place.name} ({place.phase}): {got} is not {want}"
+        assert max(abs(g - w) for g, w in zip(got, want, strict=True)) <= 30, (
+            f"{place.name} ({place.phase}): {got} is not {want}"
+        )
         seen.append(place.phase)
     assert len(seen) >= minimum, f"only {len(seen)} markers stand clear of the others"
     return seen
@@ -90,12 +113,21 @@ def assert_phase_colours(shot: Snapshot, places: tuple[PlacePoint, ...], box: tu
 
 # ---- data ---------------------------------------------------------------------------------------------------
 
+
 def test_export_table_makes_values_portable() -> None:
-    rows = pd.DataFrame({
-        "doc_id": ["d1", "d1", "d2"], "start": [0, 5, 9], "place_id": ["gn:1", None, "gn:2"], "lat": [33.4, None, 36.3],
-        "lon": [43.3, None, 43.1], "published": [date(2016, 2, 26), date(2016, 2, 26), None],
-        "tags": [["a", "b"], [], {"k": 1}], "when": pd.to_datetime(["2016-02-26 10:00", None, "2016-02-27 00:00"]),
-    }, index=[7, 8, 9])
+    rows = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d1", "d2"],
+            "start": [0, 5, 9],
+            "place_id": ["gn:1", None, "gn:2"],
+            "lat": [33.4, None, 36.3],
+            "lon": [43.3, None, 43.1],
+            "published": [date(2016, 2, 26), date(2016, 2, 26), None],
+            "tags": [["a", "b"], [], {"k": 1}],
+            "when": pd.to_datetime(["2016-02-26 10:00", None, "2016-02-27 00:00"]),
+        },
+        index=[7, 8, 9],
+    )
     gdf = gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy(rows["lon"], rows["lat"]), crs="EPSG:4326")
     table = export_table(gdf)
     assert list(table.index) == [0, 1], "unplaced mention dropped, index reset"
@@ -148,21 +180,28 @@ def test_an_empty_selection_still_exports(seed_gdf: gpd.GeoDataFrame, fmt: str) 
 
 # ---- the briefing ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("filters", "expected"), [
-    (Filters(), "Filters: none (every mention)"),
-    (None, "Filters: not recorded"),
-    (Filters(countries=("IQ", "SY")), "Filters: country IQ, SY"),
-    (Filters(phases=("retaken",), min_confidence=0.5), "Filters: phase retaken; confidence ≥ 0.50"),
-    (Filters(since=date(2016, 1, 1)), "Filters: published 2016-01-01 to …"),
-    (Filters(speakers=("Barack Obama",), text="Mosul"), "Filters: speaker Barack Obama; text “Mosul”"),
-])
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(), "Filters: none (every mention)"),
+        (None, "Filters: not recorded"),
+        (Filters(countries=("IQ", "SY")), "Filters: country IQ, SY"),
+        (Filters(phases=("retaken",), min_confidence=0.5), "Filters: phase retaken; confidence ≥ 0.50"),
+        (Filters(since=date(2016, 1, 1)), "Filters: published 2016-01-01 to …"),
+        (Filters(speakers=("Barack Obama",), text="Mosul"), "Filters: speaker Barack Obama; text “Mosul”"),
+    ],
+)
 def test_describe_filters(filters: Filters | None, expected: str) -> None:
     assert describe_filters(filters, gpd.GeoDataFrame({"doc_id": [], "title": []})) == expected
 
 
 def test_describe_filters_names_documents_by_title(seed_gdf: gpd.GeoDataFrame) -> None:
     doc = seed_gdf["doc_id"].iloc[0]
-    assert describe_filters(Filters(doc_ids=(doc,)), seed_gdf) == "Filters: document “Counter-ISIL Campaign Continues, President Says”"
+    assert (
+        describe_filters(Filters(doc_ids=(doc,)), seed_gdf)
+        == "Filters: document “Counter-ISIL Campaign Continues, President Says”"
+    )
 
 
 def test_briefing_content_of_the_seed(seed_gdf: gpd.GeoDataFrame) -> None:
@@ -173,7 +212,9 @@ def test_briefing_content_of_the_seed(seed_gdf: gpd.GeoDataFrame) -> None:
     assert content.exported == "Exported 2016-02-27 09:30 UTC"
     assert "Natural Earth" in content.attribution and "GeoNames (CC BY 4.0)" in content.attribution
     phases = [entry.phase for entry in content.legend]
-    assert phases == sorted(phases, key=lambda p: list(styles).index(p) if p in styles else len(styles) + 1), "taxonomy order, no phase last"
+    assert phases == sorted(phases, key=lambda p: list(styles).index(p) if p in styles else len(styles) + 1), (
+        "taxonomy order, no phase last"
+    )
     assert sum(entry.places for entry in content.legend) == len(content.places)
     by_name = {p.name: p for p in content.places}
     assert by_name["Ramadi"].phase == "retaken" and by_name["Ramadi"].color == styles["retaken"].color
@@ -186,7 +227,9 @@ def test_briefing_html_is_standalone_and_escaped(seed_gdf: gpd.GeoDataFrame) -> 
     assert "text “&lt;b&gt;”" in page
     links = re.findall(r'\b(?:src|href)\s*=\s*["\']([^"\']+)', page) + re.findall(r"url\(\s*['\"]?([^'\")]+)", page)
     # Leaflet's attribution links to its home page: a link to click, not a resource to load.
-    assert [u for u in links if not u.startswith(("data:", "#", "https://leafletjs.com"))] == [], "everything is inlined"
+    assert [u for u in links if not u.startswith(("data:", "#", "https://leafletjs.com"))] == [], (
+        "everything is inlined"
+    )
     assert "countries.geojson" not in page and "Mongolia" in page, "the basemap is inlined, not fetched"
     assert page.count('class="mapdash-brief-legend-item"') == len(briefing_content(seed_gdf, Briefing()).legend)
     assert "<title>&lt;script&gt;" in page
@@ -242,7 +285,9 @@ def test_fallback_follows_a_view(seed_gdf: gpd.GeoDataFrame) -> None:
     content = briefing_content(seed_gdf, Briefing(view=iraq))
     seen = assert_phase_colours(shot, content.places, MAP_BOX, minimum=4)
     assert {"retaken", "enemy_held", "ultimate_goal"} <= set(seen), "Ramadi, Hit and Mosul stand apart at this scale"
-    centred = render_snapshot(seed_gdf, Briefing(view=MapView(33.42, 43.31, 7)), "png", size=(1600, 1000), scale=1, renderer="matplotlib")
+    centred = render_snapshot(
+        seed_gdf, Briefing(view=MapView(33.42, 43.31, 7)), "png", size=(1600, 1000), scale=1, renderer="matplotlib"
+    )
     x, y = centred.positions["gn:98717"]  # Ramadi, the centre
     assert (x, y) == pytest.approx(((1600 - 300) / 2, 85 + (1000 - 85 - 57) / 2), abs=1)
 
@@ -252,7 +297,9 @@ def test_fallback_pdf_is_one_page(seed_gdf: gpd.GeoDataFrame) -> None:
     assert shot.data.startswith(b"%PDF") and shot.data.count(b"/Type /Page") - shot.data.count(b"/Type /Pages") == 1
 
 
-def test_without_chromium_png_says_so_and_falls_back(seed_gdf: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_chromium_png_says_so_and_falls_back(
+    seed_gdf: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MAPDASH_CHROMIUM", "/nonexistent/chromium")
     result = export_bytes(seed_gdf, "png", size=(800, 500), scale=1)
     assert result.snapshot is not None and result.snapshot.renderer == "matplotlib"
@@ -273,14 +320,19 @@ def test_snapshots_block_every_request() -> None:
         def abort(self, reason: str) -> None:
             self.done = reason
 
-    for url, done in [("https://tile.openstreetmap.org/1/0/0.png", "blockedbyclient"), ("http://127.0.0.1:8501/x.js", "blockedbyclient"),
-                      ("data:image/png;base64,AAAA", "continued"), ("about:blank", "continued")]:
+    for url, done in [
+        ("https://tile.openstreetmap.org/1/0/0.png", "blockedbyclient"),
+        ("http://127.0.0.1:8501/x.js", "blockedbyclient"),
+        ("data:image/png;base64,AAAA", "continued"),
+        ("about:blank", "continued"),
+    ]:
         route = Route(url)
         _local_only(route)  # type: ignore[arg-type]
         assert route.done == done, url
 
 
 # ---- the command line -------------------------------------------------------------------------------------------
+
 
 def test_cli_format_choices_are_the_export_formats() -> None:
     parser = build_parser()
@@ -294,7 +346,10 @@ CLI_FILTERS = [
     (["--phase", "strike"], Filters(phases=("strike",))),
     (["--phase", "retaken", "--phase", "enemy_held"], Filters(phases=("retaken", "enemy_held"))),
     (["--speaker", "Barack Obama"], Filters(speakers=("Barack Obama",))),
-    (["--since", "2016-02-26", "--until", "2016-02-26", "--country", "LY"], Filters(since=date(2016, 2, 26), until=date(2016, 2, 26), countries=("LY",))),
+    (
+        ["--since", "2016-02-26", "--until", "2016-02-26", "--country", "LY"],
+        Filters(since=date(2016, 2, 26), until=date(2016, 2, 26), countries=("LY",)),
+    ),
     (["--since", "2016-02-27"], Filters(since=date(2016, 2, 27))),
     (["--until", "2016-02-25"], Filters(until=date(2016, 2, 25))),
     (["--min-confidence", "0.95"], Filters(min_confidence=0.95)),
@@ -304,8 +359,14 @@ CLI_FILTERS = [
 
 
 @pytest.mark.parametrize(("args", "filters"), CLI_FILTERS)
-def test_cli_filters_give_exactly_the_filtered_rows(seed_db: Path, seed_gdf: gpd.GeoDataFrame, tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str], args: list[str], filters: Filters) -> None:
+def test_cli_filters_give_exactly_the_filtered_rows(
+    seed_db: Path,
+    seed_gdf: gpd.GeoDataFrame,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    filters: Filters,
+) -> None:
     doc = seed_gdf["doc_id"].iloc[0]
     args = [doc[:10] if a == "DOC" else a for a in args]
     filters = replace(filters, doc_ids=tuple(doc for _ in filters.doc_ids))
@@ -324,36 +385,71 @@ def test_cli_filters_give_exactly_the_filtered_rows(seed_db: Path, seed_gdf: gpd
 def test_cli_filters_really_narrow(seed_gdf: gpd.GeoDataFrame) -> None:
     sizes = {tuple(a): len(filter_mentions(seed_gdf, f)) for a, f in CLI_FILTERS if "DOC" not in a}
     assert sizes[("--since", "2016-02-27")] == 0
-    assert all(0 < n < len(seed_gdf) for a, n in sizes.items() if a not in (("--since", "2016-02-27"), ("--until", "2016-02-25"), ("--speaker", "Barack Obama")))
+    assert all(
+        0 < n < len(seed_gdf)
+        for a, n in sizes.items()
+        if a not in (("--since", "2016-02-27"), ("--until", "2016-02-25"), ("--speaker", "Barack Obama"))
+    )
 
 
-@pytest.mark.parametrize(("fmt", "suffix"), [("csv", ".csv"), ("gpkg", ".gpkg"), ("html", ".html"), ("geojson", ".json")])
+@pytest.mark.parametrize(
+    ("fmt", "suffix"), [("csv", ".csv"), ("gpkg", ".gpkg"), ("html", ".html"), ("geojson", ".json")]
+)
 def test_cli_format_from_suffix(seed_db: Path, tmp_path: Path, fmt: str, suffix: str) -> None:
     out = tmp_path / f"export{suffix}"
     assert main(["--db", str(seed_db), "export", "-o", str(out), "--country", "SY"]) == 0
     data = out.read_bytes()
-    checks = {"csv": lambda: data.startswith(b"doc_id,"), "gpkg": lambda: data.startswith(b"SQLite format 3"),
-              "html": lambda: b"<!DOCTYPE html>" in data[:200], "geojson": lambda: json.loads(data)["type"] == "FeatureCollection"}
+    checks = {
+        "csv": lambda: data.startswith(b"doc_id,"),
+        "gpkg": lambda: data.startswith(b"SQLite format 3"),
+        "html": lambda: b"<!DOCTYPE html>" in data[:200],
+        "geojson": lambda: json.loads(data)["type"] == "FeatureCollection",
+    }
     assert checks[fmt]()
 
 
-def test_cli_png_fallback_with_size_and_scale(seed_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_png_fallback_with_size_and_scale(
+    seed_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "map.png"
-    argv = ["--db", str(seed_db), "export", "-o", str(out), "--renderer", "matplotlib", "--size", "800x500", "--scale", "1.5",
-            "--bbox", "31.5", "37", "37.5", "45", "--title", "Iraq"]
+    argv = [
+        "--db",
+        str(seed_db),
+        "export",
+        "-o",
+        str(out),
+        "--renderer",
+        "matplotlib",
+        "--size",
+        "800x500",
+        "--scale",
+        "1.5",
+        "--bbox",
+        "31.5",
+        "37",
+        "37.5",
+        "45",
+        "--title",
+        "Iraq",
+    ]
     assert main(argv) == 0
     assert decode(out.read_bytes()).size == (1200, 750)
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["-o", "x.txt"], "cannot tell the format"),
-    (["-o", "x.csv", "--document", "zz"], "matches 0 stored documents"),
-    (["-o", "x.png", "--size", "10"], "WIDTHxHEIGHT"),
-    (["-o", "x.png", "--size", "100x100", "--renderer", "matplotlib"], "need at least"),
-    (["-o", "x.html", "--bbox", "40", "10", "30", "20"], "south < north"),
-    (["-o", "x.html", "--view", "33,43"], "LAT,LON,ZOOM"),
-])
-def test_cli_export_errors_are_one_line(seed_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "x.txt"], "cannot tell the format"),
+        (["-o", "x.csv", "--document", "zz"], "matches 0 stored documents"),
+        (["-o", "x.png", "--size", "10"], "WIDTHxHEIGHT"),
+        (["-o", "x.png", "--size", "100x100", "--renderer", "matplotlib"], "need at least"),
+        (["-o", "x.html", "--bbox", "40", "10", "30", "20"], "south < north"),
+        (["-o", "x.html", "--view", "33,43"], "LAT,LON,ZOOM"),
+    ],
+)
+def test_cli_export_errors_are_one_line(
+    seed_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
     args = [str(tmp_path / a) if a.startswith("x.") else a for a in args]
     assert main(["--db", str(seed_db), "export", *args]) == 2
     err = capsys.readouterr().err
@@ -361,7 +457,9 @@ def test_cli_export_errors_are_one_line(seed_db: Path, tmp_path: Path, capsys: p
     assert not any(tmp_path.iterdir()), "nothing written"
 
 
-def test_cli_says_when_chromium_is_missing(seed_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_says_when_chromium_is_missing(
+    seed_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MAPDASH_CHROMIUM", str(tmp_path / "no-chromium"))
     assert main(["--db", str(seed_db), "export", "-o", str(tmp_path / "m.pdf"), "--size", "800x500"]) == 0
     captured = capsys.readouterr()

@@ -13,10 +13,10 @@ from browser import launch_chromium
 from test_app_browser import app_url  # noqa: F401 - the running app, as a fixture
 from test_export import MAP_BOX, assert_not_blank, assert_phase_colours, decode, rgb, seed_gdf  # noqa: F401
 
-from mapdash.export.briefing import Briefing, briefing_content
 from mapdash.export import export_bytes
-from mapdash.render.maps import shipped_phase_styles
+from mapdash.export.briefing import Briefing, briefing_content
 from mapdash.export.snapshot import chromium_missing, render_snapshot
+from mapdash.render.maps import shipped_phase_styles
 
 pytestmark = pytest.mark.browser
 IRAQ = (31.5, 37.0, 37.5, 45.0)  # south, west, north, east
@@ -60,7 +60,9 @@ def test_chromium_and_the_fallback_put_places_at_the_same_pixels(seed_gdf: gpd.G
         drawn = render_snapshot(seed_gdf, Briefing(view=view), "png", scale=1, renderer="chromium").positions
         static = render_snapshot(seed_gdf, Briefing(view=view), "png", scale=1, renderer="matplotlib").positions
         assert drawn.keys() == static.keys()
-        on_map = {k: xy for k, xy in drawn.items() if MAP_BOX[0] <= xy[0] <= MAP_BOX[2] and MAP_BOX[1] <= xy[1] <= MAP_BOX[3]}
+        on_map = {
+            k: xy for k, xy in drawn.items() if MAP_BOX[0] <= xy[0] <= MAP_BOX[2] and MAP_BOX[1] <= xy[1] <= MAP_BOX[3]
+        }
         assert len(on_map) >= 6
         for place_id, (x, y) in on_map.items():
             assert static[place_id] == pytest.approx((x, y), abs=2), place_id
@@ -80,15 +82,25 @@ def test_html_export_works_with_the_network_off(seed_gdf: gpd.GeoDataFrame, tmp_
     with launch_chromium(viewport=(1400, 900)) as context:
         context.set_offline(True)
         leaving: list[str] = []
-        context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).scheme in ("file", "data", "about")
-                      else (leaving.append(route.request.url), route.abort("blockedbyclient")))
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if urlsplit(route.request.url).scheme in ("file", "data", "about")
+                else (leaving.append(route.request.url), route.abort("blockedbyclient"))
+            ),
+        )
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(path.as_uri())
-        page.wait_for_function(f"document.querySelectorAll('path.mapdash-marker').length >= {len(places)}", timeout=20_000)
+        page.wait_for_function(
+            f"document.querySelectorAll('path.mapdash-marker').length >= {len(places)}", timeout=20_000
+        )
         assert page.locator("path.mapdash-land").count() > 100, "the inlined basemap drew"
-        assert {el.get_attribute("data-place") for el in page.locator("path.mapdash-marker").all()} == {p.place_id for p in places}
+        assert {el.get_attribute("data-place") for el in page.locator("path.mapdash-marker").all()} == {
+            p.place_id for p in places
+        }
         assert page.title() == "Offline check" and page.locator(".mapdash-brief-title").inner_text() == "Offline check"
         assert page.locator(".mapdash-brief-legend-item").count() >= 5
         assert page.locator(".leaflet-control-zoom").is_visible(), "the HTML export stays interactive"

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
+from test_store import OTHER, sample
 
 from mapdash import store
 from mapdash.frame import COLUMNS, Filters, filter_mentions, mentions_frame, places_summary
-
-from test_store import OTHER, sample
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +64,12 @@ def test_place_correction_overrides_and_is_flagged(db_target: str) -> None:
     store.add_correction(conn, result.document.doc_id, (t.start, t.end), "place", OTHER.place_id)
     store.add_correction(conn, result.document.doc_id, (t.start, t.end), "phase", "current_operation")
     row = mentions_frame(conn).iloc[0]
-    assert (row["place_name"], row["country_code"], row["phase"], bool(row["corrected"])) == ("Ar Ramadi", "YE", "current_operation", True)
+    assert (row["place_name"], row["country_code"], row["phase"], bool(row["corrected"])) == (
+        "Ar Ramadi",
+        "YE",
+        "current_operation",
+        True,
+    )
     assert row.geometry.x == pytest.approx(OTHER.lon)
 
 

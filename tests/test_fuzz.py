@@ -17,28 +17,100 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mapdash.geoparse.ingest import IngestError, clean_text
-from mapdash.render.maps import _script_json, place_features
-from mapdash.model import Document
 from mapdash.geoparse.pipeline import geoparse
 from mapdash.geoparse.toponyms import _chunks
+from mapdash.model import Document
+from mapdash.render.maps import _script_json, place_features
 
 # Pieces that make the stages work: place names (common-word ones too), demonyms, cue words, quotes,
 # abbreviations, markup and script injection, other scripts, odd whitespace.
 PIECES = [
-    "Mosul", "Iraq", "Iraq’s", "Iraqi", "Anbar province", "the city of Ramadi", "Hit", "hit", "Raqqa", "Syria", "Dutch",
-    "Paris", "Georgia", "Atlanta", "New York", "Saudi Arabia", "United Arab Emirates", "Islamic State of Iraq and the Levant",
-    "President Barack Obama", "Ash Carter", "Lt. Gen.", "U.S.", "he said", "said", "according to", "told reporters that",
-    "retook", "pushed ISIL out of", "the next phase will target", "ISIL-controlled", "airstrikes in", "on Tuesday", "last week",
-    "“", "”", '"', "‘", "’", "'", "«", "»", ",", ".", "!", "?", ":", ";", "—", "-", "(", ")", "\n", "\n\n", " ", "\t", "\u00a0",
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "</div>", "javascript:alert(1)", "`rm -rf`", "&amp;", "&lt;",
-    "الموصل", "拉马迪", "Рамади", "Hīt", "Cafe\u0301", "\u200b", "\u202e", "\ufeff", "\x00", "\x0b", "🗺️", "\ue000", "0", "2016",
+    "Mosul",
+    "Iraq",
+    "Iraq’s",
+    "Iraqi",
+    "Anbar province",
+    "the city of Ramadi",
+    "Hit",
+    "hit",
+    "Raqqa",
+    "Syria",
+    "Dutch",
+    "Paris",
+    "Georgia",
+    "Atlanta",
+    "New York",
+    "Saudi Arabia",
+    "United Arab Emirates",
+    "Islamic State of Iraq and the Levant",
+    "President Barack Obama",
+    "Ash Carter",
+    "Lt. Gen.",
+    "U.S.",
+    "he said",
+    "said",
+    "according to",
+    "told reporters that",
+    "retook",
+    "pushed ISIL out of",
+    "the next phase will target",
+    "ISIL-controlled",
+    "airstrikes in",
+    "on Tuesday",
+    "last week",
+    "“",
+    "”",
+    '"',
+    "‘",
+    "’",
+    "'",
+    "«",
+    "»",
+    ",",
+    ".",
+    "!",
+    "?",
+    ":",
+    ";",
+    "—",
+    "-",
+    "(",
+    ")",
+    "\n",
+    "\n\n",
+    " ",
+    "\t",
+    "\u00a0",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "</div>",
+    "javascript:alert(1)",
+    "`rm -rf`",
+    "&amp;",
+    "&lt;",
+    "الموصل",
+    "拉马迪",
+    "Рамади",
+    "Hīt",
+    "Cafe\u0301",
+    "\u200b",
+    "\u202e",
+    "\ufeff",
+    "\x00",
+    "\x0b",
+    "🗺️",
+    "\ue000",
+    "0",
+    "2016",
 ]
 texts = st.one_of(
     st.text(max_size=200),
     st.lists(st.sampled_from(PIECES), max_size=40).map(" ".join),
     st.lists(st.sampled_from(PIECES), max_size=40).map("".join),
 )
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FAST = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 
 
 @FAST
@@ -108,14 +180,37 @@ def test_ner_chunks_cover_the_text_within_the_limit(text: str, limit: int, cuts:
 
 
 HOSTILE = st.text(max_size=60).map(lambda s: f"{s}<x-evil onerror=alert(1)>{s}")
-TEXT_COLUMNS = ["title", "mention", "sentence", "place_name", "admin1_name", "country_name", "phase", "phases", "evidence",
-                "quote", "speaker", "doc_id", "source", "feature"]
+TEXT_COLUMNS = [
+    "title",
+    "mention",
+    "sentence",
+    "place_name",
+    "admin1_name",
+    "country_name",
+    "phase",
+    "phases",
+    "evidence",
+    "quote",
+    "speaker",
+    "doc_id",
+    "source",
+    "feature",
+]
 
 
 @settings(max_examples=100, deadline=None)
 @given(values=st.fixed_dictionaries({c: HOSTILE for c in TEXT_COLUMNS}))
 def test_map_popups_and_tooltips_escape_every_text(values: dict[str, str]) -> None:
-    row = {**values, "place_id": "gn:1", "lat": 33.4, "lon": 43.3, "confidence": 0.9, "published": "2016-02-26", "start": 0, "end": 3}
+    row = {
+        **values,
+        "place_id": "gn:1",
+        "lat": 33.4,
+        "lon": 43.3,
+        "confidence": 0.9,
+        "published": "2016-02-26",
+        "start": 0,
+        "end": 3,
+    }
     gdf = gpd.GeoDataFrame(pd.DataFrame([row]), geometry=gpd.points_from_xy([43.3], [33.4]), crs="EPSG:4326")
     collection = place_features(gdf, {})
     (feature,) = collection["features"]

@@ -12,12 +12,29 @@ from pathlib import Path
 import pytest
 
 from mapdash.gazetteer import RANK, Gazetteer, _index_key, load_gazetteer, normalize_name
-from mapdash.gazetteer.admin2 import bare_name, build_admin2, match_states, name_variants, read_admin2_ids, weighted_point
+from mapdash.gazetteer.admin2 import (
+    bare_name,
+    build_admin2,
+    match_states,
+    name_variants,
+    read_admin2_ids,
+    weighted_point,
+)
 from mapdash.settings import REPO_ROOT
 
 SHIPPED = REPO_ROOT / "data" / "gazetteer"
-SHIPPED_FILES = {"countries.tsv", "admin1.tsv", "admin2.tsv", "demonyms.csv", "country_aliases.csv", "admin1_aliases.csv",
-                 "theatre.csv", "extents.tsv", "not_places.csv", "borders.tsv"}
+SHIPPED_FILES = {
+    "countries.tsv",
+    "admin1.tsv",
+    "admin2.tsv",
+    "demonyms.csv",
+    "country_aliases.csv",
+    "admin1_aliases.csv",
+    "theatre.csv",
+    "extents.tsv",
+    "not_places.csv",
+    "borders.tsv",
+}
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -131,7 +148,9 @@ def test_cities(gaz: Gazetteer, name: str, geonameid: int, iso2: str, admin1: st
     assert gaz.admin1_of(city) is not None and gaz.admin1_of(city).name == admin1
 
 
-@pytest.mark.parametrize(("name", "place_id"), [("Raqqa", "gn:172957"), ("Ar-Raqqah", "gn:172957"), ("Nineveh", "gn:92877")])
+@pytest.mark.parametrize(
+    ("name", "place_id"), [("Raqqa", "gn:172957"), ("Ar-Raqqah", "gn:172957"), ("Nineveh", "gn:92877")]
+)
 def test_admin1_found_with_their_capital_city(gaz: Gazetteer, name: str, place_id: str) -> None:
     assert place_id in [p.place_id for p in gaz.candidates(name) if p.feature == "admin1"]
 
@@ -145,7 +164,9 @@ def test_province_aliases_naming_their_capital_are_dropped(gaz: Gazetteer, name:
 
 
 @pytest.mark.parametrize(("name", "features"), [("Baghdad", {"admin1", "city"}), ("Kings County", {"admin2", "city"})])
-def test_candidates_order_countries_admin1_admin2_then_cities_by_population(gaz: Gazetteer, name: str, features: set[str]) -> None:
+def test_candidates_order_countries_admin1_admin2_then_cities_by_population(
+    gaz: Gazetteer, name: str, features: set[str]
+) -> None:
     places = gaz.candidates(name)
     assert {p.feature for p in places} == features
     ranks = [RANK[p.feature] for p in places]
@@ -174,14 +195,20 @@ def test_baghdad_city_is_the_capital(gaz: Gazetteer) -> None:
         ("Cambridgeshire", "England", 52.3, 0.0, 60),  # no generic word, but no town is called so
     ],
 )
-def test_admin2_by_full_name(gaz: Gazetteer, name: str, admin1: str, lat: float, lon: float, tolerance_km: float) -> None:
+def test_admin2_by_full_name(
+    gaz: Gazetteer, name: str, admin1: str, lat: float, lon: float, tolerance_km: float
+) -> None:
     first = gaz.candidates(name)[0]
     assert (first.feature, first.feature_code, first.admin1_name) == ("admin2", "ADM2", admin1)
     assert first.geonameid is not None and first.place_id == f"gn:{first.geonameid}"
     assert km(first.lat, first.lon, lat, lon) < tolerance_km
     assert gaz.place(first.place_id) == first
     parent = gaz.admin1_of(first)
-    assert parent is not None and (parent.feature, parent.name, parent.country_code) == ("admin1", admin1, first.country_code)
+    assert parent is not None and (parent.feature, parent.name, parent.country_code) == (
+        "admin1",
+        admin1,
+        first.country_code,
+    )
 
 
 def test_fulton_county_is_several_counties_by_population(gaz: Gazetteer) -> None:
@@ -224,7 +251,9 @@ def test_admin2_bare_wants_the_bare_name(gaz: Gazetteer, name: str) -> None:
 def test_admin2_count(gaz: Gazetteer) -> None:
     con = sqlite3.connect(gaz.path)
     total, with_id = con.execute("SELECT COUNT(*), COUNT(geonameid) FROM places WHERE feature = 'admin2'").fetchone()
-    us, us_id = con.execute("SELECT COUNT(*), COUNT(geonameid) FROM places WHERE feature = 'admin2' AND country_code = 'US'").fetchone()
+    us, us_id = con.execute(
+        "SELECT COUNT(*), COUNT(geonameid) FROM places WHERE feature = 'admin2' AND country_code = 'US'"
+    ).fetchone()
     assert total > 20_000 and with_id / total > 0.98
     assert 3_000 < us <= 3_250 and us_id == us  # 3,143 US counties and equivalents, less those without a town
 
@@ -259,10 +288,27 @@ def test_codes_are_not_names(gaz: Gazetteer, code: str) -> None:
 @pytest.mark.parametrize(
     ("word", "iso2"),
     [
-        ("Iraqi", "IQ"), ("Iraqis", "IQ"), ("iraqi", "IQ"), ("Syrian", "SY"), ("Syrians", "SY"), ("Dutch", "NL"),
-        ("Saudi", "SA"), ("Saudis", "SA"), ("Emirati", "AE"), ("Emiratis", "AE"), ("Canadian", "CA"),
-        ("American", "US"), ("British", "GB"), ("French", "FR"), ("Afghan", "AF"), ("Libyan", "LY"),
-        ("Nigerian", "NG"), ("Turkish", "TR"), ("Iranian", "IR"), ("Russian", "RU"), ("Jordanian", "JO"),
+        ("Iraqi", "IQ"),
+        ("Iraqis", "IQ"),
+        ("iraqi", "IQ"),
+        ("Syrian", "SY"),
+        ("Syrians", "SY"),
+        ("Dutch", "NL"),
+        ("Saudi", "SA"),
+        ("Saudis", "SA"),
+        ("Emirati", "AE"),
+        ("Emiratis", "AE"),
+        ("Canadian", "CA"),
+        ("American", "US"),
+        ("British", "GB"),
+        ("French", "FR"),
+        ("Afghan", "AF"),
+        ("Libyan", "LY"),
+        ("Nigerian", "NG"),
+        ("Turkish", "TR"),
+        ("Iranian", "IR"),
+        ("Russian", "RU"),
+        ("Jordanian", "JO"),
     ],
 )
 def test_demonyms(gaz: Gazetteer, word: str, iso2: str) -> None:
@@ -312,11 +358,17 @@ def test_existing_index_opens_fast_and_is_reused(gaz: Gazetteer, shipped_copy: P
     assert [p.name for p in cache_dir.iterdir()] == [gaz.path.name]  # no temporary file left behind
 
 
-@pytest.mark.parametrize(("name", "line"), [
-    ("demonyms.csv", "Ruritanian,IQ\n"), ("admin2.tsv", "US.LA\tRuritania Parish\t1\n"),
-    ("theatre.csv", "Ruritania Dam,,city,DAM,IQ,IQ.15,36.0,43.0,0,,made up for a test\n"),
-    ("not_places.csv", "Ruritanian Front,group\n"), ("extents.tsv", "XX\t1\t1\t2\t2\n"), ("borders.tsv", "XX\tYY\t1.00\t1.00\n"),
-])
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("demonyms.csv", "Ruritanian,IQ\n"),
+        ("admin2.tsv", "US.LA\tRuritania Parish\t1\n"),
+        ("theatre.csv", "Ruritania Dam,,city,DAM,IQ,IQ.15,36.0,43.0,0,,made up for a test\n"),
+        ("not_places.csv", "Ruritanian Front,group\n"),
+        ("extents.tsv", "XX\t1\t1\t2\t2\n"),
+        ("borders.tsv", "XX\tYY\t1.00\t1.00\n"),
+    ],
+)
 def test_changed_inputs_give_a_new_index_name(shipped_copy: Path, tmp_path: Path, name: str, line: str) -> None:
     data = tmp_path / "data"
     shutil.copytree(shipped_copy, data)
@@ -361,7 +413,10 @@ def test_bare_name(name: str, bare: str) -> None:
     [
         ("st landry parish", {"st landry parish", "saint landry parish"}),
         ("saint tammany parish", {"saint tammany parish", "st tammany parish"}),
-        ("ste genevieve county", {"ste genevieve county", "sainte genevieve county", "ste genevieve co", "sainte genevieve co"}),
+        (
+            "ste genevieve county",
+            {"ste genevieve county", "sainte genevieve county", "ste genevieve co", "sainte genevieve co"},
+        ),
         ("fulton county", {"fulton county", "fulton co"}),
         ("county line", {"county line"}),
         ("yonne", {"yonne"}),
@@ -386,13 +441,55 @@ def test_weighted_point(points: list[tuple[float, float, int]], lat: float, lon:
     assert km(got_lat, got_lon, lat, lon) < 1
 
 
-ADMIN1 = {"US.LA": {"name": "Louisiana", "asciiname": "Louisiana"}, "VN.44": {"name": "Quảng Nam", "asciiname": "Quang Nam"}}
+ADMIN1 = {
+    "US.LA": {"name": "Louisiana", "asciiname": "Louisiana"},
+    "VN.44": {"name": "Quảng Nam", "asciiname": "Quang Nam"},
+}
 TOWNS = [
-    {"country_code": "US", "city": "Alexandria", "latitude": 31.31, "longitude": -92.45, "population": 47000, "state": "Louisiana", "county": "Rapides Parish"},
-    {"country_code": "US", "city": "Pineville", "latitude": 31.32, "longitude": -92.43, "population": 14000, "state": "Louisiana", "county": "Rapides Parish"},
-    {"country_code": "US", "city": "Nowhere", "latitude": 30.0, "longitude": -90.0, "population": 0, "state": "Louisiana"},
-    {"country_code": "VN", "city": "Tam Ky", "latitude": 15.57, "longitude": 108.47, "population": 59000, "state": "Quảng Nam Province", "county": "Tam Ky"},
-    {"country_code": "ZZ", "city": "Elsewhere", "latitude": 1.0, "longitude": 1.0, "population": 10, "state": "Ruritania", "county": "Grand District"},
+    {
+        "country_code": "US",
+        "city": "Alexandria",
+        "latitude": 31.31,
+        "longitude": -92.45,
+        "population": 47000,
+        "state": "Louisiana",
+        "county": "Rapides Parish",
+    },
+    {
+        "country_code": "US",
+        "city": "Pineville",
+        "latitude": 31.32,
+        "longitude": -92.43,
+        "population": 14000,
+        "state": "Louisiana",
+        "county": "Rapides Parish",
+    },
+    {
+        "country_code": "US",
+        "city": "Nowhere",
+        "latitude": 30.0,
+        "longitude": -90.0,
+        "population": 0,
+        "state": "Louisiana",
+    },
+    {
+        "country_code": "VN",
+        "city": "Tam Ky",
+        "latitude": 15.57,
+        "longitude": 108.47,
+        "population": 59000,
+        "state": "Quảng Nam Province",
+        "county": "Tam Ky",
+    },
+    {
+        "country_code": "ZZ",
+        "city": "Elsewhere",
+        "latitude": 1.0,
+        "longitude": 1.0,
+        "population": 10,
+        "state": "Ruritania",
+        "county": "Grand District",
+    },
 ]
 
 
@@ -404,24 +501,47 @@ def test_match_states_by_towns_then_by_name() -> None:
 
 def test_build_admin2() -> None:
     states = {("US", "Louisiana"): "US.LA", ("VN", "Quảng Nam Province"): "VN.44"}
-    entries = {e.name: e for e in build_admin2(TOWNS, ADMIN1, states, {("US.LA", "rapides parish"): 4338356}, normalize_name)}
+    entries = {
+        e.name: e for e in build_admin2(TOWNS, ADMIN1, states, {("US.LA", "rapides parish"): 4338356}, normalize_name)
+    }
     assert set(entries) == {"Rapides Parish", "Tam Ky", "Grand District"}  # a town without a county makes none
     rapides = entries["Rapides Parish"]
     assert (rapides.place_id, rapides.geonameid, rapides.bare, rapides.admin1_code, rapides.admin1_name) == (
-        "gn:4338356", 4338356, "Rapides", "US.LA", "Louisiana")
+        "gn:4338356",
+        4338356,
+        "Rapides",
+        "US.LA",
+        "Louisiana",
+    )
     assert (rapides.population, rapides.towns) == (61000, 2) and km(rapides.lat, rapides.lon, 31.31, -92.445) < 1
     tam_ky = entries["Tam Ky"]  # no GeoNames id: a stable synthetic one
-    assert (tam_ky.place_id, tam_ky.geonameid, tam_ky.bare, tam_ky.admin1_name) == ("adm2:VN:44:Tam Ky", None, "Tam Ky", "Quảng Nam")
+    assert (tam_ky.place_id, tam_ky.geonameid, tam_ky.bare, tam_ky.admin1_name) == (
+        "adm2:VN:44:Tam Ky",
+        None,
+        "Tam Ky",
+        "Quảng Nam",
+    )
     grand = entries["Grand District"]  # a state matching none of ours keeps its own name
-    assert (grand.place_id, grand.admin1_code, grand.admin1_name, grand.bare) == ("adm2:ZZ:ruritania:Grand District", "", "Ruritania", "Grand")
+    assert (grand.place_id, grand.admin1_code, grand.admin1_name, grand.bare) == (
+        "adm2:ZZ:ruritania:Grand District",
+        "",
+        "Ruritania",
+        "Grand",
+    )
 
 
 def test_read_admin2_ids(tmp_path: Path) -> None:
     path = tmp_path / "admin2.tsv"
-    path.write_text("admin1_code\tname\tgeonameid\nUS.LA\tRapides Parish\t4338356\n"
-                    "JP.12\tNakagawa-gun\t1\nJP.12\tNakagawa Gun\t2\n", encoding="utf-8")
+    path.write_text(
+        "admin1_code\tname\tgeonameid\nUS.LA\tRapides Parish\t4338356\n"
+        "JP.12\tNakagawa-gun\t1\nJP.12\tNakagawa Gun\t2\n",
+        encoding="utf-8",
+    )
     # Two divisions with one key in one admin-1 give no id: a synthetic one is better than a wrong one.
-    assert read_admin2_ids(path, normalize_name) == {("US.LA", "rapides parish"): 4338356, ("JP.12", "nakagawa gun"): None}
+    assert read_admin2_ids(path, normalize_name) == {
+        ("US.LA", "rapides parish"): 4338356,
+        ("JP.12", "nakagawa gun"): None,
+    }
     assert read_admin2_ids(tmp_path / "missing.tsv", normalize_name) == {}  # an older data folder still builds
 
 
@@ -447,7 +567,10 @@ def test_a_malformed_supplement_row_is_named(tmp_path: Path) -> None:
     from mapdash.gazetteer.theatre import read_supplement
 
     path = tmp_path / "theatre.csv"
-    path.write_text("name,alt_names,feature,feature_code,country,admin1,lat,lon,population,geonameid,source\n"
-                    "Somewhere,,city,PPL,IQ,,north,43.0,0,,a source\n", encoding="utf-8")
+    path.write_text(
+        "name,alt_names,feature,feature_code,country,admin1,lat,lon,population,geonameid,source\n"
+        "Somewhere,,city,PPL,IQ,,north,43.0,0,,a source\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ValueError, match="theatre.csv:2"):
         read_supplement(path)

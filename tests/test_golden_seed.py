@@ -6,11 +6,10 @@ import math
 import re
 
 import pytest
+from conftest import SEED
 
 from mapdash.geoparse.ingest import read_release
 from mapdash.geoparse.pipeline import geoparse
-
-from conftest import SEED
 
 # name -> (GeoNames id, lat, lon, feature) from GeoNames
 EXPECTED = {
@@ -126,7 +125,11 @@ def test_syria_ceasefire_and_strike_and_anbar_is_context(seed_result) -> None:
 def test_libya_strike_dated_last_week(seed_result) -> None:
     from datetime import date
 
-    (strike,) = [t for t in seed_result.phases if t.phase == "strike" and seed_result.document.text[t.mention_start : t.mention_end] == "Libya"]
+    (strike,) = [
+        t
+        for t in seed_result.phases
+        if t.phase == "strike" and seed_result.document.text[t.mention_start : t.mention_end] == "Libya"
+    ]
     assert (strike.date_from, strike.date_to) == (date(2016, 2, 15), date(2016, 2, 21))
 
 

@@ -26,8 +26,11 @@ def m(start: int, end: int, cls: str = "p", tag: str = "mark") -> Mark:
         ("Hit in Anbar", [], "Hit in Anbar"),
         ("Hit in Anbar", [m(0, 3), m(7, 12)], '<mark class="p">Hit</mark> in <mark class="p">Anbar</mark>'),
         # a quote holding a place mention: nested
-        ("“Raqqa falls,” he said", [m(0, 14, "q", "span"), m(1, 6)],
-         '<span class="q">“<mark class="p">Raqqa</mark> falls,”</span> he said'),
+        (
+            "“Raqqa falls,” he said",
+            [m(0, 14, "q", "span"), m(1, 6)],
+            '<span class="q">“<mark class="p">Raqqa</mark> falls,”</span> he said',
+        ),
         # a mark crossing the end of the one it starts in is cut there
         ("abcdefgh", [m(0, 4, "q", "span"), m(2, 6)], '<span class="q">ab<mark class="p">cd</mark></span>efgh'),
         # text is escaped, inside and outside marks; marks out of range are dropped
@@ -44,10 +47,22 @@ def test_mark_attributes_are_escaped() -> None:
 
 
 def test_sentence_html_marks_the_mention_by_offset() -> None:
-    row = {"sentence": "Hit is near Hit.", "sentence_start": 100, "start": 112, "end": 115, "mention": "Hit",
-           "place_id": "gn:95788", "place_name": "Hīt", "phase": "next_target", "confidence": 0.9}
+    row = {
+        "sentence": "Hit is near Hit.",
+        "sentence_start": 100,
+        "start": 112,
+        "end": 115,
+        "mention": "Hit",
+        "place_id": "gn:95788",
+        "place_name": "Hīt",
+        "phase": "next_target",
+        "confidence": 0.9,
+    }
     html_text = sentence_html(row, STYLES)
-    assert re.sub(r"<mark[^>]*>", "<mark>", html_text) == '<div class="mapdash-sentence">Hit is near <mark>Hit</mark>.</div>'
+    assert (
+        re.sub(r"<mark[^>]*>", "<mark>", html_text)
+        == '<div class="mapdash-sentence">Hit is near <mark>Hit</mark>.</div>'
+    )
     assert 'data-phase="next_target"' in html_text and "Hīt · Next target · confidence 0.90" in html_text
 
 

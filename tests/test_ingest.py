@@ -102,8 +102,19 @@ def test_seed_text_shape(seed):
 
 @pytest.mark.parametrize(
     "chrome",
-    ["We use cookies", "Accept all cookies", "About Us", "Photos", "Related Stories", "Training Mission Expands",
-     "All rights reserved", "Privacy Policy", "Share this", "By Dana Whitfield", "Example Defense News"],
+    [
+        "We use cookies",
+        "Accept all cookies",
+        "About Us",
+        "Photos",
+        "Related Stories",
+        "Training Mission Expands",
+        "All rights reserved",
+        "Privacy Policy",
+        "Share this",
+        "By Dana Whitfield",
+        "Example Defense News",
+    ],
 )
 def test_html_chrome_removed(page, chrome):
     assert chrome not in page.text
@@ -132,12 +143,21 @@ def test_html_body(page):
 @pytest.mark.parametrize(
     "raw, field, expected",
     [
-        ("Bridge Reopens Near Kirkuk\n\nBy Dana Whitfield, Example News\n\nFeb. 26, 2016\n\n" + BODY,
-         "byline", "Dana Whitfield"),
-        ("Bridge Reopens Near Kirkuk\n\nBy Dana Whitfield, Example News\n\nFeb. 26, 2016\n\n" + BODY,
-         "published", date(2016, 2, 26)),
-        ("Bridge Reopens Near Kirkuk\n\nBy Dana Whitfield, Example News\n\nFeb. 26, 2016\n\n" + BODY,
-         "title", "Bridge Reopens Near Kirkuk"),
+        (
+            "Bridge Reopens Near Kirkuk\n\nBy Dana Whitfield, Example News\n\nFeb. 26, 2016\n\n" + BODY,
+            "byline",
+            "Dana Whitfield",
+        ),
+        (
+            "Bridge Reopens Near Kirkuk\n\nBy Dana Whitfield, Example News\n\nFeb. 26, 2016\n\n" + BODY,
+            "published",
+            date(2016, 2, 26),
+        ),
+        (
+            "Bridge Reopens Near Kirkuk\n\nBy Dana Whitfield, Example News\n\nFeb. 26, 2016\n\n" + BODY,
+            "title",
+            "Bridge Reopens Near Kirkuk",
+        ),
         ("Bridge Reopens Near Kirkuk\n\nBy Dana Whitfield, Example News\n\nFeb. 26, 2016\n\n" + BODY, "text", BODY),
         ("WASHINGTON, 3 March 2017 -- " + BODY, "published", date(2017, 3, 3)),
         (BODY + "\n\n(Follow Dana Whitfield on Twitter: @dw)\n\nShare this", "byline", "Dana Whitfield"),
@@ -145,9 +165,17 @@ def test_html_body(page):
         (BODY, "published", None),
         (BODY.replace("\n\n", "\n"), "text", BODY),  # one paragraph a line when there are no blank lines
         (BODY.replace("between Kirkuk", "between\n  Kirkuk"), "text", BODY),  # wrapped lines joined
-        ("Ferry Service Notice\n\nThe ferry resumes on Monday.", "text", "The ferry resumes on Monday."),  # too short to classify
+        (
+            "Ferry Service Notice\n\nThe ferry resumes on Monday.",
+            "text",
+            "The ferry resumes on Monday.",
+        ),  # too short to classify
         ("Ferry Service Notice\n\nThe ferry resumes on Monday.", "title", "Ferry Service Notice"),
-        (BODY + "\n\nRepairs will continue this week.\n\nRelated Stories\n\nSupply Convoys Resume", "text", BODY + "\n\nRepairs will continue this week."),
+        (
+            BODY + "\n\nRepairs will continue this week.\n\nRelated Stories\n\nSupply Convoys Resume",
+            "text",
+            BODY + "\n\nRepairs will continue this week.",
+        ),
     ],
 )
 def test_clean_text_fields(raw, field, expected):
@@ -163,8 +191,13 @@ def test_by_sentence_is_not_a_byline():
 
 @pytest.mark.parametrize(
     "raw, is_html",
-    [("", False), ("   \n\n ", False), ("Related Stories\n\nShare this", False),
-     ("<html><body><nav><a href='/'>Home</a></nav></body></html>", True), ("\x89PNG garbage <<<", True)],
+    [
+        ("", False),
+        ("   \n\n ", False),
+        ("Related Stories\n\nShare this", False),
+        ("<html><body><nav><a href='/'>Home</a></nav></body></html>", True),
+        ("\x89PNG garbage <<<", True),
+    ],
 )
 def test_clean_text_no_article(raw, is_html):
     with pytest.raises(IngestError, match="no article text found"):
@@ -199,9 +232,18 @@ def test_crlf_and_lf_files_give_same_document(tmp_path, newline):
 @pytest.mark.parametrize(
     "data, expected",
     [
-        ("\u201cWe remain relentless,\u201d he said \u2013 in Mosul. ".encode("cp1252") * 5, "“We remain relentless,” he said – in Mosul."),
-        ("\ufeff\u201cCaf\u00e9 in Mosul is open again today,\u201d the colonel said. ".encode("utf-8") * 5, "“Café in Mosul"),
-        ("\u201cCaf\u00e9 in Mosul is open again today,\u201d the colonel said. ".encode("utf-16") * 1, "“Café in Mosul"),
+        (
+            "\u201cWe remain relentless,\u201d he said \u2013 in Mosul. ".encode("cp1252") * 5,
+            "“We remain relentless,” he said – in Mosul.",
+        ),
+        (
+            "\ufeff\u201cCaf\u00e9 in Mosul is open again today,\u201d the colonel said. ".encode("utf-8") * 5,
+            "“Café in Mosul",
+        ),
+        (
+            "\u201cCaf\u00e9 in Mosul is open again today,\u201d the colonel said. ".encode("utf-16") * 1,
+            "“Café in Mosul",
+        ),
     ],
 )
 def test_decodes(tmp_path, data, expected):
@@ -233,7 +275,11 @@ def test_read_release_errors(tmp_path, name, data, message):
         ('{"date": "2016-02-26"}', "published", date(2016, 2, 26)),
         ('{"title": "Own title", "byline": "Press Desk", "source": "https://example.org/a"}', "title", "Own title"),
         ('{"title": "Own title", "byline": "Press Desk", "source": "https://example.org/a"}', "byline", "Press Desk"),
-        ('{"title": "Own title", "byline": "Press Desk", "source": "https://example.org/a"}', "source", "https://example.org/a"),
+        (
+            '{"title": "Own title", "byline": "Press Desk", "source": "https://example.org/a"}',
+            "source",
+            "https://example.org/a",
+        ),
         ('{"date": "2020-01-02"}', "published", date(2020, 1, 2)),  # overrides the page's own date
     ],
 )
@@ -245,8 +291,12 @@ def test_sidecar_overrides(tmp_path, sidecar, field, expected):
 
 @pytest.mark.parametrize(
     "sidecar, message",
-    [("{not json", "not valid JSON"), ('{"published": "2016-02-26"}', "expected a JSON object"),
-     ('{"date": "26/02/2016"}', "is not YYYY-MM-DD"), ('["2016-02-26"]', "expected a JSON object")],
+    [
+        ("{not json", "not valid JSON"),
+        ('{"published": "2016-02-26"}', "expected a JSON object"),
+        ('{"date": "26/02/2016"}', "is not YYYY-MM-DD"),
+        ('["2016-02-26"]', "expected a JSON object"),
+    ],
 )
 def test_bad_sidecar(tmp_path, sidecar, message):
     (tmp_path / "r.txt").write_text(BODY, encoding="utf-8")
@@ -306,8 +356,10 @@ def test_folder_releases_read_or_fail_clearly(folder):
 
 @pytest.mark.parametrize(
     "stray, message",
-    [("photo.png", "photo.png: not a release file (expected .txt, .html or .htm)"),
-     ("notes.json", "notes.json: not a release file")],
+    [
+        ("photo.png", "photo.png: not a release file (expected .txt, .html or .htm)"),
+        ("notes.json", "notes.json: not a release file"),
+    ],
 )
 def test_other_files_are_rejected_one_by_one(folder, stray, message):
     (folder / "b" / stray).write_bytes(b"\x89PNG\r\n")
@@ -326,35 +378,62 @@ def test_iter_release_paths_missing(tmp_path):
 
 # --- titles and dates of real-release layouts (made-up releases): the headline, and the dateline's date
 
-LEAD = ("Coalition aircraft conducted nine strikes against terrorist targets near the river crossing yesterday, "
-        "task force officials reported today, and engineers began repairs on the damaged road.")
-MORE = ("Officials reported details of the latest strikes, noting that assessments of results are based on "
-        "initial reports from the crews.")
+LEAD = (
+    "Coalition aircraft conducted nine strikes against terrorist targets near the river crossing yesterday, "
+    "task force officials reported today, and engineers began repairs on the damaged road."
+)
+MORE = (
+    "Officials reported details of the latest strikes, noting that assessments of results are based on "
+    "initial reports from the crews."
+)
 LAYOUTS = [
     # the headline, then a credit line on the next line of the same block
-    ("Strikes Continue Near the River Crossing\nFrom a Combined Joint Task Force Operation Inherent Resolve News Release\n\n"
-     f"SOUTHWEST ASIA, Dec. 20, 2016 — {LEAD}\n\n{MORE}",
-     "Strikes Continue Near the River Crossing", date(2016, 12, 20)),
+    (
+        "Strikes Continue Near the River Crossing\nFrom a Combined Joint Task Force Operation Inherent Resolve News Release\n\n"
+        f"SOUTHWEST ASIA, Dec. 20, 2016 — {LEAD}\n\n{MORE}",
+        "Strikes Continue Near the River Crossing",
+        date(2016, 12, 20),
+    ),
     # a byline, a date line and a release number between the headline and the body
-    ("Airstrikes Hit Checkpoints Near the Dam\n\nBy U.S. Central Command News Release\n\nAugust 19, 2014\n\n"
-     f"Release #20140823\n\nTAMPA, Fla., Aug. 19, 2014 - {LEAD}\n\n{MORE}",
-     "Airstrikes Hit Checkpoints Near the Dam", date(2014, 8, 19)),
-    ("Dec. 28: Forces Seize the Government Center\n\nDecember 28, 2015\nRelease # 20151228-04\n\n"
-     f"BAGHDAD, Iraq {LEAD}\n\n{MORE}",
-     "Dec. 28: Forces Seize the Government Center", date(2015, 12, 28)),
-    ("Operations Continue Near the Crossing\n\nSouthwest Asia — August 21, 2016\nRelease #20160821-02\n\n"
-     f"SOUTHWEST ASIA – {LEAD}\n\n{MORE}",
-     "Operations Continue Near the Crossing", date(2016, 8, 21)),
+    (
+        "Airstrikes Hit Checkpoints Near the Dam\n\nBy U.S. Central Command News Release\n\nAugust 19, 2014\n\n"
+        f"Release #20140823\n\nTAMPA, Fla., Aug. 19, 2014 - {LEAD}\n\n{MORE}",
+        "Airstrikes Hit Checkpoints Near the Dam",
+        date(2014, 8, 19),
+    ),
+    (
+        "Dec. 28: Forces Seize the Government Center\n\nDecember 28, 2015\nRelease # 20151228-04\n\n"
+        f"BAGHDAD, Iraq {LEAD}\n\n{MORE}",
+        "Dec. 28: Forces Seize the Government Center",
+        date(2015, 12, 28),
+    ),
+    (
+        "Operations Continue Near the Crossing\n\nSouthwest Asia — August 21, 2016\nRelease #20160821-02\n\n"
+        f"SOUTHWEST ASIA – {LEAD}\n\n{MORE}",
+        "Operations Continue Near the Crossing",
+        date(2016, 8, 21),
+    ),
     # a date in brackets after the place; a dateline alone on its line in a text without blank lines inside
-    (f"Secretary Hails Progress\n\nWASHINGTON (February 11, 2016) — {LEAD}\n\n{MORE}", "Secretary Hails Progress", date(2016, 2, 11)),
+    (
+        f"Secretary Hails Progress\n\nWASHINGTON (February 11, 2016) — {LEAD}\n\n{MORE}",
+        "Secretary Hails Progress",
+        date(2016, 2, 11),
+    ),
     (f"Spokesman: Forces Gain Ground\n\nWASHINGTON –\n{LEAD}\n{MORE}", "Spokesman: Forces Gain Ground", None),
     # a notice, a release number without its dot, a date beside a byline
-    (f"Coalition Trains New Brigades\n\nFOR IMMEDIATE RELEASE\n\nRelease No: NR-123-16\n\nDec. 28, 2015 | By Jane Roe\n\n"
-     f"{LEAD}\n\n{MORE}", "Coalition Trains New Brigades", date(2015, 12, 28)),
+    (
+        f"Coalition Trains New Brigades\n\nFOR IMMEDIATE RELEASE\n\nRelease No: NR-123-16\n\nDec. 28, 2015 | By Jane Roe\n\n"
+        f"{LEAD}\n\n{MORE}",
+        "Coalition Trains New Brigades",
+        date(2015, 12, 28),
+    ),
     # a byline with its agency on the next line is not the headline
-    (f"Forces Concentrate Around the Town, Official Says\n\nBy Jane Roe\nDoD News, Defense Media Activity\n\n"
-     f"WASHINGTON, Oct. 15, 2014 – {LEAD}\n\n{MORE}",
-     "Forces Concentrate Around the Town, Official Says", date(2014, 10, 15)),
+    (
+        f"Forces Concentrate Around the Town, Official Says\n\nBy Jane Roe\nDoD News, Defense Media Activity\n\n"
+        f"WASHINGTON, Oct. 15, 2014 – {LEAD}\n\n{MORE}",
+        "Forces Concentrate Around the Town, Official Says",
+        date(2014, 10, 15),
+    ),
 ]
 
 
@@ -381,16 +460,21 @@ def test_lines_as_long_as_paragraphs_are_paragraphs():
 
 def _page(title_tag: str, h1: str = "") -> str:
     """Return a saved release page (trafilatura path) with the given <title> and optional <h1>."""
-    return (f"<html><head><title>{title_tag}</title></head><body><nav><a href='/'>Home</a></nav><article>{h1}"
-            "<p>From a Combined Joint Task Force Operation Inherent Resolve News Release</p>"
-            f"<p>SOUTHWEST ASIA, Aug. 21, 2017 — {LEAD}</p><p>{MORE}</p></article></body></html>")
+    return (
+        f"<html><head><title>{title_tag}</title></head><body><nav><a href='/'>Home</a></nav><article>{h1}"
+        "<p>From a Combined Joint Task Force Operation Inherent Resolve News Release</p>"
+        f"<p>SOUTHWEST ASIA, Aug. 21, 2017 — {LEAD}</p><p>{MORE}</p></article></body></html>"
+    )
 
 
-@pytest.mark.parametrize(("title_tag", "h1"), [
-    ("Strikes Continue Near the Crossing &gt; U.S. Department of Defense &gt; Defense Department News", ""),
-    ("Strikes Continue Near the Crossing | CENTCOM", ""),
-    ("Defense News", "<h1>Strikes Continue Near the Crossing</h1>"),
-])
+@pytest.mark.parametrize(
+    ("title_tag", "h1"),
+    [
+        ("Strikes Continue Near the Crossing &gt; U.S. Department of Defense &gt; Defense Department News", ""),
+        ("Strikes Continue Near the Crossing | CENTCOM", ""),
+        ("Defense News", "<h1>Strikes Continue Near the Crossing</h1>"),
+    ],
+)
 def test_html_release_title_and_date(tmp_path, title_tag, h1):
     path = tmp_path / "release.html"
     path.write_text(_page(title_tag, h1), encoding="utf-8")

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import psutil
 import pytest
+from conftest import SEED
 
 from mapdash import library, store
 from mapdash.devtools import benchcorpus
 from mapdash.library.jobs import FINAL, JobLimitError, JobManager, JobRequest, JobStatus, upload_request
-
-from conftest import SEED
 
 pytestmark = pytest.mark.slow
 
@@ -49,8 +48,11 @@ def wait(manager: JobManager, job_id: str, until=lambda s: s.state in FINAL, tim
 
 def workers() -> list[psutil.Process]:
     """Return this process's job worker processes still running (not multiprocessing's resource tracker)."""
-    return [p for p in psutil.Process().children(recursive=True)
-            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE and "resource_tracker" not in " ".join(p.cmdline())]
+    return [
+        p
+        for p in psutil.Process().children(recursive=True)
+        if p.is_running() and p.status() != psutil.STATUS_ZOMBIE and "resource_tracker" not in " ".join(p.cmdline())
+    ]
 
 
 def long_upload(tmp_path: Path, size: int = 400_000) -> JobRequest:
@@ -80,13 +82,15 @@ def test_progress_moves_within_a_long_release_and_cancel_stops_it(manager: JobMa
     job_id = manager.submit(long_upload(tmp_path, 3_000_000), owner="session-a")
     moving = wait(manager, job_id, lambda s: s.chars_done > 0 or s.state in FINAL)
     assert moving.state == "running" and 0 < moving.fraction < 1 and "long.txt" in moving.caption()
-    pid = manager._jobs[job_id].process.pid  # noqa: SLF001 - the worker's pid, to see it gone
+    pid = manager._jobs[job_id].process.pid
     manager.cancel(job_id)
     cancelled = wait(manager, job_id, timeout=30)
     assert cancelled.state == "cancelled" and "cancelled" in cancelled.caption()
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     conn = store.connect(db)
-    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0, "the release being geoparsed is not stored"
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0, (
+        "the release being geoparsed is not stored"
+    )
     assert conn.execute("SELECT count(*) FROM mentions").fetchone()[0] == 0
 
 
@@ -94,7 +98,9 @@ def test_jobs_beyond_the_limit_wait_and_then_are_refused(manager: JobManager, tm
     first = manager.submit(long_upload(tmp_path, 2_000_000), owner="a")
     with pytest.raises(JobLimitError, match="already has a job"):
         manager.submit(JobRequest("text", "again", text="Strikes near Mosul, Iraq."), owner="a")
-    second = manager.submit(JobRequest("text", "paste", text="Strikes near Mosul in Iraq, officials said on Monday."), owner="b")
+    second = manager.submit(
+        JobRequest("text", "paste", text="Strikes near Mosul in Iraq, officials said on Monday."), owner="b"
+    )
     assert wait(manager, second, lambda s: True).state == "waiting"
     assert manager.status(second).waiting_behind == 1 and "waiting for 1 job" in manager.status(second).caption()
     with pytest.raises(JobLimitError, match="busy"):
@@ -115,8 +121,12 @@ def test_a_job_whose_page_closed_is_cancelled(manager: JobManager, tmp_path: Pat
 def test_a_worker_over_its_memory_limit_fails_alone(db: str, tmp_path: Path) -> None:
     jobs = JobManager(db, use_spacy=False, memory_mb=100)  # far below what loading the geoparser takes
     try:
-        job_id = jobs.submit(JobRequest("text", "paste", text="Strikes near Mosul in Iraq, officials said on Monday."), owner="a")
+        job_id = jobs.submit(
+            JobRequest("text", "paste", text="Strikes near Mosul in Iraq, officials said on Monday."), owner="a"
+        )
         status = wait(jobs, job_id)
     finally:
         jobs.close()
-    assert status.state == "failed" and ("memory" in status.error.lower() or "MemoryError" in status.error), status.error
+    assert status.state == "failed" and ("memory" in status.error.lower() or "MemoryError" in status.error), (
+        status.error
+    )

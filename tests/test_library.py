@@ -7,12 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import SEED
 
 from mapdash import library, store
 from mapdash.geoparse.ingest import IngestError
 from mapdash.geoparse.pipeline import Services
-
-from conftest import SEED
 
 RELEASE = (
     "Coalition Strikes Continue Near Fallujah\n\n"
@@ -30,7 +29,9 @@ def fast_services(gazetteer, settings) -> Services:
     from mapdash.geoparse.resolve import Resolver
     from mapdash.geoparse.toponyms import Recognizer
 
-    return Services(gazetteer, Recognizer(gazetteer, None), Resolver(gazetteer), load_phase_taxonomy(phase_taxonomy_path(settings)))
+    return Services(
+        gazetteer, Recognizer(gazetteer, None), Resolver(gazetteer), load_phase_taxonomy(phase_taxonomy_path(settings))
+    )
 
 
 @pytest.fixture
@@ -46,7 +47,11 @@ def never() -> Services:
 
 def test_paths_added_then_present_without_building_services(conn, fast_services) -> None:
     (first,) = library.ingest_paths(conn, [SEED], lambda: fast_services)
-    assert (first.status, first.source, first.title) == ("added", str(SEED), "Counter-ISIL Campaign Continues, President Says")
+    assert (first.status, first.source, first.title) == (
+        "added",
+        str(SEED),
+        "Counter-ISIL Campaign Continues, President Says",
+    )
     assert first.places >= 14 and first.quotes >= 1 and first.mode == "gazetteer"
     assert first.line().startswith("added: ")
     (again,) = library.ingest_paths(conn, [SEED], never)
@@ -68,7 +73,9 @@ def test_uploads_report_each_file_and_apply_sidecars(conn, fast_services) -> Non
         ("../../empty.txt", b"   \n"),
         ("strikes.txt", RELEASE.encode()),
     ]
-    results = library.ingest_uploads(conn, uploads, lambda: fast_services, progress=lambda d, t, r: seen.append((d, t, r.status)))
+    results = library.ingest_uploads(
+        conn, uploads, lambda: fast_services, progress=lambda d, t, r: seen.append((d, t, r.status))
+    )
     by_source = {r.source: r for r in results}
     assert set(by_source) == {"seed.txt", "notes.pdf", "empty.txt", "strikes.txt"}
     assert by_source["seed.txt"].status == "added" and by_source["seed.txt"].title == "Uploaded title"

@@ -15,9 +15,17 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from mapdash.render import assets
 from mapdash.geoparse.annotate import load_phase_taxonomy
-from mapdash.render.maps import MAX_SENTENCES, MAX_ZOOM, NO_PHASE, PhaseStyle, build_map, place_features, shipped_phase_styles
+from mapdash.render import assets
+from mapdash.render.maps import (
+    MAX_SENTENCES,
+    MAX_ZOOM,
+    NO_PHASE,
+    PhaseStyle,
+    build_map,
+    place_features,
+    shipped_phase_styles,
+)
 
 XSS = "<script>alert(1)</script>"
 STYLES = {
@@ -40,10 +48,21 @@ def mention(place: tuple[Any, ...], **overrides: Any) -> dict[str, Any]:
     """Return one mention row of a PLACES entry as the frame stage produces it."""
     name, lat, lon, cc, country, admin1, feature, phase = place
     row = {
-        "doc_id": "doc1", "title": "Counter-ISIL Campaign Continues", "published": date(2015, 12, 28),
-        "mention": name, "place_name": name, "place_id": f"test:{name.lower()}", "feature": feature,
-        "country_code": cc, "country_name": country, "admin1_name": admin1, "lat": lat, "lon": lon,
-        "confidence": 0.9, "sentence": f"Coalition forces struck near {name}.", "phase": phase,
+        "doc_id": "doc1",
+        "title": "Counter-ISIL Campaign Continues",
+        "published": date(2015, 12, 28),
+        "mention": name,
+        "place_name": name,
+        "place_id": f"test:{name.lower()}",
+        "feature": feature,
+        "country_code": cc,
+        "country_name": country,
+        "admin1_name": admin1,
+        "lat": lat,
+        "lon": lon,
+        "confidence": 0.9,
+        "sentence": f"Coalition forces struck near {name}.",
+        "phase": phase,
     }
     row.update(overrides)
     return row
@@ -122,7 +141,9 @@ def test_online_tiles_only_when_asked() -> None:
     assert "tile.openstreetmap.org" in build_map(five_places(), online_tiles=True).get_root().render()
 
 
-@pytest.mark.parametrize("field", ["sentence", "place_name", "title", "mention", "admin1_name", "country_name", "feature"])
+@pytest.mark.parametrize(
+    "field", ["sentence", "place_name", "title", "mention", "admin1_name", "country_name", "feature"]
+)
 def test_document_text_is_escaped(field: str) -> None:
     row = mention(PLACES[0], **{field: f"Ramadi {XSS}"})
     html_text = build_map(mentions_gdf([row])).get_root().render()
@@ -137,10 +158,24 @@ def test_document_text_is_escaped(field: str) -> None:
 def test_one_marker_per_place_with_its_mentions() -> None:
     rows = [mention(p) for p in PLACES]
     rows += [
-        mention(PLACES[0], doc_id="doc2", title="Ramadi retaken", published=date(2016, 1, 2), mention="Ar Ramadi",
-                sentence="Iraqi forces retook Ramadi.", confidence=0.95, phase="retaken"),
-        mention(PLACES[0], doc_id="doc0", title="Older", published=date(2015, 6, 1), phase="enemy_held",
-                sentence="Coalition forces struck near Ramadi."),  # same sentence as doc1: listed once
+        mention(
+            PLACES[0],
+            doc_id="doc2",
+            title="Ramadi retaken",
+            published=date(2016, 1, 2),
+            mention="Ar Ramadi",
+            sentence="Iraqi forces retook Ramadi.",
+            confidence=0.95,
+            phase="retaken",
+        ),
+        mention(
+            PLACES[0],
+            doc_id="doc0",
+            title="Older",
+            published=date(2015, 6, 1),
+            phase="enemy_held",
+            sentence="Coalition forces struck near Ramadi.",
+        ),  # same sentence as doc1: listed once
     ]
     features = embedded_places(build_map(mentions_gdf(rows)).get_root().render())
     assert sorted(f["properties"]["place_id"] for f in features) == sorted(f"test:{p[0].lower()}" for p in PLACES)
@@ -242,7 +277,13 @@ def test_shipped_basemap_is_small_and_complete() -> None:
 def test_install_static_copies_once(tmp_path: Path) -> None:
     vendor = assets.install_static(tmp_path)
     assert vendor == tmp_path / "vendor"
-    for rel in (assets.LEAFLET_JS, assets.LEAFLET_CSS, assets.CLUSTER_JS, assets.BASEMAP, assets.LEAFLET_IMAGES + "marker-icon.png"):
+    for rel in (
+        assets.LEAFLET_JS,
+        assets.LEAFLET_CSS,
+        assets.CLUSTER_JS,
+        assets.BASEMAP,
+        assets.LEAFLET_IMAGES + "marker-icon.png",
+    ):
         assert (vendor / rel).stat().st_size > 0
     before = {p: p.stat().st_mtime_ns for p in vendor.rglob("*") if p.is_file()}
     (vendor / assets.LEAFLET_CSS).write_text("stale")

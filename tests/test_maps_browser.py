@@ -83,7 +83,12 @@ def test_app_map_draws_offline(site: tuple[Path, str]) -> None:
         box = page.locator(".leaflet-container").bounding_box()
         for marker in page.locator(f"{MARKERS}:not(.mapdash-country-place)").all():
             m = marker.bounding_box()
-            assert box and m and box["x"] <= m["x"] <= box["x"] + box["width"] and box["y"] <= m["y"] <= box["y"] + box["height"]
+            assert (
+                box
+                and m
+                and box["x"] <= m["x"] <= box["x"] + box["width"]
+                and box["y"] <= m["y"] <= box["y"] + box["height"]
+            )
 
 
 def test_popup_shows_escaped_text_and_runs_nothing(site: tuple[Path, str]) -> None:
@@ -107,10 +112,15 @@ def test_standalone_map_makes_no_other_request(site: tuple[Path, str]) -> None:
 
 def test_many_places_cluster_locally(site: tuple[Path, str]) -> None:
     rows = [
-        mention(("Spot", 30 + (i % 25) * 0.3, 35 + (i // 25) * 0.3, "IQ", "Iraq", None, "city", "strike"),
-                place_id=f"test:spot{i}", place_name=f"Spot {i}")
+        mention(
+            ("Spot", 30 + (i % 25) * 0.3, 35 + (i // 25) * 0.3, "IQ", "Iraq", None, "city", "strike"),
+            place_id=f"test:spot{i}",
+            place_name=f"Spot {i}",
+        )
         for i in range(500)
     ]
-    with open_map(site, "cluster.html", build_map(mentions_gdf(rows)).get_root().render(), {".marker-cluster": 1}) as opened:
+    with open_map(
+        site, "cluster.html", build_map(mentions_gdf(rows)).get_root().render(), {".marker-cluster": 1}
+    ) as opened:
         assert f"{assets.APP_ASSET_BASE}/{assets.CLUSTER_JS}" in opened.log.paths()
         assert opened.log.external() == []

@@ -12,12 +12,11 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+from test_maps import PLACES, STYLES, XSS, five_places, mention
 
 from mapdash.render import assets
 from mapdash.render.maps import ADMIN1_LABEL, MapView, build_map, place_features
 from mapdash.render.popups import precision
-
-from test_maps import PLACES, STYLES, XSS, five_places, mention
 
 ANBAR = ("Al Anbar", 33.0, 42.0, "IQ", "Iraq", "Al Anbar", "admin1", "enemy_held")
 
@@ -47,8 +46,13 @@ def test_one_layer_per_phase_in_a_layer_control() -> None:
 def test_clustered_layers_toggle_through_one_cluster_group() -> None:
     html_text = build_map(five_places(), phase_styles=STYLES, cluster=True).get_root().render()
     assert html_text.count("L.markerClusterGroup(") == 1
-    assert "cluster.addLayers(points(e.layer.mapdashLayer))" in html_text and "cluster.removeLayers(points(e.layer.mapdashLayer))" in html_text
-    assert "proxies[key].addLayer(l)" in html_text  # country outlines go with their phase's toggle, not into the cluster
+    assert (
+        "cluster.addLayers(points(e.layer.mapdashLayer))" in html_text
+        and "cluster.removeLayers(points(e.layer.mapdashLayer))" in html_text
+    )
+    assert (
+        "proxies[key].addLayer(l)" in html_text
+    )  # country outlines go with their phase's toggle, not into the cluster
 
 
 def test_named_governorate_is_shaded_in_its_phase_colour() -> None:
@@ -57,8 +61,13 @@ def test_named_governorate_is_shaded_in_its_phase_colour() -> None:
     match = re.search(r"return L\.geoJSON\((\{.*?\}), \{pane: 'mapdashAdmin1'", html_text, re.DOTALL)
     assert match, "no admin-1 layer"
     (feature,) = json.loads(match.group(1))["features"]
-    assert feature["properties"] == {"place_id": "test:al anbar", "name": "Al Anbar", "color": STYLES["enemy_held"].color,
-                                     "stroke": "#54332d", "phase": "enemy_held"}  # the brown, darker for the outline
+    assert feature["properties"] == {
+        "place_id": "test:al anbar",
+        "name": "Al Anbar",
+        "color": STYLES["enemy_held"].color,
+        "stroke": "#54332d",
+        "phase": "enemy_held",
+    }  # the brown, darker for the outline
     shape = shapely.geometry.shape(feature["geometry"])
     assert shape.contains(shapely.Point(43.31, 33.42))  # Ramadi is in Anbar
     assert f'overlays["{ADMIN1_LABEL}"]' in html_text
@@ -66,7 +75,9 @@ def test_named_governorate_is_shaded_in_its_phase_colour() -> None:
     assert "mapdashAdmin1" not in build_map(mentions_gdf(rows), admin1=False).get_root().render()
 
 
-@pytest.mark.parametrize(("geonameid", "country", "name"), [(99592, "IQ", "whatever"), (None, "IQ", "Al-Anbar"), (None, "IQ", "al anbar")])
+@pytest.mark.parametrize(
+    ("geonameid", "country", "name"), [(99592, "IQ", "whatever"), (None, "IQ", "Al-Anbar"), (None, "IQ", "al anbar")]
+)
 def test_admin1_shapes_by_id_or_name(geonameid: int | None, country: str, name: str) -> None:
     shape = assets.admin1_shape(geonameid, country, name)
     assert shape is not None and shapely.geometry.shape(shape).contains(shapely.Point(43.31, 33.42))
@@ -78,11 +89,20 @@ def test_shipped_admin1_file_is_small() -> None:
 
 
 def test_popup_shows_phase_evidence_quote_and_precision() -> None:
-    row = mention(PLACES[0], evidence="Iraqi forces pushed ISIL out of Ramadi.", quote="“Ramadi is free,” he said",
-                  speaker="Ash Carter", feature_code="PPLA", phase_from=date(2015, 12, 28))
+    row = mention(
+        PLACES[0],
+        evidence="Iraqi forces pushed ISIL out of Ramadi.",
+        quote="“Ramadi is free,” he said",
+        speaker="Ash Carter",
+        feature_code="PPLA",
+        phase_from=date(2015, 12, 28),
+    )
     (feature,) = place_features(mentions_gdf([row]), STYLES)["features"]
     popup = feature["properties"]["popup"]
-    assert '<div class="mapdash-evidence">“Iraqi forces pushed ISIL out of Ramadi.”<br><i>Counter-ISIL Campaign Continues 2015-12-28</i></div>' in popup
+    assert (
+        '<div class="mapdash-evidence">“Iraqi forces pushed ISIL out of Ramadi.”<br><i>Counter-ISIL Campaign Continues 2015-12-28</i></div>'
+        in popup
+    )
     assert "✔ Retaken <i>2015-12-28</i>" in popup
     assert "“Ramadi is free,” he said — Ash Carter" in popup
     assert "town or city (PPLA)" in popup and "confidence 0.90" in popup
@@ -91,14 +111,26 @@ def test_popup_shows_phase_evidence_quote_and_precision() -> None:
 def test_a_reported_statement_is_attributed_not_repeated() -> None:
     sentence = "The next phase will target Hit in Anbar province, he said, with the ultimate goal of retaking Mosul."
     quote = "The next phase will target Hit in Anbar province, with the ultimate goal of retaking Mosul"
-    row = mention(PLACES[1], sentence=sentence, evidence=sentence, quote=quote, speaker="Barack Obama", phase="ultimate_goal")
+    row = mention(
+        PLACES[1], sentence=sentence, evidence=sentence, quote=quote, speaker="Barack Obama", phase="ultimate_goal"
+    )
     (feature,) = place_features(mentions_gdf([row]), STYLES)["features"]
-    assert feature["properties"]["popup"].count("retaking Mosul") == 1 and "— Barack Obama" in feature["properties"]["popup"]
+    assert (
+        feature["properties"]["popup"].count("retaking Mosul") == 1
+        and "— Barack Obama" in feature["properties"]["popup"]
+    )
 
 
 def test_a_quote_that_is_the_evidence_is_attributed_not_repeated() -> None:
     sentence = "The next phase will target Hit, with the ultimate goal of retaking Mosul."
-    row = mention(PLACES[1], sentence=sentence, evidence=sentence, quote=sentence.rstrip("."), speaker="Barack Obama", phase="ultimate_goal")
+    row = mention(
+        PLACES[1],
+        sentence=sentence,
+        evidence=sentence,
+        quote=sentence.rstrip("."),
+        speaker="Barack Obama",
+        phase="ultimate_goal",
+    )
     (feature,) = place_features(mentions_gdf([row]), STYLES)["features"]
     popup = feature["properties"]["popup"]
     assert popup.count("retaking Mosul") == 1 and f"“{sentence}” — Barack Obama" in popup
@@ -140,11 +172,13 @@ def test_timeline_replays_each_places_phases() -> None:
     html_text = build_map(mentions_gdf(rows), phase_styles=STYLES, timeline=True).get_root().render()
     features = {f["properties"]["place_id"]: f["properties"] for f in script_json(html_text, "places")["features"]}
     # Playback steps by report date: the release of 2016-01-02 reports Ramadi retaken (on 2015-12-28).
-    assert features["test:ramadi"]["steps"] == [["2015-06-01", "enemy_held", STYLES["enemy_held"].color],
-                                                ["2016-01-02", "retaken", STYLES["retaken"].color]]
+    assert features["test:ramadi"]["steps"] == [
+        ["2015-06-01", "enemy_held", STYLES["enemy_held"].color],
+        ["2016-01-02", "retaken", STYLES["retaken"].color],
+    ]
     assert features["test:mosul"]["steps"] == [["2016-01-02", "", "#3b73b9"]]
     assert script_json(html_text, "groups") == [["*", "Places"]]
-    assert "dates = [\"2015-06-01\",\"2016-01-02\"]" in html_text.replace(", dates = ", "dates = ")
+    assert 'dates = ["2015-06-01","2016-01-02"]' in html_text.replace(", dates = ", "dates = ")
     assert "L.control.layers" not in html_text and "L.markerClusterGroup" not in html_text
     assert "mapdash-timeline" in html_text
 
@@ -158,7 +192,9 @@ def test_published_places_keep_the_html_small(tmp_path) -> None:
 
     html_text = build_map(five_places(), publish=publish).get_root().render()
     (text,) = published
-    assert {f["properties"]["place_id"] for f in json.loads(text)["features"]} == {f"test:{p[0].lower()}" for p in PLACES}
+    assert {f["properties"]["place_id"] for f in json.loads(text)["features"]} == {
+        f"test:{p[0].lower()}" for p in PLACES
+    }
     assert 'fetch("/app/static/cache/abc.json")' in html_text and "var places" not in html_text
     assert "Coalition forces struck" not in html_text  # the popups travel with the data
 

@@ -11,19 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SEED
 
 from mapdash import store
-from mapdash.library import parallel
 from mapdash.cli import main
+from mapdash.library import parallel
 from mapdash.settings import Settings
-
-from conftest import SEED
 
 RELEASES = {
     "strikes.txt": "Coalition Strikes Continue\n\nCoalition aircraft struck ISIL targets near Mosul and Raqqa on Tuesday, "
-                   "officials in Baghdad said. Iraqi forces advanced toward Fallujah in Anbar province.",
+    "officials in Baghdad said. Iraqi forces advanced toward Fallujah in Anbar province.",
     "aid.txt": "Aid Reaches Aleppo\n\nConvoys from Turkey reached Aleppo and Idlib this week, the United Nations said in Geneva. "
-               "Jordan and Lebanon host most of the refugees.",
+    "Jordan and Lebanon host most of the refugees.",
 }
 
 
@@ -39,7 +38,9 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def stored(db: str) -> list[tuple[Any, ...]]:
     """Return every stored mention as (document, span, place), in a fixed order."""
-    rows = store.connect(db).execute("SELECT doc_id, start, end, place_id FROM mentions ORDER BY doc_id, start").fetchall()
+    rows = (
+        store.connect(db).execute("SELECT doc_id, start, end, place_id FROM mentions ORDER BY doc_id, start").fetchall()
+    )
     return [tuple(r) for r in rows]
 
 
@@ -56,7 +57,9 @@ def test_worker_processes_store_what_the_serial_path_stores(
 ) -> None:
     assert main(["--no-spacy", "--db", db_target, "ingest", "--workers", "2", str(releases)]) == 0
     out = capsys.readouterr().out
-    assert out.count("added: ") == 3 and "3 added, 0 already present, 0 rejected" in out and "(2 worker processes)" in out
+    assert (
+        out.count("added: ") == 3 and "3 added, 0 already present, 0 rejected" in out and "(2 worker processes)" in out
+    )
     assert stored(db_target) == serial and len({r[0] for r in serial}) == 3
     assert main(["--no-spacy", "--db", db_target, "ingest", "--workers", "0", str(releases)]) == 0
     assert "0 added, 3 already present" in capsys.readouterr().out
@@ -71,25 +74,50 @@ def test_a_dask_local_cluster_stores_what_the_serial_path_stores(
 
 
 def test_spacy_runs_in_the_workers_too(releases: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", str(tmp_path / "p.sqlite"), "ingest", "--workers", "2", str(releases / "strikes.txt"), str(SEED)]) == 0
+    assert (
+        main(["--db", str(tmp_path / "p.sqlite"), "ingest", "--workers", "2", str(releases / "strikes.txt"), str(SEED)])
+        == 0
+    )
     assert capsys.readouterr().out.count("[spacy+gazetteer]") == 2
 
 
-def test_rejected_files_are_reported_and_the_rest_stored(releases: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rejected_files_are_reported_and_the_rest_stored(
+    releases: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "empty.txt").write_text("  \n")
     db = str(tmp_path / "r.sqlite")
-    assert main(["--no-spacy", "--db", db, "ingest", "--workers", "2", str(tmp_path / "empty.txt"), str(releases / "aid.txt")]) == 1
+    assert (
+        main(
+            [
+                "--no-spacy",
+                "--db",
+                db,
+                "ingest",
+                "--workers",
+                "2",
+                str(tmp_path / "empty.txt"),
+                str(releases / "aid.txt"),
+            ]
+        )
+        == 1
+    )
     out = capsys.readouterr().out
     assert "rejected: " in out and "empty.txt" in out and "1 added" in out
 
 
-@pytest.mark.parametrize(("option", "message"), [(["--workers", "-1"], "--workers"), (["--scheduler", "nowhere"], "tcp://HOST:PORT")])
-def test_bad_options_are_one_line_errors(releases: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("option", "message"), [(["--workers", "-1"], "--workers"), (["--scheduler", "nowhere"], "tcp://HOST:PORT")]
+)
+def test_bad_options_are_one_line_errors(
+    releases: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str], message: str
+) -> None:
     assert main(["--db", str(tmp_path / "b.sqlite"), "ingest", str(releases), *option]) == 2
     assert message in capsys.readouterr().err
 
 
-def test_documents_in_flight_stay_bounded(releases: Path, tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_documents_in_flight_stay_bounded(
+    releases: Path, tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """However many files there are, at most IN_FLIGHT_PER_WORKER tasks per worker wait at any time."""
     folder = tmp_path / "many"
     folder.mkdir()
@@ -131,7 +159,9 @@ def test_a_scheduler_address_sends_the_work_to_that_cluster(
 
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+    ) as cluster:
         address = cluster.scheduler_address
         assert address.startswith("tcp://")
         db = str(tmp_path / "tcp.sqlite")
@@ -140,7 +170,9 @@ def test_a_scheduler_address_sends_the_work_to_that_cluster(
     assert stored(db) == serial
 
 
-def test_workers_that_never_answer_stop_the_run(releases: Path, tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_workers_that_never_answer_stop_the_run(
+    releases: Path, tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A lost cluster is an error after STALL_SECONDS, not a command that hangs."""
 
     class Silent(ThreadPoolExecutor):

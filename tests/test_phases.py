@@ -12,18 +12,47 @@ from mapdash.geoparse.annotate import MentionRef, TaxonomyError, assign_phases, 
 TAXONOMY_PATH = Path(__file__).resolve().parents[1] / "data" / "phases.toml"
 # name -> (feature, country code) for the places the phrasings below mark as [Name] or [Surface=Name].
 PLACES = {
-    "Ramadi": ("city", "IQ"), "Sinjar": ("city", "IQ"), "Tikrit": ("city", "IQ"), "Tal Abyad": ("city", "SY"),
-    "Kobani": ("city", "SY"), "Mosul": ("city", "IQ"), "Fallujah": ("city", "IQ"), "Manbij": ("city", "SY"),
-    "Deir ez-Zor": ("city", "SY"), "Hit": ("city", "IQ"), "Raqqa": ("city", "SY"), "Palmyra": ("city", "SY"),
-    "Sirte": ("city", "LY"), "Madaya": ("city", "SY"), "Geneva": ("city", "CH"), "Aleppo": ("city", "SY"),
-    "Anbar": ("admin1", "IQ"), "Nineveh": ("admin1", "IQ"),
-    "Iraq": ("country", "IQ"), "Syria": ("country", "SY"), "Libya": ("country", "LY"), "Jordan": ("country", "JO"),
-    "Bahrain": ("country", "BH"), "Australia": ("country", "AU"), "Denmark": ("country", "DK"),
-    "Germany": ("country", "DE"), "France": ("country", "FR"), "Netherlands": ("country", "NL"),
-    "Saudi Arabia": ("country", "SA"), "Canada": ("country", "CA"), "Nigeria": ("country", "NG"),
-    "Afghanistan": ("country", "AF"), "United States": ("country", "US"), "Turkey": ("country", "TR"),
-    "Tabqa": ("city", "SY"), "Qayyarah": ("city", "IQ"), "Baiji": ("city", "IQ"), "Haditha Dam": ("city", "IQ"),
-    "Baghdad": ("city", "IQ"), "Southern Syria": ("region", "SY"), "Belgium": ("country", "BE"),
+    "Ramadi": ("city", "IQ"),
+    "Sinjar": ("city", "IQ"),
+    "Tikrit": ("city", "IQ"),
+    "Tal Abyad": ("city", "SY"),
+    "Kobani": ("city", "SY"),
+    "Mosul": ("city", "IQ"),
+    "Fallujah": ("city", "IQ"),
+    "Manbij": ("city", "SY"),
+    "Deir ez-Zor": ("city", "SY"),
+    "Hit": ("city", "IQ"),
+    "Raqqa": ("city", "SY"),
+    "Palmyra": ("city", "SY"),
+    "Sirte": ("city", "LY"),
+    "Madaya": ("city", "SY"),
+    "Geneva": ("city", "CH"),
+    "Aleppo": ("city", "SY"),
+    "Anbar": ("admin1", "IQ"),
+    "Nineveh": ("admin1", "IQ"),
+    "Iraq": ("country", "IQ"),
+    "Syria": ("country", "SY"),
+    "Libya": ("country", "LY"),
+    "Jordan": ("country", "JO"),
+    "Bahrain": ("country", "BH"),
+    "Australia": ("country", "AU"),
+    "Denmark": ("country", "DK"),
+    "Germany": ("country", "DE"),
+    "France": ("country", "FR"),
+    "Netherlands": ("country", "NL"),
+    "Saudi Arabia": ("country", "SA"),
+    "Canada": ("country", "CA"),
+    "Nigeria": ("country", "NG"),
+    "Afghanistan": ("country", "AF"),
+    "United States": ("country", "US"),
+    "Turkey": ("country", "TR"),
+    "Tabqa": ("city", "SY"),
+    "Qayyarah": ("city", "IQ"),
+    "Baiji": ("city", "IQ"),
+    "Haditha Dam": ("city", "IQ"),
+    "Baghdad": ("city", "IQ"),
+    "Southern Syria": ("region", "SY"),
+    "Belgium": ("country", "BE"),
 }
 
 
@@ -69,7 +98,10 @@ CASES = [
     ("Fighting in [Fallujah] continued on Tuesday.", {"Fallujah": {"current_operation"}}),
     ("Iraqi troops are advancing on [Fallujah].", {"Fallujah": {"current_operation"}}),
     ("The offensive on [Manbij] began last week.", {"Manbij": {"current_operation"}}),
-    ("Food aid cannot reach the besieged city of [Deir ez-Zor].", {"Deir ez-Zor": {"current_operation", "humanitarian_ceasefire"}}),
+    (
+        "Food aid cannot reach the besieged city of [Deir ez-Zor].",
+        {"Deir ez-Zor": {"current_operation", "humanitarian_ceasefire"}},
+    ),
     ("[Aleppo] remains under siege.", {"Aleppo": {"current_operation"}}),
     # next target
     ("The next target will be [Mosul], officials said.", {"Mosul": {"next_target"}}),
@@ -91,10 +123,16 @@ CASES = [
     ("A drone strike targeted a senior operative in [Libya].", {"Libya": {"strike"}}),
     ("There will be no airstrikes in [Syria] during the truce.", {"Syria": {"humanitarian_ceasefire"}}),
     # partner support: the subject partner, not the theatre
-    ("[French=France] jets are flying missions from [Jordan].", {"French": {"partner_support"}, "Jordan": {"partner_support"}}),
+    (
+        "[French=France] jets are flying missions from [Jordan].",
+        {"French": {"partner_support"}, "Jordan": {"partner_support"}},
+    ),
     ("[Australia] has deployed special forces trainers to [Iraq].", {"Australia": {"partner_support"}, "Iraq": set()}),
     ("The minister thanked [Denmark] for its contribution.", {"Denmark": {"partner_support"}}),
-    ("Coalition partners such as [Jordan] and [Bahrain] have flown sorties.", {"Jordan": {"partner_support"}, "Bahrain": {"partner_support"}}),
+    (
+        "Coalition partners such as [Jordan] and [Bahrain] have flown sorties.",
+        {"Jordan": {"partner_support"}, "Bahrain": {"partner_support"}},
+    ),
     ("[Germany] will send more trainers.", {"Germany": {"partner_support"}}),
     ("Jets flying from [Turkey] struck targets in [Syria].", {"Turkey": {"partner_support"}, "Syria": {"strike"}}),
     ("[Iraqi=Iraq] forces are training new recruits.", {"Iraqi": set()}),
@@ -107,22 +145,40 @@ CASES = [
     ("Talks on a political settlement for [Syria] resume next month.", {"Syria": {"political"}}),
     ("The United States will work with [Libya] to establish a unity government.", {"Libya": {"political"}}),
     # beyond the theatre
-    ("ISIL affiliates in [Nigeria] and [Afghanistan] pledged allegiance.", {"Nigeria": {"beyond_theater"}, "Afghanistan": {"beyond_theater"}}),
-    ("Beyond [Syria] and [Iraq], ISIL has spread to [Libya].", {"Syria": set(), "Iraq": set(), "Libya": {"beyond_theater"}}),
+    (
+        "ISIL affiliates in [Nigeria] and [Afghanistan] pledged allegiance.",
+        {"Nigeria": {"beyond_theater"}, "Afghanistan": {"beyond_theater"}},
+    ),
+    (
+        "Beyond [Syria] and [Iraq], ISIL has spread to [Libya].",
+        {"Syria": set(), "Iraq": set(), "Libya": {"beyond_theater"}},
+    ),
     # qualifiers pass the cue to the place they locate
-    ("The next phase in the campaign will target ISIL-controlled [Hit] in [Iraq]'s [Anbar] province.",
-     {"Hit": {"next_target", "enemy_held"}, "Iraq": {"context"}, "Anbar": {"context"}}),
-    ("Forces advance with the ultimate goal of retaking [Mosul] -- [Iraq]'s second-largest city.",
-     {"Mosul": {"ultimate_goal"}, "Iraq": {"context"}}),
+    (
+        "The next phase in the campaign will target ISIL-controlled [Hit] in [Iraq]'s [Anbar] province.",
+        {"Hit": {"next_target", "enemy_held"}, "Iraq": {"context"}, "Anbar": {"context"}},
+    ),
+    (
+        "Forces advance with the ultimate goal of retaking [Mosul] -- [Iraq]'s second-largest city.",
+        {"Mosul": {"ultimate_goal"}, "Iraq": {"context"}},
+    ),
     ("Airstrikes hit targets near [Raqqa], [Syria].", {"Raqqa": {"strike"}, "Syria": {"context"}}),
     ("Coalition jets struck [Iraq]'s [Anbar] province.", {"Anbar": {"strike"}, "Iraq": {"context"}}),
     ("Strikes in [Ramadi], the capital of [Anbar] province, continued.", {"Ramadi": {"strike"}, "Anbar": {"context"}}),
     # coordination shares a cue, a new clause does not
     ("Strikes hit ISIL in [Iraq] and [Syria].", {"Iraq": {"strike"}, "Syria": {"strike"}}),
-    ("Airstrikes continued in [Iraq], [Syria], and [Libya].", {"Iraq": {"strike"}, "Syria": {"strike"}, "Libya": {"strike"}}),
-    ("[Dutch=Netherlands] aircraft are now striking ISIL targets in [Syria], and [Saudi Arabia] is expanding its role.",
-     {"Dutch": {"partner_support"}, "Syria": {"strike"}, "Saudi Arabia": {"partner_support"}}),
-    ("Partners from [Nigeria] to [Afghanistan] joined.", {"Nigeria": {"beyond_theater"}, "Afghanistan": {"beyond_theater"}}),
+    (
+        "Airstrikes continued in [Iraq], [Syria], and [Libya].",
+        {"Iraq": {"strike"}, "Syria": {"strike"}, "Libya": {"strike"}},
+    ),
+    (
+        "[Dutch=Netherlands] aircraft are now striking ISIL targets in [Syria], and [Saudi Arabia] is expanding its role.",
+        {"Dutch": {"partner_support"}, "Syria": {"strike"}, "Saudi Arabia": {"partner_support"}},
+    ),
+    (
+        "Partners from [Nigeria] to [Afghanistan] joined.",
+        {"Nigeria": {"beyond_theater"}, "Afghanistan": {"beyond_theater"}},
+    ),
     # no cue, no phase
     ("The situation in [Syria] and [Iraq] is complex.", {"Syria": set(), "Iraq": set()}),
     ("The president met the prime minister of [Canada].", {"Canada": set()}),
@@ -133,39 +189,63 @@ CASES = [
 CASES += [
     # strike releases: a fronted locative frames the clause; strike counts; passives; strikes supporting an operation
     ("-- Near [Tabqa], four strikes destroyed two ISIS boats.", {"Tabqa": {"strike"}}),
-    ("* Near [Qayyarah] and [Baiji], a strike engaged an ISIS tactical unit.", {"Qayyarah": {"strike"}, "Baiji": {"strike"}}),
+    (
+        "* Near [Qayyarah] and [Baiji], a strike engaged an ISIS tactical unit.",
+        {"Qayyarah": {"strike"}, "Baiji": {"strike"}},
+    ),
     ("-- Near [Mosul], ISIS fighters shelled a market.", {"Mosul": set()}),
     ("Fighter aircraft conducted 12 strikes in [Syria].", {"Syria": {"strike"}}),
     ("Aircraft struck ISIS targets in [Iraq] and later north of [Mosul].", {"Iraq": {"strike"}, "Mosul": {"strike"}}),
-    ("The coalition flew 40 strikes in support of the offensive to liberate [Tabqa].", {"Tabqa": {"current_operation", "strike"}}),
+    (
+        "The coalition flew 40 strikes in support of the offensive to liberate [Tabqa].",
+        {"Tabqa": {"current_operation", "strike"}},
+    ),
     ("Coalition forces continued to attack ISIS in [Syria] and [Iraq].", {"Syria": {"strike"}, "Iraq": {"strike"}}),
     ("Aircraft conducted two airstrikes near the [Haditha Dam].", {"Haditha Dam": {"strike"}}),
     # retaken: passives, nominalisations, success, losses listed under one predicate
     ("Once [Tabqa] was fully liberated, families began to return.", {"Tabqa": {"retaken"}}),
     ("The clearance of [Qayyarah] ended the first phase.", {"Qayyarah": {"retaken"}}),
-    ("The minister praised the troops for freeing the city of [Baiji] from ISIS.", {"Baiji": {"retaken", "enemy_held"}}),
-    ("Recent ISIS losses, including at [Tikrit], [Sinjar], and [Baiji], show the trend.",
-     {"Tikrit": {"retaken"}, "Sinjar": {"retaken"}, "Baiji": {"retaken"}}),
+    (
+        "The minister praised the troops for freeing the city of [Baiji] from ISIS.",
+        {"Baiji": {"retaken", "enemy_held"}},
+    ),
+    (
+        "Recent ISIS losses, including at [Tikrit], [Sinjar], and [Baiji], show the trend.",
+        {"Tikrit": {"retaken"}, "Sinjar": {"retaken"}, "Baiji": {"retaken"}},
+    ),
     ("Commanders will plan the liberation of [Mosul] next year.", {"Mosul": set()}),
     ("Iraqi forces secured the government complex in [Ramadi] on Monday.", {"Ramadi": {"retaken"}}),
     # current operation: purpose clauses, compounds, isolation, the article before the name
     ("The offensive to retake [Manbij] continues.", {"Manbij": {"current_operation"}}),
     ("Progress in the [Raqqa] isolation phase was steady.", {"Raqqa": {"current_operation"}}),
     ("Partner forces are tightening a cordon around [Tabqa].", {"Tabqa": {"current_operation"}}),
-    ("The operation to defeat ISIS remnants in [Southern Syria] began on Friday.", {"Southern Syria": {"current_operation"}}),
+    (
+        "The operation to defeat ISIS remnants in [Southern Syria] began on Friday.",
+        {"Southern Syria": {"current_operation"}},
+    ),
     ("The campaign against ISIS in [Iraq] and [Syria] goes on.", {"Iraq": set(), "Syria": set()}),
-    ("Troops edged toward victory in the campaign to defeat ISIS in and around [Raqqa], [Syria], and [Mosul], [Iraq].",
-     {"Raqqa": {"current_operation"}, "Mosul": {"current_operation"}, "Syria": {"context"}, "Iraq": {"context"}}),
+    (
+        "Troops edged toward victory in the campaign to defeat ISIS in and around [Raqqa], [Syria], and [Mosul], [Iraq].",
+        {"Raqqa": {"current_operation"}, "Mosul": {"current_operation"}, "Syria": {"context"}, "Iraq": {"context"}},
+    ),
     # the next phase that has started is under way, not next
-    ("The partners announced the start of the next phase of the operation to isolate [Raqqa].", {"Raqqa": {"current_operation"}}),
+    (
+        "The partners announced the start of the next phase of the operation to isolate [Raqqa].",
+        {"Raqqa": {"current_operation"}},
+    ),
     ("The next phase of the campaign will target [Mosul].", {"Mosul": {"next_target"}}),
     # enemy-held
     ("ISIS, which has held [Mosul] since 2014, is losing ground.", {"Mosul": {"enemy_held"}}),
     # a demonym before "city of" only says where the city is
-    ("Talks covered the campaign to liberate the [Iraqi=Iraq] city of [Mosul].", {"Iraqi": {"context"}, "Mosul": {"current_operation"}}),
+    (
+        "Talks covered the campaign to liberate the [Iraqi=Iraq] city of [Mosul].",
+        {"Iraqi": {"context"}, "Mosul": {"current_operation"}},
+    ),
     # lists under one predicate, semicolons joining bare items only
-    ("The last areas under ISIS control are [Tabqa]; [Raqqa], including [Mosul]; and half of [Manbij].",
-     {"Tabqa": {"enemy_held"}, "Raqqa": {"enemy_held"}, "Mosul": {"enemy_held"}, "Manbij": {"enemy_held"}}),
+    (
+        "The last areas under ISIS control are [Tabqa]; [Raqqa], including [Mosul]; and half of [Manbij].",
+        {"Tabqa": {"enemy_held"}, "Raqqa": {"enemy_held"}, "Mosul": {"enemy_held"}, "Manbij": {"enemy_held"}},
+    ),
     ("Troops recaptured [Tikrit]; [Mosul] remains a hard fight.", {"Tikrit": {"retaken"}, "Mosul": set()}),
     # parentheticals inside the cue; passives of driving the enemy out; declarations
     ("Local forces have driven Islamic State (ISIS) out of [Tabqa].", {"Tabqa": {"retaken"}}),
@@ -192,17 +272,31 @@ CASES += [
 
 ANAPHORS = [
     # "the city" stands for the town named just before; its cue goes to that town
-    ("Forces entered [Tabqa] on Monday. By Friday the liberated city was calm.", {"Tabqa": {"current_operation", "retaken"}}),
-    ("Units massed near [Manbij] ahead of the next phase of operations to secure the city.", {"Manbij": {"next_target"}}),
+    (
+        "Forces entered [Tabqa] on Monday. By Friday the liberated city was calm.",
+        {"Tabqa": {"current_operation", "retaken"}},
+    ),
+    (
+        "Units massed near [Manbij] ahead of the next phase of operations to secure the city.",
+        {"Manbij": {"next_target"}},
+    ),
     ("[Mosul] fell in 2014. ISIS has held the city since then.", {"Mosul": {"enemy_held"}}),
     ("[Ramadi] is far from [Baghdad]. The weather was mild.", {"Ramadi": set(), "Baghdad": set()}),
-    ("Units stay in [Manbij] in the effort to clear the liberated city of booby traps.", {"Manbij": {"current_operation", "retaken"}}),
+    (
+        "Units stay in [Manbij] in the effort to clear the liberated city of booby traps.",
+        {"Manbij": {"current_operation", "retaken"}},
+    ),
     ("Planes flew over [Baghdad]. The city of [Mosul] was recaptured.", {"Baghdad": set(), "Mosul": {"retaken"}}),
     # a placeless strike count goes to the town the paragraph is about, the one named most
-    ("Troops pushed into [Fallujah] from the south. [Fallujah] residents fled. Planes flew over [Baghdad] daily. "
-     "The coalition has conducted 200 strikes since May, he said.", {"Fallujah": {"current_operation", "strike"}, "Baghdad": set()}),
-    ("[Fallujah] was calm. Officials met for hours. Nobody spoke. The coalition has conducted 200 strikes since May.",
-     {"Fallujah": set()}),
+    (
+        "Troops pushed into [Fallujah] from the south. [Fallujah] residents fled. Planes flew over [Baghdad] daily. "
+        "The coalition has conducted 200 strikes since May, he said.",
+        {"Fallujah": {"current_operation", "strike"}, "Baghdad": set()},
+    ),
+    (
+        "[Fallujah] was calm. Officials met for hours. Nobody spoke. The coalition has conducted 200 strikes since May.",
+        {"Fallujah": set()},
+    ),
 ]
 
 
@@ -225,7 +319,9 @@ def test_cue_rules(sentence: str, expected: dict[str, set[str]], taxonomy) -> No
 
 
 def test_direct_cue_is_more_confident_than_a_sentence_cue(taxonomy) -> None:
-    text, mentions = marked("Beyond [Syria] and [Iraq], ISIL works with partners from [Nigeria]; it has spread to [Libya].")
+    text, mentions = marked(
+        "Beyond [Syria] and [Iraq], ISIL works with partners from [Nigeria]; it has spread to [Libya]."
+    )
     conf = {text[t.mention_start : t.mention_end]: t.confidence for t in assign_phases(text, mentions, taxonomy)}
     assert conf["Nigeria"] > conf["Libya"] > 0
 
@@ -240,15 +336,29 @@ def test_tag_carries_rule_and_evidence_sentence(taxonomy) -> None:
 
 def test_mentions_outside_the_text_or_overlapping_are_ignored(taxonomy) -> None:
     text, mentions = marked("Iraqi forces pushed ISIL out of [Ramadi].")
-    bad = [MentionRef(-5, 2, "X", "city", "IQ"), MentionRef(30, 999, "Y", "city", "IQ"), mentions[0],
-           MentionRef(mentions[0].start + 1, mentions[0].end, "Z", "city", "IQ")]
+    bad = [
+        MentionRef(-5, 2, "X", "city", "IQ"),
+        MentionRef(30, 999, "Y", "city", "IQ"),
+        mentions[0],
+        MentionRef(mentions[0].start + 1, mentions[0].end, "Z", "city", "IQ"),
+    ]
     tags = assign_phases(text, bad, taxonomy)
     assert [(t.mention_start, t.phase) for t in tags] == [(mentions[0].start, "retaken")]
 
 
 def test_taxonomy_has_the_required_phases(taxonomy) -> None:
-    required = {"retaken", "current_operation", "next_target", "ultimate_goal", "enemy_held", "strike",
-                "partner_support", "humanitarian_ceasefire", "political", "beyond_theater"}
+    required = {
+        "retaken",
+        "current_operation",
+        "next_target",
+        "ultimate_goal",
+        "enemy_held",
+        "strike",
+        "partner_support",
+        "humanitarian_ceasefire",
+        "political",
+        "beyond_theater",
+    }
     assert required <= set(taxonomy)
     for phase in taxonomy.values():
         assert phase.label and phase.icon and re.fullmatch(r"#[0-9a-f]{6}", phase.color)
@@ -260,20 +370,52 @@ BAD_FILES = [
     ('[phases.a]\ncolor = "#123456"\nicon = "x"\n', "phase 'a'", "label"),
     ('[phases.a]\nlabel = "L"\ncolor = "red"\nicon = "x"\n', "phase 'a'", "color"),
     ('[phases.a]\nlabel = "L"\ncolor = "#123456"\n', "phase 'a'", "icon"),
-    (f"[phases.b]\n{GOOD_PHASE}[[phases.b.cues]]\nname = \"n\"\npattern = '(unclosed {{place}}'\n", "phase 'b'", "pattern"),
+    (
+        f"[phases.b]\n{GOOD_PHASE}[[phases.b.cues]]\nname = \"n\"\npattern = '(unclosed {{place}}'\n",
+        "phase 'b'",
+        "pattern",
+    ),
     (f"[phases.b]\n{GOOD_PHASE}[[phases.b.cues]]\nname = \"n\"\npattern = 'no place here'\n", "cue 'n'", "pattern"),
-    (f"[phases.b]\n{GOOD_PHASE}[[phases.b.cues]]\nname = \"n\"\npattern = 'in {{place}}'\ntarget = \"sentence\"\n", "cue 'n'", "pattern"),
-    (f"[phases.b]\n{GOOD_PHASE}[[phases.b.cues]]\nname = \"n\"\npattern = 'in {{place}}'\ntarget = \"nearby\"\n", "cue 'n'", "target"),
-    (f"[phases.b]\n{GOOD_PHASE}[[phases.b.cues]]\nname = \"n\"\npattern = 'in {{place}}'\nconfidence = 2\n", "cue 'n'", "confidence"),
-    (f"[phases.b]\n{GOOD_PHASE}[[phases.b.cues]]\nname = \"n\"\npattern = 'in {{place}}'\nunless = '(('\n", "cue 'n'", "unless"),
-    (f"[phases.b]\n{GOOD_PHASE}[[phases.b.cues]]\nname = \"n\"\npattern = 'in {{place}}'\nunless = 3\n", "cue 'n'", "unless"),
-    (f"[phases.b]\n{GOOD_PHASE}scope = {{ features = [\"planet\"] }}\n", "phase 'b'", "scope.features"),
-    (f"[phases.b]\n{GOOD_PHASE}scope = {{ countries = \"IQ\" }}\n", "phase 'b'", "scope.countries"),
+    (
+        f'[phases.b]\n{GOOD_PHASE}[[phases.b.cues]]\nname = "n"\npattern = \'in {{place}}\'\ntarget = "sentence"\n',
+        "cue 'n'",
+        "pattern",
+    ),
+    (
+        f'[phases.b]\n{GOOD_PHASE}[[phases.b.cues]]\nname = "n"\npattern = \'in {{place}}\'\ntarget = "nearby"\n',
+        "cue 'n'",
+        "target",
+    ),
+    (
+        f"[phases.b]\n{GOOD_PHASE}[[phases.b.cues]]\nname = \"n\"\npattern = 'in {{place}}'\nconfidence = 2\n",
+        "cue 'n'",
+        "confidence",
+    ),
+    (
+        f"[phases.b]\n{GOOD_PHASE}[[phases.b.cues]]\nname = \"n\"\npattern = 'in {{place}}'\nunless = '(('\n",
+        "cue 'n'",
+        "unless",
+    ),
+    (
+        f"[phases.b]\n{GOOD_PHASE}[[phases.b.cues]]\nname = \"n\"\npattern = 'in {{place}}'\nunless = 3\n",
+        "cue 'n'",
+        "unless",
+    ),
+    (f'[phases.b]\n{GOOD_PHASE}scope = {{ features = ["planet"] }}\n', "phase 'b'", "scope.features"),
+    (f'[phases.b]\n{GOOD_PHASE}scope = {{ countries = "IQ" }}\n', "phase 'b'", "scope.countries"),
     (f"[phases.b]\n{GOOD_PHASE}cues = 3\n", "phase 'b'", "cues"),
-    (f"[phases.b]\n{GOOD_PHASE}colour = \"#123456\"\n", "phase 'b'", "colour"),
-    (f"[phases.b]\n{GOOD_PHASE}[[phases.b.cues]]\nname = \"n\"\npattern = 'in {{place}}'\nconfidance = 0.5\n", "cue 'n'", "confidance"),
-    (f"[phases.b]\n{GOOD_PHASE}[[phases.b.cues]]\nname = \"n\"\npattern = 'in {{place}}'\n"
-     f"[[phases.b.cues]]\nname = \"n\"\npattern = 'at {{place}}'\n", "phase 'b'", "cues"),
+    (f'[phases.b]\n{GOOD_PHASE}colour = "#123456"\n', "phase 'b'", "colour"),
+    (
+        f"[phases.b]\n{GOOD_PHASE}[[phases.b.cues]]\nname = \"n\"\npattern = 'in {{place}}'\nconfidance = 0.5\n",
+        "cue 'n'",
+        "confidance",
+    ),
+    (
+        f"[phases.b]\n{GOOD_PHASE}[[phases.b.cues]]\nname = \"n\"\npattern = 'in {{place}}'\n"
+        f"[[phases.b.cues]]\nname = \"n\"\npattern = 'at {{place}}'\n",
+        "phase 'b'",
+        "cues",
+    ),
     ("[phases.b]\nlabel = 3\n", "phase 'b'", "label"),
     ("not toml at all [", "phase taxonomy", ""),
     ("[other]\nx = 1\n", "[phases.<key>]", ""),
@@ -292,7 +434,7 @@ def test_bad_taxonomy_names_phase_and_field(tmp_path: Path, content: str, where:
 def test_analyst_can_add_a_phase_without_code(tmp_path: Path) -> None:
     path = tmp_path / "phases.toml"
     path.write_text(
-        f"[phases.evacuation]\n{GOOD_PHASE}scope = {{ features = [\"city\"] }}\n"
+        f'[phases.evacuation]\n{GOOD_PHASE}scope = {{ features = ["city"] }}\n'
         "[[phases.evacuation.cues]]\nname = \"evacuated\"\npattern = 'evacuat\\w+\\s+(?:from\\s+)?{place}'\nconfidence = 0.7\n",
         encoding="utf-8",
     )
@@ -309,13 +451,24 @@ def test_analyst_can_add_a_phase_without_code(tmp_path: Path) -> None:
 SEED_PATH = Path(__file__).resolve().parents[1] / "data" / "seeds" / "000_4dfe93347b0ca329.txt"
 # Surface -> (place name, feature, country): the mentions the resolve stage passes for the seed.
 SEED_PLACES = [
-    ("United Arab Emirates", "United Arab Emirates", "country", "AE"), ("Saudi Arabia", "Saudi Arabia", "country", "SA"),
-    ("United States", "United States", "country", "US"), ("Syrians", "Syria", "country", "SY"),
-    ("Syrian", "Syria", "country", "SY"), ("Syria", "Syria", "country", "SY"), ("Iraqi", "Iraq", "country", "IQ"),
-    ("Iraq", "Iraq", "country", "IQ"), ("Dutch", "Netherlands", "country", "NL"), ("Canada", "Canada", "country", "CA"),
-    ("Ramadi", "Ramadi", "city", "IQ"), ("Hit", "Hit", "city", "IQ"), ("Anbar", "Al Anbar", "admin1", "IQ"),
-    ("Mosul", "Mosul", "city", "IQ"), ("Raqqa", "Raqqa", "city", "SY"), ("Nigeria", "Nigeria", "country", "NG"),
-    ("Afghanistan", "Afghanistan", "country", "AF"), ("Libya", "Libya", "country", "LY"),
+    ("United Arab Emirates", "United Arab Emirates", "country", "AE"),
+    ("Saudi Arabia", "Saudi Arabia", "country", "SA"),
+    ("United States", "United States", "country", "US"),
+    ("Syrians", "Syria", "country", "SY"),
+    ("Syrian", "Syria", "country", "SY"),
+    ("Syria", "Syria", "country", "SY"),
+    ("Iraqi", "Iraq", "country", "IQ"),
+    ("Iraq", "Iraq", "country", "IQ"),
+    ("Dutch", "Netherlands", "country", "NL"),
+    ("Canada", "Canada", "country", "CA"),
+    ("Ramadi", "Ramadi", "city", "IQ"),
+    ("Hit", "Hit", "city", "IQ"),
+    ("Anbar", "Al Anbar", "admin1", "IQ"),
+    ("Mosul", "Mosul", "city", "IQ"),
+    ("Raqqa", "Raqqa", "city", "SY"),
+    ("Nigeria", "Nigeria", "country", "NG"),
+    ("Afghanistan", "Afghanistan", "country", "AF"),
+    ("Libya", "Libya", "country", "LY"),
 ]
 ORGANISATION = "Islamic State of Iraq and the Levant"
 
@@ -344,11 +497,22 @@ def seed_mentions(text: str) -> list[MentionRef]:
 # aid ("aid to Syrians"), and qualifiers get 'context'. Iraq, the Iraqi/Syrian forces (local partners
 # in the theatre, out of partner_support's scope) and the United States get nothing.
 SEED_PHASES = {
-    "Syria": {"humanitarian_ceasefire", "strike"}, "Syrians": {"humanitarian_ceasefire"}, "Syrian": set(),
-    "Iraq": {"context"}, "Iraqi": set(), "United States": set(),
-    "Dutch": {"partner_support"}, "Saudi Arabia": {"partner_support"}, "United Arab Emirates": {"partner_support"},
-    "Canada": {"partner_support"}, "Ramadi": {"retaken"}, "Hit": {"next_target", "enemy_held"}, "Anbar": {"context"},
-    "Mosul": {"ultimate_goal"}, "Raqqa": {"ultimate_goal", "enemy_held"}, "Nigeria": {"beyond_theater"},
+    "Syria": {"humanitarian_ceasefire", "strike"},
+    "Syrians": {"humanitarian_ceasefire"},
+    "Syrian": set(),
+    "Iraq": {"context"},
+    "Iraqi": set(),
+    "United States": set(),
+    "Dutch": {"partner_support"},
+    "Saudi Arabia": {"partner_support"},
+    "United Arab Emirates": {"partner_support"},
+    "Canada": {"partner_support"},
+    "Ramadi": {"retaken"},
+    "Hit": {"next_target", "enemy_held"},
+    "Anbar": {"context"},
+    "Mosul": {"ultimate_goal"},
+    "Raqqa": {"ultimate_goal", "enemy_held"},
+    "Nigeria": {"beyond_theater"},
     "Afghanistan": {"beyond_theater"},
     # the strike on ISIL in Libya is an operation against ISIL beyond Iraq and Syria (the campaign guide's beyond_theater)
     "Libya": {"strike", "political", "beyond_theater"},
@@ -366,35 +530,44 @@ def test_seed_phases(taxonomy) -> None:
     assert got == SEED_PHASES
 
 
-@pytest.mark.parametrize(("phase", "surface", "evidence"), [
-    ("humanitarian_ceasefire", "Syria", "Even if there is a cessation of hostilities"),
-    ("strike", "Syria", "He noted that Dutch aircraft are now striking ISIL targets in Syria"),
-    ("partner_support", "Dutch", "He noted that Dutch aircraft"),
-    ("retaken", "Ramadi", "“After intense block-by-block fighting"),
-    ("next_target", "Hit", "The next phase in the campaign will target ISIL-controlled Hit"),
-    ("ultimate_goal", "Mosul", "The next phase in the campaign"),
-    ("ultimate_goal", "Raqqa", "The ultimate goal there is to squeeze"),
-    ("enemy_held", "Raqqa", "The ultimate goal there is to squeeze"),
-    ("beyond_theater", "Nigeria", "“Beyond Syria and Iraq"),
-    ("strike", "Libya", "“As we showed last week with our strike"),
-])
+@pytest.mark.parametrize(
+    ("phase", "surface", "evidence"),
+    [
+        ("humanitarian_ceasefire", "Syria", "Even if there is a cessation of hostilities"),
+        ("strike", "Syria", "He noted that Dutch aircraft are now striking ISIL targets in Syria"),
+        ("partner_support", "Dutch", "He noted that Dutch aircraft"),
+        ("retaken", "Ramadi", "“After intense block-by-block fighting"),
+        ("next_target", "Hit", "The next phase in the campaign will target ISIL-controlled Hit"),
+        ("ultimate_goal", "Mosul", "The next phase in the campaign"),
+        ("ultimate_goal", "Raqqa", "The ultimate goal there is to squeeze"),
+        ("enemy_held", "Raqqa", "The ultimate goal there is to squeeze"),
+        ("beyond_theater", "Nigeria", "“Beyond Syria and Iraq"),
+        ("strike", "Libya", "“As we showed last week with our strike"),
+    ],
+)
 def test_seed_phase_evidence(taxonomy, phase: str, surface: str, evidence: str) -> None:
     text = seed_text()
-    tags = [t for t in assign_phases(text, seed_mentions(text), taxonomy)
-            if t.phase == phase and text[t.mention_start : t.mention_end] == surface]
+    tags = [
+        t
+        for t in assign_phases(text, seed_mentions(text), taxonomy)
+        if t.phase == phase and text[t.mention_start : t.mention_end] == surface
+    ]
     assert len(tags) == 1
     assert text[tags[0].evidence_start : tags[0].evidence_end].startswith(evidence)
     assert tags[0].confidence >= 0.7  # each is a direct cue on that very place
 
 
-@pytest.mark.parametrize(("pattern", "needles"), [
-    (r"\bnext\s+(?:phase|step)\b", {"next"}),
-    (r"\b(?:air\s*strikes?|strikes?|struck)\b", {"strike", "struck"}),
-    (r"(?:liberation|fall)\s+of", {"liberation", "fall"}),
-    (r"(?:liberation|x?)\s+of", {"of"}),  # a branch that may match nothing gives no words; the rest still does
-    (r"\s+\d+", None),
-    (r"(?:a|b)?c", {"c"}),
-])
+@pytest.mark.parametrize(
+    ("pattern", "needles"),
+    [
+        (r"\bnext\s+(?:phase|step)\b", {"next"}),
+        (r"\b(?:air\s*strikes?|strikes?|struck)\b", {"strike", "struck"}),
+        (r"(?:liberation|fall)\s+of", {"liberation", "fall"}),
+        (r"(?:liberation|x?)\s+of", {"of"}),  # a branch that may match nothing gives no words; the rest still does
+        (r"\s+\d+", None),
+        (r"(?:a|b)?c", {"c"}),
+    ],
+)
 def test_required_literals(pattern: str, needles: set[str] | None) -> None:
     from mapdash.geoparse.annotate.taxonomy import required_literals
 

@@ -23,7 +23,13 @@ CASES = [
     ("The Rapides Parish Fire District investigated the fire.", "Rapides Parish", "US", "admin2", "Louisiana"),
     ("Deputies from Fulton County and Atlanta police responded.", "Fulton County", "US", "admin2", "Georgia"),
     # Names the small spaCy model calls persons or organisations, placed by the words around them.
-    ("Bekelech Asefa, 26, of Canal Winchester, Ohio, faces 20 felony counts.", "Canal Winchester", "US", "city", "Ohio"),
+    (
+        "Bekelech Asefa, 26, of Canal Winchester, Ohio, faces 20 felony counts.",
+        "Canal Winchester",
+        "US",
+        "city",
+        "Ohio",
+    ),
     ("Police searched a home in Glen Allen on Monday.", "Glen Allen", "US", "city", "Virginia"),
     # Newspaper abbreviations of states (AP style).
     ("The bus was hijacked in Chowchilla, Calif., in 1976.", "Calif", "US", "admin1", "California"),
@@ -49,7 +55,10 @@ def test_context_decides(parse, text: str, name: str, country: str, feature: str
         assert res.place.admin1_name == admin1
 
 
-@pytest.mark.parametrize(("text", "name"), [("Harvey Pitt sent a letter to Clinton about it.", "Clinton"), ("Clinton said the plan would work.", "Clinton")])
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Harvey Pitt sent a letter to Clinton about it.", "Clinton"), ("Clinton said the plan would work.", "Clinton")],
+)
 def test_a_person_is_not_placed_by_a_weak_preposition(gazetteer, nlp, text: str, name: str) -> None:
     """Only strong location words ("in", "near", "X, Ohio") outweigh NER calling a name a person."""
     assert name not in [t.text for t in Recognizer(gazetteer, nlp).recognize(text)]

@@ -46,7 +46,9 @@ HTML_PAGE = f"""<html><head><title>Strikes &lt;script&gt;{MARK};alert('title')&l
 </article></body></html>"""
 FILE_NAME = '"><img src=x onerror=alert(6)>'
 SIDECAR = {"title": f"Aid {IMG} `code` ${{x}}", "byline": IMG, "source": "javascript:alert('source')"}
-SIDECAR_TEXT = "Aid Update\n\nAid convoys reached Mosul and Fallujah in Iraq on Sunday, the United Nations said in a statement.\n"
+SIDECAR_TEXT = (
+    "Aid Update\n\nAid convoys reached Mosul and Fallujah in Iraq on Sunday, the United Nations said in a statement.\n"
+)
 PAGES = ["", "places", "quotes", "documents", "timeline"]
 
 
@@ -65,9 +67,29 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert main(["--db", str(db), "ingest", str(folder)]) == 0
         conn = store.connect(db)
         doc_id = conn.execute("SELECT doc_id FROM documents WHERE title = ?", (TITLE,)).fetchone()[0]
-        spans = dict(conn.execute("SELECT text, start || ' ' || end FROM mentions WHERE doc_id = ?", (doc_id,)).fetchall())
+        spans = dict(
+            conn.execute("SELECT text, start || ' ' || end FROM mentions WHERE doc_id = ?", (doc_id,)).fetchall()
+        )
         hit, ramadi = spans["Hit"].split(), spans["Ramadi"].split()
-        assert main(["--db", str(db), "correct", doc_id, *hit, "--point", "33.63", "42.83", "--name", NAME, "--note", SCRIPT]) == 0
+        assert (
+            main(
+                [
+                    "--db",
+                    str(db),
+                    "correct",
+                    doc_id,
+                    *hit,
+                    "--point",
+                    "33.63",
+                    "42.83",
+                    "--name",
+                    NAME,
+                    "--note",
+                    SCRIPT,
+                ]
+            )
+            == 0
+        )
         assert main(["--db", str(db), "correct", doc_id, *ramadi, "--phase", "strike", "--note", IMG]) == 0
     return db
 
@@ -78,7 +100,9 @@ def test_the_hostile_text_is_stored_as_written(hostile_db: Path) -> None:
     assert titles == {TITLE, SIDECAR["title"], f"Strikes <script>{MARK};alert('title')</script> near Mosul"}
     text = conn.execute("SELECT text FROM documents WHERE title = ?", (TITLE,)).fetchone()[0]
     assert IMG in text and SVG in text and MD_LINK in text
-    assert "alert('inline')" not in "".join(r[0] for r in conn.execute("SELECT text FROM documents")), "a page's own <script> is no text"
+    assert "alert('inline')" not in "".join(r[0] for r in conn.execute("SELECT text FROM documents")), (
+        "a page's own <script> is no text"
+    )
     assert NAME in set(mentions_frame(conn)["place_name"])
 
 
@@ -132,8 +156,9 @@ def settle(page, url: str) -> None:
     """Open url and wait until Streamlit has drawn the page and stopped running."""
     page.goto(url)
     # A page's title, or the message that says why it could not be drawn.
-    page.locator('[data-testid="stMain"] h1, [data-testid="stMain"] .mapdash-title, [data-testid="stMain"] [data-testid="stAlert"]'
-                 ).first.wait_for(timeout=90_000)
+    page.locator(
+        '[data-testid="stMain"] h1, [data-testid="stMain"] .mapdash-title, [data-testid="stMain"] [data-testid="stAlert"]'
+    ).first.wait_for(timeout=90_000)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000)
     page.wait_for_timeout(1000)  # components (the map iframe) draw after the script run
 
@@ -148,10 +173,14 @@ def test_every_page_shows_no_running_script(app: str, path: str) -> None:
         grids = page.locator('[data-testid="stDataFrame"] table')
         if path in ("places", "quotes", "documents"):
             grids.first.wait_for(state="attached", timeout=30_000)
-            page.wait_for_function("() => document.querySelector('[data-testid=\"stDataFrame\"] table td')", timeout=30_000)
+            page.wait_for_function(
+                "() => document.querySelector('[data-testid=\"stDataFrame\"] table td')", timeout=30_000
+            )
         shown = " ".join(grids.nth(i).text_content() or "" for i in range(grids.count()))
         if path == "documents":
-            assert TITLE in shown and SIDECAR["title"] in shown and SIDECAR["byline"] in shown, "titles are text in the table"
+            assert TITLE in shown and SIDECAR["title"] in shown and SIDECAR["byline"] in shown, (
+                "titles are text in the table"
+            )
         if path == "places":
             assert NAME in shown, "the analyst's name is text in the table"
         if path == "quotes":
@@ -196,11 +225,18 @@ def test_reader_and_choices_show_the_text(app: str) -> None:
 
 
 def test_hostile_url_parameters_are_harmless(app: str) -> None:
-    query = "&".join([
-        f"q={urllib.request.quote(IMG)}", f"country={urllib.request.quote(SCRIPT)}", "confidence=7", "dates=garbage",
-        f"document={urllib.request.quote(TITLE)}", "view=javascript:alert(1)", f"place={urllib.request.quote(SVG)}",
-        f"doc={urllib.request.quote(MD_LINK)}",
-    ])
+    query = "&".join(
+        [
+            f"q={urllib.request.quote(IMG)}",
+            f"country={urllib.request.quote(SCRIPT)}",
+            "confidence=7",
+            "dates=garbage",
+            f"document={urllib.request.quote(TITLE)}",
+            "view=javascript:alert(1)",
+            f"place={urllib.request.quote(SVG)}",
+            f"doc={urllib.request.quote(MD_LINK)}",
+        ]
+    )
     with launch_chromium(viewport=(1500, 1000)) as context:
         watch = Watch(context)
         page = context.new_page()
@@ -226,8 +262,8 @@ def test_an_error_message_quotes_the_input_as_text(hostile_db: Path, tmp_path: P
 
 
 def test_exports_keep_the_text_inert(hostile_db: Path, tmp_path: Path) -> None:
-    from mapdash.export.briefing import Briefing
     from mapdash.export import export_bytes
+    from mapdash.export.briefing import Briefing
 
     gdf = mentions_frame(store.connect(hostile_db))
     briefing = Briefing(title=f"Briefing {SCRIPT} {IMG}")

@@ -11,27 +11,50 @@ from pathlib import Path
 import pytest
 
 from mapdash import store
-from mapdash.library import corrections
-from mapdash.ui.auth import AuthError, check_password, clean_user_name, is_loopback, login_policy, oidc_configured, team_password
 from mapdash.cli import main
+from mapdash.library import corrections
+from mapdash.ui.auth import (
+    AuthError,
+    check_password,
+    clean_user_name,
+    is_loopback,
+    login_policy,
+    oidc_configured,
+    team_password,
+)
 
 
-@pytest.mark.parametrize("address,loopback", [
-    ("127.0.0.1", True), ("127.0.0.2", True), ("localhost", True), ("::1", True), ("[::1]", True),
-    ("0.0.0.0", False), ("", False), (None, False), ("::", False), ("10.1.2.3", False), ("dashboard.example", False),
-])
+@pytest.mark.parametrize(
+    "address,loopback",
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("0.0.0.0", False),
+        ("", False),
+        (None, False),
+        ("::", False),
+        ("10.1.2.3", False),
+        ("dashboard.example", False),
+    ],
+)
 def test_loopback_addresses(address, loopback: bool) -> None:
     assert is_loopback(address) is loopback
 
 
-@pytest.mark.parametrize("address,oidc,password,mode", [
-    ("127.0.0.1", False, None, "none"),
-    ("0.0.0.0", False, None, "refuse"),
-    ("0.0.0.0", False, "s3cret", "password"),
-    ("0.0.0.0", True, "s3cret", "oidc"),
-    ("127.0.0.1", False, "s3cret", "password"),  # a password set is asked for on loopback too
-    ("10.0.0.5", True, None, "oidc"),
-])
+@pytest.mark.parametrize(
+    "address,oidc,password,mode",
+    [
+        ("127.0.0.1", False, None, "none"),
+        ("0.0.0.0", False, None, "refuse"),
+        ("0.0.0.0", False, "s3cret", "password"),
+        ("0.0.0.0", True, "s3cret", "oidc"),
+        ("127.0.0.1", False, "s3cret", "password"),  # a password set is asked for on loopback too
+        ("10.0.0.5", True, None, "oidc"),
+    ],
+)
 def test_login_policy(address: str, oidc: bool, password: str | None, mode: str) -> None:
     policy = login_policy(address, oidc_configured=oidc, password=password)
     assert policy.mode == mode and policy.required is (mode in ("oidc", "password"))
@@ -63,13 +86,17 @@ def test_oidc_is_configured_by_streamlit_secrets(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert not oidc_configured(tmp_path)
     (tmp_path / ".streamlit").mkdir()
-    (tmp_path / ".streamlit" / "secrets.toml").write_text('[auth]\nredirect_uri = "https://maps.example/oauth2callback"\n'
-                                                          'cookie_secret = "x"\nclient_id = "c"\nclient_secret = "s"\n'
-                                                          'server_metadata_url = "https://idp.example/.well-known/openid-configuration"\n')
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(
+        '[auth]\nredirect_uri = "https://maps.example/oauth2callback"\n'
+        'cookie_secret = "x"\nclient_id = "c"\nclient_secret = "s"\n'
+        'server_metadata_url = "https://idp.example/.well-known/openid-configuration"\n'
+    )
     assert oidc_configured(tmp_path)
 
 
-def test_serving_beyond_loopback_without_a_login_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+def test_serving_beyond_loopback_without_a_login_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
     monkeypatch.delenv("MAPDASH_PASSWORD", raising=False)
     monkeypatch.delenv("MAPDASH_PASSWORD_FILE", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
@@ -88,7 +115,23 @@ def test_corrections_record_who_made_them(seed_db: Path, tmp_path: Path) -> None
     assert corrections.correct_place(conn, [(doc_id, start, end)], place_id, "wrong town", author="Alice Analyst") == 1
     assert corrections.correct_point(conn, [(doc_id, start, end)], 35.95, 39.01, "Raqqa centre", author="Bob") == 1
     with redirect_stdout(io.StringIO()):
-        assert main(["--db", str(db), "correct", doc_id[:12], str(start), str(end), "--phase", "strike", "--author", "Carol"]) == 0
+        assert (
+            main(
+                [
+                    "--db",
+                    str(db),
+                    "correct",
+                    doc_id[:12],
+                    str(start),
+                    str(end),
+                    "--phase",
+                    "strike",
+                    "--author",
+                    "Carol",
+                ]
+            )
+            == 0
+        )
         assert main(["--db", str(db), "correct", doc_id[:12], str(start), str(end), "--phase", "strike"]) == 0
     authors = [r["author"] for r in conn.execute("SELECT author FROM corrections ORDER BY correction_id")]
     from mapdash.ui.auth import local_user
@@ -99,11 +142,13 @@ def test_corrections_record_who_made_them(seed_db: Path, tmp_path: Path) -> None
 def test_upgrading_schema_1_keeps_corrections_with_no_author(tmp_path: Path) -> None:
     db = tmp_path / "v1.sqlite"
     raw = sqlite3.connect(db, isolation_level=None)
-    for statement in store._statements(store.MIGRATIONS[1]):  # noqa: SLF001 - the schema as version 1 made it
+    for statement in store._statements(store.MIGRATIONS[1]):
         raw.execute(statement)
     raw.execute("PRAGMA user_version = 1")
-    raw.execute("INSERT INTO corrections (doc_id, mention_start, mention_end, kind, value, note, created_at)"
-                " VALUES ('d', 1, 5, 'phase', '\"strike\"', 'old', '2026-01-01T00:00:00+00:00')")
+    raw.execute(
+        "INSERT INTO corrections (doc_id, mention_start, mention_end, kind, value, note, created_at)"
+        " VALUES ('d', 1, 5, 'phase', '\"strike\"', 'old', '2026-01-01T00:00:00+00:00')"
+    )
     raw.close()
     conn = store.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION >= 2

@@ -29,8 +29,12 @@ def test_a_4_mb_repetitive_release_is_ingested_under_a_memory_limit(tmp_path: Pa
     path = tmp_path / "repetitive.txt"
     path.write_text(benchcorpus.long_text("repetitive", 4 * 1024 * 1024), encoding="utf-8")
     db = tmp_path / "long.sqlite"
-    run = subprocess.run([sys.executable, "-c", RUN.format(limit=LIMIT_MB, db=str(db), path=str(path))],
-                         capture_output=True, text=True, timeout=1200)
+    run = subprocess.run(
+        [sys.executable, "-c", RUN.format(limit=LIMIT_MB, db=str(db), path=str(path))],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert run.returncode == 0, (run.stdout + run.stderr)[-2000:]
     line = run.stdout.splitlines()[0]
     assert line.startswith("added: ") and f"capped at {DEFAULT_MAX_MENTIONS:,} place mentions" in line, line

@@ -9,12 +9,11 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
+from conftest import SEED
 
 from mapdash import library
 from mapdash.cli import main
 from mapdash.library import REFUSED, PathRefused, confined_files
-
-from conftest import SEED
 
 
 @pytest.fixture
@@ -38,24 +37,29 @@ def tree(tmp_path: Path) -> dict[str, Path]:
 def test_a_folder_lists_only_its_visible_releases_inside(tree) -> None:
     files = confined_files([tree["root"]], [tree["root"]])
     names = sorted(str(p.relative_to(tree["root"].resolve())) for p in files)
-    assert names == ["batch/two.txt", "one.txt"], "no hidden file, nothing a link leads to outside; a link inside counts once"
+    assert names == ["batch/two.txt", "one.txt"], (
+        "no hidden file, nothing a link leads to outside; a link inside counts once"
+    )
 
 
-@pytest.mark.parametrize("typed", [
-    "{outside}/secret.txt",  # outside every release folder
-    "{root}/link-out.txt",  # a link inside that leads out
-    "{root}/dir-out/secret.txt",  # through a linked folder
-    "{root}/dir-out",
-    "{root}/../outside/secret.txt",  # climbing out
-    "../outside/secret.txt",  # relative, climbing out
-    "{root}/.hidden.txt",  # hidden
-    "{root}/.ssh",
-    ".ssh/id_rsa.txt",
-    "{root}/missing.txt",  # missing
-    "/etc/passwd",
-    "/",
-    "",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "{outside}/secret.txt",  # outside every release folder
+        "{root}/link-out.txt",  # a link inside that leads out
+        "{root}/dir-out/secret.txt",  # through a linked folder
+        "{root}/dir-out",
+        "{root}/../outside/secret.txt",  # climbing out
+        "../outside/secret.txt",  # relative, climbing out
+        "{root}/.hidden.txt",  # hidden
+        "{root}/.ssh",
+        ".ssh/id_rsa.txt",
+        "{root}/missing.txt",  # missing
+        "/etc/passwd",
+        "/",
+        "",
+    ],
+)
 def test_every_refusal_is_the_same_message(tree, typed: str) -> None:
     typed = typed.format(root=tree["root"], outside=tree["outside"])
     with pytest.raises(PathRefused) as refused:
@@ -73,7 +77,9 @@ def test_an_unreadable_file_is_refused_alike(tree) -> None:
         confined_files([locked], [tree["root"]])
 
 
-@pytest.mark.parametrize("typed", ["one.txt", "batch", "batch/two.txt", "link-in.txt", "{root}/batch/two.txt", "{root}"])
+@pytest.mark.parametrize(
+    "typed", ["one.txt", "batch", "batch/two.txt", "link-in.txt", "{root}/batch/two.txt", "{root}"]
+)
 def test_paths_inside_are_read(tree, typed: str) -> None:
     assert confined_files([typed.format(root=tree["root"])], [tree["root"]])
 
@@ -90,7 +96,9 @@ def test_ingest_paths_confined_stores_only_what_is_inside(tree, tmp_path: Path, 
     from mapdash.geoparse.resolve import Resolver
     from mapdash.geoparse.toponyms import Recognizer
 
-    services = Services(gazetteer, Recognizer(gazetteer, None), Resolver(gazetteer), load_phase_taxonomy(phase_taxonomy_path(settings)))
+    services = Services(
+        gazetteer, Recognizer(gazetteer, None), Resolver(gazetteer), load_phase_taxonomy(phase_taxonomy_path(settings))
+    )
     conn = store.connect(tmp_path / "db.sqlite")
     results = library.ingest_paths(conn, [tree["root"]], lambda: services, release_dirs=[tree["root"]])
     assert sorted(r.status for r in results) == ["added", "added"]

@@ -18,23 +18,25 @@ from browser import free_port, launch_chromium, run_app
 from test_security_browser import Watch, settle
 
 from mapdash import store
-from mapdash.devtools import benchcorpus
 from mapdash.cli import main
+from mapdash.devtools import benchcorpus
 from mapdash.library import REFUSED
 
-from conftest import SEED
-
 pytestmark = pytest.mark.browser
-CAPITALS = ("Baghdad Damascus Amman Beirut Cairo Riyadh Tehran Ankara Kabul Islamabad Doha Muscat Tunis Algiers Rabat Khartoum "
-            "Nairobi Paris Berlin Madrid Rome Vienna Warsaw Prague Budapest Athens Lisbon Dublin Oslo Stockholm Helsinki "
-            "Copenhagen Brussels Amsterdam Moscow Tokyo Seoul Beijing Manila Jakarta Hanoi Bangkok Canberra Ottawa Lima").split()
+CAPITALS = (
+    "Baghdad Damascus Amman Beirut Cairo Riyadh Tehran Ankara Kabul Islamabad Doha Muscat Tunis Algiers Rabat Khartoum "
+    "Nairobi Paris Berlin Madrid Rome Vienna Warsaw Prague Budapest Athens Lisbon Dublin Oslo Stockholm Helsinki "
+    "Copenhagen Brussels Amsterdam Moscow Tokyo Seoul Beijing Manila Jakarta Hanoi Bangkok Canberra Ottawa Lima"
+).split()
 
 
 @contextmanager
 def dashboard(db: Path, log_dir: Path, *options: str, env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
     """Serve db with `mapdash serve` and options on a free loopback port; yield (URL, server pid)."""
     command = [sys.executable, "-m", "mapdash", "--db", str(db), "serve", *options, "--port", str(free_port())]
-    with run_app(command, log_dir / f"serve-{time.monotonic_ns()}.log", env={"MAPDASH_DB": str(db), **(env or {})}) as served:
+    with run_app(
+        command, log_dir / f"serve-{time.monotonic_ns()}.log", env={"MAPDASH_DB": str(db), **(env or {})}
+    ) as served:
         yield served
 
 
@@ -50,7 +52,10 @@ def seed_copy(seed_db: Path, tmp_path: Path) -> Path:
 def open_add_releases(page, url: str, tab: str | None = None) -> None:
     """Open the Documents page with "Add releases" expanded (and a tab chosen)."""
     settle(page, f"{url}/documents")
-    if page.locator('[data-testid="stTab"]').count() == 0 or not page.get_by_role("tab", name="Upload files").is_visible():
+    if (
+        page.locator('[data-testid="stTab"]').count() == 0
+        or not page.get_by_role("tab", name="Upload files").is_visible()
+    ):
         page.get_by_text("Add releases").first.click()
     if tab:
         page.get_by_role("tab", name=tab).click()
@@ -59,7 +64,11 @@ def open_add_releases(page, url: str, tab: str | None = None) -> None:
 def job_workers(server_pid: int) -> list[psutil.Process]:
     """Return the job worker processes the server has started and that still run."""
     kids = psutil.Process(server_pid).children(recursive=True)
-    return [p for p in kids if p.is_running() and p.status() != psutil.STATUS_ZOMBIE and "worker_main" in " ".join(p.cmdline())]
+    return [
+        p
+        for p in kids
+        if p.is_running() and p.status() != psutil.STATUS_ZOMBIE and "worker_main" in " ".join(p.cmdline())
+    ]
 
 
 def documents(db: Path) -> int:
@@ -83,8 +92,13 @@ def test_server_paths_read_only_inside_the_release_folders(seed_copy: Path, tmp_
     outside.mkdir()
     (outside / "secret.txt").write_text("Top secret: the server's keys are in Baghdad, Iraq, said the admin.")
     (releases / "link.txt").symlink_to(outside / "secret.txt")
-    (releases / "aid.txt").write_text("Aid Update\n\nAid convoys reached Mosul and Fallujah in Iraq on Sunday, the United Nations said.\n")
-    with dashboard(seed_copy, tmp_path, "--release-dir", str(releases)) as (url, _), launch_chromium(viewport=(1400, 1200)) as context:
+    (releases / "aid.txt").write_text(
+        "Aid Update\n\nAid convoys reached Mosul and Fallujah in Iraq on Sunday, the United Nations said.\n"
+    )
+    with (
+        dashboard(seed_copy, tmp_path, "--release-dir", str(releases)) as (url, _),
+        launch_chromium(viewport=(1400, 1200)) as context,
+    ):
         watch = Watch(context)
         page = context.new_page()
         open_add_releases(page, url, "Server path")
@@ -193,7 +207,8 @@ def capitals_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     folder = tmp_path_factory.mktemp("capitals")
     for i, city in enumerate(CAPITALS):
         (folder / f"{i:02d}-{city}.txt").write_text(
-            f"Talks in {city}\n\nCoalition envoys met officials in {city} on Monday to discuss aid, the spokesman said.\n")
+            f"Talks in {city}\n\nCoalition envoys met officials in {city} on Monday to discuss aid, the spokesman said.\n"
+        )
     db = tmp_path_factory.mktemp("capitals-db") / "capitals.sqlite"
     with redirect_stdout(io.StringIO()):
         assert main(["--no-spacy", "--db", str(db), "ingest", str(folder)]) == 0

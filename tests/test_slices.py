@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from conftest import SEED
 
 from mapdash.geoparse.ingest import document_id
-from mapdash.model import Document
 from mapdash.geoparse.pipeline import Services, geoparse, geoparse_text
 from mapdash.geoparse.slices import Limits, slice_bounds
-
-from conftest import SEED
+from mapdash.model import Document
 
 
 @pytest.fixture(scope="module")
@@ -22,17 +21,22 @@ def fast_services(gazetteer, settings) -> Services:
     from mapdash.geoparse.resolve import Resolver
     from mapdash.geoparse.toponyms import Recognizer
 
-    return Services(gazetteer, Recognizer(gazetteer, None), Resolver(gazetteer), load_phase_taxonomy(phase_taxonomy_path(settings)))
+    return Services(
+        gazetteer, Recognizer(gazetteer, None), Resolver(gazetteer), load_phase_taxonomy(phase_taxonomy_path(settings))
+    )
 
 
-@pytest.mark.parametrize("text,size", [
-    ("a" * 1000, 100),  # no boundary at all: hard cuts
-    ("word " * 500, 64),
-    ("One sentence here. " * 300, 200),
-    ("Para one.\n\nPara two is longer.\n\n" * 200, 300),
-    ("x", 10),
-    ("", 10),
-])
+@pytest.mark.parametrize(
+    "text,size",
+    [
+        ("a" * 1000, 100),  # no boundary at all: hard cuts
+        ("word " * 500, 64),
+        ("One sentence here. " * 300, 200),
+        ("Para one.\n\nPara two is longer.\n\n" * 200, 300),
+        ("x", 10),
+        ("", 10),
+    ],
+)
 def test_slices_cover_the_text_in_order_within_the_size(text: str, size: int) -> None:
     bounds = list(slice_bounds(text, size))
     assert "".join(text[a:b] for a, b in bounds) == text
@@ -55,9 +59,9 @@ def test_a_long_text_gives_what_its_slices_give_at_their_offsets(fast_services: 
     assert len(sliced.resolutions) == 12 * len(whole.resolutions) and sliced.cap_note == ""
     for r in sliced.resolutions:  # every span points at its own words in the long text
         t = r.toponym
-        assert text[t.start:t.end] == t.text and t.sentence_start <= t.start < t.end <= t.sentence_end <= len(text)
+        assert text[t.start : t.end] == t.text and t.sentence_start <= t.start < t.end <= t.sentence_end <= len(text)
     for q in sliced.quotes:
-        assert text[q.start:q.end].strip() and all(0 <= a < b <= len(text) for a, b in q.mention_spans)
+        assert text[q.start : q.end].strip() and all(0 <= a < b <= len(text) for a, b in q.mention_spans)
     spans = {(r.toponym.start, r.toponym.end) for r in sliced.resolutions}
     assert all((p.mention_start, p.mention_end) in spans for p in sliced.phases)
     assert len(sliced.phases) == 12 * len(whole.phases) and len(sliced.quotes) == 12 * len(whole.quotes)
@@ -66,14 +70,20 @@ def test_a_long_text_gives_what_its_slices_give_at_their_offsets(fast_services: 
 def test_progress_is_reported_per_slice(fast_services: Services) -> None:
     text = (SEED.read_text(encoding="utf-8").strip() + "\n\n") * 6
     seen: list[tuple[int, int]] = []
-    geoparse(Document("x", text), replace(fast_services, limits=Limits(slice_chars=5_000)), progress=lambda d, t: seen.append((d, t)))
+    geoparse(
+        Document("x", text),
+        replace(fast_services, limits=Limits(slice_chars=5_000)),
+        progress=lambda d, t: seen.append((d, t)),
+    )
     assert len(seen) >= 5 and seen[-1] == (len(text), len(text)) and [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
 def test_the_caps_stop_geoparsing_and_say_so(fast_services: Services) -> None:
     text = (SEED.read_text(encoding="utf-8").strip() + "\n\n") * 20
-    capped = geoparse(Document("x", text), replace(fast_services, limits=Limits(max_mentions=50, max_quotes=3, max_phases=10,
-                                                                                slice_chars=5_000)))
+    capped = geoparse(
+        Document("x", text),
+        replace(fast_services, limits=Limits(max_mentions=50, max_quotes=3, max_phases=10, slice_chars=5_000)),
+    )
     assert len(capped.resolutions) == 50 and len(capped.quotes) <= 3 and len(capped.phases) <= 10
     assert "capped at 50 place mentions: geoparsing stopped at character" in capped.cap_note
     stop = int(capped.cap_note.split("character ")[1].split(" of")[0].replace(",", ""))

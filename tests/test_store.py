@@ -18,7 +18,9 @@ TEXT = "Iraqi forces pushed ISIL out of Ramadi. “It is done,” he said."
 
 def sample(text: str = TEXT, *, mentions: int = 1) -> Geoparse:
     """A small geoparse result built by hand."""
-    doc = Document(doc_id=f"doc-{hash(text) & 0xFFFF:x}", text=text, title="T", published=date(2016, 2, 26), source="x.txt")
+    doc = Document(
+        doc_id=f"doc-{hash(text) & 0xFFFF:x}", text=text, title="T", published=date(2016, 2, 26), source="x.txt"
+    )
     start = text.index("Ramadi")
     top = Toponym(start, start + 6, "Ramadi", "Ramadi", "ner", 0, 39)
     res = Resolution(top, RAMADI, 0.9, (Candidate(RAMADI, 0.9), Candidate(OTHER, 0.1)))
@@ -94,7 +96,12 @@ def test_bad_correction_kind_is_refused(conn: sqlite3.Connection) -> None:
 def test_mention_rows_join_document_and_place(conn: sqlite3.Connection) -> None:
     store.save_geoparse(conn, sample())
     (row,) = store.mention_rows(conn)
-    assert (row["mention"], row["place_name"], row["country_code"], row["published"]) == ("Ramadi", "Ramadi", "IQ", "2016-02-26")
+    assert (row["mention"], row["place_name"], row["country_code"], row["published"]) == (
+        "Ramadi",
+        "Ramadi",
+        "IQ",
+        "2016-02-26",
+    )
     assert row["sentence"] == TEXT[:39]
     (phase,) = store.phase_rows(conn)
     assert phase["evidence"] == TEXT[:39]

@@ -16,8 +16,15 @@ STYLES = shipped_phase_styles()
 def frame(rows: list[tuple]) -> gpd.GeoDataFrame:
     """Return mentions (place, doc, published, phase, phase_from) as the frame stage gives them."""
     df = pd.DataFrame(rows, columns=["place_name", "doc_id", "published", "phase", "phase_from"])
-    df = df.assign(place_id="gn:" + df["place_name"], country_code="IQ", title="T " + df["doc_id"],
-                   evidence="Evidence about " + df["place_name"], sentence="", lat=33.0, lon=43.0)
+    df = df.assign(
+        place_id="gn:" + df["place_name"],
+        country_code="IQ",
+        title="T " + df["doc_id"],
+        evidence="Evidence about " + df["place_name"],
+        sentence="",
+        lat=33.0,
+        lon=43.0,
+    )
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
 
 
@@ -53,8 +60,16 @@ def test_place_histories_collapse_repeats() -> None:
 def test_phase_table_says_which_places_when() -> None:
     events = phase_events(frame(ROWS), STYLES)
     targets = phase_table(events, "next_target")
-    assert targets.to_dict("records") == [{"place_name": "Mosul", "country_code": "IQ", "first": date(2016, 1, 5),
-                                           "last": date(2016, 1, 5), "documents": 1, "evidence": "Evidence about Mosul"}]
+    assert targets.to_dict("records") == [
+        {
+            "place_name": "Mosul",
+            "country_code": "IQ",
+            "first": date(2016, 1, 5),
+            "last": date(2016, 1, 5),
+            "documents": 1,
+            "evidence": "Evidence about Mosul",
+        }
+    ]
     assert phase_table(events, "strike").empty
 
 

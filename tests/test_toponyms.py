@@ -40,7 +40,15 @@ def test_recognises_places_and_nothing_else(recognizer: Recognizer, text: str, e
         assert t.sentence_start <= t.start < t.end <= t.sentence_end <= len(text)
 
 
-@pytest.mark.parametrize(("text", "word", "lookup"), [("Dutch aircraft struck.", "Dutch", "Netherlands"), ("Emirati pilots flew.", "Emirati", "United Arab Emirates"), ("Canadian trainers arrived.", "Canadian", "Canada"), ("The Sri Lankan government met.", "Sri Lankan", "Sri Lanka")])
+@pytest.mark.parametrize(
+    ("text", "word", "lookup"),
+    [
+        ("Dutch aircraft struck.", "Dutch", "Netherlands"),
+        ("Emirati pilots flew.", "Emirati", "United Arab Emirates"),
+        ("Canadian trainers arrived.", "Canadian", "Canada"),
+        ("The Sri Lankan government met.", "Sri Lankan", "Sri Lanka"),
+    ],
+)
 def test_demonyms_look_up_their_country(recognizer: Recognizer, text: str, word: str, lookup: str) -> None:
     (t,) = [t for t in recognizer.recognize(text) if t.text == word]
     assert t.is_demonym and t.lookup == lookup

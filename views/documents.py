@@ -10,14 +10,15 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from mapdash import library
-from mapdash.ui.dashboard import DOC_PARAM, markdown_literal, plural
-from mapdash.render.highlight import document_html
+from mapdash import library, store
 from mapdash.geoparse.ingest import IngestError
 from mapdash.library.jobs import FINAL, JobLimitError, JobManager, JobRequest, upload_request
-from mapdash import store
+from mapdash.render.highlight import document_html
+from mapdash.ui.dashboard import DOC_PARAM, markdown_literal, plural
 
-READER_MAX_CHARS = 1_000_000  # longer documents are shown as plain text, in part: highlighting them would hang the browser
+READER_MAX_CHARS = (
+    1_000_000  # longer documents are shown as plain text, in part: highlighting them would hang the browser
+)
 state = st.session_state
 conn, settings, docs = state["conn"], state["settings"], state["documents"]
 
@@ -69,8 +70,11 @@ with st.expander("Add releases", expanded=docs.empty or busy or "ingest_results"
         job_panel(state["job_id"])
     upload, paste, path = st.tabs(["Upload files", "Paste text", "Server path"])
     with upload, st.form("upload", clear_on_submit=True):
-        files = st.file_uploader("Releases (.txt, .html, .htm; a same-named .json sidecar is applied)", accept_multiple_files=True,
-                                 type=["txt", "html", "htm", "json"])
+        files = st.file_uploader(
+            "Releases (.txt, .html, .htm; a same-named .json sidecar is applied)",
+            accept_multiple_files=True,
+            type=["txt", "html", "htm", "json"],
+        )
         day = st.date_input("Publication date for releases that state none", value=None)
         if st.form_submit_button("Add", type="primary", key="upload_add", disabled=busy) and files:
             folder = Path(tempfile.mkdtemp(prefix="mapdash-upload-"))
@@ -84,16 +88,25 @@ with st.expander("Add releases", expanded=docs.empty or busy or "ingest_results"
             if body.strip():
                 start(JobRequest("text", "Adding the pasted release", text=body, title=title or None, published=day))
             else:
-                state["ingest_results"] = [library.IngestResult(library.PASTED, "rejected", reason=f"{library.PASTED}: empty text")]
+                state["ingest_results"] = [
+                    library.IngestResult(library.PASTED, "rejected", reason=f"{library.PASTED}: empty text")
+                ]
     with path:
         if not settings.release_dirs:
-            st.info("Reading releases from the server's disk is off. To allow it, start the server with "
-                    "`mapdash serve --release-dir DIR` (or set `MAPDASH_RELEASE_DIRS`): only files inside those folders can be read.")
+            st.info(
+                "Reading releases from the server's disk is off. To allow it, start the server with "
+                "`mapdash serve --release-dir DIR` (or set `MAPDASH_RELEASE_DIRS`): only files inside those folders can be read."
+            )
         else:
-            st.caption("Release folders on the server: " + ", ".join(markdown_literal(str(d)) for d in settings.release_dirs))
+            st.caption(
+                "Release folders on the server: " + ", ".join(markdown_literal(str(d)) for d in settings.release_dirs)
+            )
             with st.form("server_path"):
-                where = st.text_input("File or folder in a release folder (a path inside one, or relative to it)",
-                                      placeholder=str(settings.release_dirs[0]), key="server_path")
+                where = st.text_input(
+                    "File or folder in a release folder (a path inside one, or relative to it)",
+                    placeholder=str(settings.release_dirs[0]),
+                    key="server_path",
+                )
                 if st.form_submit_button("Add", type="primary", key="path_add", disabled=busy) and where.strip():
                     dirs = tuple(str(d) for d in settings.release_dirs)
                     try:
@@ -107,13 +120,36 @@ with st.expander("Add releases", expanded=docs.empty or busy or "ingest_results"
     if results := state.get("ingest_results"):
         tally = library.counts(results)
         st.caption(", ".join(f"{n} {status}" for status, n in tally.items() if n))
-        st.dataframe(pd.DataFrame([vars(r) for r in results]), hide_index=True, width="stretch",
-                     column_order=["status", "source", "title", "places", "quotes", "reason", "note", "doc_id"])
-        st.button("Clear these results", on_click=lambda: [state.pop(k, None) for k in ("ingest_results", "job_outcome")])
+        st.dataframe(
+            pd.DataFrame([vars(r) for r in results]),
+            hide_index=True,
+            width="stretch",
+            column_order=["status", "source", "title", "places", "quotes", "reason", "note", "doc_id"],
+        )
+        st.button(
+            "Clear these results", on_click=lambda: [state.pop(k, None) for k in ("ingest_results", "job_outcome")]
+        )
 
 st.caption(plural(len(docs), "document"))
-listed = st.dataframe(docs, hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row", key="documents_table",
-                      column_order=["title", "published", "byline", "mentions", "quotes", "source", "geoparse_mode", "ingested_at", "doc_id"])
+listed = st.dataframe(
+    docs,
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="multi-row",
+    key="documents_table",
+    column_order=[
+        "title",
+        "published",
+        "byline",
+        "mentions",
+        "quotes",
+        "source",
+        "geoparse_mode",
+        "ingested_at",
+        "doc_id",
+    ],
+)
 chosen = [docs.iloc[i]["doc_id"] for i in listed.selection.rows if i < len(docs)]
 if chosen:
     a, b = st.columns(2)
@@ -128,12 +164,21 @@ if chosen:
 labels = state["options"].documents
 if len(chosen) == 1 and state.get("reader_follows") != chosen[0]:  # selecting one row opens it in the reader
     state["reader_follows"] = state[DOC_PARAM] = chosen[0]
-doc = st.selectbox("Read", list(labels), format_func=labels.__getitem__, index=None, key=DOC_PARAM, bind="query-params",
-                   placeholder="Select a document in the table, or pick one here")
+doc = st.selectbox(
+    "Read",
+    list(labels),
+    format_func=labels.__getitem__,
+    index=None,
+    key=DOC_PARAM,
+    bind="query-params",
+    placeholder="Select a document in the table, or pick one here",
+)
 if doc:
     size = docs.loc[docs["doc_id"] == doc, "characters"]
     if len(size) and int(size.iloc[0]) > READER_MAX_CHARS:
-        st.info(f"This document has {int(size.iloc[0]):,} characters: the reader shows its first {READER_MAX_CHARS // 10:,} as plain text.")
+        st.info(
+            f"This document has {int(size.iloc[0]):,} characters: the reader shows its first {READER_MAX_CHARS // 10:,} as plain text."
+        )
         row = store.document_row(conn, doc)
         st.text(row["text"][: READER_MAX_CHARS // 10] if row else "")
     else:

@@ -36,7 +36,9 @@ def require_user() -> str:
     """Return the user of this session; show the login (or why the dashboard will not open) and stop until there is one."""
     state = st.session_state
     try:
-        policy = login_policy(st.get_option("server.address"), oidc_configured=_oidc_configured(), password=team_password())
+        policy = login_policy(
+            st.get_option("server.address"), oidc_configured=_oidc_configured(), password=team_password()
+        )
     except AuthError as exc:
         st.error(markdown_literal(str(exc)))
         st.stop()

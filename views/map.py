@@ -6,13 +6,42 @@ from functools import partial
 import streamlit as st
 from streamlit_folium import st_folium
 
+from mapdash.export import (
+    FORMATS,
+    HELP,
+    LABELS,
+    Briefing,
+    ExportError,
+    chromium_missing,
+    export_bytes,
+    export_filename,
+    publish_export,
+)
 from mapdash.render.assets import publish_json
-from mapdash.ui.dashboard import (MAP_HEIGHT, PLACE_PARAM, VIEW_PARAM, beyond_lines, clicked_place, counts, date_filter_note,
-                               highlight_group, place_labels, places_table, plural, share_url)
-from mapdash.export import FORMATS, HELP, LABELS, ExportError, Briefing, chromium_missing, export_bytes, export_filename, publish_export
 from mapdash.render.highlight import place_details_html, place_mentions
 from mapdash.render.maps import MapView, build_map, place_layer, theatre
-from mapdash.render.mapscripts import DOWNLOAD_CSS, DOWNLOAD_HTML, DOWNLOAD_JS, SHARE_VIEW_CSS, SHARE_VIEW_HTML, SHARE_VIEW_JS
+from mapdash.render.mapscripts import (
+    DOWNLOAD_CSS,
+    DOWNLOAD_HTML,
+    DOWNLOAD_JS,
+    SHARE_VIEW_CSS,
+    SHARE_VIEW_HTML,
+    SHARE_VIEW_JS,
+)
+from mapdash.ui.dashboard import (
+    MAP_HEIGHT,
+    PLACE_PARAM,
+    VIEW_PARAM,
+    beyond_lines,
+    clicked_place,
+    counts,
+    date_filter_note,
+    highlight_group,
+    place_labels,
+    places_table,
+    plural,
+    share_url,
+)
 
 
 @st.cache_resource
@@ -62,19 +91,36 @@ elif "map_view" not in state:
 state["map_filters"] = state["filters"]
 
 left, right = st.columns([7, 3])
-layer, labels, table, area = map_data(state["version"], state["filters"], placed, state["styles"], state["settings"].static_dir)
+layer, labels, table, area = map_data(
+    state["version"], state["filters"], placed, state["styles"], state["settings"].static_dir
+)
 if "clicked_place" in state:  # a marker clicked in the last run: the place widget takes it before it is drawn
     state[PLACE_PARAM] = state.pop("clicked_place")
 with right:  # drawn first, so the map knows the place picked (from the URL too) and rings it
-    place = st.selectbox("Place", list(labels), format_func=labels.__getitem__, index=None, key=PLACE_PARAM,
-                         bind="query-params", placeholder="Click a marker, or pick a place")
+    place = st.selectbox(
+        "Place",
+        list(labels),
+        format_func=labels.__getitem__,
+        index=None,
+        key=PLACE_PARAM,
+        bind="query-params",
+        placeholder="Click a marker, or pick a place",
+    )
 with left:
     # Only a marker click reruns the app: panning and zooming change nothing in returned_objects. The place picked
     # beside the map is ringed by a feature group added to the drawn map, so picking one never resets the view.
     picked = place
-    clicked = st_folium(build_map(placed, view=state["map_view"], places=layer, phase_styles=state["styles"]), height=MAP_HEIGHT,
-                        use_container_width=True, returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
-                        feature_group_to_add=highlight_group(layer.collection, picked), key="campaign_map") or {}
+    clicked = (
+        st_folium(
+            build_map(placed, view=state["map_view"], places=layer, phase_styles=state["styles"]),
+            height=MAP_HEIGHT,
+            use_container_width=True,
+            returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+            feature_group_to_add=highlight_group(layer.collection, picked),
+            key="campaign_map",
+        )
+        or {}
+    )
     click = (clicked.get("last_object_clicked_tooltip"), clicked.get("last_object_clicked"))
     if click[1] and click != state.get("map_click"):  # the component repeats its last click on every rerun
         state["map_click"] = click
@@ -84,14 +130,20 @@ with left:
             st.rerun()
     shared = share_button()(key="share_view", on_view_change=lambda: None)
     if shared.view:
-        st.query_params[VIEW_PARAM] = MapView(float(shared.view[0]), float(shared.view[1]), int(shared.view[2])).to_param()
+        st.query_params[VIEW_PARAM] = MapView(
+            float(shared.view[0]), float(shared.view[1]), int(shared.view[2])
+        ).to_param()
         st.caption("This view's address (also in the address bar):")
-        st.code(share_url(st.context.url or "", {k: st.query_params.get_all(k) for k in st.query_params}), language=None)
+        st.code(
+            share_url(st.context.url or "", {k: st.query_params.get_all(k) for k in st.query_params}), language=None
+        )
 with right:
     if place:
         st.button("All places", icon=":material/arrow_back:", on_click=lambda: state.update({PLACE_PARAM: None}))
         details = place_mentions(state["all_mentions"], place)
-        st.caption(f"{plural(len(details), 'mention')} in {plural(details['doc_id'].nunique(), 'document')} (all documents, whatever the filters)")
+        st.caption(
+            f"{plural(len(details), 'mention')} in {plural(details['doc_id'].nunique(), 'document')} (all documents, whatever the filters)"
+        )
         with st.container(height=MAP_HEIGHT - 90):
             st.html(place_details_html(details, state["styles"]))
     elif area.beyond:
@@ -99,27 +151,47 @@ with right:
         with st.container(height=MAP_HEIGHT - 110, key="beyond_map"):
             st.markdown("\n".join(f"- {line}" for line in beyond_lines(area.beyond, state["styles"])))
 # Full width under the map, so every phase reads as its icon and label, uncropped.
-st.dataframe(table, hide_index=True, width="stretch", key="places_table",
-             column_config={"place_name": st.column_config.TextColumn("place", width="medium"),
-                            "country_code": st.column_config.TextColumn("country", width="small"),
-                            "mentions": st.column_config.NumberColumn("mentions", width="small"),
-                            "phases": st.column_config.TextColumn("phases", width="large")})
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    key="places_table",
+    column_config={
+        "place_name": st.column_config.TextColumn("place", width="medium"),
+        "country_code": st.column_config.TextColumn("country", width="small"),
+        "mentions": st.column_config.NumberColumn("mentions", width="small"),
+        "phases": st.column_config.TextColumn("phases", width="large"),
+    },
+)
 
 # Downloads of what the page shows: the filtered mentions, the view in the URL (shared) or else fitted to them.
 # A button asks for a file; the next rerun makes it, writes it under static/exports/ and starts its download. The
 # file stays on disk, so a download clicked while the page updates still works (no id that a rerun revokes).
 st.subheader("Export", divider="gray")
 for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
-    column.button(LABELS[fmt], icon=":material/download:", help=HELP[fmt], key=f"export_{fmt}", width="stretch",
-                  on_click=ask_export, args=(fmt,))
-if fmt := state.get("export_request"):  # kept until the file is written: a rerun that interrupts this one makes it again
+    column.button(
+        LABELS[fmt],
+        icon=":material/download:",
+        help=HELP[fmt],
+        key=f"export_{fmt}",
+        width="stretch",
+        on_click=ask_export,
+        args=(fmt,),
+    )
+if fmt := state.get(
+    "export_request"
+):  # kept until the file is written: a rerun that interrupts this one makes it again
     name = export_filename(fmt)
     try:
         with st.spinner(f"Making {LABELS[fmt]}…"):
             view = MapView.from_param(st.query_params.get(VIEW_PARAM))
             made = export_bytes(placed, fmt, Briefing(filters=state["filters"], view=view), styles=state["styles"])
-            state["export_ready"] = {"url": publish_export(made, state["settings"].static_dir, name), "name": name,
-                                     "label": f"{name} ({len(made.data) / 1024:,.0f} KB)", "nonce": state["export_nonce"]}
+            state["export_ready"] = {
+                "url": publish_export(made, state["settings"].static_dir, name),
+                "name": name,
+                "label": f"{name} ({len(made.data) / 1024:,.0f} KB)",
+                "nonce": state["export_nonce"],
+            }
     except (ExportError, OSError) as exc:
         state.pop("export_ready", None)
         st.error(f"The {LABELS[fmt]} export failed: {exc}. Press its button again to retry.")
@@ -127,4 +199,6 @@ if fmt := state.get("export_request"):  # kept until the file is written: a reru
 if ready := state.get("export_ready"):
     download_link()(key="export_download", data=ready)
 if missing := chromium_missing():
-    st.caption(f"PNG and PDF: {missing}, so they are drawn with matplotlib (static); the README's Export section tells how to get Chromium's rendering.")
+    st.caption(
+        f"PNG and PDF: {missing}, so they are drawn with matplotlib (static); the README's Export section tells how to get Chromium's rendering."
+    )

@@ -3,8 +3,8 @@ analyst's correction (another candidate, or a point set by hand)."""
 
 import streamlit as st
 
-from mapdash.library.corrections import candidates, correct_place, correct_point, mentions_of, spans
 from mapdash.frame import blank_missing
+from mapdash.library.corrections import candidates, correct_place, correct_point, mentions_of, spans
 from mapdash.ui.dashboard import PLACE_PARAM, counts, markdown_literal, place_labels, places_table
 
 state = st.session_state
@@ -27,13 +27,40 @@ def follow_selection() -> None:
 
 
 st.dataframe(
-    table[["place_name", "feature", "country_code", "admin1_name", "mentions", "documents", "phases", "confidence", "corrected", "place_id"]],
-    hide_index=True, width="stretch", height=360, on_select=follow_selection, selection_mode="single-row", key="places_table",
-    column_config={"confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0, format="%.2f"),
-                   "phases": st.column_config.TextColumn("phases", width="large")},  # each phase's icon and label, uncropped
+    table[
+        [
+            "place_name",
+            "feature",
+            "country_code",
+            "admin1_name",
+            "mentions",
+            "documents",
+            "phases",
+            "confidence",
+            "corrected",
+            "place_id",
+        ]
+    ],
+    hide_index=True,
+    width="stretch",
+    height=360,
+    on_select=follow_selection,
+    selection_mode="single-row",
+    key="places_table",
+    column_config={
+        "confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0, format="%.2f"),
+        "phases": st.column_config.TextColumn("phases", width="large"),
+    },  # each phase's icon and label, uncropped
 )
-place_id = st.selectbox("Place", list(labels), format_func=labels.__getitem__, index=None, key=PLACE_PARAM, bind="query-params",
-                        placeholder="Select a row, or pick a place, to see its candidates and correct it")
+place_id = st.selectbox(
+    "Place",
+    list(labels),
+    format_func=labels.__getitem__,
+    index=None,
+    key=PLACE_PARAM,
+    bind="query-params",
+    placeholder="Select a row, or pick a place, to see its candidates and correct it",
+)
 if place_id is None:
     st.stop()
 
@@ -43,21 +70,59 @@ st.subheader(markdown_literal(f"{place['place_name']} ({place['place_id']})"))  
 left, right = st.columns(2)
 with left:
     st.markdown("**Mentions**")
-    st.dataframe(blank_missing(own[["title", "published", "mention", "sentence", "confidence", "corrected"]]), hide_index=True, width="stretch")
+    st.dataframe(
+        blank_missing(own[["title", "published", "mention", "sentence", "confidence", "corrected"]]),
+        hide_index=True,
+        width="stretch",
+    )
 with right:
     st.markdown("**Candidates** (score from the resolver; the chosen place first)")
     options = candidates(conn, own, chosen=place["place_id"])
-    st.dataframe(options, hide_index=True, width="stretch", column_order=["chosen", "name", "feature", "country_code", "admin1_name", "score", "population", "lat", "lon", "place_id"])
+    st.dataframe(
+        options,
+        hide_index=True,
+        width="stretch",
+        column_order=[
+            "chosen",
+            "name",
+            "feature",
+            "country_code",
+            "admin1_name",
+            "score",
+            "population",
+            "lat",
+            "lon",
+            "place_id",
+        ],
+    )
 
 with st.form("correction"):
     st.markdown("**Correct the resolution** (stored as an analyst correction; it outlives re-processing)")
-    which = st.multiselect("Mentions to correct", list(range(len(own))), default=list(range(len(own))),
-                           format_func=lambda i: f"“{own.loc[i, 'mention']}” in {own.loc[i, 'title'] or own.loc[i, 'doc_id'][:12]} @{own.loc[i, 'start']}")
+    which = st.multiselect(
+        "Mentions to correct",
+        list(range(len(own))),
+        default=list(range(len(own))),
+        format_func=lambda i: (
+            f"“{own.loc[i, 'mention']}” in {own.loc[i, 'title'] or own.loc[i, 'doc_id'][:12]} @{own.loc[i, 'start']}"
+        ),
+    )
     how = st.radio("How", ["Pick another candidate", "Set a point"], horizontal=True)
     others = [p for p in options["place_id"] if p != place["place_id"]]
-    names = dict(zip(options["place_id"], options["name"] + " — " + options["feature"] + ", " + options["country_code"], strict=True))
-    choice = st.selectbox("Candidate", others, format_func=names.__getitem__, index=None, placeholder="one of the candidates above",
-                          key="correct_candidate")
+    names = dict(
+        zip(
+            options["place_id"],
+            options["name"] + " — " + options["feature"] + ", " + options["country_code"],
+            strict=True,
+        )
+    )
+    choice = st.selectbox(
+        "Candidate",
+        others,
+        format_func=names.__getitem__,
+        index=None,
+        placeholder="one of the candidates above",
+        key="correct_candidate",
+    )
     a, b, c = st.columns(3)
     lat = a.number_input("Latitude", -90.0, 90.0, float(place["lat"]), format="%.5f")
     lon = b.number_input("Longitude", -180.0, 180.0, float(place["lon"]), format="%.5f")

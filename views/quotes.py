@@ -23,7 +23,8 @@ st.text_input("Search quotes", key="quote_search", placeholder="words, speaker, 
 shown = quote_links(shown, state["options"].documents, state["all_mentions"])
 st.dataframe(
     shown[["speaker", "text", "places", "document_link", "map_link", "title", "published", "role"]],
-    hide_index=True, width="stretch",
+    hide_index=True,
+    width="stretch",
     column_config={
         "text": st.column_config.TextColumn("quote", width="large"),
         "title": st.column_config.TextColumn("document"),

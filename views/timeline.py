@@ -8,8 +8,8 @@ from streamlit_folium import st_folium
 
 from mapdash.render.assets import publish_json
 from mapdash.render.maps import build_map, place_layer
-from mapdash.ui.dashboard import MAP_HEIGHT
 from mapdash.render.timeline import phase_events, phase_table, place_histories, timeline_chart
+from mapdash.ui.dashboard import MAP_HEIGHT
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -27,25 +27,41 @@ if events.empty:
     st.stop()
 head, note = st.columns([1, 3], vertical_alignment="bottom")  # the title and its counts on one compact line
 head.title("Timeline")
-note.caption(f"{len(events)} phase reports on {events['place_id'].nunique()} places, "
-             f"{events['day'].min()} to {events['day'].max()} (undated releases left out)")
+note.caption(
+    f"{len(events)} phase reports on {events['place_id'].nunique()} places, "
+    f"{events['day'].min()} to {events['day'].max()} (undated releases left out)"
+)
 st.altair_chart(timeline_chart(events, styles), width="stretch")
 
 st.subheader("Playback")
-st.caption("Drag the slider or press ▶ (bottom left of the map): each place shows its phase, and each area who held it, as of "
-           "each report's date; it runs in the browser. Click the map to zoom it with the mouse wheel.")
+st.caption(
+    "Drag the slider or press ▶ (bottom left of the map): each place shows its phase, and each area who held it, as of "
+    "each report's date; it runs in the browser. Click the map to zoom it with the mouse wheel."
+)
 placed = mentions[mentions["place_id"].notna()]
 layer = timeline_layer(state["version"], state["filters"], placed, styles, state["settings"].static_dir)
-st_folium(build_map(placed, timeline=True, places=layer, phase_styles=styles), height=MAP_HEIGHT, use_container_width=True,
-          returned_objects=[], key="timeline_map")
+st_folium(
+    build_map(placed, timeline=True, places=layer, phase_styles=styles),
+    height=MAP_HEIGHT,
+    use_container_width=True,
+    returned_objects=[],
+    key="timeline_map",
+)
 
 left, right = st.columns(2)
 with left:
     present = list(dict.fromkeys(k for k in styles if k in set(events["phase"])))
-    phase = st.selectbox("Places given the phase", present, format_func=lambda k: f"{styles[k].icon} {styles[k].label}",
-                         index=present.index("retaken") if "retaken" in present else 0)
+    phase = st.selectbox(
+        "Places given the phase",
+        present,
+        format_func=lambda k: f"{styles[k].icon} {styles[k].label}",
+        index=present.index("retaken") if "retaken" in present else 0,
+    )
     st.dataframe(phase_table(events, phase), hide_index=True, width="stretch")
 with right:
     st.markdown("**Each place's phases, latest change first**")
-    st.dataframe(place_histories(events)[["place_name", "country_code", "latest", "since", "history", "documents"]],
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        place_histories(events)[["place_name", "country_code", "latest", "since", "history", "documents"]],
+        hide_index=True,
+        width="stretch",
+    )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import json
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -21,9 +21,30 @@ from mapdash.geoparse.ingest import IngestError
 from mapdash.settings import REPO_ROOT, Settings, SettingsError, load_settings
 
 PLACE_COLUMNS = [
-    "doc_id", "mention", "start", "end", "sentence", "place_name", "place_id", "geonameid", "feature",
-    "country_code", "admin1_name", "lat", "lon", "confidence", "phase", "phases", "phase_rule",
-    "phase_confidence", "evidence", "phase_from", "phase_to", "quote", "speaker", "corrected",
+    "doc_id",
+    "mention",
+    "start",
+    "end",
+    "sentence",
+    "place_name",
+    "place_id",
+    "geonameid",
+    "feature",
+    "country_code",
+    "admin1_name",
+    "lat",
+    "lon",
+    "confidence",
+    "phase",
+    "phases",
+    "phase_rule",
+    "phase_confidence",
+    "evidence",
+    "phase_from",
+    "phase_to",
+    "quote",
+    "speaker",
+    "corrected",
 ]
 
 
@@ -43,18 +64,30 @@ def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every sub-command."""
     parser = _Parser(prog="mapdash", description="Press releases turned into an offline campaign map.")
     parser.add_argument("--version", action="version", version=f"mapdash {__version__}")
-    parser.add_argument("--db", help="SQLite database file or postgresql://user@host:port/db URL (default: $MAPDASH_DB or the user data folder)")
+    parser.add_argument(
+        "--db",
+        help="SQLite database file or postgresql://user@host:port/db URL (default: $MAPDASH_DB or the user data folder)",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--no-spacy", action="store_true", help="geoparse with the gazetteer only, without spaCy NER")
     sub = parser.add_subparsers(dest="command", required=True)
 
     ingest = sub.add_parser("ingest", help="add releases (.txt, .html, .htm files and folders of them)")
     ingest.add_argument("paths", nargs="+", type=Path)
-    ingest.add_argument("--date", type=date.fromisoformat, help="publication date (YYYY-MM-DD) where a release states none")
+    ingest.add_argument(
+        "--date", type=date.fromisoformat, help="publication date (YYYY-MM-DD) where a release states none"
+    )
     ingest.add_argument("--reprocess", action="store_true", help="geoparse again documents already stored")
-    ingest.add_argument("--workers", type=int, default=1, help="worker processes that read and geoparse (0: one per core; default 1)")
-    ingest.add_argument("--scheduler", nargs="?", const="local", metavar="tcp://HOST:PORT",
-                        help="geoparse on a Dask cluster (alone or 'local': a LocalCluster of --workers processes)")
+    ingest.add_argument(
+        "--workers", type=int, default=1, help="worker processes that read and geoparse (0: one per core; default 1)"
+    )
+    ingest.add_argument(
+        "--scheduler",
+        nargs="?",
+        const="local",
+        metavar="tcp://HOST:PORT",
+        help="geoparse on a Dask cluster (alone or 'local': a LocalCluster of --workers processes)",
+    )
 
     places = sub.add_parser("places", help="list the place mentions")
     places.add_argument("--format", choices=["table", "csv", "json", "geojson"], default="table")
@@ -66,12 +99,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--max-upload-mb", type=int, help="largest upload in MB (default: $MAPDASH_MAX_UPLOAD_MB or 50)")
-    serve.add_argument("--release-dir", action="append", default=[], type=Path, metavar="DIR",
-                       help="a folder the Documents page may read releases from (repeatable; default: $MAPDASH_RELEASE_DIRS, else none)")
+    serve.add_argument(
+        "--release-dir",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="a folder the Documents page may read releases from (repeatable; default: $MAPDASH_RELEASE_DIRS, else none)",
+    )
 
     sub.add_parser("gazetteer", help="build the gazetteer index now (it is otherwise built on first use)")
 
-    bench = sub.add_parser("bench", help="measure speed and memory at growing sizes (needs the LGL corpus in ../shared)")
+    bench = sub.add_parser(
+        "bench", help="measure speed and memory at growing sizes (needs the LGL corpus in ../shared)"
+    )
     bench.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "results.json", help="where the JSON goes")
     bench.add_argument("--docs", default="1000,10000", help="ingest corpus sizes (documents)")
     bench.add_argument("--mentions", default="1000,10000,100000", help="filter and map sizes (mentions)")
@@ -79,8 +120,15 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--postgres", metavar="URL", help="also ingest into this empty PostgreSQL database")
     bench.add_argument("--quick", action="store_true", help="tiny sizes: checks that every step runs")
     bench.add_argument("--keep", type=Path, help="keep the corpora and databases in this folder")
-    bench.add_argument("--long", default="1,4,40", metavar="MB,...", help="sizes of the long single documents ingested (MB; default 1,4,40)")
-    bench.add_argument("--long-only", action="store_true", help="only the long single documents (repetitive text needs no LGL)")
+    bench.add_argument(
+        "--long",
+        default="1,4,40",
+        metavar="MB,...",
+        help="sizes of the long single documents ingested (MB; default 1,4,40)",
+    )
+    bench.add_argument(
+        "--long-only", action="store_true", help="only the long single documents (repetitive text needs no LGL)"
+    )
 
     quotes = sub.add_parser("quotes", help="list the quotes with their speakers")
     quotes.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -106,29 +154,60 @@ def build_parser() -> argparse.ArgumentParser:
     geo.add_argument("file", type=Path, help="gold articles, one JSON object a line (see ../shared/README.md)")
     geo.add_argument("--limit", type=int, help="score only the first N articles")
     geo.add_argument("--gold-spans", action="store_true", help="resolve the gold spans instead of recognised ones")
-    geo.add_argument("--errors", type=Path, help="write the resolution errors, misses and false positives to this JSONL")
+    geo.add_argument(
+        "--errors", type=Path, help="write the resolution errors, misses and false positives to this JSONL"
+    )
     camp = suite.add_parser("campaign", help="places, phases, quotes, titles and dates on a campaign gold folder")
-    camp.add_argument("folder", type=Path, help="a folder with gold.jsonl and texts/ (see ../shared/bench/campaign/GUIDE.md)")
-    camp.add_argument("--errors", type=Path, help="write every miss and every wrong place, phase or quote to this JSONL")
+    camp.add_argument(
+        "folder", type=Path, help="a folder with gold.jsonl and texts/ (see ../shared/bench/campaign/GUIDE.md)"
+    )
+    camp.add_argument(
+        "--errors", type=Path, help="write every miss and every wrong place, phase or quote to this JSONL"
+    )
     export = sub.add_parser("export", help="export the filtered map (png, pdf, html) or mentions (geojson, csv, gpkg)")
     export.add_argument("-o", "--output", type=Path, required=True, help="file to write")
-    export.add_argument("--format", choices=["png", "pdf", "html", "geojson", "csv", "gpkg"], help="default: from the output's suffix")
-    export.add_argument("--country", action="append", default=[], metavar="CC", help="ISO country code, e.g. IQ; repeat for more")
-    export.add_argument("--phase", action="append", default=[], help="campaign phase key (see `mapdash phases`); repeatable")
-    export.add_argument("--document", action="append", default=[], metavar="DOC_ID", help="document id or a unique prefix; repeatable")
-    export.add_argument("--speaker", action="append", default=[], help="speaker of the quote naming the place; repeatable")
+    export.add_argument(
+        "--format", choices=["png", "pdf", "html", "geojson", "csv", "gpkg"], help="default: from the output's suffix"
+    )
+    export.add_argument(
+        "--country", action="append", default=[], metavar="CC", help="ISO country code, e.g. IQ; repeat for more"
+    )
+    export.add_argument(
+        "--phase", action="append", default=[], help="campaign phase key (see `mapdash phases`); repeatable"
+    )
+    export.add_argument(
+        "--document", action="append", default=[], metavar="DOC_ID", help="document id or a unique prefix; repeatable"
+    )
+    export.add_argument(
+        "--speaker", action="append", default=[], help="speaker of the quote naming the place; repeatable"
+    )
     export.add_argument("--since", type=date.fromisoformat, help="published on or after YYYY-MM-DD")
     export.add_argument("--until", type=date.fromisoformat, help="published on or before YYYY-MM-DD")
     export.add_argument("--min-confidence", type=float, default=0.0, help="resolution confidence at least this (0-1)")
     export.add_argument("--text", default="", help="sentence, place name or title contains this text")
-    export.add_argument("--bbox", nargs=4, type=float, metavar=("SOUTH", "WEST", "NORTH", "EAST"),
-                        help="png/pdf/html: the map's extent in degrees (default: fit the places)")
-    export.add_argument("--view", metavar="LAT,LON,ZOOM", help="png/pdf/html: centre and zoom instead, as in the app's shared URL")
+    export.add_argument(
+        "--bbox",
+        nargs=4,
+        type=float,
+        metavar=("SOUTH", "WEST", "NORTH", "EAST"),
+        help="png/pdf/html: the map's extent in degrees (default: fit the places)",
+    )
+    export.add_argument(
+        "--view", metavar="LAT,LON,ZOOM", help="png/pdf/html: centre and zoom instead, as in the app's shared URL"
+    )
     export.add_argument("--title", default="Campaign map", help="png/pdf/html: the briefing's title")
-    export.add_argument("--size", default="1600x1000", help="png/pdf: page size in CSS pixels, WIDTHxHEIGHT (default 1600x1000)")
-    export.add_argument("--scale", type=float, default=2.0, help="png: device pixels per CSS pixel (default 2: 3200x2000 pixels)")
-    export.add_argument("--renderer", choices=["auto", "chromium", "matplotlib"], default="auto",
-                        help="png/pdf: auto uses Chromium where installed, else the static matplotlib drawing")
+    export.add_argument(
+        "--size", default="1600x1000", help="png/pdf: page size in CSS pixels, WIDTHxHEIGHT (default 1600x1000)"
+    )
+    export.add_argument(
+        "--scale", type=float, default=2.0, help="png: device pixels per CSS pixel (default 2: 3200x2000 pixels)"
+    )
+    export.add_argument(
+        "--renderer",
+        choices=["auto", "chromium", "matplotlib"],
+        default="auto",
+        help="png/pdf: auto uses Chromium where installed, else the static matplotlib drawing",
+    )
     return parser
 
 
@@ -172,23 +251,38 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Ingest files and folders; print one line per file; exit 1 if any file was rejected."""
     if args.workers != 1 or args.scheduler is not None:
         return _ingest_parallel(args, settings)
-    return ingest_paths(args.paths, settings, default_date=args.date, reprocess=args.reprocess, use_spacy=not args.no_spacy)
+    return ingest_paths(
+        args.paths, settings, default_date=args.date, reprocess=args.reprocess, use_spacy=not args.no_spacy
+    )
 
 
-def ingest_paths(paths: Sequence[Path], settings: Settings, *, default_date: date | None = None, reprocess: bool = False, use_spacy: bool = True) -> int:
+def ingest_paths(
+    paths: Sequence[Path],
+    settings: Settings,
+    *,
+    default_date: date | None = None,
+    reprocess: bool = False,
+    use_spacy: bool = True,
+) -> int:
     """Geoparse and store each release under paths, printing one line each; return 0, or 1 when some were rejected."""
     from mapdash import library
     from mapdash.geoparse.pipeline import load_services
 
     started = time.perf_counter()
     results = library.ingest_paths(
-        store.connect(settings.db_path), paths, lambda: load_services(settings, use_spacy=use_spacy),
-        default_date=default_date, reprocess=reprocess, progress=lambda _done, _total, result: print(result.line(), flush=True),
+        store.connect(settings.db_path),
+        paths,
+        lambda: load_services(settings, use_spacy=use_spacy),
+        default_date=default_date,
+        reprocess=reprocess,
+        progress=lambda _done, _total, result: print(result.line(), flush=True),
     )
     counts = library.counts(results)
     redone = f", {counts['reprocessed']} re-processed" if counts["reprocessed"] else ""
-    print(f"{counts['added']} added{redone}, {counts['present']} already present, {counts['rejected']} rejected"
-          f" in {time.perf_counter() - started:.2f} s")
+    print(
+        f"{counts['added']} added{redone}, {counts['present']} already present, {counts['rejected']} rejected"
+        f" in {time.perf_counter() - started:.2f} s"
+    )
     return 1 if counts["rejected"] else 0
 
 
@@ -199,16 +293,28 @@ def _ingest_parallel(args: argparse.Namespace, settings: Settings) -> int:
     if args.workers < 0:
         raise CommandError("--workers must be 0 (one per core) or more")
     if args.scheduler not in (None, LOCAL) and "://" not in args.scheduler:
-        raise CommandError(f"--scheduler {args.scheduler!r}: give tcp://HOST:PORT, or 'local' (put the option after the paths)")
+        raise CommandError(
+            f"--scheduler {args.scheduler!r}: give tcp://HOST:PORT, or 'local' (put the option after the paths)"
+        )
     workers = args.workers or default_workers()
     started = time.perf_counter()
-    counts = ingest_parallel(store.connect(settings.db_path), args.paths, settings, workers=workers, scheduler=args.scheduler,
-                             default_date=args.date, reprocess=args.reprocess, use_spacy=not args.no_spacy,
-                             report=lambda result: print(result.line(), flush=True))
+    counts = ingest_parallel(
+        store.connect(settings.db_path),
+        args.paths,
+        settings,
+        workers=workers,
+        scheduler=args.scheduler,
+        default_date=args.date,
+        reprocess=args.reprocess,
+        use_spacy=not args.no_spacy,
+        report=lambda result: print(result.line(), flush=True),
+    )
     redone = f", {counts['reprocessed']} re-processed" if counts["reprocessed"] else ""
     where = f"Dask {args.scheduler}" if args.scheduler else f"{workers} worker processes"
-    print(f"{counts['added']} added{redone}, {counts['present']} already present, {counts['rejected']} rejected"
-          f" in {time.perf_counter() - started:.2f} s ({where})")
+    print(
+        f"{counts['added']} added{redone}, {counts['present']} already present, {counts['rejected']} rejected"
+        f" in {time.perf_counter() - started:.2f} s ({where})"
+    )
     return 1 if counts["rejected"] else 0
 
 
@@ -219,7 +325,11 @@ def _places(args: argparse.Namespace, settings: Settings) -> int:
         print(gdf[gdf["place_id"].notna()].to_json(drop_id=True, default=str))
         return 0
     df = gdf[[c for c in PLACE_COLUMNS if c in gdf.columns]]
-    _print_table(df, args.format, ["mention", "place_name", "feature", "country_code", "admin1_name", "lat", "lon", "confidence", "phases"])
+    _print_table(
+        df,
+        args.format,
+        ["mention", "place_name", "feature", "country_code", "admin1_name", "lat", "lon", "confidence", "phases"],
+    )
     return 0
 
 
@@ -252,17 +362,41 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(str(exc)) from None
     if policy.mode == "refuse":
         raise CommandError(policy.reason)
-    env = {**os.environ, "MAPDASH_DB": str(settings.db_path), "MAPDASH_MAX_UPLOAD_MB": str(upload_mb),
-           "MAPDASH_RELEASE_DIRS": os.pathsep.join(map(str, release_dirs))}
+    env = {
+        **os.environ,
+        "MAPDASH_DB": str(settings.db_path),
+        "MAPDASH_MAX_UPLOAD_MB": str(upload_mb),
+        "MAPDASH_RELEASE_DIRS": os.pathsep.join(map(str, release_dirs)),
+    }
     command = [
-        sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"),
-        "--server.address", args.host, "--server.port", str(args.port), "--server.headless", "true",
-        "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(REPO_ROOT / "app.py"),
+        "--server.address",
+        args.host,
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--server.enableStaticServing",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "viewer",
         # "none", not "false": false means "stacktrace" since Streamlit 1.4x; the browser gets no traceback.
-        "--client.showErrorDetails", "none", "--server.maxUploadSize", str(upload_mb),
+        "--client.showErrorDetails",
+        "none",
+        "--server.maxUploadSize",
+        str(upload_mb),
     ]
     where = f"; releases readable from {', '.join(map(str, release_dirs))}" if release_dirs else ""
-    print(f"mapdash: serving {settings.db_path} on http://{args.host}:{args.port} (login: {policy.mode}{where})", flush=True)
+    print(
+        f"mapdash: serving {settings.db_path} on http://{args.host}:{args.port} (login: {policy.mode}{where})",
+        flush=True,
+    )
     os.execve(sys.executable, command, env)
     return 0  # pragma: no cover - execve does not return
 
@@ -303,7 +437,12 @@ def _phases(args: argparse.Namespace, settings: Settings) -> int:
     from mapdash.geoparse.pipeline import phase_taxonomy_path
 
     taxonomy = load_phase_taxonomy(phase_taxonomy_path(settings))
-    df = pd.DataFrame([{"key": k, "label": p.label, "color": p.color, "icon": p.icon, "cues": len(p.cues)} for k, p in taxonomy.items()])
+    df = pd.DataFrame(
+        [
+            {"key": k, "label": p.label, "color": p.color, "icon": p.icon, "cues": len(p.cues)}
+            for k, p in taxonomy.items()
+        ]
+    )
     _print_table(df, args.format)
     return 0
 
@@ -311,12 +450,23 @@ def _phases(args: argparse.Namespace, settings: Settings) -> int:
 def _correct(args: argparse.Namespace, settings: Settings) -> int:
     """Store a correction for one mention, after checking the mention and the value exist."""
     conn = store.connect(settings.db_path)
-    matches = [r["doc_id"] for r in conn.execute("SELECT doc_id FROM documents WHERE doc_id LIKE ?", (args.doc_id + "%",))]
+    matches = [
+        r["doc_id"] for r in conn.execute("SELECT doc_id FROM documents WHERE doc_id LIKE ?", (args.doc_id + "%",))
+    ]
     if len(matches) != 1:
-        raise CommandError(f"{args.doc_id!r} matches {len(matches)} documents: give more of the id (see `mapdash places`)")
+        raise CommandError(
+            f"{args.doc_id!r} matches {len(matches)} documents: give more of the id (see `mapdash places`)"
+        )
     doc_id = matches[0]
-    if conn.execute("SELECT 1 FROM mentions WHERE doc_id = ? AND start = ? AND end = ?", (doc_id, args.start, args.end)).fetchone() is None:
-        raise CommandError(f"no place mention at {args.start}-{args.end} in {doc_id[:12]} (see `mapdash places` for spans)")
+    if (
+        conn.execute(
+            "SELECT 1 FROM mentions WHERE doc_id = ? AND start = ? AND end = ?", (doc_id, args.start, args.end)
+        ).fetchone()
+        is None
+    ):
+        raise CommandError(
+            f"no place mention at {args.start}-{args.end} in {doc_id[:12]} (see `mapdash places` for spans)"
+        )
     if args.phase is not None:
         from mapdash.geoparse.annotate import load_phase_taxonomy
         from mapdash.geoparse.pipeline import phase_taxonomy_path
@@ -335,8 +485,9 @@ def _correct(args: argparse.Namespace, settings: Settings) -> int:
         kind, value = "place", {"lat": lat, "lon": lon, "name": args.name}
     from mapdash.ui.auth import local_user
 
-    correction_id = store.add_correction(conn, doc_id, (args.start, args.end), kind, value, note=args.note,
-                                         author=args.author or local_user())
+    correction_id = store.add_correction(
+        conn, doc_id, (args.start, args.end), kind, value, note=args.note, author=args.author or local_user()
+    )
     print(f"correction {correction_id} stored: {doc_id[:12]} {args.start}-{args.end} {kind} -> {value}")
     return 0
 
@@ -360,8 +511,14 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from mapdash.devtools.evaluate import GoldFormatError, evaluate_file, format_table
 
     try:
-        report = evaluate_file(args.file, settings, use_spacy=not args.no_spacy, limit=args.limit,
-                               gold_spans=args.gold_spans, errors_path=args.errors)
+        report = evaluate_file(
+            args.file,
+            settings,
+            use_spacy=not args.no_spacy,
+            limit=args.limit,
+            gold_spans=args.gold_spans,
+            errors_path=args.errors,
+        )
     except GoldFormatError as exc:
         raise CommandError(str(exc)) from exc
     print(format_table(report))
@@ -392,22 +549,37 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     gdf = mentions_frame(store.connect(settings.db_path))
     try:
         filters = Filters(
-            countries=tuple(c.upper() for c in args.country), phases=tuple(args.phase), doc_ids=resolve_doc_ids(gdf, args.document),
-            speakers=tuple(args.speaker), since=args.since, until=args.until, min_confidence=args.min_confidence, text=args.text,
+            countries=tuple(c.upper() for c in args.country),
+            phases=tuple(args.phase),
+            doc_ids=resolve_doc_ids(gdf, args.document),
+            speakers=tuple(args.speaker),
+            since=args.since,
+            until=args.until,
+            min_confidence=args.min_confidence,
+            text=args.text,
         )
         view = MapView.from_param(args.view) if args.view else tuple(args.bbox) if args.bbox else None
         if args.view and view is None:
             raise ExportError(f"--view {args.view!r} is not LAT,LON,ZOOM (e.g. 33.42,43.31,7)")
         briefing = Briefing(title=args.title, filters=filters, view=view)
-        result = write_export(filter_mentions(gdf, filters), args.output, args.format, briefing,
-                              size=parse_size(args.size), scale=args.scale, renderer=args.renderer)
+        result = write_export(
+            filter_mentions(gdf, filters),
+            args.output,
+            args.format,
+            briefing,
+            size=parse_size(args.size),
+            scale=args.scale,
+            renderer=args.renderer,
+        )
     except ExportError as exc:
         raise CommandError(str(exc)) from exc
     if result.note:
         print(f"mapdash: note: {result.note}", file=sys.stderr)
     if not result.rows:
         print("mapdash: note: no mention passes the filters", file=sys.stderr)
-    print(f"wrote {args.output} ({result.fmt}, {len(result.data):,} bytes, {result.rows} mentions) in {time.perf_counter() - started:.2f} s")
+    print(
+        f"wrote {args.output} ({result.fmt}, {len(result.data):,} bytes, {result.rows} mentions) in {time.perf_counter() - started:.2f} s"
+    )
     return 0
 
 
@@ -422,12 +594,32 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         long_mb = [float(n) for n in args.long.split(",")]
     except ValueError:
         raise CommandError("--docs, --mentions and --long take sizes separated by commas, e.g. 1000,10000") from None
-    run_benchmarks(settings, args.out, docs=docs, mentions=mentions, workers=args.workers or default_workers(),
-                   postgres=args.postgres, quick=args.quick, spacy=not args.no_spacy, keep=args.keep,
-                   long_mb=long_mb, long_only=args.long_only)
+    run_benchmarks(
+        settings,
+        args.out,
+        docs=docs,
+        mentions=mentions,
+        workers=args.workers or default_workers(),
+        postgres=args.postgres,
+        quick=args.quick,
+        spacy=not args.no_spacy,
+        keep=args.keep,
+        long_mb=long_mb,
+        long_only=args.long_only,
+    )
     return 0
 
 
-COMMANDS = {"ingest": _ingest, "places": _places, "seed": _seed, "serve": _serve, "gazetteer": _gazetteer,
-            "quotes": _quotes, "phases": _phases, "correct": _correct, "bench": _bench, "eval": _eval,
-            "export": _export}
+COMMANDS = {
+    "ingest": _ingest,
+    "places": _places,
+    "seed": _seed,
+    "serve": _serve,
+    "gazetteer": _gazetteer,
+    "quotes": _quotes,
+    "phases": _phases,
+    "correct": _correct,
+    "bench": _bench,
+    "eval": _eval,
+    "export": _export,
+}

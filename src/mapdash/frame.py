@@ -20,10 +20,41 @@ from mapdash import store
 
 CRS = "EPSG:4326"
 COLUMNS = [
-    "doc_id", "title", "published", "source", "mention", "start", "end", "sentence", "sentence_start", "lookup", "recognizer",
-    "is_demonym", "place_id", "geonameid", "place_name", "feature", "feature_code", "country_code", "country_name",
-    "admin1_name", "lat", "lon", "confidence", "candidates", "phase", "phases", "phase_rule", "phase_confidence",
-    "evidence", "phase_from", "phase_to", "quote", "speaker", "quote_kind", "corrected",
+    "doc_id",
+    "title",
+    "published",
+    "source",
+    "mention",
+    "start",
+    "end",
+    "sentence",
+    "sentence_start",
+    "lookup",
+    "recognizer",
+    "is_demonym",
+    "place_id",
+    "geonameid",
+    "place_name",
+    "feature",
+    "feature_code",
+    "country_code",
+    "country_name",
+    "admin1_name",
+    "lat",
+    "lon",
+    "confidence",
+    "candidates",
+    "phase",
+    "phases",
+    "phase_rule",
+    "phase_confidence",
+    "evidence",
+    "phase_from",
+    "phase_to",
+    "quote",
+    "speaker",
+    "quote_kind",
+    "corrected",
 ]
 
 
@@ -47,7 +78,9 @@ def mentions_frame(conn: sqlite3.Connection) -> gpd.GeoDataFrame:
     # Tuples with the column names once: building 100,000 dicts first took longer than the query.
     df = pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(rows[0].keys())) if rows else pd.DataFrame()
     if df.empty:
-        return gpd.GeoDataFrame({c: pd.Series(dtype="object") for c in COLUMNS}, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
+        return gpd.GeoDataFrame(
+            {c: pd.Series(dtype="object") for c in COLUMNS}, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS
+        )
     df["published"] = pd.to_datetime(df["published"], errors="coerce").dt.date
     df["is_demonym"] = df["is_demonym"].astype(bool)
     df = _join_phases(df, store.phase_rows(conn))
@@ -68,10 +101,19 @@ def _join_phases(df: pd.DataFrame, phases: Sequence[sqlite3.Row]) -> pd.DataFram
     for key, found in by_mention.items():
         tags = sorted(found, key=lambda p: -p["confidence"])
         top = tags[0]
-        summary[key] = (top["phase"], ";".join(dict.fromkeys(t["phase"] for t in tags)), top["rule"], top["confidence"],
-                        top["evidence"], _day(top["date_from"]), _day(top["date_to"]))
-    values = [summary.get((doc_id, start, end)) or ("", "", "", None, sentence, None, None)
-              for doc_id, start, end, sentence in zip(df["doc_id"], df["start"], df["end"], df["sentence"], strict=True)]
+        summary[key] = (
+            top["phase"],
+            ";".join(dict.fromkeys(t["phase"] for t in tags)),
+            top["rule"],
+            top["confidence"],
+            top["evidence"],
+            _day(top["date_from"]),
+            _day(top["date_to"]),
+        )
+    values = [
+        summary.get((doc_id, start, end)) or ("", "", "", None, sentence, None, None)
+        for doc_id, start, end, sentence in zip(df["doc_id"], df["start"], df["end"], df["sentence"], strict=True)
+    ]
     names = ("phase", "phases", "phase_rule", "phase_confidence", "evidence", "phase_from", "phase_to")
     return df.assign(**{name: [v[i] for v in values] for i, name in enumerate(names)})
 
@@ -112,13 +154,27 @@ def _apply_corrections(conn: sqlite3.Connection, df: pd.DataFrame, corrections: 
         elif isinstance(value, str):
             place = store.place_by_id(conn, value)
             if place is not None:
-                for col in ("place_id", "geonameid", "feature", "feature_code", "country_code", "country_name", "admin1_name", "lat", "lon"):
+                for col in (
+                    "place_id",
+                    "geonameid",
+                    "feature",
+                    "feature_code",
+                    "country_code",
+                    "country_name",
+                    "admin1_name",
+                    "lat",
+                    "lon",
+                ):
                     df.loc[row, col] = place[col]
                 df.loc[row, "place_name"] = place["name"]
         else:
             df.loc[row, ["lat", "lon"]] = [float(value["lat"]), float(value["lon"])]
             df.loc[row, "place_name"] = value.get("name", df.loc[row, "place_name"])
-            df.loc[row, ["place_id", "geonameid", "feature_code"]] = [f"analyst:{value['lat']:.5f},{value['lon']:.5f}", None, "ANALYST"]
+            df.loc[row, ["place_id", "geonameid", "feature_code"]] = [
+                f"analyst:{value['lat']:.5f},{value['lon']:.5f}",
+                None,
+                "ANALYST",
+            ]
         df.loc[row, ["confidence", "corrected"]] = [1.0, True]
     return df
 
@@ -168,19 +224,43 @@ def blank_missing(table: pd.DataFrame) -> pd.DataFrame:
 
 def documents_table(conn: sqlite3.Connection) -> pd.DataFrame:
     """Return one row per stored document: id, title, byline, date, source, counts."""
-    columns = ["doc_id", "title", "byline", "published", "source", "geoparse_mode", "ingested_at", "characters", "mentions", "quotes"]
+    columns = [
+        "doc_id",
+        "title",
+        "byline",
+        "published",
+        "source",
+        "geoparse_mode",
+        "ingested_at",
+        "characters",
+        "mentions",
+        "quotes",
+    ]
     return blank_missing(pd.DataFrame([dict(r) for r in store.document_rows(conn)], columns=columns))
 
 
 def quotes_table(conn: sqlite3.Connection, mentions: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """Return one row per quote: document, speaker, role, kind, text, span and the places it names."""
     mentions = mentions_frame(conn) if mentions is None else mentions
-    names = {(d, s, e): n for d, s, e, n in zip(mentions["doc_id"], mentions["start"], mentions["end"], mentions["place_name"], strict=True) if n}
+    names = {
+        (d, s, e): n
+        for d, s, e, n in zip(
+            mentions["doc_id"], mentions["start"], mentions["end"], mentions["place_name"], strict=True
+        )
+        if n
+    }
     rows = []
     for q in store.quote_rows(conn):
         spans = [tuple(s) for s in json.loads(q["mention_spans"])]
         places = list(dict.fromkeys(names[(q["doc_id"], s, e)] for s, e in spans if (q["doc_id"], s, e) in names))
-        rows.append({**{k: q[k] for k in ("doc_id", "title", "published", "speaker", "role", "kind", "text", "start", "end")}, "places": "; ".join(places)})
+        rows.append(
+            {
+                **{
+                    k: q[k] for k in ("doc_id", "title", "published", "speaker", "role", "kind", "text", "start", "end")
+                },
+                "places": "; ".join(places),
+            }
+        )
     columns = ["doc_id", "title", "published", "speaker", "role", "kind", "text", "start", "end", "places"]
     return blank_missing(pd.DataFrame(rows, columns=columns))
 
@@ -189,12 +269,32 @@ def places_summary(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """Return one row per resolved place: name, kind, country, mentions, documents, phases, confidence."""
     resolved = gdf[gdf["place_id"].notna()]
     if resolved.empty:
-        return pd.DataFrame(columns=["place_id", "place_name", "feature", "country_code", "admin1_name", "lat", "lon", "mentions", "documents", "phases", "confidence"])
+        return pd.DataFrame(
+            columns=[
+                "place_id",
+                "place_name",
+                "feature",
+                "country_code",
+                "admin1_name",
+                "lat",
+                "lon",
+                "mentions",
+                "documents",
+                "phases",
+                "confidence",
+            ]
+        )
     grouped = resolved.groupby("place_id", sort=False)
     summary = grouped.agg(
-        place_name=("place_name", "first"), feature=("feature", "first"), country_code=("country_code", "first"),
-        admin1_name=("admin1_name", "first"), lat=("lat", "first"), lon=("lon", "first"),
-        mentions=("mention", "size"), documents=("doc_id", "nunique"), confidence=("confidence", "max"),
+        place_name=("place_name", "first"),
+        feature=("feature", "first"),
+        country_code=("country_code", "first"),
+        admin1_name=("admin1_name", "first"),
+        lat=("lat", "first"),
+        lon=("lon", "first"),
+        mentions=("mention", "size"),
+        documents=("doc_id", "nunique"),
+        confidence=("confidence", "max"),
         phases=("phases", lambda s: ";".join(dict.fromkeys(p for v in s if v for p in v.split(";")))),
     ).reset_index()
     return blank_missing(summary.sort_values(["mentions", "place_name"], ascending=[False, True], ignore_index=True))

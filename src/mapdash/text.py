@@ -8,7 +8,9 @@ from dataclasses import dataclass
 # A sentence ends at . ! ? (with any closing quotes/brackets) when whitespace and a capital, digit,
 # opening quote or list bullet ("* Near Mosul, ...", "-- Near Raqqa, ...") follow. A blank line ends one;
 # so does a line break, unless the next line starts in lower case (a hard-wrapped sentence).
-_END = re.compile(r"""[.!?]+["'”’)\]]*(?=[ \t]+["“‘'(\[]?[A-Z0-9]|[ \t]+(?:[*•▪‣]|--?|[–—])[ \t])|[ \t]*\n[ \t]*\n\s*|[ \t]*\n\s*+(?![a-z])""")
+_END = re.compile(
+    r"""[.!?]+["'”’)\]]*(?=[ \t]+["“‘'(\[]?[A-Z0-9]|[ \t]+(?:[*•▪‣]|--?|[–—])[ \t])|[ \t]*\n[ \t]*\n\s*|[ \t]*\n\s*+(?![a-z])"""
+)
 # Abbreviations and initials that end in a period without ending the sentence ("Lt. Gen. Sean MacFarland").
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Cmdr|Sgt|Spc|Pvt|Adm|Brig|Sen|Rep|Gov|Sec|Secs|Amb|Prof|Rev|St|Mt|Ft"

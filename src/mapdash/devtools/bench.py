@@ -33,11 +33,13 @@ FILTER_TARGET_MS = 200.0  # one filter query at 100,000 mentions
 QUICK = {"docs": (20, 40), "mentions": (200, 400), "geoparse": 20}  # checks that every step runs; measures nothing
 
 
-def bench_geoparse(results: Results, settings: Settings, articles: Sequence[benchcorpus.Article], *, use_spacy: bool) -> None:
+def bench_geoparse(
+    results: Results, settings: Settings, articles: Sequence[benchcorpus.Article], *, use_spacy: bool
+) -> None:
     """Geoparse the LGL articles in this process: documents per second and peak memory."""
     from mapdash.geoparse.ingest import document_id
-    from mapdash.model import Document
     from mapdash.geoparse.pipeline import geoparse, load_services
+    from mapdash.model import Document
 
     docs = [Document(document_id(a.text), a.text, a.title) for a in articles]
     mode = "spaCy+gazetteer" if use_spacy else "gazetteer"
@@ -48,17 +50,42 @@ def bench_geoparse(results: Results, settings: Settings, articles: Sequence[benc
         elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     note = f"LGL, {mentions / len(docs):.1f} mentions/doc, {len(docs) / cpu:.0f} docs per CPU-s"
     target = f">= {INGEST_TARGET:.0f}/s" if not use_spacy else ""
-    results.add(Figure("geoparse", f"{mode}, 1 process", len(docs), len(docs) / elapsed, "docs/s", elapsed, target,
-                       len(docs) / elapsed >= INGEST_TARGET if not use_spacy else None, note))
-    results.add(Figure("geoparse", f"{mode}, peak memory", len(docs), memory.peak_mb, "MB RSS", note="services loaded + run"))
+    results.add(
+        Figure(
+            "geoparse",
+            f"{mode}, 1 process",
+            len(docs),
+            len(docs) / elapsed,
+            "docs/s",
+            elapsed,
+            target,
+            len(docs) / elapsed >= INGEST_TARGET if not use_spacy else None,
+            note,
+        )
+    )
+    results.add(
+        Figure("geoparse", f"{mode}, peak memory", len(docs), memory.peak_mb, "MB RSS", note="services loaded + run")
+    )
 
 
-def bench_ingest(results: Results, corpus: Path, size: int, db: str, *, workers: int, use_spacy: bool,
-                 scheduler: str | None = None) -> str:
+def bench_ingest(
+    results: Results, corpus: Path, size: int, db: str, *, workers: int, use_spacy: bool, scheduler: str | None = None
+) -> str:
     """Run `mapdash ingest` on a corpus folder into an empty database, in a fresh process; return the database."""
     # A fresh process per run: memory is what one ingest needs, not what earlier benchmarks left behind.
-    command = [sys.executable, "-m", "mapdash", *([] if use_spacy else ["--no-spacy"]), "--db", db, "ingest", str(corpus),
-               "--workers", str(workers), *(["--scheduler", scheduler] if scheduler else [])]
+    command = [
+        sys.executable,
+        "-m",
+        "mapdash",
+        *([] if use_spacy else ["--no-spacy"]),
+        "--db",
+        db,
+        "ingest",
+        str(corpus),
+        "--workers",
+        str(workers),
+        *(["--scheduler", scheduler] if scheduler else []),
+    ]
     before = store.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0]  # a reused database counts too
     with PeakMemory(include_self=False) as memory:
         started, cpu = time.perf_counter(), cpu_seconds()
@@ -70,16 +97,50 @@ def bench_ingest(results: Results, corpus: Path, size: int, db: str, *, workers:
     stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0] - before
     mentions = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
     mode = "spaCy+gazetteer" if use_spacy else "gazetteer"
-    where = f"Dask {scheduler}, {workers} workers" if scheduler else (f"{workers} processes" if workers > 1 else "1 process")
+    where = (
+        f"Dask {scheduler}, {workers} workers"
+        if scheduler
+        else (f"{workers} processes" if workers > 1 else "1 process")
+    )
     name = f"{mode}, {where}, {'PostgreSQL' if '://' in db else 'SQLite'}"
     per_core = stored / elapsed / workers
     gate = not use_spacy
-    results.add(Figure("ingest", name, size, stored / elapsed, "docs/s", elapsed, "",
-                       note=f"{stored / cpu:.0f} docs per CPU-s, {mentions:,} mentions; process start included"))
-    results.add(Figure("ingest", f"{name}: per core", size, per_core, "docs/s/core", 0.0,
-                       f">= {INGEST_TARGET:.0f}/s/core" if gate else "", per_core >= INGEST_TARGET if gate else None))
-    results.add(Figure("ingest", f"{name}: peak memory", size, memory.peak_mb, "MB RSS", 0.0, "flat in size",
-                       note=f"summed over {memory.processes} processes"))
+    results.add(
+        Figure(
+            "ingest",
+            name,
+            size,
+            stored / elapsed,
+            "docs/s",
+            elapsed,
+            "",
+            note=f"{stored / cpu:.0f} docs per CPU-s, {mentions:,} mentions; process start included",
+        )
+    )
+    results.add(
+        Figure(
+            "ingest",
+            f"{name}: per core",
+            size,
+            per_core,
+            "docs/s/core",
+            0.0,
+            f">= {INGEST_TARGET:.0f}/s/core" if gate else "",
+            per_core >= INGEST_TARGET if gate else None,
+        )
+    )
+    results.add(
+        Figure(
+            "ingest",
+            f"{name}: peak memory",
+            size,
+            memory.peak_mb,
+            "MB RSS",
+            0.0,
+            "flat in size",
+            note=f"summed over {memory.processes} processes",
+        )
+    )
     return db
 
 
@@ -91,8 +152,17 @@ def bench_frame(results: Results, db: str, label: str) -> gpd.GeoDataFrame:
     started = time.perf_counter()
     gdf = mentions_frame(conn)
     elapsed = time.perf_counter() - started
-    results.add(Figure("frame", f"load mentions_frame ({label})", len(gdf), elapsed * 1000, "ms", elapsed,
-                       note="once per change: the dashboard caches it"))
+    results.add(
+        Figure(
+            "frame",
+            f"load mentions_frame ({label})",
+            len(gdf),
+            elapsed * 1000,
+            "ms",
+            elapsed,
+            note="once per change: the dashboard caches it",
+        )
+    )
     return gdf
 
 
@@ -101,7 +171,9 @@ def sized(gdf: gpd.GeoDataFrame, n: int) -> tuple[gpd.GeoDataFrame, str]:
     if len(gdf) >= n:
         return gdf.iloc[:n], ""
     times = math.ceil(n / len(gdf))
-    return gpd.GeoDataFrame(pd.concat([gdf] * times, ignore_index=True).iloc[:n], crs=gdf.crs), f"frame repeated x{times}"
+    return gpd.GeoDataFrame(
+        pd.concat([gdf] * times, ignore_index=True).iloc[:n], crs=gdf.crs
+    ), f"frame repeated x{times}"
 
 
 def filter_cases() -> dict[str, Any]:
@@ -114,7 +186,9 @@ def filter_cases() -> dict[str, Any]:
         "dates": Filters(since=date(2012, 1, 1), until=date(2020, 12, 31)),
         "confidence": Filters(min_confidence=0.8),
         "text": Filters(text="police"),
-        "all at once": Filters(countries=("US", "CA"), phases=("strike",), since=date(2010, 1, 1), min_confidence=0.5, text="fire"),
+        "all at once": Filters(
+            countries=("US", "CA"), phases=("strike",), since=date(2010, 1, 1), min_confidence=0.5, text="fire"
+        ),
     }
 
 
@@ -128,8 +202,19 @@ def bench_filters(results: Results, gdf: gpd.GeoDataFrame, n: int) -> None:
         best = min(_timed(lambda: filter_mentions(frame, filters))[0] for _ in range(5))
         worst = max(worst, best)
         results.add(Figure("filter", f"filter_mentions: {label}", n, best * 1000, "ms", best, note=note))
-    results.add(Figure("filter", "slowest filter query", n, worst * 1000, "ms", 0.0, f"< {FILTER_TARGET_MS:.0f} ms",
-                       worst * 1000 < FILTER_TARGET_MS, note))
+    results.add(
+        Figure(
+            "filter",
+            "slowest filter query",
+            n,
+            worst * 1000,
+            "ms",
+            0.0,
+            f"< {FILTER_TARGET_MS:.0f} ms",
+            worst * 1000 < FILTER_TARGET_MS,
+            note,
+        )
+    )
 
 
 def bench_map(results: Results, gdf: gpd.GeoDataFrame, n: int) -> None:
@@ -140,7 +225,9 @@ def bench_map(results: Results, gdf: gpd.GeoDataFrame, n: int) -> None:
     seconds, html = _timed(lambda: build_map(frame).get_root().render())
     places = frame["place_id"].nunique()
     how = "clustered" if places > CLUSTER_ABOVE else "every marker"
-    results.add(Figure("map", "build_map + HTML", n, seconds, "s", seconds, note=f"{places:,} places, {how} {note}".strip()))
+    results.add(
+        Figure("map", "build_map + HTML", n, seconds, "s", seconds, note=f"{places:,} places, {how} {note}".strip())
+    )
     results.add(Figure("map", "map HTML size", n, len(html) / 1e6, "MB", note="basemap fetched separately (cached)"))
 
 
@@ -155,16 +242,31 @@ def bench_export(results: Results, gdf: gpd.GeoDataFrame, n: int) -> None:
         results.skipped.append(f"PNG export at {n:,} mentions: {type(exc).__name__}: {exc}")
         return
     renderer = getattr(getattr(out, "snapshot", None), "renderer", "")
-    results.add(Figure("export", f"PNG export ({renderer or 'default'})", n, seconds, "s", seconds,
-                       note=f"{len(out.data) / 1e3:.0f} kB {note}".strip()))
+    results.add(
+        Figure(
+            "export",
+            f"PNG export ({renderer or 'default'})",
+            n,
+            seconds,
+            "s",
+            seconds,
+            note=f"{len(out.data) / 1e3:.0f} kB {note}".strip(),
+        )
+    )
 
 
 LONG_SIZES_MB = (1, 4, 40)
 LONG_PEAK_TARGET_MB = 1500.0  # at 40 MB
 
 
-def bench_long_documents(results: Results, work: Path, sizes_mb: Sequence[float], articles: Sequence[benchcorpus.Article] | None,
-                         *, use_spacy: bool) -> None:
+def bench_long_documents(
+    results: Results,
+    work: Path,
+    sizes_mb: Sequence[float],
+    articles: Sequence[benchcorpus.Article] | None,
+    *,
+    use_spacy: bool,
+) -> None:
     """Ingest one long document per size and kind with `mapdash ingest` in a fresh process: time, peak memory, what was kept."""
     import re
 
@@ -180,7 +282,16 @@ def bench_long_documents(results: Results, work: Path, sizes_mb: Sequence[float]
             path.write_text(text, encoding="utf-8")
             del text
             db = work / f"long-{kind}-{mb:g}MB.sqlite"
-            command = [sys.executable, "-m", "mapdash", *([] if use_spacy else ["--no-spacy"]), "--db", str(db), "ingest", str(path)]
+            command = [
+                sys.executable,
+                "-m",
+                "mapdash",
+                *([] if use_spacy else ["--no-spacy"]),
+                "--db",
+                str(db),
+                "ingest",
+                str(path),
+            ]
             with PeakMemory(include_self=False) as memory:
                 started, cpu = time.perf_counter(), cpu_seconds()
                 run = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -192,14 +303,29 @@ def bench_long_documents(results: Results, work: Path, sizes_mb: Sequence[float]
             mentions = int(m.group(1)) if (m := re.search(r"\) (\d+) place mentions", line)) else 0
             capped = re.search(r"stopped at character ([\d,]+)", line)
             geoparsed = int(capped.group(1).replace(",", "")) if capped else path.stat().st_size
-            note = (f"{mentions:,} place mentions resolved; {'capped, ' if capped else ''}{geoparsed / 1e6:.1f} M characters geoparsed,"
-                    f" {geoparsed / 1e6 / cpu:.2f} M per CPU-s; process start included")
+            note = (
+                f"{mentions:,} place mentions resolved; {'capped, ' if capped else ''}{geoparsed / 1e6:.1f} M characters geoparsed,"
+                f" {geoparsed / 1e6 / cpu:.2f} M per CPU-s; process start included"
+            )
             name = f"{kind} text, {mode}"
-            results.add(Figure("long document", name, round(mb * 1024 * 1024), elapsed, "s", elapsed, "linear in size", note=note))
+            results.add(
+                Figure(
+                    "long document", name, round(mb * 1024 * 1024), elapsed, "s", elapsed, "linear in size", note=note
+                )
+            )
             gate = mb >= 40
-            results.add(Figure("long document", f"{name}: peak memory", round(mb * 1024 * 1024), memory.peak_mb, "MB RSS", 0.0,
-                               f"<= {LONG_PEAK_TARGET_MB:.0f} MB at 40 MB" if gate else "",
-                               memory.peak_mb <= LONG_PEAK_TARGET_MB if gate else None))
+            results.add(
+                Figure(
+                    "long document",
+                    f"{name}: peak memory",
+                    round(mb * 1024 * 1024),
+                    memory.peak_mb,
+                    "MB RSS",
+                    0.0,
+                    f"<= {LONG_PEAK_TARGET_MB:.0f} MB at 40 MB" if gate else "",
+                    memory.peak_mb <= LONG_PEAK_TARGET_MB if gate else None,
+                )
+            )
             path.unlink()
             db.unlink(missing_ok=True)
 
@@ -222,12 +348,21 @@ def _workdir(keep: Path | None) -> Iterator[Path]:
         yield Path(tmp)
 
 
-
-
-def run_benchmarks(settings: Settings, out: Path, *, docs: Sequence[int] = (1000, 10000),
-                   mentions: Sequence[int] = (1000, 10000, 100000), workers: int = 2, postgres: str | None = None,
-                   quick: bool = False, spacy: bool = True, keep: Path | None = None, long_mb: Sequence[float] = LONG_SIZES_MB,
-                   long_only: bool = False, echo: Callable[[str], None] = print) -> Results:
+def run_benchmarks(
+    settings: Settings,
+    out: Path,
+    *,
+    docs: Sequence[int] = (1000, 10000),
+    mentions: Sequence[int] = (1000, 10000, 100000),
+    workers: int = 2,
+    postgres: str | None = None,
+    quick: bool = False,
+    spacy: bool = True,
+    keep: Path | None = None,
+    long_mb: Sequence[float] = LONG_SIZES_MB,
+    long_only: bool = False,
+    echo: Callable[[str], None] = print,
+) -> Results:
     """Run every benchmark, print the table, write JSON to out; return the results (skipped without LGL)."""
     results = Results(meta={**machine(), "workers": workers, "quick": quick})
     try:
@@ -252,7 +387,9 @@ def run_benchmarks(settings: Settings, out: Path, *, docs: Sequence[int] = (1000
     if quick:
         docs, mentions, articles = QUICK["docs"], QUICK["mentions"], articles[: QUICK["geoparse"]]
     echo(f"corpus: {benchcorpus.HOW}")
-    seconds, _ = _timed(lambda: load_gazetteer(settings.data_dir, settings.cache_dir))  # built now, not inside a timed step
+    seconds, _ = _timed(
+        lambda: load_gazetteer(settings.data_dir, settings.cache_dir)
+    )  # built now, not inside a timed step
     results.add(Figure("setup", "gazetteer index ready (built if missing)", 1, seconds, "s"), echo)
     for use_spacy in (False, True) if spacy else (False,):
         bench_geoparse(results, settings, articles, use_spacy=use_spacy)
@@ -261,13 +398,24 @@ def run_benchmarks(settings: Settings, out: Path, *, docs: Sequence[int] = (1000
         for size in docs:
             corpus = benchcorpus.write_corpus(every, size, work / f"corpus-{size}")
             bench_ingest(results, corpus, size, str(work / f"serial-{size}.sqlite"), workers=1, use_spacy=False)
-            largest = bench_ingest(results, corpus, size, str(work / f"parallel-{size}.sqlite"), workers=workers, use_spacy=False)
+            largest = bench_ingest(
+                results, corpus, size, str(work / f"parallel-{size}.sqlite"), workers=workers, use_spacy=False
+            )
             if size == docs[0]:
                 if spacy:
                     bench_ingest(results, corpus, size, str(work / f"spacy-{size}.sqlite"), workers=1, use_spacy=True)
-                    bench_ingest(results, corpus, size, str(work / f"spacy-par-{size}.sqlite"), workers=workers, use_spacy=True)
-                bench_ingest(results, corpus, size, str(work / f"dask-{size}.sqlite"), workers=workers, use_spacy=False,
-                             scheduler="local")
+                    bench_ingest(
+                        results, corpus, size, str(work / f"spacy-par-{size}.sqlite"), workers=workers, use_spacy=True
+                    )
+                bench_ingest(
+                    results,
+                    corpus,
+                    size,
+                    str(work / f"dask-{size}.sqlite"),
+                    workers=workers,
+                    use_spacy=False,
+                    scheduler="local",
+                )
                 if postgres:
                     bench_ingest(results, corpus, size, postgres, workers=workers, use_spacy=False)
                     bench_frame(results, postgres, "PostgreSQL")

@@ -21,8 +21,10 @@ from mapdash.settings import REPO_ROOT
 
 LGL_ENV = "MAPDASH_LGL"
 FIRST_DAY = date(2009, 1, 1)
-HOW = ("document i = LGL article (i mod 588) + the lead sentence of LGL article (i mod 588 + 1 + i div 588) mod 588 "
-       "as a second paragraph; dated 2009-01-01 + i days")
+HOW = (
+    "document i = LGL article (i mod 588) + the lead sentence of LGL article (i mod 588 + 1 + i div 588) mod 588 "
+    "as a second paragraph; dated 2009-01-01 + i days"
+)
 _LEAD = re.compile(r"^(.{40,400}?[.!?])(?=\s+[A-Z“\"])", re.DOTALL)
 
 
@@ -48,8 +50,10 @@ def load_lgl(path: Path | None = None) -> list[Article]:
     """Return the LGL articles; raise CorpusMissing with a clear message when the file is absent."""
     path = path or lgl_path()
     if not path.is_file():
-        raise CorpusMissing(f"LGL corpus not found at {path} (evaluation data beside the project, never shipped; "
-                            f"set {LGL_ENV} to its path): benchmarks that need it are skipped")
+        raise CorpusMissing(
+            f"LGL corpus not found at {path} (evaluation data beside the project, never shipped; "
+            f"set {LGL_ENV} to its path): benchmarks that need it are skipped"
+        )
     with path.open(encoding="utf-8") as lines:
         return [Article(d["doc_id"], d.get("title") or "", d["text"]) for d in map(json.loads, lines) if d.get("text")]
 

@@ -9,10 +9,11 @@ import platform
 import resource
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Callable
+from typing import Any
 
 from mapdash.devtools.benchcorpus import HOW
 
@@ -105,8 +106,16 @@ class Results:
             for a, b in zip(figs, figs[1:], strict=False):
                 if b.size > a.size:
                     k = math.log(b.seconds / a.seconds) / math.log(b.size / a.size)
-                    out.append({"section": section, "name": name, "from": a.size, "to": b.size,
-                                "exponent": round(k, 2), "linear_or_better": k <= LINEAR})
+                    out.append(
+                        {
+                            "section": section,
+                            "name": name,
+                            "from": a.size,
+                            "to": b.size,
+                            "exponent": round(k, 2),
+                            "linear_or_better": k <= LINEAR,
+                        }
+                    )
         return out
 
     def check_flat(self, section: str, suffix: str, limit: float = FLAT) -> None:
@@ -123,29 +132,51 @@ class Results:
 
     def to_json(self) -> dict[str, Any]:
         """Return the run as a JSON-ready dict."""
-        return {"meta": self.meta, "figures": [asdict(f) for f in self.figures], "growth": self.growth(), "skipped": self.skipped}
+        return {
+            "meta": self.meta,
+            "figures": [asdict(f) for f in self.figures],
+            "growth": self.growth(),
+            "skipped": self.skipped,
+        }
 
 
 def format_row(f: Figure) -> str:
     """Return one table row: section, name, size, value, target and whether it is met."""
     verdict = {True: "ok", False: "MISSED", None: ""}[f.ok]
-    return f"{f.section:<9} {f.name:<56} {f.size:>8,} {f.value:>11,.1f} {f.unit:<10} {f.target:<18} {verdict:<6} {f.note}"
+    return (
+        f"{f.section:<9} {f.name:<56} {f.size:>8,} {f.value:>11,.1f} {f.unit:<10} {f.target:<18} {verdict:<6} {f.note}"
+    )
 
 
 def table(results: Results) -> str:
     """Return the whole run as a text table, then the growth exponents."""
     head = f"{'section':<9} {'figure':<56} {'size':>8} {'value':>11} {'unit':<10} {'target':<18} {'met':<6} note"
-    lines = [head, "-" * len(head), *map(format_row, results.figures), "", "growth (exponent of time vs size; 1 = linear):"]
-    lines += [f"  {g['section']:<9} {g['name']:<56} {g['from']:>7,} -> {g['to']:<8,} {g['exponent']:>5.2f}"
-              f"  {'linear or better' if g['linear_or_better'] else 'WORSE than linear'}" for g in results.growth()]
+    lines = [
+        head,
+        "-" * len(head),
+        *map(format_row, results.figures),
+        "",
+        "growth (exponent of time vs size; 1 = linear):",
+    ]
+    lines += [
+        f"  {g['section']:<9} {g['name']:<56} {g['from']:>7,} -> {g['to']:<8,} {g['exponent']:>5.2f}"
+        f"  {'linear or better' if g['linear_or_better'] else 'WORSE than linear'}"
+        for g in results.growth()
+    ]
     return "\n".join(lines + [f"skipped: {s}" for s in results.skipped])
 
 
 def machine() -> dict[str, Any]:
     """Return what the figures were measured on."""
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    return {"python": platform.python_version(), "platform": platform.platform(), "cores": os.cpu_count(),
-            "load_average_at_start": load, "when": time.strftime("%Y-%m-%d %H:%M:%S"), "corpus": HOW}
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cores": os.cpu_count(),
+        "load_average_at_start": load,
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "corpus": HOW,
+    }
 
 
 def write_results(results: Results, out: Path) -> None:

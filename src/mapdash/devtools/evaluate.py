@@ -29,7 +29,17 @@ EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 MAX_ERROR_KM = 20039.0  # half the Earth's circumference: Gritta et al.'s worst possible error
 ACCURACY_KM = 161.0  # 100 miles, the usual accuracy@161 threshold
 KINDS = {"PCL": "country", "ADM1": "admin1", "ADM2": "admin2", "PPL": "city"}
-PLACE_FIELDS = ("place_id", "name", "feature", "feature_code", "country_code", "admin1_name", "population", "lat", "lon")
+PLACE_FIELDS = (
+    "place_id",
+    "name",
+    "feature",
+    "feature_code",
+    "country_code",
+    "admin1_name",
+    "population",
+    "lat",
+    "lon",
+)
 
 
 class GoldFormatError(ValueError):
@@ -117,7 +127,11 @@ def load_gold(path: Path) -> list[GoldDoc]:
             try:
                 row = json.loads(line)
                 toponyms = tuple(_gold_toponym(t) for t in row["toponyms"])
-                docs.append(GoldDoc(doc_id=str(row["doc_id"]), text=row["text"], toponyms=toponyms, title=row.get("title") or ""))
+                docs.append(
+                    GoldDoc(
+                        doc_id=str(row["doc_id"]), text=row["text"], toponyms=toponyms, title=row.get("title") or ""
+                    )
+                )
             except (ValueError, KeyError, TypeError) as exc:
                 raise GoldFormatError(f"{path}:{number}: not a gold article ({exc!r})") from exc
     return docs
@@ -126,10 +140,17 @@ def load_gold(path: Path) -> list[GoldDoc]:
 def _gold_toponym(row: dict[str, Any]) -> GoldToponym:
     """Return a GoldToponym from one JSON toponym."""
     number = lambda v: None if v is None else float(v)  # noqa: E731
-    return GoldToponym(start=int(row["start"]), end=int(row["end"]), text=row["text"],
-                       geonameid=None if row.get("geonameid") is None else int(row["geonameid"]),
-                       lat=number(row.get("lat")), lon=number(row.get("lon")), fcode=row.get("fcode"),
-                       country=row.get("country"), admin1=row.get("admin1"))
+    return GoldToponym(
+        start=int(row["start"]),
+        end=int(row["end"]),
+        text=row["text"],
+        geonameid=None if row.get("geonameid") is None else int(row["geonameid"]),
+        lat=number(row.get("lat")),
+        lon=number(row.get("lon")),
+        fcode=row.get("fcode"),
+        country=row.get("country"),
+        admin1=row.get("admin1"),
+    )
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -165,8 +186,12 @@ def match_spans(gold: Sequence[tuple[int, int]], predicted: Sequence[tuple[int, 
     takes "Rapides Parish" before a neighbour that only touches it.
     """
     pairs = sorted(
-        ((min(ge, pe) - max(gs, ps), gi, pi) for gi, (gs, ge) in enumerate(gold) for pi, (ps, pe) in enumerate(predicted)
-         if gs < pe and ps < ge),
+        (
+            (min(ge, pe) - max(gs, ps), gi, pi)
+            for gi, (gs, ge) in enumerate(gold)
+            for pi, (ps, pe) in enumerate(predicted)
+            if gs < pe and ps < ge
+        ),
         key=lambda p: (-p[0], p[1], p[2]),
     )
     matched: list[int | None] = [None] * len(gold)
@@ -180,7 +205,9 @@ def match_spans(gold: Sequence[tuple[int, int]], predicted: Sequence[tuple[int, 
 
 def outcomes(doc: GoldDoc, predicted: Sequence[Resolution]) -> tuple[list[Outcome], list[Resolution]]:
     """Return each gold toponym's outcome and the predictions no gold toponym matched (false positives)."""
-    matched = match_spans([(g.start, g.end) for g in doc.toponyms], [(r.toponym.start, r.toponym.end) for r in predicted])
+    matched = match_spans(
+        [(g.start, g.end) for g in doc.toponyms], [(r.toponym.start, r.toponym.end) for r in predicted]
+    )
     result: list[Outcome] = []
     for gold, index in zip(doc.toponyms, matched, strict=True):
         res = None if index is None else predicted[index]
@@ -211,16 +238,26 @@ def score(docs: Sequence[GoldDoc], predictions: Sequence[Sequence[Resolution]]) 
     scored = [o for o in every if o.gold.has_point]
     errors = [o.error_km for o in scored if o.error_km is not None]
     with_id = [o for o in every if o.gold.geonameid is not None]
-    exact = sum(1 for o in with_id if o.predicted and o.predicted.place and o.predicted.place.geonameid == o.gold.geonameid)
+    exact = sum(
+        1 for o in with_id if o.predicted and o.predicted.place and o.predicted.place.geonameid == o.gold.geonameid
+    )
     return EvalReport(
-        docs=len(docs), gold_toponyms=len(every), predicted=n_predicted, matched=matched,
-        precision=precision, recall=recall, f1=_ratio(2 * precision * recall, precision + recall),
-        resolvable=len(scored), found=len(errors),
+        docs=len(docs),
+        gold_toponyms=len(every),
+        predicted=n_predicted,
+        matched=matched,
+        precision=precision,
+        recall=recall,
+        f1=_ratio(2 * precision * recall, precision + recall),
+        resolvable=len(scored),
+        found=len(errors),
         acc161=_ratio(sum(1 for e in errors if e <= ACCURACY_KM), len(scored)),
         acc161_found=_ratio(sum(1 for e in errors if e <= ACCURACY_KM), len(errors)),
         median_km=statistics.median(errors) if errors else None,
         mean_km=statistics.fmean(errors) if errors else None,
-        auc=auc_log_error(errors), geonameid_exact=_ratio(exact, len(with_id)), by_kind=_by_kind(scored),
+        auc=auc_log_error(errors),
+        geonameid_exact=_ratio(exact, len(with_id)),
+        by_kind=_by_kind(scored),
     )
 
 
@@ -234,9 +271,16 @@ def _by_kind(scored: Sequence[Outcome]) -> dict[str, dict[str, float]]:
     groups: dict[str, list[Outcome]] = {}
     for o in scored:
         groups.setdefault(gold_kind(o.gold.fcode), []).append(o)
-    return {kind: {"n": len(group), "found": round(_ratio(sum(o.error_km is not None for o in group), len(group)), 4),
-                   "acc161": round(_ratio(sum(o.error_km is not None and o.error_km <= ACCURACY_KM for o in group), len(group)), 4)}
-            for kind, group in sorted(groups.items(), key=lambda kv: -len(kv[1]))}
+    return {
+        kind: {
+            "n": len(group),
+            "found": round(_ratio(sum(o.error_km is not None for o in group), len(group)), 4),
+            "acc161": round(
+                _ratio(sum(o.error_km is not None and o.error_km <= ACCURACY_KM for o in group), len(group)), 4
+            ),
+        }
+        for kind, group in sorted(groups.items(), key=lambda kv: -len(kv[1]))
+    }
 
 
 def _ratio(a: float, b: float) -> float:
@@ -244,31 +288,59 @@ def _ratio(a: float, b: float) -> float:
     return a / b if b else 0.0
 
 
-def error_records(docs: Sequence[GoldDoc], predictions: Sequence[Sequence[Resolution]], known: Callable[[int], bool] = lambda _: True) -> list[dict[str, Any]]:
+def error_records(
+    docs: Sequence[GoldDoc], predictions: Sequence[Sequence[Resolution]], known: Callable[[int], bool] = lambda _: True
+) -> list[dict[str, Any]]:
     """Return JSON-ready records of resolution errors (worst first), recognition misses and false positives."""
     wrong: list[dict[str, Any]] = []
     other: list[dict[str, Any]] = []
     for doc, predicted in zip(docs, predictions, strict=True):
         result, false_positives = outcomes(doc, predicted)
         for o in result:
-            base = {"doc_id": doc.doc_id, "text": o.gold.text, "start": o.gold.start, "end": o.gold.end,
-                    "context": _context(doc.text, o.gold.start, o.gold.end), "gold": _gold_dict(o.gold, known)}
+            base = {
+                "doc_id": doc.doc_id,
+                "text": o.gold.text,
+                "start": o.gold.start,
+                "end": o.gold.end,
+                "context": _context(doc.text, o.gold.start, o.gold.end),
+                "gold": _gold_dict(o.gold, known),
+            }
             if o.predicted is None:
                 other.append({"type": "miss", **base})
             elif o.error_km is not None and o.error_km > ACCURACY_KM:
-                wrong.append({"type": "resolution", **base, "km": round(o.error_km, 1), "predicted": _place_dict(o.predicted.place),
-                              "confidence": o.predicted.confidence, "mention": o.predicted.toponym.text, "lookup": o.predicted.toponym.lookup,
-                              "candidates": [{**(_place_dict(c.place, o.gold) or {}), "score": c.score} for c in o.predicted.candidates]})
+                wrong.append(
+                    {
+                        "type": "resolution",
+                        **base,
+                        "km": round(o.error_km, 1),
+                        "predicted": _place_dict(o.predicted.place),
+                        "confidence": o.predicted.confidence,
+                        "mention": o.predicted.toponym.text,
+                        "lookup": o.predicted.toponym.lookup,
+                        "candidates": [
+                            {**(_place_dict(c.place, o.gold) or {}), "score": c.score} for c in o.predicted.candidates
+                        ],
+                    }
+                )
         for r in false_positives:
-            other.append({"type": "false_positive", "doc_id": doc.doc_id, "text": r.toponym.text, "start": r.toponym.start,
-                          "end": r.toponym.end, "source": r.toponym.source, "context": _context(doc.text, r.toponym.start, r.toponym.end),
-                          "predicted": _place_dict(r.place)})
+            other.append(
+                {
+                    "type": "false_positive",
+                    "doc_id": doc.doc_id,
+                    "text": r.toponym.text,
+                    "start": r.toponym.start,
+                    "end": r.toponym.end,
+                    "source": r.toponym.source,
+                    "context": _context(doc.text, r.toponym.start, r.toponym.end),
+                    "predicted": _place_dict(r.place),
+                }
+            )
     return sorted(wrong, key=lambda r: -r["km"]) + other
 
 
 def _context(text: str, start: int, end: int, width: int = 80) -> str:
     """Return the text around a span on one line, the span in [brackets]."""
-    snippet = f"{text[max(0, start - width):start]}[{text[start:end]}]{text[end:end + width]}"
+    snippet = f"{text[max(0, start - width) : start]}[{text[start:end]}]{text[end : end + width]}"
     return " ".join(snippet.split())
 
 
@@ -284,14 +356,20 @@ def _place_dict(place: Place | None, gold: GoldToponym | None = None) -> dict[st
         return None
     row = {k: getattr(place, k) for k in PLACE_FIELDS}
     if gold is not None and gold.lat is not None and gold.lon is not None:
-        row |= {"km": round(haversine_km(gold.lat, gold.lon, place.lat, place.lon), 1), "is_gold": place.geonameid == gold.geonameid}
+        row |= {
+            "km": round(haversine_km(gold.lat, gold.lon, place.lat, place.lon), 1),
+            "is_gold": place.geonameid == gold.geonameid,
+        }
     return row
 
 
 def gold_span_toponyms(doc: GoldDoc, recognizer: Recognizer) -> list[Toponym]:
     """Return the gold spans as Toponym records, built as the recogniser builds its own (demonyms, kind hints)."""
     sentences = sentence_spans(doc.text)
-    return [recognizer.span_toponym(doc.text, g.start, g.end, sentences) for g in sorted(doc.toponyms, key=lambda g: g.start)]
+    return [
+        recognizer.span_toponym(doc.text, g.start, g.end, sentences)
+        for g in sorted(doc.toponyms, key=lambda g: g.start)
+    ]
 
 
 def predict(doc: GoldDoc, services: Services, *, gold_spans: bool = False) -> list[Resolution]:
@@ -303,8 +381,15 @@ def predict(doc: GoldDoc, services: Services, *, gold_spans: bool = False) -> li
     return services.resolver.resolve(toponyms)
 
 
-def evaluate_file(path: Path, settings: Settings, *, use_spacy: bool = True, limit: int | None = None,
-                  gold_spans: bool = False, errors_path: Path | None = None) -> EvalReport:
+def evaluate_file(
+    path: Path,
+    settings: Settings,
+    *,
+    use_spacy: bool = True,
+    limit: int | None = None,
+    gold_spans: bool = False,
+    errors_path: Path | None = None,
+) -> EvalReport:
     """Run recognition and resolution over a gold file and return the report; write error records if asked."""
     from mapdash.geoparse.pipeline import load_services
 
@@ -314,9 +399,15 @@ def evaluate_file(path: Path, settings: Settings, *, use_spacy: bool = True, lim
     started, cpu = time.perf_counter(), time.process_time()
     predictions = [predict(doc, services, gold_spans=gold_spans) for doc in docs]
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    report = replace(score(docs, predictions), mode=services.mode, spans="gold" if gold_spans else "recognised",
-                     docs_per_s=_ratio(len(docs), elapsed), docs_per_cpu_s=_ratio(len(docs), cpu),
-                     peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, load_s=started - loading)
+    report = replace(
+        score(docs, predictions),
+        mode=services.mode,
+        spans="gold" if gold_spans else "recognised",
+        docs_per_s=_ratio(len(docs), elapsed),
+        docs_per_cpu_s=_ratio(len(docs), cpu),
+        peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        load_s=started - loading,
+    )
     if errors_path is not None:
         known = lambda gid: services.gazetteer.place(f"gn:{gid}") is not None  # noqa: E731
         with Path(errors_path).open("w", encoding="utf-8") as out:
@@ -330,13 +421,28 @@ def format_table(report: EvalReport) -> str:
     km = lambda v: "-" if v is None else f"{v:,.1f} km"  # noqa: E731
     rows = [
         ("mode", f"{report.mode} ({report.spans} spans)"),
-        ("documents", f"{report.docs} ({report.docs_per_s:.1f} docs/s, {report.docs_per_cpu_s:.1f} per CPU second, peak {report.peak_rss_mb:.0f} MB)"),
-        ("recognition", f"P {report.precision:.3f}  R {report.recall:.3f}  F1 {report.f1:.3f}"
-                        f"  ({report.matched} of {report.gold_toponyms} gold, {report.predicted} predicted)"),
-        ("acc@161", f"{report.acc161:.3f} of {report.resolvable} with coordinates; {report.acc161_found:.3f} of {report.found} found"),
-        ("error", f"median {km(report.median_km)}, mean {km(report.mean_km)}, AUC {report.auc if report.auc is None else round(report.auc, 3)}"),
+        (
+            "documents",
+            f"{report.docs} ({report.docs_per_s:.1f} docs/s, {report.docs_per_cpu_s:.1f} per CPU second, peak {report.peak_rss_mb:.0f} MB)",
+        ),
+        (
+            "recognition",
+            f"P {report.precision:.3f}  R {report.recall:.3f}  F1 {report.f1:.3f}"
+            f"  ({report.matched} of {report.gold_toponyms} gold, {report.predicted} predicted)",
+        ),
+        (
+            "acc@161",
+            f"{report.acc161:.3f} of {report.resolvable} with coordinates; {report.acc161_found:.3f} of {report.found} found",
+        ),
+        (
+            "error",
+            f"median {km(report.median_km)}, mean {km(report.mean_km)}, AUC {report.auc if report.auc is None else round(report.auc, 3)}",
+        ),
         ("geonameid exact", f"{report.geonameid_exact:.3f}"),
-        *((f"  {kind}", f"n {v['n']:.0f}  found {v['found']:.3f}  acc@161 {v['acc161']:.3f}") for kind, v in report.by_kind.items()),
+        *(
+            (f"  {kind}", f"n {v['n']:.0f}  found {v['found']:.3f}  acc@161 {v['acc161']:.3f}")
+            for kind, v in report.by_kind.items()
+        ),
     ]
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)

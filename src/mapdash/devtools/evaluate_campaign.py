@@ -125,8 +125,14 @@ class PRF:
 
     def figures(self) -> dict[str, float | int]:
         """Return P/R/F1 rounded, with the counts."""
-        return {"p": round(self.precision, 3), "r": round(self.recall, 3), "f1": round(self.f1, 3),
-                "tp": self.tp, "fp": self.fp, "fn": self.fn}
+        return {
+            "p": round(self.precision, 3),
+            "r": round(self.recall, 3),
+            "f1": round(self.f1, 3),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
 
 
 @dataclass
@@ -155,9 +161,12 @@ class CampaignReport:
             "places": self.places.figures(),
             "phases": self.phases.figures(),
             "phases_by_key": {k: v.figures() for k, v in sorted(self.phases_by_key.items())},
-            "quotes": {"gold": self.quotes_gold, "found": round(found / self.quotes_gold, 3) if self.quotes_gold else 0.0,
-                       "speaker": round(self.speakers_right / found, 3) if found else 0.0,
-                       "kind": round(self.kinds_right / found, 3) if found else 0.0},
+            "quotes": {
+                "gold": self.quotes_gold,
+                "found": round(found / self.quotes_gold, 3) if self.quotes_gold else 0.0,
+                "speaker": round(self.speakers_right / found, 3) if found else 0.0,
+                "kind": round(self.kinds_right / found, 3) if found else 0.0,
+            },
             "title": round(self.titles_right / self.releases, 3) if self.releases else 0.0,
             "date": round(self.dates_right / self.dates_gold, 3) if self.dates_gold else 0.0,
             # of the dates given, how many are right: a wrong date misplaces a release on the timeline, a blank does not
@@ -185,11 +194,21 @@ def load_campaign_gold(folder: Path) -> list[GoldRelease]:
 def _gold_release(raw: dict[str, Any]) -> GoldRelease:
     """Return one gold line as a GoldRelease."""
     places = tuple(
-        GoldPlace(name=p["name"], lat=float(p["lat"]), lon=float(p["lon"]), tol_km=float(p.get("tol_km") or 25),
-                  feature=p.get("feature") or "", country=p.get("country"), phases=frozenset(p.get("phases") or ()))
-        for p in raw.get("places") or () if p.get("lat") is not None and p.get("lon") is not None
+        GoldPlace(
+            name=p["name"],
+            lat=float(p["lat"]),
+            lon=float(p["lon"]),
+            tol_km=float(p.get("tol_km") or 25),
+            feature=p.get("feature") or "",
+            country=p.get("country"),
+            phases=frozenset(p.get("phases") or ()),
+        )
+        for p in raw.get("places") or ()
+        if p.get("lat") is not None and p.get("lon") is not None
     )
-    quotes = tuple(GoldQuote(q["start"], q.get("speaker") or "", q.get("kind") or "direct") for q in raw.get("quotes") or ())
+    quotes = tuple(
+        GoldQuote(q["start"], q.get("speaker") or "", q.get("kind") or "direct") for q in raw.get("quotes") or ()
+    )
     published = date.fromisoformat(raw["published"]) if raw.get("published") else None
     return GoldRelease(str(raw["id"]), raw.get("title") or "", published, places, quotes)
 
@@ -210,7 +229,9 @@ def nearest_gold(mention: PredictedMention, places: Sequence[GoldPlace]) -> int 
 def _fold(text: str) -> str:
     """Return text folded for matching quotes: ASCII quotes and dashes, one space, lower case."""
     text = unicodedata.normalize("NFKC", text)
-    text = text.translate(str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}))
+    text = text.translate(
+        str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+    )
     return " ".join(re.findall(r"[\w']+", text.lower()))
 
 
@@ -244,33 +265,65 @@ def score_release(gold: GoldRelease, predicted: Prediction, report: CampaignRepo
             matched.setdefault(index, []).append(mention)
     report.places += PRF(tp=len(matched), fp=len(wrong), fn=len(gold.places) - len(matched))
     for mention in wrong.values():
-        report.errors.append({"release": gold.release_id, "kind": "wrong place", "mention": mention.name,
-                              "place": mention.place_name, "lat": mention.lat, "lon": mention.lon, "sentence": mention.sentence})
+        report.errors.append(
+            {
+                "release": gold.release_id,
+                "kind": "wrong place",
+                "mention": mention.name,
+                "place": mention.place_name,
+                "lat": mention.lat,
+                "lon": mention.lon,
+                "sentence": mention.sentence,
+            }
+        )
     for i, place in enumerate(gold.places):
         if i not in matched:
-            report.errors.append({"release": gold.release_id, "kind": "missed place", "gold": place.name,
-                                  "lat": place.lat, "lon": place.lon, "phases": sorted(place.phases)})
+            report.errors.append(
+                {
+                    "release": gold.release_id,
+                    "kind": "missed place",
+                    "gold": place.name,
+                    "lat": place.lat,
+                    "lon": place.lon,
+                    "phases": sorted(place.phases),
+                }
+            )
     _score_phases(gold, matched, wrong, report)
     _score_quotes(gold, predicted, report)
     if _title_matches(predicted.title, gold.title):
         report.titles_right += 1
     else:
-        report.errors.append({"release": gold.release_id, "kind": "wrong title", "gold": gold.title, "predicted": predicted.title})
+        report.errors.append(
+            {"release": gold.release_id, "kind": "wrong title", "gold": gold.title, "predicted": predicted.title}
+        )
     if gold.published is not None:
         report.dates_gold += 1
         report.dates_given += predicted.published is not None
         if predicted.published == gold.published:
             report.dates_right += 1
         else:
-            report.errors.append({"release": gold.release_id, "kind": "wrong date", "gold": gold.published.isoformat(),
-                                  "predicted": predicted.published.isoformat() if predicted.published else None})
+            report.errors.append(
+                {
+                    "release": gold.release_id,
+                    "kind": "wrong date",
+                    "gold": gold.published.isoformat(),
+                    "predicted": predicted.published.isoformat() if predicted.published else None,
+                }
+            )
 
 
-def _score_phases(gold: GoldRelease, matched: dict[int, list[PredictedMention]], wrong: dict[str, PredictedMention],
-                  report: CampaignReport) -> None:
+def _score_phases(
+    gold: GoldRelease,
+    matched: dict[int, list[PredictedMention]],
+    wrong: dict[str, PredictedMention],
+    report: CampaignReport,
+) -> None:
     """Score (release, gold place, phase) triples; a phase on a wrong place is a false positive."""
-    keys = {p for place in gold.places for p in place.phases} | {
-        p for mentions in matched.values() for m in mentions for p in m.phases} | {p for m in wrong.values() for p in m.phases}
+    keys = (
+        {p for place in gold.places for p in place.phases}
+        | {p for mentions in matched.values() for m in mentions for p in m.phases}
+        | {p for m in wrong.values() for p in m.phases}
+    )
     for key in sorted(keys - IGNORED_PHASES):
         counts = PRF()
         for i, place in enumerate(gold.places):
@@ -280,17 +333,39 @@ def _score_phases(gold: GoldRelease, matched: dict[int, list[PredictedMention]],
                 counts += PRF(tp=1)
             elif key in place.phases:
                 counts += PRF(fn=1)
-                report.errors.append({"release": gold.release_id, "kind": "missed phase", "phase": key, "gold": place.name,
-                                      "found": bool(mentions)})
+                report.errors.append(
+                    {
+                        "release": gold.release_id,
+                        "kind": "missed phase",
+                        "phase": key,
+                        "gold": place.name,
+                        "found": bool(mentions),
+                    }
+                )
             elif evidence is not None:
                 counts += PRF(fp=1)
-                report.errors.append({"release": gold.release_id, "kind": "wrong phase", "phase": key, "gold": place.name,
-                                      "gold_phases": sorted(place.phases), "sentence": evidence.sentence})
+                report.errors.append(
+                    {
+                        "release": gold.release_id,
+                        "kind": "wrong phase",
+                        "phase": key,
+                        "gold": place.name,
+                        "gold_phases": sorted(place.phases),
+                        "sentence": evidence.sentence,
+                    }
+                )
         for mention in wrong.values():
             if key in mention.phases:
                 counts += PRF(fp=1)
-                report.errors.append({"release": gold.release_id, "kind": "phase on wrong place", "phase": key,
-                                      "place": mention.place_name, "sentence": mention.sentence})
+                report.errors.append(
+                    {
+                        "release": gold.release_id,
+                        "kind": "phase on wrong place",
+                        "phase": key,
+                        "place": mention.place_name,
+                        "sentence": mention.sentence,
+                    }
+                )
         report.phases += counts
         report.phases_by_key[key] = report.phases_by_key.get(key, PRF()) + counts
 
@@ -303,19 +378,35 @@ def _score_quotes(gold: GoldRelease, predicted: Prediction, report: CampaignRepo
         start = _fold(quote.start)
         hit = next((q for text, q in folded if start and start in text), None)
         if hit is None:
-            report.errors.append({"release": gold.release_id, "kind": "missed quote", "start": quote.start, "speaker": quote.speaker})
+            report.errors.append(
+                {"release": gold.release_id, "kind": "missed quote", "start": quote.start, "speaker": quote.speaker}
+            )
             continue
         report.quotes_found += 1
         if speaker_matches(hit.speaker, quote.speaker):
             report.speakers_right += 1
         else:
-            report.errors.append({"release": gold.release_id, "kind": "wrong speaker", "start": quote.start,
-                                  "gold": quote.speaker, "predicted": hit.speaker})
+            report.errors.append(
+                {
+                    "release": gold.release_id,
+                    "kind": "wrong speaker",
+                    "start": quote.start,
+                    "gold": quote.speaker,
+                    "predicted": hit.speaker,
+                }
+            )
         if hit.kind == quote.kind:
             report.kinds_right += 1
         else:
-            report.errors.append({"release": gold.release_id, "kind": "wrong quote kind", "start": quote.start,
-                                  "gold": quote.kind, "predicted": hit.kind})
+            report.errors.append(
+                {
+                    "release": gold.release_id,
+                    "kind": "wrong quote kind",
+                    "start": quote.start,
+                    "gold": quote.kind,
+                    "predicted": hit.kind,
+                }
+            )
 
 
 def score_campaign(gold: Iterable[GoldRelease], predictions: dict[str, Prediction]) -> CampaignReport:
@@ -329,8 +420,10 @@ def score_campaign(gold: Iterable[GoldRelease], predictions: dict[str, Predictio
 def format_campaign_table(report: CampaignReport) -> str:
     """Return the figures as an aligned text table."""
     m = report.metrics()
-    lines = [f"campaign evaluation on {m['releases']} releases",
-             f"{'':<24}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}"]
+    lines = [
+        f"campaign evaluation on {m['releases']} releases",
+        f"{'':<24}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}",
+    ]
 
     def row(label: str, f: dict[str, Any]) -> str:
         return f"{label:<24}{f['p']:>7.3f}{f['r']:>7.3f}{f['f1']:>7.3f}{f['tp']:>6}{f['fp']:>6}{f['fn']:>6}"
@@ -339,9 +432,13 @@ def format_campaign_table(report: CampaignReport) -> str:
     lines.append(row("phases", m["phases"]))
     lines.extend(row(f"  {key}", figures) for key, figures in m["phases_by_key"].items())
     q = m["quotes"]
-    lines.append(f"quotes: {q['gold']} gold, found {q['found']:.3f}, speaker right {q['speaker']:.3f}, kind right {q['kind']:.3f}")
-    lines.append(f"titles right {m['title']:.3f}, dates right {m['date']:.3f} ({report.dates_given} of {report.dates_gold} given,"
-                 f" {m['date_given_right']:.3f} of those right)")
+    lines.append(
+        f"quotes: {q['gold']} gold, found {q['found']:.3f}, speaker right {q['speaker']:.3f}, kind right {q['kind']:.3f}"
+    )
+    lines.append(
+        f"titles right {m['title']:.3f}, dates right {m['date']:.3f} ({report.dates_given} of {report.dates_gold} given,"
+        f" {m['date_given_right']:.3f} of those right)"
+    )
     return "\n".join(lines)
 
 
@@ -360,21 +457,35 @@ def predictions_from_store(conn: Any, doc_ids: dict[str, str]) -> dict[str, Pred
     for release_id, doc_id in doc_ids.items():
         row = store.document_row(conn, doc_id)
         mentions = tuple(
-            PredictedMention(name=str(r.mention), place_name=str(r.place_name), lat=float(r.lat), lon=float(r.lon),
-                             phases=frozenset(p for p in str(r.phases or "").split(";") if p), sentence=str(r.sentence or ""),
-                             feature=str(r.feature or ""))
+            PredictedMention(
+                name=str(r.mention),
+                place_name=str(r.place_name),
+                lat=float(r.lat),
+                lon=float(r.lon),
+                phases=frozenset(p for p in str(r.phases or "").split(";") if p),
+                sentence=str(r.sentence or ""),
+                feature=str(r.feature or ""),
+            )
             for r in placed[placed["doc_id"] == doc_id].itertuples()
         )
         mine = quotes[quotes["doc_id"] == doc_id]
-        predicted_quotes = tuple(PredictedQuote(str(q.text), str(q.speaker or ""), str(q.kind)) for q in mine.itertuples())
+        predicted_quotes = tuple(
+            PredictedQuote(str(q.text), str(q.speaker or ""), str(q.kind)) for q in mine.itertuples()
+        )
         published = date.fromisoformat(row["published"]) if row is not None and row["published"] else None
         title = (row["title"] or "") if row is not None else ""
         predictions[release_id] = Prediction(title, published, mentions, predicted_quotes)
     return predictions
 
 
-def evaluate_campaign_dir(folder: Path, settings: Settings, *, use_spacy: bool = True, errors_path: Path | None = None,
-                          loader: Callable[[], Services] | None = None) -> CampaignReport:
+def evaluate_campaign_dir(
+    folder: Path,
+    settings: Settings,
+    *,
+    use_spacy: bool = True,
+    errors_path: Path | None = None,
+    loader: Callable[[], Services] | None = None,
+) -> CampaignReport:
     """Ingest folder/texts into a throw-away database and score it against folder/gold.jsonl."""
     from dataclasses import replace
 
@@ -397,5 +508,7 @@ def evaluate_campaign_dir(folder: Path, settings: Settings, *, use_spacy: bool =
         conn.close()
     report = score_campaign(gold, predictions)
     if errors_path is not None:
-        errors_path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in report.errors), encoding="utf-8")
+        errors_path.write_text(
+            "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in report.errors), encoding="utf-8"
+        )
     return report

@@ -12,7 +12,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -20,28 +20,69 @@ import geopandas as gpd
 import pandas as pd
 
 from mapdash.export.briefing import Bounds, Briefing, briefing_html, placed
+from mapdash.export.snapshot import (
+    DEFAULT_SCALE,
+    DEFAULT_SIZE,
+    Renderer,
+    Snapshot,
+    SnapshotError,
+    chromium_missing,
+    render_snapshot,
+)
 from mapdash.render.maps import PhaseStyleLike
-from mapdash.export.snapshot import DEFAULT_SCALE, DEFAULT_SIZE, Renderer, Snapshot, SnapshotError, chromium_missing, render_snapshot
 
 FORMATS = ("png", "pdf", "html", "geojson", "csv", "gpkg")
 DATA_FORMATS = ("geojson", "csv", "gpkg")
 MIME = {
-    "png": "image/png", "pdf": "application/pdf", "html": "text/html", "geojson": "application/geo+json",
-    "csv": "text/csv", "gpkg": "application/geopackage+sqlite3",
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "geojson": "application/geo+json",
+    "csv": "text/csv",
+    "gpkg": "application/geopackage+sqlite3",
 }
 LABELS = {"png": "PNG", "pdf": "PDF", "html": "HTML", "geojson": "GeoJSON", "csv": "CSV", "gpkg": "GeoPackage"}
 HELP = {
-    "png": "Briefing snapshot: title, map, legend, sources, filters; 1600x1000 at 2x", "pdf": "The briefing snapshot as one PDF page",
-    "html": "The interactive map in one file that works offline", "geojson": "The mentions on the map, every column",
-    "csv": "The mentions on the map, every column; point as lat/lon and WKT", "gpkg": "The mentions on the map, every column (layer: mentions)",
+    "png": "Briefing snapshot: title, map, legend, sources, filters; 1600x1000 at 2x",
+    "pdf": "The briefing snapshot as one PDF page",
+    "html": "The interactive map in one file that works offline",
+    "geojson": "The mentions on the map, every column",
+    "csv": "The mentions on the map, every column; point as lat/lon and WKT",
+    "gpkg": "The mentions on the map, every column (layer: mentions)",
 }
 GPKG_LAYER = "mentions"
-_SUFFIXES = {".png": "png", ".pdf": "pdf", ".html": "html", ".htm": "html", ".geojson": "geojson", ".json": "geojson",
-             ".csv": "csv", ".gpkg": "gpkg"}
+_SUFFIXES = {
+    ".png": "png",
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".csv": "csv",
+    ".gpkg": "gpkg",
+}
 
 __all__ = [
-    "DATA_FORMATS", "FORMATS", "HELP", "LABELS", "MIME", "Bounds", "Briefing", "Export", "ExportError", "Snapshot", "chromium_missing",
-    "export_bytes", "export_filename", "export_table", "parse_size", "publish_export", "resolve_doc_ids", "to_csv", "to_geojson", "to_gpkg",
+    "DATA_FORMATS",
+    "FORMATS",
+    "HELP",
+    "LABELS",
+    "MIME",
+    "Bounds",
+    "Briefing",
+    "Export",
+    "ExportError",
+    "Snapshot",
+    "chromium_missing",
+    "export_bytes",
+    "export_filename",
+    "export_table",
+    "parse_size",
+    "publish_export",
+    "resolve_doc_ids",
+    "to_csv",
+    "to_geojson",
+    "to_gpkg",
     "write_export",
 ]
 
@@ -137,7 +178,7 @@ def resolve_doc_ids(gdf: gpd.GeoDataFrame, given: Iterable[str]) -> tuple[str, .
 
 def export_filename(fmt: str, when: datetime | None = None) -> str:
     """Return a file name such as ``mapdash-20160226-1530.png`` (UTC)."""
-    stamp = (when or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%d-%H%M")
+    stamp = (when or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%d-%H%M")
     return f"mapdash-{stamp}.{fmt}"
 
 
@@ -195,12 +236,16 @@ def publish_export(result: Export, static_dir: Path, file_name: str) -> str:
         tmp.write_bytes(result.data)
         os.replace(tmp, path)
     os.utime(path.parent)
-    for old in sorted((d for d in folder.iterdir() if d.is_dir()), key=lambda d: d.stat().st_mtime, reverse=True)[KEEP_EXPORTS:]:
+    for old in sorted((d for d in folder.iterdir() if d.is_dir()), key=lambda d: d.stat().st_mtime, reverse=True)[
+        KEEP_EXPORTS:
+    ]:
         shutil.rmtree(old, ignore_errors=True)
     return f"{EXPORTS_URL}/{digest}/{file_name}"
 
 
-def write_export(gdf: gpd.GeoDataFrame, path: Path, fmt: str | None = None, briefing: Briefing | None = None, **options: Any) -> Export:
+def write_export(
+    gdf: gpd.GeoDataFrame, path: Path, fmt: str | None = None, briefing: Briefing | None = None, **options: Any
+) -> Export:
     """Write the export to path (format from fmt, else from the file's suffix) and return it."""
     fmt = fmt or _SUFFIXES.get(path.suffix.lower())
     if fmt is None:

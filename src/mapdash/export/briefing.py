@@ -12,7 +12,7 @@ import html
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import folium
 import geopandas as gpd
@@ -20,7 +20,16 @@ import pandas as pd
 from folium.template import Template
 
 from mapdash.frame import Filters
-from mapdash.render.maps import MapView, PhaseStyleLike, build_map, complete_styles, phase_style, place_features, shipped_phase_styles, theatre
+from mapdash.render.maps import (
+    MapView,
+    PhaseStyleLike,
+    build_map,
+    complete_styles,
+    phase_style,
+    place_features,
+    shipped_phase_styles,
+    theatre,
+)
 
 Bounds = tuple[float, float, float, float]  # south, west, north, east, in degrees
 ATTRIBUTION = "Basemap: Natural Earth (public domain), GSHHG rivers and lakes (LGPL) · Places: GeoNames (CC BY 4.0)"
@@ -36,7 +45,7 @@ class Briefing:
     title: str = "Campaign map"
     filters: Filters | None = field(default_factory=Filters)  # None: not known (the caption says so)
     view: Bounds | MapView | None = None  # bounds to fit, or the app's centre and zoom
-    exported: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    exported: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 @dataclass(frozen=True)
@@ -86,7 +95,9 @@ def check_view(view: Bounds) -> Bounds:
     """Return view as floats after checking it is south < north, west < east, within the globe."""
     south, west, north, east = (float(v) for v in view)
     if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
-        raise ValueError(f"view {view} is not (south, west, north, east) with south < north and west < east, in degrees")
+        raise ValueError(
+            f"view {view} is not (south, west, north, east) with south < north and west < east, in degrees"
+        )
     return south, west, north, east
 
 
@@ -112,7 +123,10 @@ def describe_filters(filters: Filters | None, gdf: gpd.GeoDataFrame) -> str:
     if filters.speakers:
         parts.append("speaker " + ", ".join(filters.speakers))
     if filters.since or filters.until:
-        since, until = filters.since.isoformat() if filters.since else "…", filters.until.isoformat() if filters.until else "…"
+        since, until = (
+            filters.since.isoformat() if filters.since else "…",
+            filters.until.isoformat() if filters.until else "…",
+        )
         parts.append(f"published {since} to {until}")
     if filters.min_confidence > 0:
         parts.append(f"confidence ≥ {filters.min_confidence:.2f}")
@@ -126,7 +140,11 @@ def _documents(gdf: gpd.GeoDataFrame) -> tuple[str, ...]:
     if gdf.empty:
         return ()
     docs = pd.DataFrame({"title": gdf["title"].fillna(gdf["doc_id"]), "published": gdf["published"].map(_iso)})
-    docs = docs.assign(doc_id=gdf["doc_id"]).drop_duplicates("doc_id").sort_values(["published", "title"], ascending=[False, True])
+    docs = (
+        docs.assign(doc_id=gdf["doc_id"])
+        .drop_duplicates("doc_id")
+        .sort_values(["published", "title"], ascending=[False, True])
+    )
     lines = [f"{t} ({p})" if p else str(t) for t, p in zip(docs["title"], docs["published"], strict=True)]
     more = len(lines) - MAX_DOCUMENTS
     return tuple(lines[:MAX_DOCUMENTS] + ([f"and {more} more documents"] if more > 0 else []))
@@ -142,17 +160,35 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def briefing_content(gdf: gpd.GeoDataFrame, briefing: Briefing, styles: Mapping[str, PhaseStyleLike] | None = None) -> BriefingContent:
+def briefing_content(
+    gdf: gpd.GeoDataFrame, briefing: Briefing, styles: Mapping[str, PhaseStyleLike] | None = None
+) -> BriefingContent:
     """Return what the briefing page shows for the (already filtered) mentions in gdf."""
     rows = placed(gdf)
-    styles = complete_styles(rows["phase"] if "phase" in rows else [], shipped_phase_styles() if styles is None else styles)
+    styles = complete_styles(
+        rows["phase"] if "phase" in rows else [], shipped_phase_styles() if styles is None else styles
+    )
     features = place_features(rows, styles)["features"]
     names = dict(zip(rows["place_id"], rows["place_name"], strict=False)) if not rows.empty else {}
-    codes = dict(zip(rows["place_id"], rows["country_code"], strict=False)) if not rows.empty and "country_code" in rows else {}
+    codes = (
+        dict(zip(rows["place_id"], rows["country_code"], strict=False))
+        if not rows.empty and "country_code" in rows
+        else {}
+    )
     places = tuple(
-        PlacePoint(p["place_id"], str(names.get(p["place_id"], "")), f["geometry"]["coordinates"][1], f["geometry"]["coordinates"][0],
-                   p["phase"], p["color"], p["radius"], p.get("kind", "place"), str(codes.get(p["place_id"]) or ""))
-        for f in features for p in [f["properties"]]
+        PlacePoint(
+            p["place_id"],
+            str(names.get(p["place_id"], "")),
+            f["geometry"]["coordinates"][1],
+            f["geometry"]["coordinates"][0],
+            p["phase"],
+            p["color"],
+            p["radius"],
+            p.get("kind", "place"),
+            str(codes.get(p["place_id"]) or ""),
+        )
+        for f in features
+        for p in [f["properties"]]
     )
     area = theatre(features)
     beyond = []
@@ -175,12 +211,16 @@ def briefing_content(gdf: gpd.GeoDataFrame, briefing: Briefing, styles: Mapping[
         legend=tuple(legend),
         documents=_documents(rows),
         filters=describe_filters(briefing.filters, gdf),
-        exported="Exported " + briefing.exported.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        exported="Exported " + briefing.exported.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         attribution=ATTRIBUTION,
         places=places,
-        view=briefing.view if briefing.view is None or isinstance(briefing.view, MapView) else check_view(briefing.view),
+        view=briefing.view
+        if briefing.view is None or isinstance(briefing.view, MapView)
+        else check_view(briefing.view),
         extent=area.bounds,
-        beyond=tuple(beyond[:MAX_BEYOND] + ([f"and {len(beyond) - MAX_BEYOND} more"] if len(beyond) > MAX_BEYOND else [])),
+        beyond=tuple(
+            beyond[:MAX_BEYOND] + ([f"and {len(beyond) - MAX_BEYOND} more"] if len(beyond) > MAX_BEYOND else [])
+        ),
     )
 
 
@@ -267,12 +307,15 @@ def label_order(places: tuple[PlacePoint, ...]) -> list[PlacePoint]:
 def _body(content: BriefingContent) -> str:
     """Return the header, side panel and footer HTML; every text is escaped."""
     e = html.escape
-    legend = "".join(
-        f'<div class="mapdash-brief-legend-item" data-phase="{e(item.phase)}">'
-        f'<span class="mapdash-swatch" style="background:{e(item.color)}"></span><span class="mapdash-brief-icon">{e(item.icon)}</span>'
-        f'<span>{e(item.label)}</span><span class="mapdash-brief-count">{item.places}</span></div>'
-        for item in content.legend
-    ) or "<div>No places</div>"
+    legend = (
+        "".join(
+            f'<div class="mapdash-brief-legend-item" data-phase="{e(item.phase)}">'
+            f'<span class="mapdash-swatch" style="background:{e(item.color)}"></span><span class="mapdash-brief-icon">{e(item.icon)}</span>'
+            f'<span>{e(item.label)}</span><span class="mapdash-brief-count">{item.places}</span></div>'
+            for item in content.legend
+        )
+        or "<div>No places</div>"
+    )
     docs = "".join(f'<div class="mapdash-brief-doc">{e(d)}</div>' for d in content.documents) or "<div>None</div>"
     beyond = "".join(f'<div class="mapdash-brief-beyond">{e(b)}</div>' for b in content.beyond)
     beyond = f'<h2 style="margin-top:18px">Beyond this map</h2>{beyond}' if beyond else ""
@@ -286,7 +329,11 @@ def _body(content: BriefingContent) -> str:
 
 
 def briefing_map(
-    gdf: gpd.GeoDataFrame, briefing: Briefing, *, static: bool = False, styles: Mapping[str, PhaseStyleLike] | None = None
+    gdf: gpd.GeoDataFrame,
+    briefing: Briefing,
+    *,
+    static: bool = False,
+    styles: Mapping[str, PhaseStyleLike] | None = None,
 ) -> tuple[folium.Map, BriefingContent]:
     """Return the standalone map inside the briefing layout, and its content.
 
@@ -295,11 +342,24 @@ def briefing_map(
     styles = shipped_phase_styles() if styles is None else styles
     content = briefing_content(gdf, briefing, styles)
     at = content.view if isinstance(content.view, MapView) else None
-    m = build_map(placed(gdf), asset_base=None, basemap="inline", phase_styles=styles, view=at, wheel_after_click=False,
-                  legend_clearance=40)  # the side panel carries the legend: fitted as the matplotlib fallback fits
+    m = build_map(
+        placed(gdf),
+        asset_base=None,
+        basemap="inline",
+        phase_styles=styles,
+        view=at,
+        wheel_after_click=False,
+        legend_clearance=40,
+    )  # the side panel carries the legend: fitted as the matplotlib fallback fits
     if static:  # zoomSnap 0: fitBounds fills the map exactly instead of stepping back a whole zoom level
-        m.options.update(zoom_control=False, zoom_snap=0, zoom_animation=False, fade_animation=False,
-                         marker_zoom_animation=False, attribution_control=False)
+        m.options.update(
+            zoom_control=False,
+            zoom_snap=0,
+            zoom_animation=False,
+            fade_animation=False,
+            marker_zoom_animation=False,
+            attribution_control=False,
+        )
     bounds = content.view if content.view is not None and not isinstance(content.view, MapView) else None
     view = "" if bounds is None else json.dumps([[bounds[0], bounds[1]], [bounds[2], bounds[3]]])
     css = _CSS.replace("{side}", str(SIDE_WIDTH)).replace("{static}", _STATIC_CSS if static else "")
@@ -309,7 +369,11 @@ def briefing_map(
 
 
 def render_briefing(
-    gdf: gpd.GeoDataFrame, briefing: Briefing, *, static: bool = False, styles: Mapping[str, PhaseStyleLike] | None = None
+    gdf: gpd.GeoDataFrame,
+    briefing: Briefing,
+    *,
+    static: bool = False,
+    styles: Mapping[str, PhaseStyleLike] | None = None,
 ) -> tuple[str, BriefingContent]:
     """Return the briefing page as one self-contained HTML document (Leaflet, basemap, data inlined) and its content."""
     m, content = briefing_map(gdf, briefing, static=static, styles=styles)
@@ -317,6 +381,12 @@ def render_briefing(
     return page.replace("<head>", f"<head>\n<title>{html.escape(content.title)}</title>", 1), content
 
 
-def briefing_html(gdf: gpd.GeoDataFrame, briefing: Briefing, *, static: bool = False, styles: Mapping[str, PhaseStyleLike] | None = None) -> str:
+def briefing_html(
+    gdf: gpd.GeoDataFrame,
+    briefing: Briefing,
+    *,
+    static: bool = False,
+    styles: Mapping[str, PhaseStyleLike] | None = None,
+) -> str:
     """Return the briefing page as one self-contained HTML document."""
     return render_briefing(gdf, briefing, static=static, styles=styles)[0]

@@ -37,7 +37,9 @@ _LOCAL_SCHEMES = ("data:", "about:", "blob:")
 _READY_JS = """([markers, clustered]) => document.querySelectorAll('path.mapdash-land').length > 0 && (clustered
   ? document.querySelectorAll('path.mapdash-marker, .marker-cluster').length > 0
   : document.querySelectorAll('path.mapdash-marker').length >= markers)"""
-_SETTLE_JS = "() => document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))"
+_SETTLE_JS = (
+    "() => document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))"
+)
 
 
 class SnapshotError(RuntimeError):
@@ -102,7 +104,9 @@ def render_snapshot(
     """
     width, height = int(size[0]), int(size[1])
     if width < MIN_SIZE[0] or height < MIN_SIZE[1] or not 0.5 <= scale <= 4:
-        raise ValueError(f"size {width}x{height} at {scale}x: need at least {MIN_SIZE[0]}x{MIN_SIZE[1]} and a scale from 0.5 to 4")
+        raise ValueError(
+            f"size {width}x{height} at {scale}x: need at least {MIN_SIZE[0]}x{MIN_SIZE[1]} and a scale from 0.5 to 4"
+        )
     styles = shipped_phase_styles() if styles is None else styles
     missing = "" if renderer == "matplotlib" else chromium_missing()
     if missing and renderer == "chromium":
@@ -124,7 +128,11 @@ def render_snapshot(
 
     content = briefing_content(gdf, briefing, styles)
     data, positions = draw_briefing(content, fmt, (width, height), scale)
-    note = "" if renderer == "matplotlib" else f"{missing}: drew a static matplotlib rendering instead; {FULL_RENDERING_HINT}"
+    note = (
+        ""
+        if renderer == "matplotlib"
+        else f"{missing}: drew a static matplotlib rendering instead; {FULL_RENDERING_HINT}"
+    )
     return Snapshot(data, fmt, "matplotlib", (width, height), scale, positions, note)
 
 
@@ -137,7 +145,12 @@ def _local_only(route: Route) -> None:
 
 
 def _chromium(
-    page_html: str, fmt: SnapshotFormat, size: tuple[int, int], scale: float, points: Mapping[str, tuple[float, float]], clustered: bool
+    page_html: str,
+    fmt: SnapshotFormat,
+    size: tuple[int, int],
+    scale: float,
+    points: Mapping[str, tuple[float, float]],
+    clustered: bool,
 ) -> tuple[bytes, dict[str, tuple[float, float]]]:
     """Render page_html in headless Chromium; return the PNG/PDF bytes and each place's page position."""
     from playwright.sync_api import Error as PlaywrightError
@@ -147,11 +160,15 @@ def _chromium(
     args = CHROMIUM_ARGS + (["--no-sandbox"] if os.geteuid() == 0 else [])  # Chromium will not sandbox as root
     with sync_playwright() as playwright:
         try:
-            browser = playwright.chromium.launch(executable_path=str(chromium), args=args, headless=True, timeout=TIMEOUT_MS)
+            browser = playwright.chromium.launch(
+                executable_path=str(chromium), args=args, headless=True, timeout=TIMEOUT_MS
+            )
         except PlaywrightError as exc:
             raise _LaunchError(f"Chromium at {chromium} did not start ({str(exc).splitlines()[0]})") from exc
         try:
-            context = browser.new_context(viewport={"width": size[0], "height": size[1]}, device_scale_factor=scale, offline=True)
+            context = browser.new_context(
+                viewport={"width": size[0], "height": size[1]}, device_scale_factor=scale, offline=True
+            )
             context.route("**/*", _local_only)
             tab = context.new_page()
             tab.set_default_timeout(TIMEOUT_MS)

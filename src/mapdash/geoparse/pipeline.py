@@ -7,18 +7,24 @@ workers can run the same code with other stand-ins.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dataclasses import replace
-
-from mapdash.geoparse.annotate import MentionRef, PhaseDef, assign_phases, find_quotes, load_phase_taxonomy, resolve_relative_dates, span_dates
 from mapdash.gazetteer import Gazetteer, load_gazetteer
-from mapdash.model import Document, Geoparse
+from mapdash.geoparse.annotate import (
+    MentionRef,
+    PhaseDef,
+    assign_phases,
+    find_quotes,
+    load_phase_taxonomy,
+    resolve_relative_dates,
+    span_dates,
+)
 from mapdash.geoparse.resolve import Resolver
-from mapdash.settings import Settings
 from mapdash.geoparse.slices import Limits, SliceProgress, geoparse_in_slices
 from mapdash.geoparse.toponyms import Recognizer, load_nlp
+from mapdash.model import Document, Geoparse
+from mapdash.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,13 @@ def geoparse_text(document: Document, services: Services) -> Geoparse:
     placed = [r for r in resolutions if r.place is not None]
     spans = [(r.toponym.start, r.toponym.end) for r in placed]
     refs = [
-        MentionRef(start=r.toponym.start, end=r.toponym.end, name=r.place.name, feature=r.place.feature, country_code=r.place.country_code)
+        MentionRef(
+            start=r.toponym.start,
+            end=r.toponym.end,
+            name=r.place.name,
+            feature=r.place.feature,
+            country_code=r.place.country_code,
+        )
         for r in placed
         if r.place is not None
     ]

@@ -10,16 +10,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-
-import numpy as np
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
+
 from mapdash.gazetteer import normalize_name
 from mapdash.gazetteer.theatre import split_direction
-from mapdash.model import Candidate, Place, Resolution, Toponym
 from mapdash.gazetteer.translit import skeleton
+from mapdash.model import Candidate, Place, Resolution, Toponym
 
 KEEP_CANDIDATES = 5
 SOFTMAX_SHARPNESS = 12.0
@@ -38,6 +38,7 @@ class PlaceIndex(Protocol):
     def candidates(self, name: str, limit: int = 50) -> list[Place]: ...
     def demonym(self, word: str) -> Place | None: ...
     def admin2_bare(self, name: str, limit: int = 50) -> list[Place]: ...
+
     # Optional, used when present: variants(name) (transliterations), parts(name) ("northern Iraq"), transliterated.
 
 
@@ -103,25 +104,38 @@ class Resolver:
         pools = [self._candidates(t) for t in toponyms]
         # What the document is about comes from names as written: a dateline says where the office sits, not where the
         # story is, and a spelling variant ("Abadi" for Al Bayda, Yemen) is no evidence of a country.
-        written = [[p for p in pool if p.place_id not in self._spelt(t)] if not t.is_dateline else []
-                   for t, pool in zip(toponyms, pools, strict=True)]
+        written = [
+            [p for p in pool if p.place_id not in self._spelt(t)] if not t.is_dateline else []
+            for t, pool in zip(toponyms, pools, strict=True)
+        ]
         support = _support(toponyms, written)
-        sure = _context(_unambiguous(toponyms, written), support)  # once: rebuilt per toponym it made long documents quadratic
+        sure = _context(
+            _unambiguous(toponyms, written), support
+        )  # once: rebuilt per toponym it made long documents quadratic
         first = [self._choose(t, pool, sure) for t, pool in zip(toponyms, pools, strict=True)]
         # Second pass: every confident first choice is context for the others ("Atlanta" makes "Georgia" the state).
         settled = [(r.toponym, r.place, r.confidence) for r in first if r.place is not None and r.confidence >= 0.4]
         context = _context(settled, support)
         nearby = proximity(toponyms, pools, first)
-        chosen = one_sense_per_name([self._choose(t, pool, context, bonus) for t, pool, bonus in zip(toponyms, pools, nearby, strict=True)])
-        chosen = [border_resolution(r.toponym, pool, first) if _is_border(pool) else r for r, pool in zip(chosen, pools, strict=True)]
+        chosen = one_sense_per_name(
+            [self._choose(t, pool, context, bonus) for t, pool, bonus in zip(toponyms, pools, nearby, strict=True)]
+        )
+        chosen = [
+            border_resolution(r.toponym, pool, first) if _is_border(pool) else r
+            for r, pool in zip(chosen, pools, strict=True)
+        ]
         chosen = self._variants_with_neighbours(chosen)
-        return [dateline_resolution(r.toponym, pool, _qualifier(r.toponym, chosen)) if r.toponym.is_dateline else r
-                for r, pool in zip(chosen, pools, strict=True)]
+        return [
+            dateline_resolution(r.toponym, pool, _qualifier(r.toponym, chosen)) if r.toponym.is_dateline else r
+            for r, pool in zip(chosen, pools, strict=True)
+        ]
 
     def _spelt(self, toponym: Toponym) -> set[str]:
         """Return the ids of the places a toponym finds only by a spelling variant."""
         variants = getattr(self.gazetteer, "variants", None)
-        return {p.place_id for p in variants(toponym.lookup)} if variants is not None and not toponym.is_demonym else set()
+        return (
+            {p.place_id for p in variants(toponym.lookup)} if variants is not None and not toponym.is_demonym else set()
+        )
 
     def _variants_with_neighbours(self, chosen: list[Resolution]) -> list[Resolution]:
         """Return the resolutions with a place found only by its spelling variant kept only near the document's others.
@@ -137,11 +151,22 @@ class Resolver:
         out = []
         for r in chosen:
             place = r.place
-            if place is not None and not r.toponym.is_demonym and any(v.place_id == place.place_id for v in variants(r.toponym.lookup)):
+            if (
+                place is not None
+                and not r.toponym.is_demonym
+                and any(v.place_id == place.place_id for v in variants(r.toponym.lookup))
+            ):
                 others = [o.place for o in local if o.place is not None and o.place.place_id != place.place_id]
-                near = any(o.admin1_name and o.admin1_name == place.admin1_name and o.country_code == place.country_code
-                           or _km(o, place) <= VARIANT_NEIGHBOUR_KM for o in others)
-                if others and not near:  # alone among countries it stands; far from all the document's towns it does not
+                near = any(
+                    o.admin1_name
+                    and o.admin1_name == place.admin1_name
+                    and o.country_code == place.country_code
+                    or _km(o, place) <= VARIANT_NEIGHBOUR_KM
+                    for o in others
+                )
+                if (
+                    others and not near
+                ):  # alone among countries it stands; far from all the document's towns it does not
                     r = Resolution(toponym=r.toponym, place=None, confidence=0.0, candidates=r.candidates)
             out.append(r)
         return out
@@ -156,29 +181,43 @@ class Resolver:
             return borders(toponym.lookup)  # points along it: the document's other places pick the one meant
         pool = self.gazetteer.candidates(toponym.lookup)
         parts = getattr(self.gazetteer, "parts", None)
-        if parts is not None and (toponym.hint == "region" or not any(p.feature in ("country", "admin1") for p in pool)):
+        if parts is not None and (
+            toponym.hint == "region" or not any(p.feature in ("country", "admin1") for p in pool)
+        ):
             regions = parts(toponym.lookup)  # "northern Iraq", "eastern Anbar": a part of the country or province
             rest = split_direction(toponym.lookup)
             base = self.gazetteer.candidates(rest[1]) if rest else []
             spelt_as_written = getattr(self.gazetteer, "transliterated", frozenset())
             if regions and _shadowed_provinces(base, spelt_as_written):
-                pool = [p for p in base if p.feature == "city"] + pool  # "northern Baghdad", "eastern Raqqa": the city's part
+                pool = [
+                    p for p in base if p.feature == "city"
+                ] + pool  # "northern Baghdad", "eastern Raqqa": the city's part
             else:
                 pool = regions + pool
         variants = getattr(self.gazetteer, "variants", None)
         spelt_as_written = getattr(self.gazetteer, "transliterated", frozenset())
-        if variants is not None and not toponym.is_dateline and not any(p.country_code in spelt_as_written for p in pool):
+        if (
+            variants is not None
+            and not toponym.is_dateline
+            and not any(p.country_code in spelt_as_written for p in pool)
+        ):
             pool = pool + variants(toponym.lookup)  # "Huwajah" for Al Hawijah, "Beiji" for Bayji; not "Iraq" for Raqqa
-        if toponym.hint == "admin2" or not pool:  # "Rapides" in "Rapides Parish", or a lone "Avoyelles": a division's bare name
+        if (
+            toponym.hint == "admin2" or not pool
+        ):  # "Rapides" in "Rapides Parish", or a lone "Avoyelles": a division's bare name
             known = {p.place_id for p in pool}
             pool = [p for p in self.gazetteer.admin2_bare(toponym.lookup) if p.place_id not in known] + pool
         return pool
 
-    def _choose(self, toponym: Toponym, pool: Sequence[Place], context: Context, bonus: Sequence[float] | None = None) -> Resolution:
+    def _choose(
+        self, toponym: Toponym, pool: Sequence[Place], context: Context, bonus: Sequence[float] | None = None
+    ) -> Resolution:
         """Score each candidate in context and return the best with a calibrated confidence."""
         extra = list(bonus) if bonus is not None else [0.0] * len(pool)
         variants = getattr(self.gazetteer, "variants", None)
-        spelt = {p.place_id for p in variants(toponym.lookup)} if variants is not None and not toponym.is_demonym else set()
+        spelt = (
+            {p.place_id for p in variants(toponym.lookup)} if variants is not None and not toponym.is_demonym else set()
+        )
         if spelt:  # a spelling variant only counts in the document's countries ("Tishrin" is no spelling of Tehran)
             kept = [i for i, p in enumerate(pool) if p.place_id not in spelt or p.country_code in context.countries]
             pool, extra = [pool[i] for i in kept], [extra[i] for i in kept]
@@ -192,19 +231,33 @@ class Resolver:
         if any(own):  # towns' alternate names are GeoNames' noisiest; countries' and provinces' are curated
             # Unless the document is about the alternate's country and not the owners': "Palmyra" in a story on Syria.
             mine_cc = context.own_countries.get(lookup, Counter())
-            owners = max(_share(context.countries, p.country_code, mine_cc) for p, mine in zip(pool, own, strict=True) if mine)
-            extra = [b - (ALTERNATE_PENALTY if not mine and p.feature in ("city", "admin2")
-                          and _share(context.countries, p.country_code, mine_cc) <= owners else 0.0)
-                     for b, mine, p in zip(extra, own, pool, strict=True)]
+            owners = max(
+                _share(context.countries, p.country_code, mine_cc) for p, mine in zip(pool, own, strict=True) if mine
+            )
+            extra = [
+                b
+                - (
+                    ALTERNATE_PENALTY
+                    if not mine
+                    and p.feature in ("city", "admin2")
+                    and _share(context.countries, p.country_code, mine_cc) <= owners
+                    else 0.0
+                )
+                for b, mine, p in zip(extra, own, pool, strict=True)
+            ]
         if spelt and any(p.place_id not in spelt for p in pool):  # a place bearing the name as written comes first
             extra = [b - (VARIANT_PENALTY if p.place_id in spelt else 0.0) for b, p in zip(extra, pool, strict=True)]
         if toponym.hint not in ("admin1", "admin2"):
             shadowed = _shadowed_provinces(pool, getattr(self.gazetteer, "transliterated", frozenset()))
-            extra = [b - (SHADOWED_PENALTY if p.place_id in shadowed else 0.0) for b, p in zip(extra, pool, strict=True)]
+            extra = [
+                b - (SHADOWED_PENALTY if p.place_id in shadowed else 0.0) for b, p in zip(extra, pool, strict=True)
+            ]
         plain = [score_candidate(p, toponym, context) + near for p, near in zip(pool, extra, strict=True)]
         # The naming convention breaks the tie between a city and its namesake province; it is no evidence, so the
         # confidence is what the evidence alone gives the chosen place ("Raqqa" stays less certain than "Mosul").
-        capital = [0.15 if (p.country_code, p.admin1_name) in provinces and toponym.hint != "admin1" else 0.0 for p in pool]
+        capital = [
+            0.15 if (p.country_code, p.admin1_name) in provinces and toponym.hint != "admin1" else 0.0 for p in pool
+        ]
         order = sorted(range(len(pool)), key=lambda i: -(plain[i] + capital[i]))
         scored = [(plain[i] + capital[i], pool[i]) for i in order]
         weights = [math.exp(SOFTMAX_SHARPNESS * s) for s, _ in scored]
@@ -212,7 +265,9 @@ class Resolver:
         top_score, top = scored[0]
         evidence = [math.exp(SOFTMAX_SHARPNESS * plain[i]) for i in order]
         confidence = round((evidence[0] / sum(evidence)) * min(1.0, plain[order[0]]), 3)
-        candidates = tuple(Candidate(place=p, score=round(w / total, 3)) for (s, p), w in zip(scored[:KEEP_CANDIDATES], weights))
+        candidates = tuple(
+            Candidate(place=p, score=round(w / total, 3)) for (s, p), w in zip(scored[:KEEP_CANDIDATES], weights)
+        )
         return Resolution(toponym=toponym, place=top, confidence=confidence, candidates=candidates)
 
 
@@ -222,10 +277,17 @@ def _shadowed_provinces(pool: Sequence[Place], countries: frozenset[str]) -> set
     Only in countries whose governorates are named after their capitals (the transliterated ones): elsewhere a
     bare "New York" or "Mexico" stays for context to decide.
     """
-    towns = {(p.country_code, p.admin1_name, skeleton(p.name) or normalize_name(p.name)) for p in pool if p.feature == "city"}
+    towns = {
+        (p.country_code, p.admin1_name, skeleton(p.name) or normalize_name(p.name)) for p in pool if p.feature == "city"
+    }
+
     def shadowed(p: Place) -> bool:
-        return (p.feature in ("admin1", "admin2") and p.country_code in countries
-                and (p.country_code, p.admin1_name or p.name, skeleton(p.name) or normalize_name(p.name)) in towns)
+        return (
+            p.feature in ("admin1", "admin2")
+            and p.country_code in countries
+            and (p.country_code, p.admin1_name or p.name, skeleton(p.name) or normalize_name(p.name)) in towns
+        )
+
     return {p.place_id for p in pool if shadowed(p)}
 
 
@@ -239,9 +301,13 @@ def border_resolution(toponym: Toponym, pool: Sequence[Place], first: Sequence[R
 
     Without towns to go by, the border's middle point is taken, with low confidence.
     """
-    near_in_text = sorted((r for r in first if r.place is not None and r.toponym.start != toponym.start),
-                          key=lambda r: abs(r.toponym.start - toponym.start))
-    towns = [r.place for r in near_in_text if r.place is not None and r.place.feature in ("city", "admin2", "admin1")][:PROXIMITY_NAMES]
+    near_in_text = sorted(
+        (r for r in first if r.place is not None and r.toponym.start != toponym.start),
+        key=lambda r: abs(r.toponym.start - toponym.start),
+    )
+    towns = [r.place for r in near_in_text if r.place is not None and r.place.feature in ("city", "admin2", "admin1")][
+        :PROXIMITY_NAMES
+    ]
     here = np.radians([[p.lat, p.lon] for p in pool])
     if towns:
         pull = np.exp(-_haversine(here, np.radians([[t.lat, t.lon] for t in towns])) / PROXIMITY_KM).sum(axis=1)
@@ -255,7 +321,12 @@ def border_resolution(toponym: Toponym, pool: Sequence[Place], first: Sequence[R
 def _qualifier(toponym: Toponym, chosen: Sequence[Resolution]) -> Place | None:
     """Return the state or country that qualifies a dateline right after it ("ARLINGTON, Va."), if any."""
     nxt = next((r for r in chosen if r.toponym.start > toponym.end), None)
-    if nxt is None or nxt.place is None or nxt.toponym.start - toponym.end > 3 or nxt.place.feature not in ("admin1", "country"):
+    if (
+        nxt is None
+        or nxt.place is None
+        or nxt.toponym.start - toponym.end > 3
+        or nxt.place.feature not in ("admin1", "country")
+    ):
         return None
     return nxt.place
 
@@ -267,15 +338,29 @@ def dateline_resolution(toponym: Toponym, pool: Sequence[Place], qualifier: Plac
     Only a qualifier right after it does: "ARLINGTON, Va." is the one in Virginia.
     """
     if qualifier is not None:
-        inside = [p for p in pool if p.country_code == qualifier.country_code
-                  and (qualifier.feature == "country" or p.admin1_name == qualifier.name)]
+        inside = [
+            p
+            for p in pool
+            if p.country_code == qualifier.country_code
+            and (qualifier.feature == "country" or p.admin1_name == qualifier.name)
+        ]
         pool = inside or pool
     usable = [p for p in pool if p.feature in ("region", "city", "country")] or list(pool)
     if not usable:
         return Resolution(toponym=toponym, place=None, confidence=0.0, candidates=())
     lookup = normalize_name(toponym.lookup)
-    ranked = sorted(usable, key=lambda p: (p.feature != "region", p.feature_code != "PPLC", normalize_name(p.name) != lookup and p.feature != "city", -p.population))
-    candidates = tuple(Candidate(place=p, score=round(1.0 if i == 0 else 0.0, 3)) for i, p in enumerate(ranked[:KEEP_CANDIDATES]))
+    ranked = sorted(
+        usable,
+        key=lambda p: (
+            p.feature != "region",
+            p.feature_code != "PPLC",
+            normalize_name(p.name) != lookup and p.feature != "city",
+            -p.population,
+        ),
+    )
+    candidates = tuple(
+        Candidate(place=p, score=round(1.0 if i == 0 else 0.0, 3)) for i, p in enumerate(ranked[:KEEP_CANDIDATES])
+    )
     return Resolution(toponym=toponym, place=ranked[0], confidence=0.9, candidates=candidates)
 
 
@@ -304,7 +389,9 @@ def score_candidate(place: Place, toponym: Toponym, context: Context) -> float:
     own_admin1 = context.own_admin1.get(name, Counter())
     if place.feature not in ("country", "region"):
         score += 0.35 * _share(context.countries, place.country_code, own_countries)
-        if place.country_code in context.sentence_countries.get(toponym.sentence_start, frozenset()) - set(own_countries):
+        if place.country_code in context.sentence_countries.get(toponym.sentence_start, frozenset()) - set(
+            own_countries
+        ):
             score += 0.2
     key = (place.country_code, place.admin1_name or place.name)
     if place.feature in ("city", "admin2") and place.admin1_name:
@@ -331,7 +418,11 @@ def _share(counts: Counter, key: object, own: Counter) -> float:
 
 def _admin1_key(place: Place | None) -> tuple[str, str] | None:
     """Return the (country, admin-1) key a place contributes to the context."""
-    if place is None or place.feature not in ("admin1", "admin2", "city") or not (place.admin1_name or place.feature == "admin1"):
+    if (
+        place is None
+        or place.feature not in ("admin1", "admin2", "city")
+        or not (place.admin1_name or place.feature == "admin1")
+    ):
         return None
     return (place.country_code, place.admin1_name or place.name)
 
@@ -382,7 +473,9 @@ PROXIMITY_CAP = 0.3  # the most nearness can add: it must not outweigh a capital
 PROXIMITY_NAMES = 40  # the other names considered: the nearest in the text, so long documents stay linear
 
 
-def proximity(toponyms: Sequence[Toponym], pools: Sequence[Sequence[Place]], first: Sequence[Resolution]) -> list[list[float]]:
+def proximity(
+    toponyms: Sequence[Toponym], pools: Sequence[Sequence[Place]], first: Sequence[Resolution]
+) -> list[list[float]]:
     """Return, per toponym and candidate, a bonus for lying near where the document's other names probably are.
 
     Each other name votes with its first-pass candidates, weighted by their scores; "Sharon, Cornwall and
@@ -393,14 +486,20 @@ def proximity(toponyms: Sequence[Toponym], pools: Sequence[Sequence[Place]], fir
     for i, r in enumerate(first):
         local = [c for c in r.candidates if c.place.feature in ("city", "admin2")]
         if local and names[i] not in voters:  # one vote per distinct name
-            voters[names[i]] = (i, np.radians([[c.place.lat, c.place.lon] for c in local]), np.array([c.score for c in local]),
-                                [_admin1_key(c.place) for c in local])
+            voters[names[i]] = (
+                i,
+                np.radians([[c.place.lat, c.place.lon] for c in local]),
+                np.array([c.score for c in local]),
+                [_admin1_key(c.place) for c in local],
+            )
     result: list[list[float]] = []
     for i, pool in enumerate(pools):
         if not pool or _is_border(pool):  # a border's points are weighed by border_resolution
             result.append([0.0] * len(pool))
             continue
-        others = sorted((v for name, v in voters.items() if name != names[i]), key=lambda v: abs(v[0] - i))[:PROXIMITY_NAMES]
+        others = sorted((v for name, v in voters.items() if name != names[i]), key=lambda v: abs(v[0] - i))[
+            :PROXIMITY_NAMES
+        ]
         if not others:
             result.append([0.0] * len(pool))
             continue
@@ -410,7 +509,9 @@ def proximity(toponyms: Sequence[Toponym], pools: Sequence[Sequence[Place]], fir
         for _, pts, w, keys in others:
             votes += (np.exp(-_haversine(here, pts) / PROXIMITY_KM) * w).sum(axis=1)
             # A province is near the names whose candidates lie inside it, wherever its label point is.
-            votes += np.array([sum(wk for wk, k in zip(w, keys, strict=True) if k == prov) if prov else 0.0 for prov in provinces])
+            votes += np.array(
+                [sum(wk for wk, k in zip(w, keys, strict=True) if k == prov) if prov else 0.0 for prov in provinces]
+            )
         near = np.minimum(PROXIMITY_CAP, PROXIMITY_WEIGHT * votes / len(others))
         result.append([float(v) if p.feature != "country" else 0.0 for v, p in zip(near, pool, strict=True)])
     return result
@@ -446,7 +547,9 @@ def one_sense_per_name(resolutions: Sequence[Resolution]) -> list[Resolution]:
             places[c.place.place_id] = c.place
     result = []
     for r in resolutions:
-        tally = votes.get(normalize_name(r.toponym.lookup)) if r.place is not None and not r.toponym.is_demonym else None
+        tally = (
+            votes.get(normalize_name(r.toponym.lookup)) if r.place is not None and not r.toponym.is_demonym else None
+        )
         if tally and len(tally) > 1:
             best = places[tally.most_common(1)[0][0]]
             if best.place_id != r.place.place_id and best.feature == r.place.feature:

@@ -22,7 +22,9 @@ SLICE_CHARS = 50_000  # about 8,000 words: a real release is never sliced
 SliceProgress = Callable[[int, int], None]  # (characters geoparsed, characters in the text)
 T = TypeVar("T")
 # Every offset field of the geoparser's records; a slice's offsets are shifted by where it starts.
-_OFFSETS = frozenset({"start", "end", "sentence_start", "sentence_end", "mention_start", "mention_end", "evidence_start", "evidence_end"})
+_OFFSETS = frozenset(
+    {"start", "end", "sentence_start", "sentence_end", "mention_start", "mention_end", "evidence_start", "evidence_end"}
+)
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _SENTENCE = re.compile(r"[.!?][\"'”’)\]]*\s+")
 _SPACE = re.compile(r"\s+")
@@ -78,8 +80,12 @@ def shifted(record: T, offset: int) -> T:
     return replace(record, **changes)  # type: ignore[type-var]
 
 
-def geoparse_in_slices(document: Document, parse: Callable[[Document], Geoparse], limits: Limits = Limits(),
-                       progress: SliceProgress | None = None) -> Geoparse:
+def geoparse_in_slices(
+    document: Document,
+    parse: Callable[[Document], Geoparse],
+    limits: Limits = Limits(),
+    progress: SliceProgress | None = None,
+) -> Geoparse:
     """Return parse(document), run slice by slice on a long text, offsets shifted back and output capped by limits."""
     text, total = document.text, len(document.text)
     resolutions: list[Resolution] = []
@@ -95,20 +101,30 @@ def geoparse_in_slices(document: Document, parse: Callable[[Document], Geoparse]
         if progress is not None:
             progress(end, total)
         if len(resolutions) > limits.max_mentions or (len(resolutions) == limits.max_mentions and end < total):
-            stopped_at = resolutions[limits.max_mentions].toponym.start if len(resolutions) > limits.max_mentions else end
+            stopped_at = (
+                resolutions[limits.max_mentions].toponym.start if len(resolutions) > limits.max_mentions else end
+            )
             break
     notes = []
     if stopped_at is not None:
         resolutions = resolutions[: limits.max_mentions]
         quotes = [q for q in quotes if q.start < stopped_at]
         phases = [p for p in phases if p.mention_start < stopped_at]
-        notes.append(f"capped at {limits.max_mentions:,} place mentions: geoparsing stopped at character {stopped_at:,}"
-                     f" of {total:,} ({stopped_at / max(total, 1):.0%})")
+        notes.append(
+            f"capped at {limits.max_mentions:,} place mentions: geoparsing stopped at character {stopped_at:,}"
+            f" of {total:,} ({stopped_at / max(total, 1):.0%})"
+        )
     if len(quotes) > limits.max_quotes:
         notes.append(f"first {limits.max_quotes:,} of {len(quotes):,} quotes kept")
         quotes = quotes[: limits.max_quotes]
     if len(phases) > limits.max_phases:
         notes.append(f"first {limits.max_phases:,} of {len(phases):,} phase tags kept")
         phases = phases[: limits.max_phases]
-    return Geoparse(document=document, resolutions=tuple(resolutions), mode=mode, quotes=tuple(quotes), phases=tuple(phases),
-                    cap_note="; ".join(notes))
+    return Geoparse(
+        document=document,
+        resolutions=tuple(resolutions),
+        mode=mode,
+        quotes=tuple(quotes),
+        phases=tuple(phases),
+        cap_note="; ".join(notes),
+    )

@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
+from mapdash.gazetteer.translit import ARTICLES
 from mapdash.model import FeatureKind, Place
 from mapdash.text import Token
-from mapdash.gazetteer.translit import ARTICLES
 
 
 class Demonyms(Protocol):
     """What the theatre check needs of a gazetteer."""
 
     def demonym(self, word: str) -> Place | None: ...
+
 
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 DATE = rf"{MONTH}\s+\d{{1,2}}(?:\s*,\s*\d{{4}})?"
@@ -37,28 +38,103 @@ DATELINE = re.compile(
     re.MULTILINE,
 )
 DATELINE_WINDOW = 1200  # characters from the start: a dateline opens the release, after its title and byline
-DIRECTION_WORDS = frozenset({
-    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "northeast",
-    "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern", "southwestern",
-    "north-east", "north-west", "south-east", "south-west", "north-eastern", "north-western", "south-eastern",
-    "south-western",
-})
-_DIRECTION_BEFORE = re.compile(rf"\b(?P<word>{'|'.join(sorted(DIRECTION_WORDS, key=len, reverse=True))})\s+$", re.IGNORECASE)
+DIRECTION_WORDS = frozenset(
+    {
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
+        "north-east",
+        "north-west",
+        "south-east",
+        "south-west",
+        "north-eastern",
+        "north-western",
+        "south-eastern",
+        "south-western",
+    }
+)
+_DIRECTION_BEFORE = re.compile(
+    rf"\b(?P<word>{'|'.join(sorted(DIRECTION_WORDS, key=len, reverse=True))})\s+$", re.IGNORECASE
+)
 # Head nouns of bodies named after a place: "Syrian Democratic Forces", "Kurdistan Regional Government",
 # "U.S. Central Command", "The New York Times". A state's own institutions stay places ("Iraqi Security Forces").
-ORG_TAILS = frozenset({
-    "Forces", "Force", "Coalition", "Government", "Command", "Times", "Post", "Tribune", "Journal", "News", "Herald",
-    "Party", "Front", "Council", "Units", "Unit", "Brigade", "Brigades", "Movement", "Alliance", "Network", "Agency",
-    "Institute", "Ministry", "Army", "Militia", "Militias", "Mobilization", "Committee", "Company", "Corporation",
-})
-STATE_WORDS = frozenset({"Security", "Armed", "Air", "Special", "Navy", "Naval", "Defence", "Defense", "National",
-                         "Federal", "Counter", "Counter-Terrorism", "Border", "Police", "Army", "Government"})
+ORG_TAILS = frozenset(
+    {
+        "Forces",
+        "Force",
+        "Coalition",
+        "Government",
+        "Command",
+        "Times",
+        "Post",
+        "Tribune",
+        "Journal",
+        "News",
+        "Herald",
+        "Party",
+        "Front",
+        "Council",
+        "Units",
+        "Unit",
+        "Brigade",
+        "Brigades",
+        "Movement",
+        "Alliance",
+        "Network",
+        "Agency",
+        "Institute",
+        "Ministry",
+        "Army",
+        "Militia",
+        "Militias",
+        "Mobilization",
+        "Committee",
+        "Company",
+        "Corporation",
+    }
+)
+STATE_WORDS = frozenset(
+    {
+        "Security",
+        "Armed",
+        "Air",
+        "Special",
+        "Navy",
+        "Naval",
+        "Defence",
+        "Defense",
+        "National",
+        "Federal",
+        "Counter",
+        "Counter-Terrorism",
+        "Border",
+        "Police",
+        "Army",
+        "Government",
+    }
+)
 _FOLLOWING_CAPS = re.compile(r"\.?(?:[ \t]+(?:[A-Z][\w.'’-]*|of|and|the))*")
 # "the city of X", "X, a city ...", "X city": the town, not its province.
 CITY_BEFORE = re.compile(r"\b(?:city|town|village)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 CITY_AFTER = re.compile(r"^,?\s+(?:a|the|an)\s+(?:\w+\s+){0,2}?(?:city|town|village)\b", re.IGNORECASE)
 # A preposition NER took into a name: "Near Palmyra" (PERSON), "In Raqqa".
-LEADING_PREPOSITION = re.compile(r"(?:Near|In|At|Outside|Around|From|Into|Toward|Towards|Inside|Across|Through)\s+(?=[A-Z])")
+LEADING_PREPOSITION = re.compile(
+    r"(?:Near|In|At|Outside|Around|From|Into|Toward|Towards|Inside|Across|Through)\s+(?=[A-Z])"
+)
 
 
 @dataclass(frozen=True)
@@ -76,7 +152,9 @@ def find_dateline(text: str) -> Dateline | None:
         if sum(c.isupper() for c in place) < 0.7 * sum(c.isalpha() for c in place) or len(place.strip(".")) < 3:
             continue  # "MacDILL" passes; a title-case heading does not
         rest = text[m.end() : m.end() + 2]
-        evidence = m.group("date") or m.group("tail") is not None or (m.group("qualifier") and rest[:1] in (" ", "\n", ""))
+        evidence = (
+            m.group("date") or m.group("tail") is not None or (m.group("qualifier") and rest[:1] in (" ", "\n", ""))
+        )
         if evidence and not text[m.end() : m.end() + 1] == ":":
             return Dateline(m.start("place"), m.end("place"))
     return None
@@ -122,32 +200,97 @@ def says_city(text: str, start: int, end: int) -> bool:
 
 # Words after a name that say it is a place of that kind ("Anbar province").
 KIND_SUFFIXES: dict[str, FeatureKind] = {
-    "province": "admin1", "governorate": "admin1", "state": "admin1", "region": "admin1",
-    "prefecture": "admin1", "oblast": "admin1", "county": "admin2", "parish": "admin2",
-    "district": "admin2", "city": "city", "town": "city", "village": "city",
+    "province": "admin1",
+    "governorate": "admin1",
+    "state": "admin1",
+    "region": "admin1",
+    "prefecture": "admin1",
+    "oblast": "admin1",
+    "county": "admin2",
+    "parish": "admin2",
+    "district": "admin2",
+    "city": "city",
+    "town": "city",
+    "village": "city",
 }
 
 
 ACRONYM_MAX = 5
 
 
-TITLES = frozenset({"Col", "Gen", "Lt", "Maj", "Capt", "Sgt", "Adm", "Brig", "Cmdr", "Cpl", "Pvt", "Spc", "Mr", "Mrs", "Ms",
-                    "Dr", "Sen", "Rep", "Gov", "Amb", "Sec", "Prof", "Rev", "Lt.Col", "Msgt", "Ssgt"})
+TITLES = frozenset(
+    {
+        "Col",
+        "Gen",
+        "Lt",
+        "Maj",
+        "Capt",
+        "Sgt",
+        "Adm",
+        "Brig",
+        "Cmdr",
+        "Cpl",
+        "Pvt",
+        "Spc",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Sen",
+        "Rep",
+        "Gov",
+        "Amb",
+        "Sec",
+        "Prof",
+        "Rev",
+        "Lt.Col",
+        "Msgt",
+        "Ssgt",
+    }
+)
 
 
-ORG_HEADS = frozenset({"State", "University", "College", "Bank", "Church", "Ministry", "Department", "Council", "Army", "Front", "Party", "Museum", "Institute", "Times", "Post", "News"})
+ORG_HEADS = frozenset(
+    {
+        "State",
+        "University",
+        "College",
+        "Bank",
+        "Church",
+        "Ministry",
+        "Department",
+        "Council",
+        "Army",
+        "Front",
+        "Party",
+        "Museum",
+        "Institute",
+        "Times",
+        "Post",
+        "News",
+    }
+)
 
 
 PLURAL_KINDS: dict[str, FeatureKind] = {
-    "counties": "admin2", "parishes": "admin2", "districts": "admin2", "provinces": "admin1",
-    "governorates": "admin1", "states": "admin1", "regions": "admin1", "cities": "city", "towns": "city",
+    "counties": "admin2",
+    "parishes": "admin2",
+    "districts": "admin2",
+    "provinces": "admin1",
+    "governorates": "admin1",
+    "states": "admin1",
+    "regions": "admin1",
+    "cities": "city",
+    "towns": "city",
 }
 
 
 _LIST_NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}"
 
 
-LIST_OF_KIND = re.compile(rf"(?:\s*(?:,|,?\s+and|,?\s+or|\s*&)\s+{_LIST_NAME})*\s+(?P<kind>{'|'.join(PLURAL_KINDS)})\b", re.IGNORECASE)
+LIST_OF_KIND = re.compile(
+    rf"(?:\s*(?:,|,?\s+and|,?\s+or|\s*&)\s+{_LIST_NAME})*\s+(?P<kind>{'|'.join(PLURAL_KINDS)})\b", re.IGNORECASE
+)
 
 
 COMMON_ZIPF = 4.5
@@ -177,13 +320,41 @@ def _listed_with(text: str, start: int, end: int, spans: Sequence[tuple[int, int
         return True
     gap = LIST_GAP.fullmatch(text, before[1], start) if before is not None and before[1] <= start else None
     # "Tikrit, Bayji and al Hawl"; after a bare comma the list must go on ("from Baghdad, Warren said" is no list).
-    return gap is not None and (re.search(r"\b(?:and|or)\b", gap.group()) is not None or LIST_GAP.match(text, end) is not None
-                                and text[end : end + 1] in ", ")
+    return gap is not None and (
+        re.search(r"\b(?:and|or)\b", gap.group()) is not None
+        or LIST_GAP.match(text, end) is not None
+        and text[end : end + 1] in ", "
+    )
 
 
 # First words of Arabic place names that no person's name starts with: "Tal Afar", "Ras al Ayn", "Deir Hafir".
-TOPONYM_HEADS = frozenset({"tal", "tall", "tel", "tell", "ras", "ayn", "ain", "jabal", "jebel", "khan", "deir", "dayr",
-                           "kafr", "qasr", "wadi", "jisr", "umm", "bir", "hammam", "hamam", "qalat", "qalaat", "sheikh"})
+TOPONYM_HEADS = frozenset(
+    {
+        "tal",
+        "tall",
+        "tel",
+        "tell",
+        "ras",
+        "ayn",
+        "ain",
+        "jabal",
+        "jebel",
+        "khan",
+        "deir",
+        "dayr",
+        "kafr",
+        "qasr",
+        "wadi",
+        "jisr",
+        "umm",
+        "bir",
+        "hammam",
+        "hamam",
+        "qalat",
+        "qalaat",
+        "sheikh",
+    }
+)
 
 
 def _one_word_toponym(name: str) -> bool:
@@ -235,7 +406,12 @@ def _joinable(gap: str) -> bool:
 def _after_a_title(text: str, tokens: Sequence[Token], i: int) -> bool:
     """Say whether token i ends a person's name that a rank or title opens ("Lt. Gen. Stephen J. Townsend")."""
     k = i - 1
-    while k >= 0 and i - k <= 4 and text[tokens[k].end : tokens[k + 1].start] in (" ", ". ") and tokens[k].text[0].isupper():
+    while (
+        k >= 0
+        and i - k <= 4
+        and text[tokens[k].end : tokens[k + 1].start] in (" ", ". ")
+        and tokens[k].text[0].isupper()
+    ):
         if tokens[k].text in TITLES and text[tokens[k].end : tokens[k].end + 1] == ".":
             return True
         k -= 1
@@ -254,7 +430,7 @@ def _sentence_initial(text: str, tokens: Sequence[Token], i: int) -> bool:
 
 def _is_heading(text: str, start: int, end: int, tokens: Sequence[Token]) -> bool:
     """Say whether a sentence is a title-case heading, where capitals prove nothing."""
-    if text[end - 1 : end] in ".!?”\"" or len(tokens) > 12 or not tokens:
+    if text[end - 1 : end] in '.!?”"' or len(tokens) > 12 or not tokens:
         return False
     capitals = sum(1 for t in tokens if t.text[0].isupper())
     return capitals / len(tokens) >= 0.6
@@ -297,7 +473,9 @@ def _names_theatre(text: str, gazetteer: Demonyms) -> bool:
 @lru_cache(maxsize=4)
 def _theatre_pattern(words: frozenset[str]) -> re.Pattern[str]:
     """Return one pattern for the theatre's country names and demonyms, capitalised, whole words."""
-    alternatives = "|".join(re.escape(w[:1].upper() + w[1:]).replace("\\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    alternatives = "|".join(
+        re.escape(w[:1].upper() + w[1:]).replace("\\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
+    )
     return re.compile(rf"\b(?:{alternatives})\b")
 
 

@@ -12,21 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from mapdash.model import FeatureKind, Place, Toponym
-from mapdash.text import Token, sentence_spans, word_tokens
 from mapdash.gazetteer.translit import ARTICLES
-from mapdash.geoparse.toponym_cues import LEADING_PREPOSITION, direction_before, find_dateline, names_a_ruler, names_an_organisation, says_city
 from mapdash.geoparse.toponym_cues import (
-    ACRONYM_MAX,
     COMMON_ZIPF,
     FUNCTION_WORD_ZIPF,
     KIND_SUFFIXES,
-    LIST_GAP,
-    LIST_OF_KIND,
-    ORG_HEADS,
-    PLURAL_KINDS,
-    TITLES,
-    TOPONYM_HEADS,
+    LEADING_PREPOSITION,
     _after_a_title,
     _hint,
     _inside_org_name,
@@ -42,9 +33,14 @@ from mapdash.geoparse.toponym_cues import (
     _sentence_initial,
     _spelling_variant_span,
     _suffix_kind,
-    _theatre_pattern,
     _zipf,
+    direction_before,
+    find_dateline,
+    names_a_ruler,
+    names_an_organisation,
 )
+from mapdash.model import FeatureKind, Place, Toponym
+from mapdash.text import Token, sentence_spans, word_tokens
 
 if TYPE_CHECKING:  # spaCy is optional: the gazetteer path works without it
     from spacy.language import Language
@@ -58,35 +54,169 @@ class NameIndex(Protocol):
     def has_name(self, name: str) -> bool: ...
     def candidates(self, name: str, limit: int = 50) -> list[Place]: ...
     def demonym(self, word: str) -> Place | None: ...
+
     # Optional (the real gazetteer has them; small stand-ins may not): variants, theatre countries, never-places, parts.
 
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NON_PLACE_LABELS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "NORP", "DATE", "TIME"})
 # Heads of organisation names that a place commonly qualifies: "Mansfield Police Department", "Mosul University".
-ORG_MODIFIED = frozenset({
-    "Police", "Sheriff", "Sheriff's", "Sheriff’s", "Fire", "School", "Schools", "Court", "Council", "Department", "Hospital",
-    "University", "College", "City", "Chamber", "Board", "Library", "Public", "Community",
-    "Regional", "Memorial", "Township", "Area", "Metro", "Airport", "Port", "Zoo", "Museum", "County", "Parish", "Town",
-    "Village", "Municipal", "District", "Housing", "Health", "Water", "Transit", "Symphony", "Humane", "Historical",
-})
+ORG_MODIFIED = frozenset(
+    {
+        "Police",
+        "Sheriff",
+        "Sheriff's",
+        "Sheriff’s",
+        "Fire",
+        "School",
+        "Schools",
+        "Court",
+        "Council",
+        "Department",
+        "Hospital",
+        "University",
+        "College",
+        "City",
+        "Chamber",
+        "Board",
+        "Library",
+        "Public",
+        "Community",
+        "Regional",
+        "Memorial",
+        "Township",
+        "Area",
+        "Metro",
+        "Airport",
+        "Port",
+        "Zoo",
+        "Museum",
+        "County",
+        "Parish",
+        "Town",
+        "Village",
+        "Municipal",
+        "District",
+        "Housing",
+        "Health",
+        "Water",
+        "Transit",
+        "Symphony",
+        "Humane",
+        "Historical",
+    }
+)
 # Capitalised words that are never a place on their own, whatever a gazetteer holds (months, weekdays, titles, bearings).
-NEVER_ALONE = frozenset({
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms", "miss",
-    "dr", "sir", "north", "south", "east", "west", "central", "northern", "southern", "eastern", "western", "downtown",
-    "midwest", "christmas", "easter", "god", "lord", "jesus", "king", "queen", "prince", "president", "governor", "mayor",
-    "city", "federal", "metro", "passover", "thanksgiving", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-    "nov", "dec",
-})
+NEVER_ALONE = frozenset(
+    {
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "sir",
+        "north",
+        "south",
+        "east",
+        "west",
+        "central",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "downtown",
+        "midwest",
+        "christmas",
+        "easter",
+        "god",
+        "lord",
+        "jesus",
+        "king",
+        "queen",
+        "prince",
+        "president",
+        "governor",
+        "mayor",
+        "city",
+        "federal",
+        "metro",
+        "passover",
+        "thanksgiving",
+        "jan",
+        "feb",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    }
+)
 # Words after a name that make it a street or a building, not the place it is named after ("Dublin Road").
-STREET_WORDS = frozenset({
-    "road", "rd", "street", "st", "avenue", "ave", "drive", "dr", "lane", "ln", "boulevard", "blvd", "highway", "hwy",
-    "way", "court", "ct", "place", "pl", "parkway", "pkwy", "circle", "terrace", "pike", "trail", "building", "hall",
-    "center", "centre", "mall", "plaza", "stadium", "arena", "bridge",
-})
+STREET_WORDS = frozenset(
+    {
+        "road",
+        "rd",
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "drive",
+        "dr",
+        "lane",
+        "ln",
+        "boulevard",
+        "blvd",
+        "highway",
+        "hwy",
+        "way",
+        "court",
+        "ct",
+        "place",
+        "pl",
+        "parkway",
+        "pkwy",
+        "circle",
+        "terrace",
+        "pike",
+        "trail",
+        "building",
+        "hall",
+        "center",
+        "centre",
+        "mall",
+        "plaza",
+        "stadium",
+        "arena",
+        "bridge",
+    }
+)
 WEAK_POPULATION = 5000  # a town this small, named like a word or a person, needs a locative context
-CONNECTORS = frozenset({"of", "de", "del", "la", "le", "du", "des", "da", "di", "and", "upon", "on", "the", "y"}) | ARTICLES  # "Deir ez-Zor"
+CONNECTORS = (
+    frozenset({"of", "de", "del", "la", "le", "du", "des", "da", "di", "and", "upon", "on", "the", "y"}) | ARTICLES
+)  # "Deir ez-Zor"
 # Words before a name that make a following common word a place ("in Hit", "city of Hit").
 LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|at|from|to|into|near|outside|around|across|toward|towards|through|of|city|town|village|province|district)"
@@ -99,15 +229,36 @@ LOCATED_BEFORE = re.compile(r"\b(?:in|near|outside|into|throughout|across)\s+$",
 PLACE_NOUN_AFTER = re.compile(r"\s+(?:border\s+)?(?:crossing|checkpoint|pocket|corridor)s?\b")
 LOCATED_AFTER = re.compile(r",\s+([A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+)?)")
 # Labels the small model gives a town's name in strike lists ("Manbij" PRODUCT or DATE): no evidence against a place.
-IMPLAUSIBLE_LABELS = frozenset({"PRODUCT", "DATE", "TIME", "WORK_OF_ART", "EVENT", "LAW", "NORP"})  # NORP: not of a demonym
+IMPLAUSIBLE_LABELS = frozenset(
+    {"PRODUCT", "DATE", "TIME", "WORK_OF_ART", "EVENT", "LAW", "NORP"}
+)  # NORP: not of a demonym
 BORDER_AFTER = re.compile(r"\s+[Bb]order\b(?!\s+(?:town|city|village|crossing|guard|police|security|control))")
 BORDER_JOIN = re.compile(r"\s*[-–/]\s*")
 BORDER_WITH = re.compile(r"\b[Bb]order\s+with\s+(?:the\s+)?$")
 FACILITY_CODES = frozenset({"DAM", "AIRB", "AIRF", "AIRP", "MILB", "OILR"})  # GeoNames' codes, as theatre.csv uses them
-TITLE_AFTER = re.compile(r"\s+(?:Maj|Gen|Lt|Col|Brig|Adm|Capt|Cmdr|Sgt|Cpl|Vice|Rear|Air|Army|Navy|Marine|Defen[cs]e|Foreign"
-                         r"|Prime|Minister|President|Ambassador|Secretary|Chief|Commander|Chargé|Special)\b")  # an all-capitals name this short is a place only as a country's or province's ("UAE", "UK")
-DIRECTIONS = frozenset({"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "Upper", "Lower", "Greater"})
-TRIM_PREFIX = re.compile(r"^(?:the\s+)?(?:(?:city|town|village|province|governorate|state|region|county)\s+of\s+)?(?:the\s+)?", re.IGNORECASE)
+TITLE_AFTER = re.compile(
+    r"\s+(?:Maj|Gen|Lt|Col|Brig|Adm|Capt|Cmdr|Sgt|Cpl|Vice|Rear|Air|Army|Navy|Marine|Defen[cs]e|Foreign"
+    r"|Prime|Minister|President|Ambassador|Secretary|Chief|Commander|Chargé|Special)\b"
+)  # an all-capitals name this short is a place only as a country's or province's ("UAE", "UK")
+DIRECTIONS = frozenset(
+    {
+        "North",
+        "South",
+        "East",
+        "West",
+        "Northern",
+        "Southern",
+        "Eastern",
+        "Western",
+        "Central",
+        "Upper",
+        "Lower",
+        "Greater",
+    }
+)
+TRIM_PREFIX = re.compile(
+    r"^(?:the\s+)?(?:(?:city|town|village|province|governorate|state|region|county)\s+of\s+)?(?:the\s+)?", re.IGNORECASE
+)
 # spaCy refuses texts over nlp.max_length (1,000,000 characters) and its memory grows with the length,
 # so long texts go through NER in pieces cut at sentence ends.
 NER_CHUNK_CHARS = 100_000
@@ -135,14 +286,25 @@ class Recognizer:
         found: list[Toponym] = []
         dateline = find_dateline(text)
         if dateline is not None:  # where the release was issued: resolved as one name ("SOUTHWEST ASIA")
-            found.append(_toponym(text, dateline.start, dateline.end, text[dateline.start : dateline.end], "gazetteer", sentences,
-                                  is_dateline=True))
+            found.append(
+                _toponym(
+                    text,
+                    dateline.start,
+                    dateline.end,
+                    text[dateline.start : dateline.end],
+                    "gazetteer",
+                    sentences,
+                    is_dateline=True,
+                )
+            )
             entities = [e for e in entities if not (e[1] < dateline.end and dateline.start < e[2])]
         for label, start, end in entities:
             if label in PLACE_LABELS:
                 found.extend(self._from_entity(text, start, end, sentences))
         countries = self._document_countries(found)
-        theatre = bool(countries & getattr(self.gazetteer, "transliterated", frozenset())) or _names_theatre(text, self.gazetteer)
+        theatre = bool(countries & getattr(self.gazetteer, "transliterated", frozenset())) or _names_theatre(
+            text, self.gazetteer
+        )
         blocked = [(s, e, label) for label, s, e in entities if label in NON_PLACE_LABELS]
         scanned = list(self._scan(text, sentences, blocked, found, theatre))
         # Demonyms and names NER missed ("Syrian", or all of them without NER) say where the document is too.
@@ -153,21 +315,34 @@ class Recognizer:
         spans = sorted((t.start, t.end) for t in [*found, *scanned])
         persons = [(s, e) for label, s, e in entities if label == "PERSON"]
         places = {t.text for t in found if not t.is_demonym and not t.is_dateline}
-        for _ in range(2):  # a second round: names unblocked in the first make lists of the rest ("Al Qaim, Anah and Rawa")
+        for _ in range(
+            2
+        ):  # a second round: names unblocked in the first make lists of the rest ("Al Qaim, Anah and Rawa")
             places |= self._place_names(text, blocked, theatre, countries, spans, persons)
             # "Ramadi’s strategic location" (NER: PERSON) is the Ramadi the document names elsewhere.
-            unblocked = [(s, e, label) for s, e, label in blocked
-                         if not ((label in ("PERSON", "ORG") or label in IMPLAUSIBLE_LABELS) and _POSSESSIVE.sub("", text[s:e]) in places)]
+            unblocked = [
+                (s, e, label)
+                for s, e, label in blocked
+                if not (
+                    (label in ("PERSON", "ORG") or label in IMPLAUSIBLE_LABELS)
+                    and _POSSESSIVE.sub("", text[s:e]) in places
+                )
+            ]
             if len(unblocked) == len(blocked):
                 break
             scanned = list(self._scan(text, sentences, unblocked, found, theatre))
             blocked = unblocked
             spans = sorted((t.start, t.end) for t in [*found, *scanned])
         # One sense per name for persons too: "Brig. Roger Noble ... Noble said" is the brigadier, not Noble, Oklahoma.
-        surnames = {text[s:e].split()[-1] for s, e in persons
-                    if len(text[s:e].split()) > 1 and text[s:e] not in places and text[s:e].split()[0].lower() not in ARTICLES}
+        surnames = {
+            text[s:e].split()[-1]
+            for s, e in persons
+            if len(text[s:e].split()) > 1 and text[s:e] not in places and text[s:e].split()[0].lower() not in ARTICLES
+        }
         scanned = [t for t in scanned if t.text not in surnames or t.is_demonym or self._located(text, t.start, t.end)]
-        return self._with_borders(text, self._with_directions(text, _without_overlaps([*found, *scanned]), sentences), sentences)
+        return self._with_borders(
+            text, self._with_directions(text, _without_overlaps([*found, *scanned]), sentences), sentences
+        )
 
     def _reread(self, text: str, entities: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
         """Return NER's entities with a leading preposition cut off: "Near Palmyra" (PERSON) is the place Palmyra."""
@@ -178,7 +353,9 @@ class Recognizer:
                 if label in ("PERSON", "ORG") and self._country_before_title(text, start, end):
                     label = "GPE"  # "United Kingdom Maj. Gen. Christopher Ghika": the officer's country
                 elif label in NON_PLACE_LABELS and self._is_facility(text[start:end]):
-                    label = "FAC"  # "Al Asad Air Base" (ORG), "Qayyarah Airfield West" (PERSON): a base the gazetteer holds
+                    label = (
+                        "FAC"  # "Al Asad Air Base" (ORG), "Qayyarah Airfield West" (PERSON): a base the gazetteer holds
+                    )
                 out.append((label, start, end))
                 continue
             rest = text[m.end() : end]
@@ -216,21 +393,37 @@ class Recognizer:
                 if place is not None:
                     countries.add(place.country_code)
             elif not t.is_dateline:
-                countries |= {p.country_code for p in self.gazetteer.candidates(t.lookup, limit=3) if p.feature == "country"}
+                countries |= {
+                    p.country_code for p in self.gazetteer.candidates(t.lookup, limit=3) if p.feature == "country"
+                }
         return countries
 
-    def _place_names(self, text: str, blocked: Sequence[tuple[int, int, str]], theatre: bool, countries: set[str],
-                     spans: Sequence[tuple[int, int]], persons: Sequence[tuple[int, int]]) -> set[str]:
+    def _place_names(
+        self,
+        text: str,
+        blocked: Sequence[tuple[int, int, str]],
+        theatre: bool,
+        countries: set[str],
+        spans: Sequence[tuple[int, int]],
+        persons: Sequence[tuple[int, int]],
+    ) -> set[str]:
         """Return the blocked names the document uses as places: placed somewhere ("near X", "X, Syria"), listed
         with places ("Tikrit, Bayji, al Hawl"), or, in Iraq or Syria, towns known only in the countries it names."""
         blocks = [(s, e) for s, e, label in blocked if label in ("PERSON", "ORG") or label in IMPLAUSIBLE_LABELS]
         longer = [text[s:e] for s, e in persons]
-        peoples = {text[s:e] for s, e, label in blocked if label == "NORP"}  # "Syrian and Arab forces": a people, no list
+        peoples = {
+            text[s:e] for s, e, label in blocked if label == "NORP"
+        }  # "Syrian and Arab forces": a people, no list
         found = set()
-        names = [name for name in {text[s:e] for s, e in blocks}
-                 if re.split(r"[\s-]+", name.strip())[-1][:1].isupper() and not self._not_place(name) and not _is_acronym(name)
-                 and self.gazetteer.demonym(name) is None
-                 and (self.gazetteer.has_name(name) or (theatre and self._has_variant(name)))]
+        names = [
+            name
+            for name in {text[s:e] for s, e in blocks}
+            if re.split(r"[\s-]+", name.strip())[-1][:1].isupper()
+            and not self._not_place(name)
+            and not _is_acronym(name)
+            and self.gazetteer.demonym(name) is None
+            and (self.gazetteer.has_name(name) or (theatre and self._has_variant(name)))
+        ]
         if not names:
             return found
         # Every occurrence of every such name, in one pass over the text (long documents stay linear).
@@ -240,13 +433,22 @@ class Recognizer:
             occurring.setdefault(m.group(), []).append((m.start(), m.end()))
         for name in names:
             occurrences = occurring.get(name, [])
-            if any(self._located(text, s, e) or (name not in peoples and _listed_with(text, s, e, spans)) for s, e in occurrences):
+            if any(
+                self._located(text, s, e) or (name not in peoples and _listed_with(text, s, e, spans))
+                for s, e in occurrences
+            ):
                 found.add(name)
             elif theatre and _one_word_toponym(name) and not any(name in p and name != p for p in longer):
                 # A surname is part of a longer person's name somewhere ("Haider al-Abadi" ... "Abadi said").
-                pool = self.gazetteer.candidates(name, limit=10) or getattr(self.gazetteer, "variants", lambda n: [])(name)
+                pool = self.gazetteer.candidates(name, limit=10) or getattr(self.gazetteer, "variants", lambda n: [])(
+                    name
+                )
                 theatre_countries = countries & getattr(self.gazetteer, "transliterated", frozenset())
-                if pool and all(p.country_code in theatre_countries for p in pool) and _zipf(name.lower()) < COMMON_ZIPF:
+                if (
+                    pool
+                    and all(p.country_code in theatre_countries for p in pool)
+                    and _zipf(name.lower()) < COMMON_ZIPF
+                ):
                     found.add(name)
         return found
 
@@ -258,14 +460,24 @@ class Recognizer:
         for t in found:
             country = self._country_of(t)
             after = BORDER_AFTER.match(text, t.end)
-            if country is not None and out and out[-1].end <= t.start and BORDER_JOIN.fullmatch(text, out[-1].end, t.start) \
-                    and after and (first := self._country_of(out[-1])) is not None:
+            if (
+                country is not None
+                and out
+                and out[-1].end <= t.start
+                and BORDER_JOIN.fullmatch(text, out[-1].end, t.start)
+                and after
+                and (first := self._country_of(out[-1])) is not None
+            ):
                 prev = out.pop()  # "Syria-Iraq border", "Iraqi-Syrian border"
-                t = _toponym(text, prev.start, after.end(), f"{first}-{country} border", t.source, sentences, hint="region")
+                t = _toponym(
+                    text, prev.start, after.end(), f"{first}-{country} border", t.source, sentences, hint="region"
+                )
             elif country is not None and after:
                 t = _toponym(text, t.start, after.end(), f"{country} border", t.source, sentences, hint="region")
             elif country is not None and BORDER_WITH.search(text, max(0, t.start - 20), t.start):
-                t = _toponym(text, t.start, t.end, f"{country} border", t.source, sentences, hint="region")  # "the border with Turkey"
+                t = _toponym(
+                    text, t.start, t.end, f"{country} border", t.source, sentences, hint="region"
+                )  # "the border with Turkey"
             out.append(t)
         return out
 
@@ -289,7 +501,9 @@ class Recognizer:
             out.append(t)
         return out
 
-    def span_toponym(self, text: str, start: int, end: int, sentences: Sequence[tuple[int, int]] | None = None) -> Toponym:
+    def span_toponym(
+        self, text: str, start: int, end: int, sentences: Sequence[tuple[int, int]] | None = None
+    ) -> Toponym:
         """Return the toponym for a span someone else found (gold spans, an analyst): demonym and kind hint included."""
         sentences = sentence_spans(text) if sentences is None else sentences
         name = text[start:end]
@@ -327,8 +541,14 @@ class Recognizer:
         """Say whether a name is a country's or first-level division's ("UAE", "UK", "Ont.")."""
         return any(p.feature in ("country", "admin1") for p in self.gazetteer.candidates(name, limit=5))
 
-    def _scan(self, text: str, sentences: Sequence[tuple[int, int]], blocked: Sequence[tuple[int, int, str]], taken: Sequence[Toponym],
-              theatre: bool = False) -> Iterable[Toponym]:
+    def _scan(
+        self,
+        text: str,
+        sentences: Sequence[tuple[int, int]],
+        blocked: Sequence[tuple[int, int, str]],
+        taken: Sequence[Toponym],
+        theatre: bool = False,
+    ) -> Iterable[Toponym]:
         """Yield gazetteer and demonym matches that have enough evidence to be places."""
         taken_spans = sorted((t.start, t.end) for t in taken)
         longest = max((e - s for s, e in taken_spans), default=0)
@@ -346,7 +566,9 @@ class Recognizer:
                     continue
                 j, kind = match
                 start, end = tokens[i].start, tokens[j].end
-                if not _overlaps(start, end, occupied) and self._has_evidence(text, tokens, i, j, kind, heading, blocked):
+                if not _overlaps(start, end, occupied) and self._has_evidence(
+                    text, tokens, i, j, kind, heading, blocked
+                ):
                     name = text[start:end]
                     if kind == "demonym":
                         country = self.gazetteer.demonym(name)
@@ -357,7 +579,9 @@ class Recognizer:
                     occupied.append((start, end))
                 i = j + 1
 
-    def _longest_name(self, text: str, tokens: Sequence[Token], i: int, theatre: bool = False) -> tuple[int, str] | None:
+    def _longest_name(
+        self, text: str, tokens: Sequence[Token], i: int, theatre: bool = False
+    ) -> tuple[int, str] | None:
         """Return (last token index, 'name'|'demonym') of the longest known name starting at token i."""
         if not tokens[i].text[0].isupper():
             return None
@@ -375,11 +599,22 @@ class Recognizer:
             name = text[tokens[i].start : tokens[j].end]
             if self.gazetteer.demonym(name) is not None:
                 best = (j, "demonym")  # "Canadian" is a people before it is Canadian, Texas; "Sri Lankan" one name
-            elif self.gazetteer.has_name(name) or (theatre and _spelling_variant_span(tokens, i, j) and self._has_variant(name)):
+            elif self.gazetteer.has_name(name) or (
+                theatre and _spelling_variant_span(tokens, i, j) and self._has_variant(name)
+            ):
                 best = (j, "name")  # in Iraq or Syria, "Huwajah" and "Shadaddi" are spellings of known towns
         return best
 
-    def _has_evidence(self, text: str, tokens: Sequence[Token], i: int, j: int, kind: str, heading: bool, blocked: Sequence[tuple[int, int, str]]) -> bool:
+    def _has_evidence(
+        self,
+        text: str,
+        tokens: Sequence[Token],
+        i: int,
+        j: int,
+        kind: str,
+        heading: bool,
+        blocked: Sequence[tuple[int, int, str]],
+    ) -> bool:
         """Say whether a gazetteer match at tokens[i..j] is a place and not a word, person or organisation."""
         start, end = tokens[i].start, tokens[j].end
         name = text[start:end]
@@ -387,15 +622,29 @@ class Recognizer:
             return False
         if names_an_organisation(text, end):
             return False  # "Syrian Arab Coalition", "U.S. Central Command"
-        if kind != "demonym" and names_a_ruler(text, end) and not any(p.feature in ("country", "admin1") for p in self.gazetteer.candidates(name, limit=5)):
+        if (
+            kind != "demonym"
+            and names_a_ruler(text, end)
+            and not any(p.feature in ("country", "admin1") for p in self.gazetteer.candidates(name, limit=5))
+        ):
             return False  # "the Asad regime": a ruler's name
         candidates = self.gazetteer.candidates(name, limit=5)
-        if kind != "demonym" and _is_acronym(name) and len(name) > 3 and not any(p.feature in ("country", "admin1") for p in candidates):
+        if (
+            kind != "demonym"
+            and _is_acronym(name)
+            and len(name) > 3
+            and not any(p.feature in ("country", "admin1") for p in candidates)
+        ):
             return False  # "ISIS", "KRG": an acronym, not the town that shares its letters
         if kind != "demonym" and (name.isupper() and len(name) <= 3 or len(name) <= 2):
             # "US", "UK": a country's acronym in capitals; "PA", "OK": a state's code only after "City, "; never "Ms", "In".
             after_town = bool(re.search(r"[A-Z]\w+,\s*$", text[max(0, start - 30) : start]))
-            if len(name) >= 2 and text[end : end + 1] == "." and after_town and any(p.feature == "admin1" for p in candidates):
+            if (
+                len(name) >= 2
+                and text[end : end + 1] == "."
+                and after_town
+                and any(p.feature == "admin1" for p in candidates)
+            ):
                 return True  # "ARLINGTON, Va.": a newspaper's state abbreviation after a town
             return len(name) >= 2 and name.isupper() and (any(p.feature == "country" for p in candidates) or after_town)
         if name.lower() in NEVER_ALONE:
@@ -418,15 +667,27 @@ class Recognizer:
                     continue
                 if label == "PERSON" and kind == "demonym" and b_start == start and b_end > end:
                     continue  # "Belgian F-16s", "French Defense Minister ...": a nationality, not the person
-                if label in ("PERSON", "ORG") and text[b_start:b_end] in (name, name + "'s", name + "’s") and self._located(text, start, end):
+                if (
+                    label in ("PERSON", "ORG")
+                    and text[b_start:b_end] in (name, name + "'s", name + "’s")
+                    and self._located(text, start, end)
+                ):
                     continue  # "in Glen Allen", "Canal Winchester, Ohio": the small model's person is a place here
-                whole = not strong and text[b_start:b_end] == name  # "Toyota", "Lincoln"; but "Raqqa" mislabelled ORG stays
+                whole = (
+                    not strong and text[b_start:b_end] == name
+                )  # "Toyota", "Lincoln"; but "Raqqa" mislabelled ORG stays
                 if not (label == "ORG" and not whole and (strong or (qualifies_org and b_start <= start))):
                     return False  # a person's or organisation's name ("Hamas"); a place may qualify an organisation
         common = " " not in name and _zipf(name.lower()) >= COMMON_ZIPF
         if strong and _zipf(name.lower()) < FUNCTION_WORD_ZIPF:
             return True  # a country or province name in capitals is a place, even when it is a common word
-        if i > 0 and _joinable(text[tokens[i - 1].end : start]) and tokens[i - 1].text[0].isupper() and tokens[i - 1].text not in DIRECTIONS and not _sentence_initial(text, tokens, i - 1):
+        if (
+            i > 0
+            and _joinable(text[tokens[i - 1].end : start])
+            and tokens[i - 1].text[0].isupper()
+            and tokens[i - 1].text not in DIRECTIONS
+            and not _sentence_initial(text, tokens, i - 1)
+        ):
             return False  # "Ash Carter", "Barack Obama": the end of a longer capitalised name
         if follower and follower[0].isupper() and follower.lower() not in KIND_SUFFIXES and not qualifies_org:
             return False  # "Paris Hilton", "Washington Post"
@@ -435,7 +696,11 @@ class Recognizer:
             return not heading
         if initial:
             return False
-        return bool(LOCATIVE_BEFORE.search(before)) or _suffix_kind(text, end) is not None or bool(re.match(r"\s+in\s+[A-Z]|,\s+[A-Z]", text[end : end + 6]))
+        return (
+            bool(LOCATIVE_BEFORE.search(before))
+            or _suffix_kind(text, end) is not None
+            or bool(re.match(r"\s+in\s+[A-Z]|,\s+[A-Z]", text[end : end + 6]))
+        )
 
     def _located(self, text: str, start: int, end: int) -> bool:
         """Say whether the words around a name place it: "in X", "X, Ohio", "X and Y counties", "the X crossing"."""
@@ -444,17 +709,42 @@ class Recognizer:
         if PLACE_NOUN_AFTER.match(text, end):
             return True
         state = LOCATED_AFTER.match(text, end, min(len(text), end + 40))
-        return state is not None and any(p.feature in ("admin1", "country") for p in self.gazetteer.candidates(state.group(1), limit=5))
+        return state is not None and any(
+            p.feature in ("admin1", "country") for p in self.gazetteer.candidates(state.group(1), limit=5)
+        )
 
 
-def _toponym(text: str, start: int, end: int, lookup: str, source: str, sentences: Sequence[tuple[int, int]], *, is_demonym: bool = False,
-             hint: FeatureKind | None = None, is_dateline: bool = False) -> Toponym:
+def _toponym(
+    text: str,
+    start: int,
+    end: int,
+    lookup: str,
+    source: str,
+    sentences: Sequence[tuple[int, int]],
+    *,
+    is_demonym: bool = False,
+    hint: FeatureKind | None = None,
+    is_dateline: bool = False,
+) -> Toponym:
     """Build a Toponym with its sentence span."""
     i = bisect_right(sentences, (start, len(text) + 1)) - 1  # sentences are sorted and disjoint
     s_start, s_end = sentences[i] if i >= 0 and start < sentences[i][1] else (start, end)
-    s_start, s_end = min(s_start, start), max(s_end, end)  # an NER name running past a sentence end stays inside its own
-    return Toponym(start=start, end=end, text=text[start:end], lookup=lookup, source=source,  # type: ignore[arg-type]
-                   sentence_start=s_start, sentence_end=s_end, is_demonym=is_demonym, hint=hint, is_dateline=is_dateline)
+    s_start, s_end = (
+        min(s_start, start),
+        max(s_end, end),
+    )  # an NER name running past a sentence end stays inside its own
+    return Toponym(
+        start=start,
+        end=end,
+        text=text[start:end],
+        lookup=lookup,
+        source=source,  # type: ignore[arg-type]
+        sentence_start=s_start,
+        sentence_end=s_end,
+        is_demonym=is_demonym,
+        hint=hint,
+        is_dateline=is_dateline,
+    )
 
 
 def _entities(nlp: Language, text: str, sentences: Sequence[tuple[int, int]]) -> list[tuple[str, int, int]]:

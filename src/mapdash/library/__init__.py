@@ -17,15 +17,25 @@ from pathlib import Path
 from typing import Literal
 
 from mapdash import store
-from mapdash.geoparse.ingest import RELEASE_SUFFIXES, IngestError, clean_text, document_id, iter_release_paths, read_release, safe_filename
-from mapdash.model import Document
+from mapdash.geoparse.ingest import (
+    RELEASE_SUFFIXES,
+    IngestError,
+    clean_text,
+    document_id,
+    iter_release_paths,
+    read_release,
+    safe_filename,
+)
 from mapdash.geoparse.pipeline import Services, geoparse
 from mapdash.geoparse.slices import SliceProgress
+from mapdash.model import Document
 
 Status = Literal["added", "present", "reprocessed", "rejected"]
 ServicesLoader = Callable[[], Services]
 Progress = Callable[[int, int, "IngestResult"], None]  # (done, total, latest result)
-Parsing = Callable[[str, int, int], None]  # (source, characters geoparsed, characters in its text): a long release's progress
+Parsing = Callable[
+    [str, int, int], None
+]  # (source, characters geoparsed, characters in its text): a long release's progress
 PASTED = "pasted text"
 # The one answer to every server path the dashboard may not read: missing, outside the release folders, hidden,
 # a symbolic link leading out, unreadable. A remote user learns nothing about what exists on the server.
@@ -75,8 +85,15 @@ class _Services:
         return self._services
 
 
-def _store(conn: sqlite3.Connection, source: str, doc: Document, services: _Services, *, reprocess: bool,
-           parsing: Parsing | None = None) -> IngestResult:
+def _store(
+    conn: sqlite3.Connection,
+    source: str,
+    doc: Document,
+    services: _Services,
+    *,
+    reprocess: bool,
+    parsing: Parsing | None = None,
+) -> IngestResult:
     """Geoparse and store one document unless it is stored already (and reprocess is off)."""
     present = store.has_document(conn, doc.doc_id)
     if present and not reprocess:
@@ -87,7 +104,9 @@ def _store(conn: sqlite3.Connection, source: str, doc: Document, services: _Serv
         return IngestResult(source, "present", doc.doc_id, doc.title or "")
     placed = sum(1 for r in result.resolutions if r.place is not None)
     status: Status = "reprocessed" if present else "added"
-    return IngestResult(source, status, doc.doc_id, doc.title or "", placed, len(result.quotes), result.mode, note=result.cap_note)
+    return IngestResult(
+        source, status, doc.doc_id, doc.title or "", placed, len(result.quotes), result.mode, note=result.cap_note
+    )
 
 
 def _run(
@@ -154,7 +173,13 @@ def confined_files(paths: Iterable[Path | str], release_dirs: Sequence[Path]) ->
     files: dict[Path, None] = {}
     for given in paths:
         typed = str(given)
-        tries = [] if not typed.strip() else [Path(typed)] if Path(typed).is_absolute() else [root / typed for root in roots]
+        tries = (
+            []
+            if not typed.strip()
+            else [Path(typed)]
+            if Path(typed).is_absolute()
+            else [root / typed for root in roots]
+        )
         found = None
         for candidate in tries:
             try:
@@ -256,16 +281,28 @@ def ingest_text(
             cleaned = clean_text(text, is_html=is_html)
         except IngestError as exc:
             raise IngestError(f"{source}: {exc}") from None
-        return Document(document_id(cleaned.text), cleaned.text, title or cleaned.title, cleaned.byline,
-                        published or cleaned.published, source)
+        return Document(
+            document_id(cleaned.text),
+            cleaned.text,
+            title or cleaned.title,
+            cleaned.byline,
+            published or cleaned.published,
+            source,
+        )
 
     if not text.strip():
         return IngestResult(source, "rejected", reason=f"{source}: empty text")
     return _run(conn, [(source, read)], loader, parsing=parsing)[0]
 
 
-def reprocess_documents(conn: sqlite3.Connection, doc_ids: Sequence[str], loader: ServicesLoader,
-                        *, progress: Progress | None = None, parsing: Parsing | None = None) -> list[IngestResult]:
+def reprocess_documents(
+    conn: sqlite3.Connection,
+    doc_ids: Sequence[str],
+    loader: ServicesLoader,
+    *,
+    progress: Progress | None = None,
+    parsing: Parsing | None = None,
+) -> list[IngestResult]:
     """Geoparse stored documents again (analyst corrections are kept); return one result per document."""
     readers: list[tuple[str, Callable[[], Document]]] = []
     for doc_id in doc_ids:
@@ -293,4 +330,3 @@ def counts(results: Iterable[IngestResult]) -> dict[str, int]:
     for r in results:
         tally[r.status] += 1
     return tally
-

@@ -15,8 +15,31 @@ import pandas as pd
 
 from mapdash import store
 
-CANDIDATE_COLUMNS = ["place_id", "name", "feature", "feature_code", "country_code", "admin1_name", "lat", "lon", "population", "score", "chosen"]
-MENTION_COLUMNS = ["doc_id", "title", "published", "mention", "start", "end", "sentence", "confidence", "corrected", "candidates"]
+CANDIDATE_COLUMNS = [
+    "place_id",
+    "name",
+    "feature",
+    "feature_code",
+    "country_code",
+    "admin1_name",
+    "lat",
+    "lon",
+    "population",
+    "score",
+    "chosen",
+]
+MENTION_COLUMNS = [
+    "doc_id",
+    "title",
+    "published",
+    "mention",
+    "start",
+    "end",
+    "sentence",
+    "confidence",
+    "corrected",
+    "candidates",
+]
 _PLACE_FIELDS = ("feature", "feature_code", "country_code", "admin1_name", "lat", "lon", "population")
 
 
@@ -39,31 +62,54 @@ def candidates(conn: sqlite3.Connection, mentions: pd.DataFrame, chosen: str | N
         place = store.place_by_id(conn, place_id)
         if place is None:
             continue
-        rows.append({"place_id": place_id, "name": place["name"], **{k: place[k] for k in _PLACE_FIELDS},
-                     "score": score, "chosen": place_id == chosen})
+        rows.append(
+            {
+                "place_id": place_id,
+                "name": place["name"],
+                **{k: place[k] for k in _PLACE_FIELDS},
+                "score": score,
+                "chosen": place_id == chosen,
+            }
+        )
     table = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
     return table.sort_values(["chosen", "score"], ascending=[False, False], na_position="last", ignore_index=True)
 
 
 def spans(mentions: pd.DataFrame) -> list[tuple[str, int, int]]:
     """Return the (doc_id, start, end) of each mention."""
-    return [(str(d), int(s), int(e)) for d, s, e in zip(mentions["doc_id"], mentions["start"], mentions["end"], strict=True)]
+    return [
+        (str(d), int(s), int(e)) for d, s, e in zip(mentions["doc_id"], mentions["start"], mentions["end"], strict=True)
+    ]
 
 
-def correct_place(conn: sqlite3.Connection, targets: Iterable[tuple[str, int, int]], place_id: str, note: str = "",
-                  author: str = "") -> int:
+def correct_place(
+    conn: sqlite3.Connection, targets: Iterable[tuple[str, int, int]], place_id: str, note: str = "", author: str = ""
+) -> int:
     """Store, for each mention, the analyst's (author's) choice of another gazetteer place; return how many were corrected."""
     if store.place_by_id(conn, place_id) is None:
         raise ValueError(f"no stored place {place_id!r}: pick one of the candidates")
-    return sum(1 for doc_id, start, end in targets
-               if store.add_correction(conn, doc_id, (start, end), "place", place_id, note, author=author))
+    return sum(
+        1
+        for doc_id, start, end in targets
+        if store.add_correction(conn, doc_id, (start, end), "place", place_id, note, author=author)
+    )
 
 
-def correct_point(conn: sqlite3.Connection, targets: Iterable[tuple[str, int, int]], lat: float, lon: float,
-                  name: str = "", note: str = "", author: str = "") -> int:
+def correct_point(
+    conn: sqlite3.Connection,
+    targets: Iterable[tuple[str, int, int]],
+    lat: float,
+    lon: float,
+    name: str = "",
+    note: str = "",
+    author: str = "",
+) -> int:
     """Store, for each mention, a point set by hand (with an optional name) by author; return how many were corrected."""
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise ValueError(f"{lat}, {lon} is not a latitude, longitude")
     value: Mapping[str, object] = {"lat": float(lat), "lon": float(lon), "name": name.strip()}
-    return sum(1 for doc_id, start, end in targets
-               if store.add_correction(conn, doc_id, (start, end), "place", dict(value), note, author=author))
+    return sum(
+        1
+        for doc_id, start, end in targets
+        if store.add_correction(conn, doc_id, (start, end), "place", dict(value), note, author=author)
+    )

@@ -16,14 +16,14 @@ import itertools
 import os
 import shutil
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-import socket
-import subprocess
-import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Literal
@@ -92,11 +92,18 @@ class JobStatus:
         if self.state == "running" and not self.total and not self.chars_total:
             return f"{self.label}: starting (loading the gazetteer and the language model)"
         if self.state == "running":
-            part = f", {self.chars_done / self.chars_total:.0%} of {self.current}" if self.chars_total and self.current else ""
+            part = (
+                f", {self.chars_done / self.chars_total:.0%} of {self.current}"
+                if self.chars_total and self.current
+                else ""
+            )
             return f"{self.label}: {self.done} of {self.total or '?'} release(s) done{part}"
-        return {"done": f"{self.label}: finished", "failed": f"{self.label}: failed: {self.error}",
-                "cancelled": f"{self.label}: cancelled{f' ({self.error})' if self.error else ''}; the {self.done} release(s)"
-                             " stored before that stay"}[self.state]
+        return {
+            "done": f"{self.label}: finished",
+            "failed": f"{self.label}: failed: {self.error}",
+            "cancelled": f"{self.label}: cancelled{f' ({self.error})' if self.error else ''}; the {self.done} release(s)"
+            " stored before that stay",
+        }[self.state]
 
 
 @dataclass
@@ -114,8 +121,18 @@ class _Job:
 class JobManager:
     """Runs ingest jobs in worker processes, a few at a time; one per server process (thread-safe)."""
 
-    def __init__(self, db: str, *, use_spacy: bool = True, max_running: int = 1, max_waiting: int = 4, grace: float = 15.0,
-                 nice: int = 19, memory_mb: int | None = None, keep_finished: int = 50) -> None:
+    def __init__(
+        self,
+        db: str,
+        *,
+        use_spacy: bool = True,
+        max_running: int = 1,
+        max_waiting: int = 4,
+        grace: float = 15.0,
+        nice: int = 19,
+        memory_mb: int | None = None,
+        keep_finished: int = 50,
+    ) -> None:
         self.db, self.use_spacy = db, use_spacy
         self.max_running, self.max_waiting, self.grace = max(1, max_running), max(0, max_waiting), grace
         self.nice, self.memory_mb, self.keep_finished = nice, memory_mb, keep_finished
@@ -134,7 +151,9 @@ class JobManager:
             if any(j.status.owner == owner for j in live):
                 raise JobLimitError("this page already has a job running: wait for it or cancel it")
             if len(live) >= self.max_running + self.max_waiting:
-                raise JobLimitError(f"the server is busy ({len(live)} jobs running or waiting): try again in a few minutes")
+                raise JobLimitError(
+                    f"the server is busy ({len(live)} jobs running or waiting): try again in a few minutes"
+                )
             job_id = f"job-{next(self._ids)}-{os.getpid()}"
             self._jobs[job_id] = _Job(JobStatus(job_id, request.label, owner), request, alive)
             self._update_waiting()
@@ -213,7 +232,11 @@ class JobManager:
             self._apply(job, message)
         if job.process is None:  # a message ended it
             return
-        if job.stop_requested is not None and job.process.poll() is None and time.monotonic() - job.stop_requested > STOP_SECONDS:
+        if (
+            job.stop_requested is not None
+            and job.process.poll() is None
+            and time.monotonic() - job.stop_requested > STOP_SECONDS
+        ):
             _signal(job.process, signal.SIGKILL)
         if job.process.poll() is not None and job.status.state not in FINAL:
             while job.pipe is not None and job.pipe.poll():  # its last words, sent just before it exited
@@ -227,7 +250,9 @@ class JobManager:
             if job.stop_requested is not None:
                 self._finish(job, "cancelled")
             else:
-                reason = "out of memory" if code in (-signal.SIGKILL, -signal.SIGSEGV) else f"worker exited with code {code}"
+                reason = (
+                    "out of memory" if code in (-signal.SIGKILL, -signal.SIGSEGV) else f"worker exited with code {code}"
+                )
                 self._finish(job, "failed", f"{reason} (the releases stored before are kept)")
 
     def _apply(self, job: _Job, message: tuple[Any, ...]) -> None:
@@ -240,7 +265,9 @@ class JobManager:
             job.status = replace(s, current=message[1], chars_done=message[2], chars_total=message[3])
         elif kind == "result":
             _, done, total, result = message
-            job.status = replace(s, done=done, total=total, results=(*s.results, result), current="", chars_done=0, chars_total=0)
+            job.status = replace(
+                s, done=done, total=total, results=(*s.results, result), current="", chars_done=0, chars_total=0
+            )
         elif kind == "done" and s.state not in FINAL:
             self._finish(job, "done")
         elif kind == "failed":
@@ -267,8 +294,12 @@ class JobManager:
         # sits in sys.modules["__main__"]) in the worker, and fork would copy the server's threads and connections.
         mine, theirs = socket.socketpair()
         fd = theirs.fileno()
-        job.process = subprocess.Popen([sys.executable, "-c", f"from mapdash.library.jobs import worker_main; worker_main({fd})"],
-                                       pass_fds=(fd,), stdin=subprocess.DEVNULL, close_fds=True)
+        job.process = subprocess.Popen(
+            [sys.executable, "-c", f"from mapdash.library.jobs import worker_main; worker_main({fd})"],
+            pass_fds=(fd,),
+            stdin=subprocess.DEVNULL,
+            close_fds=True,
+        )
         theirs.close()
         job.pipe = Connection(mine.detach())
         job.pipe.send((job.request, self.db, self.use_spacy, self.nice, self.memory_mb))
@@ -286,7 +317,9 @@ class JobManager:
         """End a job: its final state, its pipe closed, its temporary files removed."""
         if state == "cancelled" and job.cancel_reason and job.cancel_reason != "cancelled":
             error = job.cancel_reason
-        job.status = replace(job.status, state=state, error=error, finished=time.time(), current="", chars_done=0, chars_total=0)
+        job.status = replace(
+            job.status, state=state, error=error, finished=time.time(), current="", chars_done=0, chars_total=0
+        )
         if job.pipe is not None:
             job.pipe.close()
             job.pipe = None
@@ -336,7 +369,9 @@ def worker_main(fd: int) -> None:
     run_job(request, db, use_spacy, pipe, nice, memory_mb)
 
 
-def run_job(request: JobRequest, db: str, use_spacy: bool, pipe: Connection, nice: int = 19, memory_mb: int | None = None) -> None:
+def run_job(
+    request: JobRequest, db: str, use_spacy: bool, pipe: Connection, nice: int = 19, memory_mb: int | None = None
+) -> None:
     """Run one job in this (worker) process, sending its progress through pipe."""
     signal.signal(signal.SIGTERM, lambda *_: os._exit(143))  # stop now: the open transaction, if any, is rolled back
     if nice:
@@ -365,16 +400,27 @@ def run_job(request: JobRequest, db: str, use_spacy: bool, pipe: Connection, nic
             paths = [Path(p) for p in request.paths]
             files = list(iter_release_paths(paths)) if dirs is None else library.confined_files(paths, dirs)
             pipe.send(("total", len(files)))
-            library.ingest_paths(conn, files, loader, default_date=request.published,
-                                 progress=progress, parsing=parsing, release_dirs=dirs)
+            library.ingest_paths(
+                conn,
+                files,
+                loader,
+                default_date=request.published,
+                progress=progress,
+                parsing=parsing,
+                release_dirs=dirs,
+            )
         elif request.kind == "uploads":
             files = [Path(p) for p in request.paths]
             stems = {p.stem for p in files if p.suffix.lower() in RELEASE_SUFFIXES}
             pipe.send(("total", sum(1 for p in files if not (p.suffix.lower() == ".json" and p.stem in stems))))
-            library.ingest_written_uploads(conn, files, loader, default_date=request.published, progress=progress, parsing=parsing)
+            library.ingest_written_uploads(
+                conn, files, loader, default_date=request.published, progress=progress, parsing=parsing
+            )
         elif request.kind == "text":
             pipe.send(("total", 1))
-            result = library.ingest_text(conn, request.text, loader, title=request.title, published=request.published, parsing=parsing)
+            result = library.ingest_text(
+                conn, request.text, loader, title=request.title, published=request.published, parsing=parsing
+            )
             pipe.send(("result", 1, 1, result))
         else:
             pipe.send(("total", len(request.doc_ids)))

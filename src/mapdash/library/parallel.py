@@ -23,9 +23,9 @@ from typing import Any
 from mapdash import store
 from mapdash.gazetteer import load_gazetteer
 from mapdash.geoparse.ingest import IngestError, iter_release_paths, read_release
+from mapdash.geoparse.pipeline import Services, geoparse, load_services
 from mapdash.library import IngestResult
 from mapdash.model import Document, Geoparse
-from mapdash.geoparse.pipeline import Services, geoparse, load_services
 from mapdash.settings import Settings
 
 IN_FLIGHT_PER_WORKER = 4  # keeps each worker busy while the writer stores, and bounds what is held in memory
@@ -78,8 +78,9 @@ def open_executor(workers: int, scheduler: str | None = None) -> Iterator[tuple[
     cluster = None
     if scheduler in ("", LOCAL):
         # One single-threaded process per core: geoparsing holds the GIL, so threads would not add speed.
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+        )
         client = Client(cluster)
     else:
         client = Client(scheduler, timeout="30s")
@@ -120,7 +121,9 @@ def ingest_parallel(
                     pending[pool.submit(read_task, str(path), default_date)] = ("read", str(path), False)
             done, _ = wait(pending, timeout=STALL_SECONDS, return_when=FIRST_COMPLETED)
             if not done:  # a lost cluster or workers that cannot start would otherwise wait forever
-                raise TimeoutError(f"no worker finished a release in {STALL_SECONDS:.0f} s: {len(pending)} waiting; stopped")
+                raise TimeoutError(
+                    f"no worker finished a release in {STALL_SECONDS:.0f} s: {len(pending)} waiting; stopped"
+                )
             for future in done:
                 task, source, present = pending.pop(future)
                 value = future.result()  # a worker's unexpected error stops the run, as it would serially
@@ -135,8 +138,16 @@ def ingest_parallel(
     return tally
 
 
-def _after_read(conn: sqlite3.Connection, pool: Executor, pending: dict[Future[Any], tuple[str, str, bool]], source: str,
-                value: Document | str, settings: Settings, use_spacy: bool, reprocess: bool) -> IngestResult | None:
+def _after_read(
+    conn: sqlite3.Connection,
+    pool: Executor,
+    pending: dict[Future[Any], tuple[str, str, bool]],
+    source: str,
+    value: Document | str,
+    settings: Settings,
+    use_spacy: bool,
+    reprocess: bool,
+) -> IngestResult | None:
     """Return the result of a release that needs no geoparsing, or send it to be geoparsed and return None."""
     if isinstance(value, str):
         return IngestResult(source, "rejected", reason=value)
@@ -153,5 +164,13 @@ def _store(conn: sqlite3.Connection, source: str, result: Geoparse, *, present: 
     if not store.save_geoparse(conn, result, replace=reprocess):
         return IngestResult(source, "present", doc.doc_id, doc.title or "")  # the same text twice in one batch
     placed = sum(1 for r in result.resolutions if r.place is not None)
-    return IngestResult(source, "reprocessed" if present else "added", doc.doc_id, doc.title or "", placed,
-                        len(result.quotes), result.mode, note=result.cap_note)
+    return IngestResult(
+        source,
+        "reprocessed" if present else "added",
+        doc.doc_id,
+        doc.title or "",
+        placed,
+        len(result.quotes),
+        result.mode,
+        note=result.cap_note,
+    )

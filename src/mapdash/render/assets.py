@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import gzip
-import hashlib
 import json
 import os
 import re
@@ -119,7 +118,9 @@ def inline_assets() -> Mapping[str, str]:
     leaflet_css = _read_code(_LEAFLET_DIR / "leaflet.css")
     for name in _IMAGES:  # url(images/x.png) would otherwise resolve against the exported file's folder
         leaflet_css = leaflet_css.replace(f"url(images/{name})", f"url({_data_uri(_LEAFLET_DIR / 'images' / name)})")
-    cluster_css = _read_code(_CLUSTER_DIR / "MarkerCluster.css") + "\n" + _read_code(_CLUSTER_DIR / "MarkerCluster.Default.css")
+    cluster_css = (
+        _read_code(_CLUSTER_DIR / "MarkerCluster.css") + "\n" + _read_code(_CLUSTER_DIR / "MarkerCluster.Default.css")
+    )
     return MappingProxyType(
         {
             "leaflet.js": _read_code(_LEAFLET_DIR / "leaflet.js"),
@@ -167,8 +168,10 @@ def reference_files(data_dir: Path | None = None) -> dict[str, Path]:
 def reference_index(data_dir: Path | None = None) -> dict[str, list[str]]:
     """Return the tile keys ("40_30") of the towns and first-level borders the map may fetch."""
     folder = (data_dir or load_settings().data_dir) / "basemap"
-    return {"towns": sorted(p.stem for p in (folder / "towns").glob("*_*.json")),
-            "lines": sorted(p.stem for p in (folder / "admin1-lines").glob("*_*.json"))}
+    return {
+        "towns": sorted(p.stem for p in (folder / "towns").glob("*_*.json")),
+        "lines": sorted(p.stem for p in (folder / "admin1-lines").glob("*_*.json")),
+    }
 
 
 def reference_text(rel: str, data_dir: Path | None = None) -> str | None:

@@ -48,8 +48,13 @@ def circle(lat: float, lon: float, km: float, sides: int = 40) -> dict[str, Any]
     """Return a GeoJSON polygon approximating a circle of km around a point (degrees of longitude shrink with latitude)."""
     dlat = km / 111.32
     dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
-    ring = [[round(lon + dlon * math.cos(2 * math.pi * i / sides), 4), round(lat + dlat * math.sin(2 * math.pi * i / sides), 4)]
-            for i in range(sides)]
+    ring = [
+        [
+            round(lon + dlon * math.cos(2 * math.pi * i / sides), 4),
+            round(lat + dlat * math.sin(2 * math.pi * i / sides), 4),
+        ]
+        for i in range(sides)
+    ]
     return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
 
 
@@ -100,8 +105,10 @@ def _popup(name: str, key: str, row: Mapping[str, Any], day: str) -> str:
     label = _LABELS[key]
     sentence = _text(row.get("evidence")) or _text(row.get("sentence"))
     source = " ".join(t for t in (_text(row.get("title")), day) if t)
-    return (f'<div class="mapdash-popup mapdash-control-popup"><b>{e(name)}</b>: {e(label)} <i>as of {e(day)}</i>'
-            f'<div class="mapdash-evidence">“{e(clip(sentence, MAX_SENTENCE_CHARS))}”<br><i>{e(source)}</i></div></div>')
+    return (
+        f'<div class="mapdash-popup mapdash-control-popup"><b>{e(name)}</b>: {e(label)} <i>as of {e(day)}</i>'
+        f'<div class="mapdash-evidence">“{e(clip(sentence, MAX_SENTENCE_CHARS))}”<br><i>{e(source)}</i></div></div>'
+    )
 
 
 def control_areas(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
@@ -117,7 +124,9 @@ def control_areas(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     kinds = frame["feature"] if "feature" in frame else pd.Series("", index=frame.index)
     frame = frame[frame["place_id"].notna() & frame["lat"].notna() & frame["lon"].notna() & (kinds != "country")]
     phases = frame["phases"] if "phases" in frame else pd.Series("", index=frame.index)
-    frame = frame.assign(_control=[control_phase({"phase": p, "phases": ps}) for p, ps in zip(frame["phase"], phases, strict=True)])
+    frame = frame.assign(
+        _control=[control_phase({"phase": p, "phases": ps}) for p, ps in zip(frame["phase"], phases, strict=True)]
+    )
     frame = frame[frame["_control"] != ""]
     frame = frame.assign(_day=frame["published"].map(lambda v: _text(v)[:10]))
     frame = frame[frame["_day"] != ""]  # an undated release never decides who holds a place
@@ -130,7 +139,10 @@ def control_areas(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
         by_day: dict[str, dict[str, Any]] = {}
         for record in records:  # a later report the same day wins
             by_day[record["_day"]] = record
-        steps = [[day, r["_control"], _COLORS[r["_control"]], darker(_COLORS[r["_control"]])] for day, r in sorted(by_day.items())]
+        steps = [
+            [day, r["_control"], _COLORS[r["_control"]], darker(_COLORS[r["_control"]])]
+            for day, r in sorted(by_day.items())
+        ]
         last_day, latest = max(by_day.items())
         key = latest["_control"]
         since = last_day
@@ -142,7 +154,16 @@ def control_areas(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
         if area is None:
             continue
         name = _text(latest.get("place_name"))
-        properties = {"place_id": str(place_id), "name": name, "control": key, "label": _LABELS[key], "color": _COLORS[key],
-                      "stroke": darker(_COLORS[key]), "since": since, "popup": _popup(name, key, latest, last_day), "steps": steps}
+        properties = {
+            "place_id": str(place_id),
+            "name": name,
+            "control": key,
+            "label": _LABELS[key],
+            "color": _COLORS[key],
+            "stroke": darker(_COLORS[key]),
+            "since": since,
+            "popup": _popup(name, key, latest, last_day),
+            "steps": steps,
+        }
         features.append({"type": "Feature", "properties": properties, "geometry": area})
     return {"type": "FeatureCollection", "features": features}

@@ -63,7 +63,7 @@ def mark_html(text: str, marks: Sequence[Mark]) -> str:
         if mark.start < pos:  # overlaps a mark already closed at this offset: skip it
             continue
         end = min(mark.end, stack[-1][1]) if stack else mark.end
-        out.append(html.escape(text[pos:mark.start]) + mark.open())
+        out.append(html.escape(text[pos : mark.start]) + mark.open())
         pos = mark.start
         stack.append((mark, end))
     close_until(len(text))
@@ -81,10 +81,21 @@ def mention_mark(row: Mapping[str, object], start: int, end: int, styles: Mappin
     phase = _text(row.get("phase"))
     style = phase_style(phase, styles)
     confidence = row.get("confidence")
-    title = " · ".join(t for t in (_text(row.get("place_name")), style.label if phase else "",
-                                   f"confidence {float(confidence):.2f}" if _text(confidence) else "") if t)
-    attrs = {"data-place": _text(row.get("place_id")), "data-phase": phase, "title": title,
-             "style": f"background:{_tint(style.color)};--phase:{style.color}"}
+    title = " · ".join(
+        t
+        for t in (
+            _text(row.get("place_name")),
+            style.label if phase else "",
+            f"confidence {float(confidence):.2f}" if _text(confidence) else "",
+        )
+        if t
+    )
+    attrs = {
+        "data-place": _text(row.get("place_id")),
+        "data-phase": phase,
+        "title": title,
+        "style": f"background:{_tint(style.color)};--phase:{style.color}",
+    }
     return Mark(start, end, "mapdash-place", attrs=attrs)
 
 
@@ -103,7 +114,8 @@ def place_mentions(mentions: gpd.GeoDataFrame, place_id: str) -> pd.DataFrame:
     """Return every mention of a place across documents, newest document first."""
     rows = mentions[mentions["place_id"] == place_id]
     return pd.DataFrame(rows.drop(columns=rows.geometry.name, errors="ignore")).sort_values(
-        ["published", "doc_id", "start"], ascending=[False, True, True], na_position="last", kind="stable")
+        ["published", "doc_id", "start"], ascending=[False, True, True], na_position="last", kind="stable"
+    )
 
 
 def place_details_html(mentions: pd.DataFrame, styles: Mapping[str, PhaseStyleLike]) -> str:
@@ -112,8 +124,11 @@ def place_details_html(mentions: pd.DataFrame, styles: Mapping[str, PhaseStyleLi
     for doc_id, rows in mentions.groupby("doc_id", sort=False):
         first = rows.iloc[0]
         when = _text(first.get("published"))[:10]
-        parts.append(f'<div class="mapdash-doc" data-doc="{html.escape(str(doc_id))}"><b>{html.escape(_text(first.get("title")) or str(doc_id)[:12])}</b>'
-                     + (f" <small>{html.escape(when)}</small>" if when else "") + "</div>")
+        parts.append(
+            f'<div class="mapdash-doc" data-doc="{html.escape(str(doc_id))}"><b>{html.escape(_text(first.get("title")) or str(doc_id)[:12])}</b>'
+            + (f" <small>{html.escape(when)}</small>" if when else "")
+            + "</div>"
+        )
         seen: set[str] = set()
         for row in rows.to_dict("records"):
             if _text(row.get("sentence")) in seen:  # two mentions in one sentence: show it once
@@ -123,16 +138,29 @@ def place_details_html(mentions: pd.DataFrame, styles: Mapping[str, PhaseStyleLi
     return "".join(parts)
 
 
-def document_html(conn: sqlite3.Connection, doc_id: str, mentions: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike]) -> str:
+def document_html(
+    conn: sqlite3.Connection, doc_id: str, mentions: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike]
+) -> str:
     """Return a stored document's cleaned text with its place mentions and quotes highlighted ("" if unknown)."""
     row = store.document_row(conn, doc_id)
     if row is None:
         return ""
-    marks = [Mark(q["start"], q["end"], "mapdash-quote", tag="span", attrs={"title": f"quote: {q['speaker'] or 'unknown speaker'}"})
-             for q in store.quote_rows(conn) if q["doc_id"] == doc_id]
+    marks = [
+        Mark(
+            q["start"],
+            q["end"],
+            "mapdash-quote",
+            tag="span",
+            attrs={"title": f"quote: {q['speaker'] or 'unknown speaker'}"},
+        )
+        for q in store.quote_rows(conn)
+        if q["doc_id"] == doc_id
+    ]
     own = mentions[(mentions["doc_id"] == doc_id) & mentions["place_id"].notna()]
     marks += [mention_mark(r, int(r["start"]), int(r["end"]), styles) for r in own.to_dict("records")]
-    legend = ('<div class="mapdash-hl-legend"><span><mark class="mapdash-place" style="background:#3b73b933">place</mark>'
-              ' (underlined in its phase colour)</span>'
-              '<span class="mapdash-quote" style="background:#fdf3d6">quote</span></div>')
+    legend = (
+        '<div class="mapdash-hl-legend"><span><mark class="mapdash-place" style="background:#3b73b933">place</mark>'
+        " (underlined in its phase colour)</span>"
+        '<span class="mapdash-quote" style="background:#fdf3d6">quote</span></div>'
+    )
     return f'{CSS}{legend}<div class="mapdash-reader">{mark_html(row["text"], marks)}</div>'

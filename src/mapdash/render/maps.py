@@ -27,17 +27,26 @@ import geopandas as gpd
 import pandas as pd
 from folium.template import Template
 
-from mapdash.render import assets
-from mapdash.render import mapscripts
+from mapdash.render import assets, mapscripts
 from mapdash.render.control import control_areas
 from mapdash.render.overlays import admin1_collection
-from mapdash.render.theatre import Theatre, theatre
 from mapdash.render.popups import MAX_SENTENCES, popup_html
 from mapdash.render.popups import text as _text
+from mapdash.render.theatre import Theatre, theatre
 from mapdash.settings import load_settings
 
 BasemapMode = Literal["auto", "url", "inline", "none"]
-__all__ = ["MAX_SENTENCES", "NO_PHASE", "MapView", "PhaseStyle", "Theatre", "build_map", "place_features", "shipped_phase_styles", "theatre"]
+__all__ = [
+    "MAX_SENTENCES",
+    "NO_PHASE",
+    "MapView",
+    "PhaseStyle",
+    "Theatre",
+    "build_map",
+    "place_features",
+    "shipped_phase_styles",
+    "theatre",
+]
 
 
 @dataclass(frozen=True)
@@ -152,15 +161,37 @@ def _steps(rows: list[dict[str, Any]], styles: Mapping[str, PhaseStyleLike]) -> 
 
 
 # What a place's feature, popup and timeline steps read from its mentions.
-_FEATURE_COLUMNS = frozenset({
-    "country_code", "place_id", "place_name", "admin1_name", "country_name", "feature", "feature_code", "lat", "lon", "confidence",
-    "doc_id", "title", "published", "start", "mention", "sentence", "corrected", "phase", "phase_from", "evidence",
-    "quote", "speaker",
-})
+_FEATURE_COLUMNS = frozenset(
+    {
+        "country_code",
+        "place_id",
+        "place_name",
+        "admin1_name",
+        "country_name",
+        "feature",
+        "feature_code",
+        "lat",
+        "lon",
+        "confidence",
+        "doc_id",
+        "title",
+        "published",
+        "start",
+        "mention",
+        "sentence",
+        "corrected",
+        "phase",
+        "phase_from",
+        "evidence",
+        "quote",
+        "speaker",
+    }
+)
 
 
-def place_features(gdf: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike], *, steps: bool = False,
-                   outlines: bool = True) -> dict[str, Any]:
+def place_features(
+    gdf: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike], *, steps: bool = False, outlines: bool = True
+) -> dict[str, Any]:
     """Return a GeoJSON FeatureCollection with one point per distinct place_id (newest report first).
 
     A place's phase is that of its newest dated report that has one (undated releases come last, so they
@@ -228,7 +259,9 @@ def place_layer(
     """Return the places of gdf for build_map; publish, when given, stores the GeoJSON text and returns its URL."""
     given = shipped_phase_styles() if phase_styles is None else phase_styles
     collection = place_features(gdf, complete_styles(gdf["phase"] if "phase" in gdf else [], given), steps=timeline)
-    collection["areas"] = control_areas(gdf)  # a foreign member: the control areas travel (and are cached) with the places
+    collection["areas"] = control_areas(
+        gdf
+    )  # a foreign member: the control areas travel (and are cached) with the places
     url = publish(json.dumps(collection, separators=(",", ":"), ensure_ascii=False)) if publish else ""
     return PlaceLayer(collection, url)
 
@@ -268,7 +301,10 @@ def _head(base: str | None, cluster: bool) -> tuple[str, list[tuple[str, str]], 
     css_links = [("leaflet_css", f"{base}/{assets.LEAFLET_CSS}")]
     if cluster:
         js_links.append(("markercluster", f"{base}/{assets.CLUSTER_JS}"))
-        css_links += [("cluster_css", f"{base}/{assets.CLUSTER_CSS}"), ("cluster_default_css", f"{base}/{assets.CLUSTER_DEFAULT_CSS}")]
+        css_links += [
+            ("cluster_css", f"{base}/{assets.CLUSTER_CSS}"),
+            ("cluster_default_css", f"{base}/{assets.CLUSTER_DEFAULT_CSS}"),
+        ]
     return mapscripts.CSS, js_links, css_links
 
 
@@ -340,7 +376,9 @@ def build_map(
     if basemap in ("url", "inline"):
         url = _script_json(f"{base}/{assets.BASEMAP}") if basemap == "url" else ""
         data = "" if url else assets.basemap_geojson().strip().replace("</", "<\\/")
-        style = _script_json({"color": mapscripts.BORDER, "weight": 0.7, "fillColor": mapscripts.LAND, "fillOpacity": 1})
+        style = _script_json(
+            {"color": mapscripts.BORDER, "weight": 0.7, "fillColor": mapscripts.LAND, "fillOpacity": 1}
+        )
         labels = country_labels and not online_tiles  # OSM tiles carry their own names
         m.add_child(_Element(mapscripts.BASEMAP, url=url, data=data, style=style, labels=labels, name="MapdashBasemap"))
     area = theatre(features)
@@ -358,25 +396,49 @@ def build_map(
     groups = [["*", "Places"]] if timeline else [[p, _legend_label(p, styles, counts[p])] for p in phases]
     url = _script_json(places.url) if places.url else ""
     layer = _Element(
-        mapscripts.PLACES, data="" if url else _script_json(places.collection), url=url, groups=_script_json(groups), cluster=cluster,
-        admin1=admin1_layer.get_name() if admin1_layer else "", admin1_label=_script_json(ADMIN1_LABEL),
-        control=not timeline, picked=_script_json(picked or ""), name="MapdashPlaces",
+        mapscripts.PLACES,
+        data="" if url else _script_json(places.collection),
+        url=url,
+        groups=_script_json(groups),
+        cluster=cluster,
+        admin1=admin1_layer.get_name() if admin1_layer else "",
+        admin1_label=_script_json(ADMIN1_LABEL),
+        control=not timeline,
+        picked=_script_json(picked or ""),
+        name="MapdashPlaces",
     )
     m.add_child(layer)
     if control and places.collection.get("areas", {}).get("features"):  # before the timeline: it restyles them
         m.add_child(_Element(mapscripts.CONTROL, places=layer.get_name(), name="MapdashControl"))
-    m.add_child(_Element(mapscripts.LEGEND, html=_script_json(_legend_html(features, styles)), open_above=LEGEND_OPEN_ABOVE,
-                         name="MapdashLegend"))
+    m.add_child(
+        _Element(
+            mapscripts.LEGEND,
+            html=_script_json(_legend_html(features, styles)),
+            open_above=LEGEND_OPEN_ABOVE,
+            name="MapdashLegend",
+        )
+    )
     if timeline:
         days = sorted({s[0] for f in features for s in f["properties"]["steps"]})
         if days:
-            m.add_child(_Element(mapscripts.TIMELINE, places=layer.get_name(), dates=_script_json(days),
-                                 interval=PLAY_INTERVAL_MS, name="MapdashTimeline"))
+            m.add_child(
+                _Element(
+                    mapscripts.TIMELINE,
+                    places=layer.get_name(),
+                    dates=_script_json(days),
+                    interval=PLAY_INTERVAL_MS,
+                    name="MapdashTimeline",
+                )
+            )
     if view is None and area.bounds is not None:
         south, west, north, east = area.bounds
         # The legend sits bottom right: fitting clear of it means it never hides a marker of the opening view.
-        m.fit_bounds([[south, west], [north, east]], padding_top_left=(40, 40), padding_bottom_right=(legend_clearance, 40),
-                     max_zoom=7)
+        m.fit_bounds(
+            [[south, west], [north, east]],
+            padding_top_left=(40, 40),
+            padding_bottom_right=(legend_clearance, 40),
+            max_zoom=7,
+        )
     return m
 
 
@@ -399,9 +461,20 @@ def _reference(base: str | None, area: Theatre) -> _Element:
     # The files are JSON already: inlined as they are, with <, > and & escaped (they only occur inside strings).
     data = "{" + ",".join(f"{json.dumps(k)}:{v}" for k, v in inline.items()) + "}"
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return _Element(mapscripts.REFERENCE, base=_script_json(base), fetching=base is not None, inline=data, index=_script_json(index),
-                    town_zoom=mapscripts.TOWN_TILE_ZOOM, line_zoom=mapscripts.ADMIN1_LINE_ZOOM, max_labels=mapscripts.MAX_LABELS,
-                    river_color=mapscripts.RIVER, lake_color=mapscripts.LAKE, line_color=mapscripts.ADMIN1_LINE, name="MapdashReference")
+    return _Element(
+        mapscripts.REFERENCE,
+        base=_script_json(base),
+        fetching=base is not None,
+        inline=data,
+        index=_script_json(index),
+        town_zoom=mapscripts.TOWN_TILE_ZOOM,
+        line_zoom=mapscripts.ADMIN1_LINE_ZOOM,
+        max_labels=mapscripts.MAX_LABELS,
+        river_color=mapscripts.RIVER,
+        lake_color=mapscripts.LAKE,
+        line_color=mapscripts.ADMIN1_LINE,
+        name="MapdashReference",
+    )
 
 
 def _tile_keys(bounds: tuple[float, float, float, float], margin: float = 4.0, size: int = 10) -> list[str]:

@@ -18,7 +18,7 @@ def darker(color: str, factor: float = 0.6) -> str:
     """Return a #rrggbb colour darkened, so a light phase colour (Context's grey) still outlines its province."""
     if not (color.startswith("#") and len(color) == 7):
         return color
-    return "#" + "".join(f"{int(int(color[i:i + 2], 16) * factor):02x}" for i in (1, 3, 5))
+    return "#" + "".join(f"{int(int(color[i : i + 2], 16) * factor):02x}" for i in (1, 3, 5))
 
 
 def admin1_collection(gdf: gpd.GeoDataFrame, features: list[dict[str, Any]]) -> dict[str, Any]:
@@ -29,9 +29,17 @@ def admin1_collection(gdf: gpd.GeoDataFrame, features: list[dict[str, Any]]) -> 
     named = gdf[(gdf["feature"] == "admin1") & gdf["place_id"].isin(list(colors))]
     shapes = []
     for place_id, row in named.drop_duplicates("place_id").set_index("place_id").iterrows():
-        geometry = assets.admin1_shape(row.get("geonameid"), _text(row.get("country_code")), _text(row.get("place_name")))
+        geometry = assets.admin1_shape(
+            row.get("geonameid"), _text(row.get("country_code")), _text(row.get("place_name"))
+        )
         if geometry is not None:
             color, phase = colors[place_id]
-            properties = {"place_id": place_id, "name": _text(row.get("place_name")), "color": color, "stroke": darker(color), "phase": phase}
+            properties = {
+                "place_id": place_id,
+                "name": _text(row.get("place_name")),
+                "color": color,
+                "stroke": darker(color),
+                "phase": phase,
+            }
             shapes.append({"type": "Feature", "properties": properties, "geometry": geometry})
     return {"type": "FeatureCollection", "features": shapes}

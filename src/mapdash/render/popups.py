@@ -80,7 +80,9 @@ def _phase_block(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> tuple[s
     """Return the phase line with the evidence sentence of the newest phased mention (and its source), and that sentence."""
     e = html.escape
     label = f"{style.icon} {style.label}".strip()
-    parts = [f'<div class="mapdash-phase"><span class="mapdash-swatch" style="background:{e(style.color)}"></span>{e(label)}']
+    parts = [
+        f'<div class="mapdash-phase"><span class="mapdash-swatch" style="background:{e(style.color)}"></span>{e(label)}'
+    ]
     tagged = next((r for r in rows if text(r.get("phase")).strip()), None)
     if tagged is None:
         return "".join(parts) + "</div>", ""
@@ -91,8 +93,10 @@ def _phase_block(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> tuple[s
         # A reported statement is often the evidence sentence itself: then it is attributed here, not repeated.
         quote, speaker = text(tagged.get("quote")), text(tagged.get("speaker"))
         by = f" — {e(speaker)}" if speaker and quote and _same_statement(quote, evidence) else ""
-        parts.append(f'<div class="mapdash-evidence">“{e(clip(evidence, MAX_SENTENCE_CHARS))}”{by}'
-                     f'<br><i>{e(_source(tagged))}</i></div>')
+        parts.append(
+            f'<div class="mapdash-evidence">“{e(clip(evidence, MAX_SENTENCE_CHARS))}”{by}'
+            f"<br><i>{e(_source(tagged))}</i></div>"
+        )
     return "".join(parts), evidence
 
 
@@ -125,8 +129,10 @@ def popup_html(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> str:
             sentences[sentence] = row
     best = confidence(rows)
     facts = [e(where), e(precision(first)), f"confidence {best:.2f}" if best is not None else ""]
-    facts.append(f"{len(rows)} mention{'' if len(rows) == 1 else 's'}"
-                 + (f" in {len(documents)} documents" if len(documents) > 1 else ""))
+    facts.append(
+        f"{len(rows)} mention{'' if len(rows) == 1 else 's'}"
+        + (f" in {len(documents)} documents" if len(documents) > 1 else "")
+    )
     if corrected:
         facts.append("corrected by an analyst")
     forms = sorted(forms - {"", name})

@@ -74,7 +74,14 @@ def theatre(features: Sequence[Mapping[str, Any]], link_km: float = LINK_KM) -> 
     best = max(groups, key=lambda g: (len(g), sum(float(core[i]["properties"].get("radius", 0)) for i in g)))
     lats, lons = [points[i][0] for i in best], [points[i][1] for i in best]
     bounds = (min(lats), min(lons), max(lats), max(lons))
-    beyond = [Beyond(str(f["properties"]["place_id"]), str(f["properties"].get("name", "")), str(f["properties"].get("phase", "")))
-              for f in features if not _inside(f, bounds, max(MIN_MARGIN, 0.25 * max(bounds[2] - bounds[0], bounds[3] - bounds[1])))]
+    beyond = [
+        Beyond(
+            str(f["properties"]["place_id"]),
+            str(f["properties"].get("name", "")),
+            str(f["properties"].get("phase", "")),
+        )
+        for f in features
+        if not _inside(f, bounds, max(MIN_MARGIN, 0.25 * max(bounds[2] - bounds[0], bounds[3] - bounds[1])))
+    ]
     beyond.sort(key=lambda b: (b.phase == "", b.name))
     return Theatre(bounds, tuple(beyond))

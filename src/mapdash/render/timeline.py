@@ -21,7 +21,18 @@ from mapdash.render.popups import text as _text
 if TYPE_CHECKING:
     import altair as alt
 
-EVENT_COLUMNS = ["day", "place_id", "place_name", "country_code", "phase", "label", "color", "doc_id", "title", "evidence"]
+EVENT_COLUMNS = [
+    "day",
+    "place_id",
+    "place_name",
+    "country_code",
+    "phase",
+    "label",
+    "color",
+    "doc_id",
+    "title",
+    "evidence",
+]
 
 
 def _day(row: Mapping[str, object], keys: tuple[str, ...] = ("phase_from", "published")) -> date | None:
@@ -54,9 +65,20 @@ def phase_events(mentions: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike
         for phase in dict.fromkeys([row["phase"], *(p for p in _text(row.get("phases")).split(";") if p)]):
             style = phase_style(phase, styles)
             evidence = _text(row.get("evidence")) if phase == row["phase"] else ""
-            rows.append({"day": day, "place_id": row["place_id"], "place_name": row["place_name"], "country_code": row["country_code"],
-                         "phase": phase, "label": style.label, "color": style.color, "doc_id": row["doc_id"],
-                         "title": _text(row.get("title")), "evidence": evidence or _text(row.get("sentence"))})
+            rows.append(
+                {
+                    "day": day,
+                    "place_id": row["place_id"],
+                    "place_name": row["place_name"],
+                    "country_code": row["country_code"],
+                    "phase": phase,
+                    "label": style.label,
+                    "color": style.color,
+                    "doc_id": row["doc_id"],
+                    "title": _text(row.get("title")),
+                    "evidence": evidence or _text(row.get("sentence")),
+                }
+            )
     events = pd.DataFrame(rows, columns=EVENT_COLUMNS)
     events = events.drop_duplicates(["place_id", "doc_id", "phase", "day"])
     return events.sort_values(["day", "place_name"], kind="stable", ignore_index=True)
@@ -71,9 +93,17 @@ def place_histories(events: pd.DataFrame) -> pd.DataFrame:
         for label, day in zip(group["label"], group["day"], strict=True):
             if not steps or steps[-1][0] != label:  # a phase repeated by later reports is one step
                 steps.append((label, day))
-        rows.append({"place_id": place_id, "place_name": group["place_name"].iloc[0], "country_code": group["country_code"].iloc[0],
-                     "latest": steps[-1][0], "since": steps[-1][1], "history": " → ".join(f"{lab} {d.isoformat()}" for lab, d in steps),
-                     "documents": group["doc_id"].nunique()})
+        rows.append(
+            {
+                "place_id": place_id,
+                "place_name": group["place_name"].iloc[0],
+                "country_code": group["country_code"].iloc[0],
+                "latest": steps[-1][0],
+                "since": steps[-1][1],
+                "history": " → ".join(f"{lab} {d.isoformat()}" for lab, d in steps),
+                "documents": group["doc_id"].nunique(),
+            }
+        )
     table = pd.DataFrame(rows, columns=columns)
     return table.sort_values(["since", "place_name"], ascending=[False, True], kind="stable", ignore_index=True)
 
@@ -85,8 +115,13 @@ def phase_table(events: pd.DataFrame, phase: str) -> pd.DataFrame:
     if chosen.empty:
         return pd.DataFrame(columns=columns)
     grouped = chosen.groupby("place_id", sort=False).agg(
-        place_name=("place_name", "first"), country_code=("country_code", "first"), first=("day", "min"),
-        last=("day", "max"), documents=("doc_id", "nunique"), evidence=("evidence", "last"))
+        place_name=("place_name", "first"),
+        country_code=("country_code", "first"),
+        first=("day", "min"),
+        last=("day", "max"),
+        documents=("doc_id", "nunique"),
+        evidence=("evidence", "last"),
+    )
     return grouped.sort_values(["first", "place_name"], kind="stable").reset_index(drop=True)[columns]
 
 
@@ -107,9 +142,13 @@ def timeline_chart(events: pd.DataFrame, styles: Mapping[str, PhaseStyleLike], m
             x=alt.X("day:T", title="day reported"),
             y=alt.Y("place_name:N", sort=order, title=None),
             color=alt.Color("label:N", scale=alt.Scale(domain=labels, range=colors), title="phase"),
-            tooltip=[alt.Tooltip("place_name:N", title="place"), alt.Tooltip("label:N", title="phase"),
-                     alt.Tooltip("day:T", title="day"), alt.Tooltip("title:N", title="document"),
-                     alt.Tooltip("evidence:N", title="evidence")],
+            tooltip=[
+                alt.Tooltip("place_name:N", title="place"),
+                alt.Tooltip("label:N", title="phase"),
+                alt.Tooltip("day:T", title="day"),
+                alt.Tooltip("title:N", title="document"),
+                alt.Tooltip("evidence:N", title="evidence"),
+            ],
         )
         .properties(height=max(120, 22 * len(order)))
     )

@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from mapdash.store import postgres as pgconn
 from mapdash.model import Geoparse, Place
+from mapdash.store import postgres as pgconn
 
 SCHEMA_VERSION = 2
 
@@ -162,8 +162,16 @@ def save_geoparse(conn: sqlite3.Connection, result: Geoparse, *, replace: bool =
         if not conn.execute(
             "INSERT INTO documents (doc_id, title, byline, published, source, text, geoparse_mode, ingested_at) VALUES (?,?,?,?,?,?,?,?)"
             " ON CONFLICT (doc_id) DO NOTHING",
-            (doc.doc_id, doc.title, doc.byline, _iso(doc.published),
-             doc.source, doc.text, result.mode, datetime.now(UTC).isoformat(timespec="seconds")),
+            (
+                doc.doc_id,
+                doc.title,
+                doc.byline,
+                _iso(doc.published),
+                doc.source,
+                doc.text,
+                result.mode,
+                datetime.now(UTC).isoformat(timespec="seconds"),
+            ),
         ).rowcount:
             return False
         # Each place once per document, and one executemany per table: a document names the same places many
@@ -174,21 +182,59 @@ def save_geoparse(conn: sqlite3.Connection, result: Geoparse, *, replace: bool =
         conn.executemany(
             "INSERT INTO mentions (doc_id, start, end, text, lookup, source, is_demonym, sentence_start, sentence_end, place_id, confidence, candidates)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(doc.doc_id, t.start, t.end, t.text, t.lookup, t.source, int(t.is_demonym), t.sentence_start, t.sentence_end,
-              res.place.place_id if res.place else None, res.confidence,
-              json.dumps([[c.place.place_id, c.score] for c in res.candidates]))
-             for res in result.resolutions for t in [res.toponym]],
+            [
+                (
+                    doc.doc_id,
+                    t.start,
+                    t.end,
+                    t.text,
+                    t.lookup,
+                    t.source,
+                    int(t.is_demonym),
+                    t.sentence_start,
+                    t.sentence_end,
+                    res.place.place_id if res.place else None,
+                    res.confidence,
+                    json.dumps([[c.place.place_id, c.score] for c in res.candidates]),
+                )
+                for res in result.resolutions
+                for t in [res.toponym]
+            ],
         )
         conn.executemany(
             "INSERT INTO quotes (doc_id, start, end, text, speaker, role, kind, mention_spans) VALUES (?,?,?,?,?,?,?,?)",
-            [(doc.doc_id, q.start, q.end, q.text, q.speaker, q.role, q.kind, json.dumps([list(s) for s in q.mention_spans]))
-             for q in result.quotes],
+            [
+                (
+                    doc.doc_id,
+                    q.start,
+                    q.end,
+                    q.text,
+                    q.speaker,
+                    q.role,
+                    q.kind,
+                    json.dumps([list(s) for s in q.mention_spans]),
+                )
+                for q in result.quotes
+            ],
         )
         conn.executemany(
             "INSERT INTO phases (doc_id, mention_start, mention_end, phase, rule, confidence, evidence_start, evidence_end, date_from, date_to)"
             " VALUES (?,?,?,?,?,?,?,?,?,?)",
-            [(doc.doc_id, p.mention_start, p.mention_end, p.phase, p.rule, p.confidence, p.evidence_start, p.evidence_end,
-              _iso(p.date_from), _iso(p.date_to)) for p in result.phases],
+            [
+                (
+                    doc.doc_id,
+                    p.mention_start,
+                    p.mention_end,
+                    p.phase,
+                    p.rule,
+                    p.confidence,
+                    p.evidence_start,
+                    p.evidence_end,
+                    _iso(p.date_from),
+                    _iso(p.date_to),
+                )
+                for p in result.phases
+            ],
         )
     return True
 
@@ -231,15 +277,31 @@ def delete_document(conn: sqlite3.Connection, doc_id: str) -> bool:
         return conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
 
 
-def add_correction(conn: sqlite3.Connection, doc_id: str, span: tuple[int, int], kind: str, value: object, note: str = "",
-                   author: str = "") -> int:
+def add_correction(
+    conn: sqlite3.Connection,
+    doc_id: str,
+    span: tuple[int, int],
+    kind: str,
+    value: object,
+    note: str = "",
+    author: str = "",
+) -> int:
     """Record an analyst's correction of a mention's place or phase, and who made it; return its id."""
     if kind not in ("place", "phase"):
         raise ValueError(f"correction kind must be 'place' or 'phase', not {kind!r}")
     with transaction(conn):
         cur = conn.execute(
             "INSERT INTO corrections (doc_id, mention_start, mention_end, kind, value, note, created_at, author) VALUES (?,?,?,?,?,?,?,?)",
-            (doc_id, span[0], span[1], kind, json.dumps(value), note, datetime.now(UTC).isoformat(timespec="seconds"), author),
+            (
+                doc_id,
+                span[0],
+                span[1],
+                kind,
+                json.dumps(value),
+                note,
+                datetime.now(UTC).isoformat(timespec="seconds"),
+                author,
+            ),
         )
         return int(cur.lastrowid or 0)
 

@@ -74,9 +74,12 @@ def login_policy(address: str | None, *, oidc_configured: bool, password: str | 
         return LoginPolicy("password")
     if is_loopback(address):
         return LoginPolicy("none")
-    return LoginPolicy("refuse", f"the dashboard listens on {address or 'every interface'}, beyond this machine, and no login is set up:"
-                                 " set MAPDASH_PASSWORD (or an [auth] section in .streamlit/secrets.toml for OpenID Connect),"
-                                 " or serve on 127.0.0.1")
+    return LoginPolicy(
+        "refuse",
+        f"the dashboard listens on {address or 'every interface'}, beyond this machine, and no login is set up:"
+        " set MAPDASH_PASSWORD (or an [auth] section in .streamlit/secrets.toml for OpenID Connect),"
+        " or serve on 127.0.0.1",
+    )
 
 
 def check_password(given: str, expected: str) -> bool:

@@ -13,9 +13,9 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 import folium
@@ -28,8 +28,15 @@ from mapdash.render.maps import PhaseStyleLike, phase_style
 from mapdash.render.theatre import Beyond
 
 # URL query parameter of each sidebar filter (the widget keys), and of the map page's own state.
-PARAMS = {"countries": "country", "phases": "phase", "documents": "document", "speakers": "speaker",
-          "dates": "dates", "min_confidence": "confidence", "text": "q"}
+PARAMS = {
+    "countries": "country",
+    "phases": "phase",
+    "documents": "document",
+    "speakers": "speaker",
+    "dates": "dates",
+    "min_confidence": "confidence",
+    "text": "q",
+}
 VIEW_PARAM, PLACE_PARAM, DOC_PARAM = "view", "place", "doc"
 MAP_HEIGHT = 540  # px: most of a 1280x720 laptop's viewport under a one-line title
 # Laptop layout (1280x720): less padding above the page, a one-line title, the map high on the page.
@@ -79,14 +86,23 @@ def _unique_labels(names: Mapping[str, str]) -> dict[str, str]:
 
 def document_labels(documents: pd.DataFrame) -> dict[str, str]:
     """Return {doc_id: label} for a documents table (title, or the id's start when untitled)."""
-    titles = {d: (t if isinstance(t, str) and t.strip() else d[:12]) for d, t in zip(documents["doc_id"], documents["title"], strict=True)}
+    titles = {
+        d: (t if isinstance(t, str) and t.strip() else d[:12])
+        for d, t in zip(documents["doc_id"], documents["title"], strict=True)
+    }
     return _unique_labels(titles)
 
 
-def filter_options(gdf: gpd.GeoDataFrame, documents: pd.DataFrame, styles: Mapping[str, PhaseStyleLike]) -> FilterOptions:
+def filter_options(
+    gdf: gpd.GeoDataFrame, documents: pd.DataFrame, styles: Mapping[str, PhaseStyleLike]
+) -> FilterOptions:
     """Return the sidebar's choices: countries, phases and speakers present, every document, the date span."""
     resolved = gdf[gdf["place_id"].notna()]
-    pairs = {(n, c) for n, c in zip(resolved["country_name"], resolved["country_code"], strict=True) if isinstance(c, str) and c}
+    pairs = {
+        (n, c)
+        for n, c in zip(resolved["country_name"], resolved["country_code"], strict=True)
+        if isinstance(c, str) and c
+    }
     countries = dict(sorted((n if isinstance(n, str) and n else c, c) for n, c in pairs))
     present = {p for v in resolved["phases"].fillna("") for p in str(v).split(";") if p}
     order = [k for k in styles if k in present] + sorted(present - set(styles))
@@ -94,7 +110,9 @@ def filter_options(gdf: gpd.GeoDataFrame, documents: pd.DataFrame, styles: Mappi
     speakers = tuple(sorted({s for s in resolved["speaker"].dropna() if s}))
     days = sorted(d for d in documents["published"].dropna() if d) if len(documents) else []
     days = [d if isinstance(d, date) else date.fromisoformat(str(d)[:10]) for d in days]
-    return FilterOptions(countries, phases, document_labels(documents), speakers, days[0] if days else None, days[-1] if days else None)
+    return FilterOptions(
+        countries, phases, document_labels(documents), speakers, days[0] if days else None, days[-1] if days else None
+    )
 
 
 def make_filters(
@@ -117,9 +135,14 @@ def make_filters(
     if (since, until) == (options.first, options.last) or since is None:
         since = until = None
     return Filters(
-        countries=tuple(options.countries.get(c, c) for c in countries), phases=tuple(phases),
-        doc_ids=tuple(documents), speakers=tuple(speakers), since=since, until=until,
-        min_confidence=float(min_confidence), text=text.strip(),
+        countries=tuple(options.countries.get(c, c) for c in countries),
+        phases=tuple(phases),
+        doc_ids=tuple(documents),
+        speakers=tuple(speakers),
+        since=since,
+        until=until,
+        min_confidence=float(min_confidence),
+        text=text.strip(),
     )
 
 
@@ -148,7 +171,9 @@ def date_filter_note(filters: Filters) -> str:
         return ""
     since = filters.since.isoformat() if filters.since else "…"
     until = filters.until.isoformat() if filters.until else "…"
-    return f"Published {since} to {until} (undated releases hidden; widen the dates in the sidebar to show every release)"
+    return (
+        f"Published {since} to {until} (undated releases hidden; widen the dates in the sidebar to show every release)"
+    )
 
 
 def beyond_lines(beyond: Iterable[Beyond], styles: Mapping[str, PhaseStyleLike]) -> list[str]:
@@ -162,7 +187,11 @@ def beyond_lines(beyond: Iterable[Beyond], styles: Mapping[str, PhaseStyleLike])
 
 def highlight_group(collection: Mapping[str, Any], place_id: str | None) -> folium.FeatureGroup | None:
     """Return a feature group ringing the picked place on the map (its outline, for a country); None when none is picked."""
-    found = next((f for f in collection.get("features", []) if f["properties"]["place_id"] == place_id), None) if place_id else None
+    found = (
+        next((f for f in collection.get("features", []) if f["properties"]["place_id"] == place_id), None)
+        if place_id
+        else None
+    )
     if found is None:
         return None
     group = folium.FeatureGroup(name="Picked place", control=False)
@@ -172,8 +201,15 @@ def highlight_group(collection: Mapping[str, Any], place_id: str | None) -> foli
         folium.GeoJson(props["shape"], style_function=lambda _feature: style, interactive=False).add_to(group)
     else:
         lon, lat = found["geometry"]["coordinates"]
-        folium.CircleMarker([lat, lon], radius=float(props["radius"]) + 7, color="#111111", weight=3, fill=False,
-                            interactive=False, className="mapdash-highlight").add_to(group)
+        folium.CircleMarker(
+            [lat, lon],
+            radius=float(props["radius"]) + 7,
+            color="#111111",
+            weight=3,
+            fill=False,
+            interactive=False,
+            className="mapdash-highlight",
+        ).add_to(group)
     return group
 
 
@@ -189,7 +225,11 @@ def place_labels(mentions: gpd.GeoDataFrame) -> dict[str, str]:
     if placed.empty:
         return {}
     order = placed["place_id"].value_counts().index
-    first = placed.drop_duplicates("place_id").set_index("place_id").loc[order, ["place_name", "admin1_name", "country_code"]]
+    first = (
+        placed.drop_duplicates("place_id")
+        .set_index("place_id")
+        .loc[order, ["place_name", "admin1_name", "country_code"]]
+    )
     names = dict(zip(first.index, first["place_name"].fillna(""), strict=True))
     tally = Counter(names.values())
     for pid, _name, admin1, country in first[first["place_name"].map(tally) > 1].itertuples():
@@ -215,10 +255,18 @@ def quotes_frame(conn: sqlite3.Connection, mentions: gpd.GeoDataFrame) -> pd.Dat
     """Return the quotes table with the (doc, start, end) keys of the place mentions each names."""
     table = quotes_table(conn, mentions)
     spans = {(q["doc_id"], q["start"], q["end"]): json.loads(q["mention_spans"]) for q in store.quote_rows(conn)}
-    place_ids = {(d, s, e): p for d, s, e, p in zip(mentions["doc_id"], mentions["start"], mentions["end"], mentions["place_id"], strict=True)}
-    keys = [[(d, int(s), int(e)) for s, e in spans.get((d, qs, qe), [])] for d, qs, qe in zip(table["doc_id"], table["start"], table["end"], strict=True)]
+    place_ids = {
+        (d, s, e): p
+        for d, s, e, p in zip(mentions["doc_id"], mentions["start"], mentions["end"], mentions["place_id"], strict=True)
+    }
+    keys = [
+        [(d, int(s), int(e)) for s, e in spans.get((d, qs, qe), [])]
+        for d, qs, qe in zip(table["doc_id"], table["start"], table["end"], strict=True)
+    ]
     table["mention_keys"] = keys
-    table["place_ids"] = [list(dict.fromkeys(place_ids[k] for k in ks if isinstance(place_ids.get(k), str))) for ks in keys]
+    table["place_ids"] = [
+        list(dict.fromkeys(place_ids[k] for k in ks if isinstance(place_ids.get(k), str))) for ks in keys
+    ]
     return table
 
 
@@ -230,7 +278,9 @@ def filter_quotes(quotes: pd.DataFrame, mentions: gpd.GeoDataFrame, filters: Fil
         keep &= quotes["doc_id"].isin(filters.doc_ids)
     if filters.speakers:
         keep &= quotes["speaker"].isin(filters.speakers)
-    published = quotes["published"].map(lambda d: date.fromisoformat(str(d)[:10]) if isinstance(d, str | date) and d else None)
+    published = quotes["published"].map(
+        lambda d: date.fromisoformat(str(d)[:10]) if isinstance(d, str | date) and d else None
+    )
     if filters.since is not None:
         keep &= published.map(lambda d: d is not None and d >= filters.since)
     if filters.until is not None:
@@ -240,7 +290,15 @@ def filter_quotes(quotes: pd.DataFrame, mentions: gpd.GeoDataFrame, filters: Fil
         keep &= quotes["mention_keys"].map(lambda keys: any(k in passed for k in keys))
     for needle in (filters.text, search):
         if needle.strip():
-            haystack = quotes["text"].fillna("") + " " + quotes["speaker"].fillna("") + " " + quotes["places"].fillna("") + " " + quotes["title"].fillna("")
+            haystack = (
+                quotes["text"].fillna("")
+                + " "
+                + quotes["speaker"].fillna("")
+                + " "
+                + quotes["places"].fillna("")
+                + " "
+                + quotes["title"].fillna("")
+            )
             keep &= haystack.str.casefold().str.contains(needle.strip().casefold(), regex=False)
     return quotes[keep]
 
@@ -265,7 +323,11 @@ def phase_labels(value: object, styles: Mapping[str, PhaseStyleLike]) -> str:
 def places_table(mentions: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike]) -> pd.DataFrame:
     """Return one row per resolved place: name, kind, where, mentions, documents, phases (labelled), confidence, corrections."""
     summary = places_summary(mentions)
-    corrected = mentions[mentions["place_id"].notna()].groupby("place_id")["corrected"].sum() if len(mentions) else pd.Series(dtype=int)
+    corrected = (
+        mentions[mentions["place_id"].notna()].groupby("place_id")["corrected"].sum()
+        if len(mentions)
+        else pd.Series(dtype=int)
+    )
     return summary.assign(
         phases=summary["phases"].map(lambda v: phase_labels(v, styles)),
         corrected=summary["place_id"].map(corrected).fillna(0).astype(int),
@@ -280,7 +342,10 @@ def quote_links(quotes: pd.DataFrame, documents: Mapping[str, str], mentions: gp
     labels = {(d, p): n for d, p, n in zip(pairs["doc_id"], pairs["place_id"], pairs["place_name"], strict=True)}
     for doc_id in set(pairs.loc[pairs.duplicated(["doc_id", "place_name"], keep=False), "doc_id"]):
         labels.update({(doc_id, p): label for p, label in place_labels(placed[placed["doc_id"] == doc_id]).items()})
-    rank = {p: SPECIFIC.index(f) if f in SPECIFIC else len(SPECIFIC) for p, f in zip(pairs["place_id"], pairs["feature"], strict=True)}
+    rank = {
+        p: SPECIFIC.index(f) if f in SPECIFIC else len(SPECIFIC)
+        for p, f in zip(pairs["place_id"], pairs["feature"], strict=True)
+    }
     reader, on_map = [], []
     for doc_id, place_ids in zip(quotes["doc_id"], quotes["place_ids"], strict=True):
         label = documents.get(doc_id, doc_id[:12])

@@ -30,7 +30,9 @@ AFTER = re.compile(
     rf"[ \t]*(?:\n[ \t]*)?(?:,|--|—|–)?[ \t]*(?:(?P<spk>{SPEAKER}){APPOS}\s+{ADVERB}{VERB}\b"
     rf"|{VERB}\s+(?P<spk2>{SPEAKER}){TAIL_APPOS})"
 )
-ACCORDING = rf"[Aa]ccording\s+to\s+(?:(?:a|an|the)\s+(?:[\w.-]+\s+){{0,3}}?(?:statement|release|readout)\s+(?:by|from)\s+)?"
+ACCORDING = (
+    r"[Aa]ccording\s+to\s+(?:(?:a|an|the)\s+(?:[\w.-]+\s+){0,3}?(?:statement|release|readout)\s+(?:by|from)\s+)?"
+)
 BEFORE = re.compile(
     rf"(?:\b(?P<spk>{SPEAKER}){APPOS}\s+{ADVERB}{VERB}(?:\s+[a-z]+){{0,4}}"
     rf"|\b{ACCORDING}(?P<spk2>{SPEAKER}))\s*[,:]?\s*$"

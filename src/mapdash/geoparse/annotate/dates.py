@@ -43,10 +43,27 @@ class DateExpression:
     date_to: date
 
 
-_MONTHS = {name: i for i, names in enumerate(
-    [(), ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-     ("december", "dec")]) for name in names}
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            (),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for name in names
+}
 # Capitalised only: "may", "march" and "sat" are everyday words.
 _MONTH = (
     r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December"
@@ -62,10 +79,14 @@ _PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
 _I = re.IGNORECASE
 _FUTURE = re.compile(
     r"\b(?:will|shall|won['’]t|going\s+to|plans?\s+to|planned\s+to|planning\s+to|expect(?:s|ed)?\s+to|(?:is|are)\s+expected"
-    r"|scheduled|set\s+to|intends?\s+to|aims?\s+to|upcoming|prepar(?:e|es|ing)\s+to|would|next)\b|['’]ll\b", _I)
+    r"|scheduled|set\s+to|intends?\s+to|aims?\s+to|upcoming|prepar(?:e|es|ing)\s+to|would|next)\b|['’]ll\b",
+    _I,
+)
 _PAST = re.compile(
     r"\b(?:was|were|had|did|began|begun|fell|took|won|lost|went|came|saw|held|ago|last"
-    r"|(?!(?:need|indeed|speed|proceed|exceed|succeed)\b)[a-z]{2,}ed)\b", _I)
+    r"|(?!(?:need|indeed|speed|proceed|exceed|succeed)\b)[a-z]{2,}ed)\b",
+    _I,
+)
 _CLAUSE_BREAK = re.compile(r"[,;:()—–]")
 
 
@@ -74,14 +95,41 @@ def _rules() -> list[tuple[re.Pattern[str], Callable[[re.Match[str], date | None
     return [
         (re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"), _iso),
         (re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?"), _month_day),
-        (re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>\d{{4}})\b)?"), _month_day),
-        (re.compile(rf"\b(?:(?P<since>(?i:since))\s+|(?i:in|during|until|by|early|late|mid-?|last|next|this)\s+|(?=\w+\s+\d{{4}}\b)){_MONTH}(?:\s+(?P<year>\d{{4}})\b)?"), _month),
+        (
+            re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>\d{{4}})\b)?"),
+            _month_day,
+        ),
+        (
+            re.compile(
+                rf"\b(?:(?P<since>(?i:since))\s+|(?i:in|during|until|by|early|late|mid-?|last|next|this)\s+|(?=\w+\s+\d{{4}}\b)){_MONTH}(?:\s+(?P<year>\d{{4}})\b)?"
+            ),
+            _month,
+        ),
         (re.compile(r"\b(?:(?P<since>since)|in|during|by|until)\s+(?P<year>(?:19|20)\d\d)\b", _I), _year),
         (re.compile(rf"\b(?P<word>yesterday|today|tonight|tomorrow){_PART}\b", _I), _day_word),
-        (re.compile(r"\b(?P<word>last|this|earlier\s+this|later\s+this)\s+(?P<part>morning|afternoon|evening|night)\b", _I), _day_part),
-        (re.compile(rf"\b(?:(?P<rel>last|next|this|on|since|by|until|earlier\s+on|late\s+on|early\s+on)\s+)?{_WEEKDAY}{_PART}\b"), _weekday),
-        (re.compile(r"\b(?P<rel>last|next|this|past|previous|coming|earlier\s+this|later\s+this|so\s+far\s+this)\s+(?P<unit>week|month|year)\b", _I), _period),
-        (re.compile(rf"\b(?:(?:in|over|during)\s+)?the\s+(?:past|last|previous)\s+(?:{_COUNT}\s+)?{_UNIT}\b", _I), _past_n),
+        (
+            re.compile(
+                r"\b(?P<word>last|this|earlier\s+this|later\s+this)\s+(?P<part>morning|afternoon|evening|night)\b", _I
+            ),
+            _day_part,
+        ),
+        (
+            re.compile(
+                rf"\b(?:(?P<rel>last|next|this|on|since|by|until|earlier\s+on|late\s+on|early\s+on)\s+)?{_WEEKDAY}{_PART}\b"
+            ),
+            _weekday,
+        ),
+        (
+            re.compile(
+                r"\b(?P<rel>last|next|this|past|previous|coming|earlier\s+this|later\s+this|so\s+far\s+this)\s+(?P<unit>week|month|year)\b",
+                _I,
+            ),
+            _period,
+        ),
+        (
+            re.compile(rf"\b(?:(?:in|over|during)\s+)?the\s+(?:past|last|previous)\s+(?:{_COUNT}\s+)?{_UNIT}\b", _I),
+            _past_n,
+        ),
         (re.compile(rf"\b{_COUNT}\s+{_UNIT}\s+ago\b", _I), _ago),
         (re.compile(r"\b(?:recently|lately|in\s+recent\s+(?P<unit>days|weeks|months))\b", _I), _recent),
     ]
@@ -134,7 +182,9 @@ def document_date(text: str, window: int = 400) -> date | None:
     return None
 
 
-def span_dates(expressions: Sequence[DateExpression], start: int, end: int, published: date | None) -> tuple[date | None, date | None]:
+def span_dates(
+    expressions: Sequence[DateExpression], start: int, end: int, published: date | None
+) -> tuple[date | None, date | None]:
     """Return the range of the first date expression inside [start, end), else the publication day."""
     for expr in expressions:
         if start <= expr.start and expr.end <= end:

@@ -27,9 +27,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from mapdash.text import sentence_spans
 from mapdash.geoparse.annotate.taxonomy import CONTEXT, MARK_CLOSE, MARK_OPEN, Cue, PhaseDef
 from mapdash.model import PhaseTag
+from mapdash.text import sentence_spans
 
 # Coarser places qualify finer ones: "Hit in Anbar", "Mosul, Iraq".
 _RANK = {"city": 0, "admin2": 1, "admin1": 2, "region": 3, "country": 4}
@@ -41,7 +41,10 @@ _PLACE_NOUN = re.compile(
     re.IGNORECASE,
 )
 # "the Iraqi city of Mosul", "the Syrian border town of Kobani": the first place only says where the second is.
-_KIND_OF = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:city|town|village|province|governorate|capital|district|region)\s+of\s+(?:the\s+)?", re.IGNORECASE)
+_KIND_OF = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}?(?:city|town|village|province|governorate|capital|district|region)\s+of\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 _APPOSITION = re.compile(r"\s*(?:,|--|—|–|\()\s*$")
 # Between a place and a coarser one that locates it: "Hit in Iraq's Anbar", "Ramadi, the capital of Anbar".
 _LOCATES = re.compile(
@@ -65,7 +68,9 @@ _LOCATIVE = re.compile(
 )
 # "the city", "the liberated city", "the key town", "the city's": not "the city of X" (that names it), not "a city".
 # The anaphor's span is its head noun, so a cue can read the words before it ("the liberated city").
-_ANAPHOR = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,2}?(?P<noun>city|town)\b(?!\s+(?:council|center|centre|limits|hall)\b)", re.IGNORECASE)
+_ANAPHOR = re.compile(
+    r"\bthe\s+(?:[\w-]+\s+){0,2}?(?P<noun>city|town)\b(?!\s+(?:council|center|centre|limits|hall)\b)", re.IGNORECASE
+)
 _OF = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
 _ANTECEDENT_FEATURES = frozenset({"city", "admin2"})
 # A release's dateline: a place in capitals, maybe a state and a date, then a dash.
@@ -150,12 +155,20 @@ def _with_anaphors(text: str, refs: list[MentionRef], sentences: Sequence[tuple[
         window = refs[bisect_left(starts, earliest) : here]
         antecedent = next((m for m in reversed(window) if m.feature in _ANTECEDENT_FEATURES), None)
         if antecedent is not None:
-            added.append(MentionRef(start, end, antecedent.name, antecedent.feature, antecedent.country_code, refers_to=antecedent))
+            added.append(
+                MentionRef(
+                    start, end, antecedent.name, antecedent.feature, antecedent.country_code, refers_to=antecedent
+                )
+            )
     return sorted(refs + added, key=lambda m: m.start) if added else refs
 
 
 def _topic(
-    refs: Sequence[MentionRef], starts: Sequence[int], sentences: Sequence[tuple[int, int]], index: int, named: Counter[str],
+    refs: Sequence[MentionRef],
+    starts: Sequence[int],
+    sentences: Sequence[tuple[int, int]],
+    index: int,
+    named: Counter[str],
 ) -> MentionRef | None:
     """Return the topic a placeless cue in sentence index is about: of the towns named in the sentences just before,
     the one the text has named most so far (the latest on a tie)."""
@@ -216,7 +229,12 @@ class _Sentence:
             h = i - 1
             while h in head and h > 0:
                 h -= 1  # skip qualifiers back to the place being located
-            if i not in head and h not in head and self._rank(i) > self._rank(h) and _LOCATES.fullmatch(self._gap(h, i)):
+            if (
+                i not in head
+                and h not in head
+                and self._rank(i) > self._rank(h)
+                and _LOCATES.fullmatch(self._gap(h, i))
+            ):
                 head[i] = h
         resolved: dict[int, int] = {}
         for i in head:
@@ -277,7 +295,9 @@ class _Sentence:
             if cue.unless and cue.unless.search(self.masked[max(0, match.start() - 40) : match.end()]):
                 continue
             if cue.target == "alongside":
-                found.extend((i, cue.confidence, cue.rule) for i, phases in (tagged or {}).items() if phases & cue.alongside)
+                found.extend(
+                    (i, cue.confidence, cue.rule) for i, phases in (tagged or {}).items() if phases & cue.alongside
+                )
                 break
             if cue.target in ("sentence", "located"):
                 places = self._sentence_places(cue.target == "located")
@@ -327,7 +347,12 @@ class _Sentence:
 
 
 def _sentence_tags(
-    text: str, start: int, end: int, mentions: list[MentionRef], taxonomy: Mapping[str, PhaseDef], topic: MentionRef | None = None,
+    text: str,
+    start: int,
+    end: int,
+    mentions: list[MentionRef],
+    taxonomy: Mapping[str, PhaseDef],
+    topic: MentionRef | None = None,
 ) -> list[PhaseTag]:
     """Return the tags the taxonomy's cues give the mentions of one sentence, with context for qualifiers."""
     sentence = _Sentence(text, start, end, mentions)
@@ -339,7 +364,12 @@ def _sentence_tags(
     for phase, cue in sorted(cues, key=lambda pc: pc[1].target == "alongside"):
         for i, confidence, rule in sentence.targets(cue, tagged):
             m = topic if i < 0 else mentions[i]
-            if m is None or not phase.scope.admits(m.feature, m.country_code) or cue.features and m.feature not in cue.features:
+            if (
+                m is None
+                or not phase.scope.admits(m.feature, m.country_code)
+                or cue.features
+                and m.feature not in cue.features
+            ):
                 continue
             if m.refers_to is not None:
                 m, confidence, rule = m.refers_to, confidence * ANAPHOR_FACTOR, f"{rule}+anaphor"
@@ -356,4 +386,3 @@ def _sentence_tags(
                 rule = f"{CONTEXT}.qualifies:{mentions[h].name}"
                 tags.append(PhaseTag(m.start, m.end, CONTEXT, rule, context.confidence, start, end))
     return tags
-

@@ -26,11 +26,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from mapdash.geoparse.annotate.attribution import (
-    AFTER, BEFORE, IN_SENTENCE, INTRO_PHRASE, INTRO_SUBJECT, LEAD, NO_CLAUSE, PARTICIPLE, ROLE_APPOS, SUBJECT, TRAIL,
+    AFTER,
+    BEFORE,
+    IN_SENTENCE,
+    INTRO_PHRASE,
+    INTRO_SUBJECT,
+    LEAD,
+    NO_CLAUSE,
+    PARTICIPLE,
+    ROLE_APPOS,
+    SUBJECT,
+    TRAIL,
     blank_datelines,
 )
 from mapdash.geoparse.annotate.speakers import (
-    ANONYMOUS, BODY, DOC_REF, INSTITUTION, NAME, PRONOUN, ROLE_REF, TITLE, Person, SpeakerRegistry,
+    ANONYMOUS,
+    BODY,
+    DOC_REF,
+    INSTITUTION,
+    NAME,
+    PRONOUN,
+    ROLE_REF,
+    TITLE,
+    Person,
+    SpeakerRegistry,
 )
 from mapdash.geoparse.annotate.transcripts import Turn, transcript_turns
 from mapdash.model import Quote
@@ -58,7 +77,9 @@ class _State:
 
     registry: SpeakerRegistry
     previous: tuple[str | None, str | None] = (None, None)
-    awaiting: list[int] = field(default_factory=list)  # quotes (indexes) whose unnamed role ("the spokesman") awaits a name
+    awaiting: list[int] = field(
+        default_factory=list
+    )  # quotes (indexes) whose unnamed role ("the spokesman") awaits a name
 
 
 def find_quotes(text: str, mentions: Sequence[tuple[int, int]]) -> list[Quote]:
@@ -96,8 +117,12 @@ def find_quotes(text: str, mentions: Sequence[tuple[int, int]]) -> list[Quote]:
 
 
 def _attributed_direct(
-    work: str, direct: _Direct, sentences: list[tuple[int, int]], mentions: Sequence[tuple[int, int]],
-    state: _State, quotes: list[Quote],
+    work: str,
+    direct: _Direct,
+    sentences: list[tuple[int, int]],
+    mentions: Sequence[tuple[int, int]],
+    state: _State,
+    quotes: list[Quote],
 ) -> Quote:
     """Return a direct quote with its speaker: its attribution's, else the previous speaker's, else none (scare quote)."""
     attribution = _direct_attribution(work, direct, sentences)
@@ -127,9 +152,17 @@ def _attributed_direct(
 
 
 # Ranks and offices: "the general" is never a colonel. Functions ("the spokesman", "the press secretary") fit any rank.
-_RANKS = {"general": ("general", "gen."), "admiral": ("admiral", "adm."), "colonel": ("colonel", "col."),
-          "captain": ("captain", "capt."), "president": ("president",), "minister": ("minister",),
-          "ambassador": ("ambassador",), "senator": ("senator", "sen."), "governor": ("governor", "gov.")}
+_RANKS = {
+    "general": ("general", "gen."),
+    "admiral": ("admiral", "adm."),
+    "colonel": ("colonel", "col."),
+    "captain": ("captain", "capt."),
+    "president": ("president",),
+    "minister": ("minister",),
+    "ambassador": ("ambassador",),
+    "senator": ("senator", "sen."),
+    "governor": ("governor", "gov."),
+}
 
 
 def _may_hold(unnamed_role: str | None, role: str | None) -> bool:
@@ -205,7 +238,9 @@ def _is_opening(text: str, i: int) -> bool:
         return True
     if text[i] in _CLOSE:
         return False
-    return i == 0 or text[i - 1].isspace() or text[i - 1] in "([{—–-:" or (i + 1 < len(text) and not text[i + 1].isspace())
+    return (
+        i == 0 or text[i - 1].isspace() or text[i - 1] in "([{—–-:" or (i + 1 < len(text) and not text[i + 1].isspace())
+    )
 
 
 def _blank_line_at(text: str, i: int) -> bool:
@@ -256,7 +291,11 @@ def _direct_attribution(text: str, direct: _Direct, sentences: list[tuple[int, i
 
 
 def _introduced(
-    work: str, direct: _Direct, sentences: list[tuple[int, int]], state: _State, quotes: Sequence[Quote],
+    work: str,
+    direct: _Direct,
+    sentences: list[tuple[int, int]],
+    state: _State,
+    quotes: Sequence[Quote],
 ) -> Person | None:
     """Return the titled person a narrative sentence just introduced, when an unattributed quote paragraph follows.
 
@@ -326,8 +365,12 @@ def _is_body(expr: str) -> bool:
 
 
 def _direct_quote(
-    text: str, direct: _Direct, speaker: str | None, role: str | None,
-    sentences: list[tuple[int, int]], mentions: Sequence[tuple[int, int]],
+    text: str,
+    direct: _Direct,
+    speaker: str | None,
+    role: str | None,
+    sentences: list[tuple[int, int]],
+    mentions: Sequence[tuple[int, int]],
 ) -> Quote:
     """Return the Quote record of a direct quote (paragraphs joined by a newline)."""
     start, end = direct.parts[0][0], direct.parts[-1][1]
@@ -336,24 +379,42 @@ def _direct_quote(
 
 
 def _turn_quote(
-    work: str, turn: Turn, state: _State, sentences: list[tuple[int, int]], mentions: Sequence[tuple[int, int]],
+    work: str,
+    turn: Turn,
+    state: _State,
+    sentences: list[tuple[int, int]],
+    mentions: Sequence[tuple[int, int]],
 ) -> Quote:
     """Return a transcript turn as a direct quote of its labelled speaker."""
     person = state.registry.resolve(turn.speaker) if turn.speaker else None
     speaker = person.name if person is not None else turn.speaker
     role = person.role if person is not None else None
-    quote = Quote(turn.start, turn.end, work[turn.start : turn.end], speaker, role, "direct",
-                  _mentions_near(turn.start, turn.end, sentences, mentions))
+    quote = Quote(
+        turn.start,
+        turn.end,
+        work[turn.start : turn.end],
+        speaker,
+        role,
+        "direct",
+        _mentions_near(turn.start, turn.end, sentences, mentions),
+    )
     state.previous = (speaker, role)
     return quote
 
 
 def _reported_quotes(
-    work: str, s_start: int, s_end: int, directs: Sequence[_Direct], state: _State, mentions: Sequence[tuple[int, int]],
+    work: str,
+    s_start: int,
+    s_end: int,
+    directs: Sequence[_Direct],
+    state: _State,
+    mentions: Sequence[tuple[int, int]],
 ) -> list[Quote]:
     """Return the reported statements of a sentence: its attribution clause's, then a participle's ("noting that X")."""
     found: list[Quote] = []
-    if work[s_start] not in _OPEN + _STRAIGHT:  # else a quotation with its attribution: the direct quote is the statement
+    if (
+        work[s_start] not in _OPEN + _STRAIGHT
+    ):  # else a quotation with its attribution: the direct quote is the statement
         found = _reported(work, s_start, s_end, directs, state, mentions)
     for participle in _participle(work, s_start, s_end, directs, state, mentions):
         if not any(q.start <= participle.start < q.end for q in found):
@@ -362,13 +423,21 @@ def _reported_quotes(
 
 
 def _reported(
-    work: str, s_start: int, s_end: int, directs: Sequence[_Direct], state: _State, mentions: Sequence[tuple[int, int]],
+    work: str,
+    s_start: int,
+    s_end: int,
+    directs: Sequence[_Direct],
+    state: _State,
+    mentions: Sequence[tuple[int, int]],
 ) -> list[Quote]:
     """Return the reported statement of a sentence with an attribution clause outside its quote marks, if any."""
     sentence = work[s_start:s_end]
     lead = LEAD.match(sentence)
-    if lead and (NO_CLAUSE.fullmatch(" " + sentence[lead.end() :]) or len(sentence[lead.end() :].split()) < 3
-                 or _inside_quote(s_start + lead.start("spk" if lead.group("spk") else "spk2"), directs)):
+    if lead and (
+        NO_CLAUSE.fullmatch(" " + sentence[lead.end() :])
+        or len(sentence[lead.end() :].split()) < 3
+        or _inside_quote(s_start + lead.start("spk" if lead.group("spk") else "spk2"), directs)
+    ):
         lead = None  # "X grew, officials said today.": the clause before is the statement
     if lead:
         attribution, pieces, body = lead, [(s_start + lead.end(), s_end)], None
@@ -392,10 +461,22 @@ def _reported(
     state.previous = (speaker, role)
     inside = [d for d in directs if c_start <= d.open_mark < c_end]
     if not inside:
-        return [Quote(c_start, c_end, body or work[c_start:c_end], speaker, role, "reported", _mentions_in(s_start, s_end, mentions))]
+        return [
+            Quote(
+                c_start,
+                c_end,
+                body or work[c_start:c_end],
+                speaker,
+                role,
+                "reported",
+                _mentions_in(s_start, s_end, mentions),
+            )
+        ]
     # Quoted words inside the statement are a direct quote of their own: the statement is the words around them.
-    return [Quote(a, b, work[a:b], speaker, role, "reported", _mentions_in(s_start, s_end, mentions))
-            for a, b in _outside(work, pieces, inside)]
+    return [
+        Quote(a, b, work[a:b], speaker, role, "reported", _mentions_in(s_start, s_end, mentions))
+        for a, b in _outside(work, pieces, inside)
+    ]
 
 
 def _outside(work: str, pieces: Sequence[tuple[int, int]], directs: Sequence[_Direct]) -> list[tuple[int, int]]:
@@ -420,7 +501,12 @@ def _outside(work: str, pieces: Sequence[tuple[int, int]], directs: Sequence[_Di
 
 
 def _participle(
-    work: str, s_start: int, s_end: int, directs: Sequence[_Direct], state: _State, mentions: Sequence[tuple[int, int]],
+    work: str,
+    s_start: int,
+    s_end: int,
+    directs: Sequence[_Direct],
+    state: _State,
+    mentions: Sequence[tuple[int, int]],
 ) -> list[Quote]:
     """Return the statement of "..., noting that X" / "..., adding that X", by the sentence's speaker."""
     match = PARTICIPLE.search(work, s_start, s_end)
@@ -439,8 +525,10 @@ def _participle(
         speaker, role, _ = _speaker(state, subject)
         state.previous = (speaker, role)
     inside = [d for d in directs if c_start <= d.open_mark < c_end]
-    return [Quote(a, b, work[a:b], speaker, role, "reported", _mentions_in(s_start, s_end, mentions))
-            for a, b in _outside(work, [(c_start, c_end)], inside)]
+    return [
+        Quote(a, b, work[a:b], speaker, role, "reported", _mentions_in(s_start, s_end, mentions))
+        for a, b in _outside(work, [(c_start, c_end)], inside)
+    ]
 
 
 def _mostly_quoted(start: int, end: int, directs: Sequence[_Direct]) -> bool:
@@ -468,7 +556,10 @@ def _sentence_around(sentences: list[tuple[int, int]], offset: int) -> tuple[int
 
 
 def _mentions_near(
-    start: int, end: int, sentences: list[tuple[int, int]], mentions: Sequence[tuple[int, int]],
+    start: int,
+    end: int,
+    sentences: list[tuple[int, int]],
+    mentions: Sequence[tuple[int, int]],
 ) -> tuple[tuple[int, int], ...]:
     """Return the mentions inside the span or inside a sentence it overlaps."""
     first, last = _sentence_around(sentences, start), _sentence_around(sentences, max(start, end - 1))

@@ -124,14 +124,57 @@ _GENERIC = frozenset(
 )
 _ROLE_WORDS = re.compile(_ROLE_NOUN, re.IGNORECASE)
 # Role nouns and the title words that carry them ("the general" -> "Lt. Gen.").
-_ROLE_ALIASES = {"general": ("general", "gen."), "admiral": ("admiral", "adm."), "colonel": ("colonel", "col."),
-                 "commander": ("commander", "cmdr."), "senator": ("senator", "sen."), "governor": ("governor", "gov.")}
+_ROLE_ALIASES = {
+    "general": ("general", "gen."),
+    "admiral": ("admiral", "adm."),
+    "colonel": ("colonel", "col."),
+    "commander": ("commander", "cmdr."),
+    "senator": ("senator", "sen."),
+    "governor": ("governor", "gov."),
+}
 # Capitalised words that start sentences, not names ("Yesterday Obama said").
-_NOT_NAMES = frozenset({
-    "The", "This", "That", "These", "Those", "It", "We", "They", "I", "You", "But", "And", "In", "On", "At", "As",
-    "Also", "However", "Meanwhile", "Later", "Earlier", "Then", "Still", "Yesterday", "Today", "Tonight", "Tomorrow",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "So", "Now", "Here", "There",
-})
+_NOT_NAMES = frozenset(
+    {
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "We",
+        "They",
+        "I",
+        "You",
+        "But",
+        "And",
+        "In",
+        "On",
+        "At",
+        "As",
+        "Also",
+        "However",
+        "Meanwhile",
+        "Later",
+        "Earlier",
+        "Then",
+        "Still",
+        "Yesterday",
+        "Today",
+        "Tonight",
+        "Tomorrow",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "So",
+        "Now",
+        "Here",
+        "There",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -199,7 +242,9 @@ class SpeakerRegistry:
             if group is not None and not _GROUP_RE.search(body):
                 if not core:
                     continue  # bare "officials": only a body already speaking as officials
-                return f"{body} {group.group().lower()}"  # "task force officials" -> "<the task force's name> officials"
+                return (
+                    f"{body} {group.group().lower()}"  # "task force officials" -> "<the task force's name> officials"
+                )
             return body if group is not None else _GROUP_RE.sub("", body).strip()
         return expr[0].lower() + expr[1:] if words[0].lower() in _GENERIC else expr
 

@@ -20,7 +20,13 @@ Target = Literal["object", "subject", "sentence", "located", "alongside"]
 TARGETS: tuple[str, ...] = ("object", "subject", "sentence", "located", "alongside")
 # How direct each kind of cue is, when the file gives no confidence: a cue that names the place's
 # role in the sentence beats one that only shares a sentence with it.
-DEFAULT_CONFIDENCE: Mapping[str, float] = {"object": 0.85, "subject": 0.8, "located": 0.6, "sentence": 0.5, "alongside": 0.6}
+DEFAULT_CONFIDENCE: Mapping[str, float] = {
+    "object": 0.85,
+    "subject": 0.8,
+    "located": 0.6,
+    "sentence": 0.5,
+    "alongside": 0.6,
+}
 CONTEXT = "context"  # the engine's phase for a place that only locates another one
 PLACE = "{place}"
 ANY_PLACE = "{any_place}"  # a mention that is part of the cue but not its target
@@ -31,7 +37,9 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _FEATURES = frozenset({"country", "admin1", "admin2", "city", "region"})
 # Known fields: a misspelt one ("confidance") is an error, not silently ignored.
 _PHASE_FIELDS = frozenset({"label", "color", "icon", "description", "scope", "cues", "confidence"})
-_CUE_FIELDS = frozenset({"name", "pattern", "target", "confidence", "unless", "case_sensitive", "alongside", "features"})
+_CUE_FIELDS = frozenset(
+    {"name", "pattern", "target", "confidence", "unless", "case_sensitive", "alongside", "features"}
+)
 
 
 class TaxonomyError(ValueError):
@@ -49,7 +57,9 @@ class Cue:
     unless: re.Pattern[str] | None = None  # vetoes a match when found in it or the 40 characters before it
     alongside: frozenset[str] = frozenset()  # target "alongside": the phases a place must already have in the sentence
     features: frozenset[str] = frozenset()  # the feature kinds the cue may tag; empty = any
-    needles: frozenset[str] | None = None  # every match contains one of these (lower case): a sentence without is skipped
+    needles: frozenset[str] | None = (
+        None  # every match contains one of these (lower case): a sentence without is skipped
+    )
 
 
 @dataclass(frozen=True)
@@ -97,7 +107,9 @@ def load_phase_taxonomy(path: Path) -> dict[str, PhaseDef]:
         for cue in phase.cues:
             unknown = sorted(cue.alongside - taxonomy.keys())
             if unknown:
-                raise TaxonomyError(f"{path}: phase '{phase.key}', cue '{cue.rule}': field 'alongside': unknown phases {unknown}")
+                raise TaxonomyError(
+                    f"{path}: phase '{phase.key}', cue '{cue.rule}': field 'alongside': unknown phases {unknown}"
+                )
     return taxonomy
 
 
@@ -134,8 +146,16 @@ def _phase(path: Path, key: str, table: Any) -> PhaseDef:
     rules = [cue.rule for cue in cues]
     if len(set(rules)) < len(rules):
         raise TaxonomyError(f"{where}: field 'cues': two cues share the name {max(rules, key=rules.count)!r}")
-    return PhaseDef(key, label, color, icon, cues, _scope(table.get("scope", {}), where),
-                    str(table.get("description", "")), confidence)
+    return PhaseDef(
+        key,
+        label,
+        color,
+        icon,
+        cues,
+        _scope(table.get("scope", {}), where),
+        str(table.get("description", "")),
+        confidence,
+    )
 
 
 def _cue(where: str, key: str, index: int, raw: Any) -> Cue:
@@ -157,7 +177,9 @@ def _cue(where: str, key: str, index: int, raw: Any) -> Cue:
     if not isinstance(alongside, list) or not all(isinstance(a, str) for a in alongside):
         raise TaxonomyError(f"{here}: field 'alongside': must be an array of phase keys")
     if (target == "alongside") != bool(alongside):
-        raise TaxonomyError(f"{here}: field 'alongside': give it (a list of phase keys) with target 'alongside', and only then")
+        raise TaxonomyError(
+            f"{here}: field 'alongside': give it (a list of phase keys) with target 'alongside', and only then"
+        )
     flags = 0 if raw.get("case_sensitive", False) is True else re.IGNORECASE
     compiled = _compiled(pattern, flags, f"{here}: field 'pattern'")
     unless = _compiled(_string(raw, "unless", here), flags, f"{here}: field 'unless'") if "unless" in raw else None
@@ -165,8 +187,16 @@ def _cue(where: str, key: str, index: int, raw: Any) -> Cue:
     features = raw.get("features", [])
     if not isinstance(features, list) or not set(features) <= _FEATURES:
         raise TaxonomyError(f"{here}: field 'features': must be an array of {sorted(_FEATURES)}")
-    return Cue(f"{key}.{name}", compiled, target, confidence, unless, frozenset(alongside), frozenset(features),
-               required_literals(compiled.pattern, compiled.flags))
+    return Cue(
+        f"{key}.{name}",
+        compiled,
+        target,
+        confidence,
+        unless,
+        frozenset(alongside),
+        frozenset(features),
+        required_literals(compiled.pattern, compiled.flags),
+    )
 
 
 def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
@@ -198,7 +228,9 @@ def _required(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
         elif op is sre_constants.BRANCH:
             branches = [_required(list(branch)) for branch in arg[1]]
             need = None if any(b is None for b in branches) else frozenset().union(*branches)  # type: ignore[arg-type]
-        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT) and arg[0] >= 1:
+        elif (
+            op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT) and arg[0] >= 1
+        ):
             need = _required(list(arg[2]))
         if need:
             found.append(need)

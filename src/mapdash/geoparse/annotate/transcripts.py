@@ -17,8 +17,26 @@ _LABEL = re.compile(
 )
 # Labels that are not speakers of statements: questions, the moderator, and page furniture.
 _NOT_SPEAKERS = frozenset({"Q", "QUESTION", "MODERATOR", "OPERATOR", "STAFF", "REPORTER", "AUDIENCE"})
-_NOT_LABELS = frozenset({"NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE", "UPDATE", "UPDATED", "CORRECTION", "PHOTO", "VIDEO",
-                         "RELATED", "SOURCE", "SOURCES", "CONTACT", "MEDIA CONTACT", "RELEASE", "SUBJECT", "TOPIC"})
+_NOT_LABELS = frozenset(
+    {
+        "NOTE",
+        "EDITOR'S NOTE",
+        "EDITOR’S NOTE",
+        "UPDATE",
+        "UPDATED",
+        "CORRECTION",
+        "PHOTO",
+        "VIDEO",
+        "RELATED",
+        "SOURCE",
+        "SOURCES",
+        "CONTACT",
+        "MEDIA CONTACT",
+        "RELEASE",
+        "SUBJECT",
+        "TOPIC",
+    }
+)
 
 
 @dataclass(frozen=True)
