@@ -160,3 +160,14 @@ def seed_target(backend: str, tmp_path_factory: pytest.TempPathFactory, request:
         target = new_pg_database(request.getfixturevalue("pg_template"))
     assert main(["--db", target, "ingest", str(SEED)]) == 0
     return target
+
+
+_KINDS = ("unit", "golden", "integration", "browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the folder it lives in (tests/unit, tests/golden, tests/integration, tests/browser)."""
+    for item in items:
+        kind = next((part for part in item.path.parts[-3:-1] if part in _KINDS), None)
+        if kind:
+            item.add_marker(getattr(pytest.mark, kind))

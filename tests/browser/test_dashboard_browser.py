@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from browser import RequestLog, free_port, launch_chromium, record_requests, run_app
+from harness import RequestLog, free_port, launch_chromium, record_requests, run_app
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, FrameLocator, Page

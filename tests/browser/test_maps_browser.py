@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from browser import RequestLog, launch_chromium, record_requests, serve_directory
+from harness import RequestLog, launch_chromium, record_requests, serve_directory
 from test_maps import PLACES, XSS, five_places, mention, mentions_gdf
 
 from mapdash.render import assets

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from browser import free_port, launch_chromium, run_app
+from harness import free_port, launch_chromium, run_app
 from test_security_browser import Watch, settle
 
 from mapdash import store

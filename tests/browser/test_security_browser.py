@@ -15,7 +15,7 @@ from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 
 import pytest
-from browser import free_port, launch_chromium, record_requests, run_app, serve_directory
+from harness import free_port, launch_chromium, record_requests, run_app, serve_directory
 
 from mapdash import store
 from mapdash.cli import main

@@ -17,7 +17,7 @@ from mapdash.geoparse.annotate import (
     sentence_spans,
 )
 
-TAXONOMY = load_phase_taxonomy(Path(__file__).resolve().parents[1] / "data" / "phases.toml")
+TAXONOMY = load_phase_taxonomy(Path(__file__).resolve().parents[2] / "data" / "phases.toml")
 # Pieces that make the rules fire: quote marks, speakers, speech verbs, cue words, place-like names.
 PIECES = [
     "“",

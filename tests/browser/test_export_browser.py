@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import geopandas as gpd
 import pytest
-from browser import launch_chromium
+from harness import launch_chromium
 from test_app_browser import app_url  # noqa: F401 - the running app, as a fixture
 from test_export import MAP_BOX, assert_not_blank, assert_phase_colours, decode, rgb, seed_gdf  # noqa: F401
 

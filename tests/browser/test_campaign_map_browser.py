@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import psutil
 import pytest
-from browser import free_port, launch_chromium, record_requests, run_app
+from harness import free_port, launch_chromium, record_requests, run_app
 from test_dashboard_browser import MAP, eventually, markers, the_map
 
 from mapdash.cli import main

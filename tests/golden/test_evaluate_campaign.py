@@ -25,7 +25,7 @@ from mapdash.devtools.evaluate_campaign import (
     speaker_matches,
 )
 
-CAMPAIGN = Path(__file__).resolve().parent / "fixtures" / "campaign"
+CAMPAIGN = Path(__file__).resolve().parents[1] / "fixtures" / "campaign"
 MOSUL = GoldPlace("Mosul", 36.335, 43.119, 25, "city", "IQ", frozenset({"strike", "retaken"}))
 IRAQ = GoldPlace("Iraq", 33.0, 44.0, 400, "country", "IQ", frozenset())
 RAQQA = GoldPlace("Raqqa", 35.953, 39.008, 25, "city", "SY", frozenset({"enemy_held"}))

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import free_port, launch_chromium, record_requests, run_app
+from harness import free_port, launch_chromium, record_requests, run_app
 
 pytestmark = pytest.mark.browser
 SCREENSHOT = Path(os.environ.get("MAPDASH_SCREENSHOT", "/tmp/mapdash_app.png"))

@@ -9,7 +9,7 @@ import pytest
 
 from mapdash.geoparse.annotate import MentionRef, TaxonomyError, assign_phases, load_phase_taxonomy
 
-TAXONOMY_PATH = Path(__file__).resolve().parents[1] / "data" / "phases.toml"
+TAXONOMY_PATH = Path(__file__).resolve().parents[2] / "data" / "phases.toml"
 # name -> (feature, country code) for the places the phrasings below mark as [Name] or [Surface=Name].
 PLACES = {
     "Ramadi": ("city", "IQ"),
@@ -448,7 +448,7 @@ def test_analyst_can_add_a_phase_without_code(tmp_path: Path) -> None:
 
 # --- the seed release -----------------------------------------------------------------------------
 
-SEED_PATH = Path(__file__).resolve().parents[1] / "data" / "seeds" / "000_4dfe93347b0ca329.txt"
+SEED_PATH = Path(__file__).resolve().parents[2] / "data" / "seeds" / "000_4dfe93347b0ca329.txt"
 # Surface -> (place name, feature, country): the mentions the resolve stage passes for the seed.
 SEED_PLACES = [
     ("United Arab Emirates", "United Arab Emirates", "country", "AE"),

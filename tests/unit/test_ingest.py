@@ -11,9 +11,9 @@ import pytest
 
 from mapdash.geoparse.ingest import IngestError, clean_text, document_id, iter_release_paths, read_release
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "data" / "seeds" / "000_4dfe93347b0ca329.txt"
-FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 PAGE = FIXTURES / "saved_page.html"
 
 BODY = (
