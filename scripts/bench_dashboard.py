@@ -158,7 +158,7 @@ def bench_browser(db: Path) -> dict[str, tuple[float, float]]:
     import urllib.request
 
     sys.path.insert(0, str(REPO_ROOT / "tests"))
-    from browser import launch_chromium, record_requests
+    from harness import launch_chromium, record_requests
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

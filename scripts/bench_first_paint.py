@@ -23,7 +23,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "tests"))
-from browser import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402 - the tests' own Chromium settings
+from harness import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402 - the tests' own Chromium settings
 
 CAMPAIGN = REPO_ROOT.parent / "shared" / "bench" / "campaign" / "texts"
 DRAWN = """() => document.querySelector('path.mapdash-land') && document.querySelector('path.mapdash-river')

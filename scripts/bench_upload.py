@@ -28,7 +28,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import CHROMIUM, free_port, launch_chromium, run_app  # noqa: E402
+from harness import CHROMIUM, free_port, launch_chromium, run_app  # noqa: E402
 
 from mapdash import benchcorpus  # noqa: E402
 from mapdash.cli import main as mapdash  # noqa: E402

@@ -26,7 +26,7 @@ def load_bench():
 
 
 def test_a_short_load_has_no_errors(tmp_path: Path, seed_db: Path) -> None:
-    from browser import CHROMIUM
+    from harness import CHROMIUM
     from test_security_browser import serve
 
     if not CHROMIUM.exists():

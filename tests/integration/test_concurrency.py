@@ -99,7 +99,7 @@ def test_a_reader_never_waits_for_the_writer(tmp_path: Path, batch) -> None:
 
 @pytest.mark.browser
 def test_the_dashboard_keeps_serving_during_an_ingest(tmp_path: Path, batch, seed_db: Path) -> None:
-    from browser import launch_chromium
+    from harness import launch_chromium
     from test_security_browser import Watch, serve, settle
 
     paths, _ = batch
