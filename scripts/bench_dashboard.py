@@ -233,7 +233,8 @@ def main() -> int:
     args = parser.parse_args()
     if not LGL.is_file():
         print(
-            f"skipped: the LGL corpus is not at {LGL} (evaluation data beside the project, never shipped; set MAPDASH_LGL)"
+            f"skipped: the LGL corpus is not at {LGL} (evaluation data beside the project, never shipped; set "
+            "MAPDASH_LGL)"
         )
         return 0
     if args.rebuild or not args.db.exists():

@@ -97,7 +97,8 @@ def main() -> int:
             results[fmt] = timed(lambda fmt=fmt: export_bytes(gdf, fmt, briefing).data, args.runs)
         cli = cli_seconds(db, Path(tmp) / "cli.png", args.size, args.scale)
     print(
-        f"{len(gdf)} mentions, {gdf['place_id'].nunique()} places; page {args.size} at {args.scale}x; {args.runs} runs each"
+        f"{len(gdf)} mentions, {gdf['place_id'].nunique()} places; page {args.size} at {args.scale}x; {args.runs} runs "
+        "each"
     )
     print(f"{'export':<22}{'first s':>9}{'median s':>10}{'min s':>8}{'bytes':>12}")
     for name, r in results.items():

@@ -139,7 +139,8 @@ def write_releases(folder: Path, count: int) -> None:
         a, b, c = PLACES[i % len(PLACES)], PLACES[(i * 7 + 3) % len(PLACES)], PLACES[(i * 11 + 5) % len(PLACES)]
         (folder / f"release_{i:03d}.txt").write_text(
             f"Coalition Update No. {i}\n\nWASHINGTON, March {i % 28 + 1}, 2016 -- Partner forces retook {a} on Tuesday "
-            f"after {i + 2} days of fighting, officials said.\n\n“The next phase will target {b},” Army Col. Steve Warren "
+            f"after {i + 2} days of fighting, officials said.\n\n“The next phase will target {b},” Army Col. Steve "
+            "Warren "
             f"told reporters.\n\nCoalition aircraft conducted {i % 9 + 1} airstrikes near {c}, destroying {i % 5 + 2} "
             "fighting positions.\n",
             encoding="utf-8",
@@ -155,7 +156,8 @@ def free_port() -> int:
 
 @contextmanager
 def own_app(db: Path | None, releases: int) -> Iterator[str]:
-    """Start `mapdash serve` on loopback (on db, or on a fresh database of the seed and generated releases); yield its URL."""
+    """Start `mapdash serve` on loopback (on db, or on a fresh database of the seed and generated releases); yield its
+    URL."""
     with tempfile.TemporaryDirectory(prefix="mapdash-bench-") as tmp:
         if db is None:
             db = Path(tmp) / "bench.sqlite"
@@ -360,7 +362,8 @@ class Session:
 
 
 async def bench(url: str, sessions: int, duration: float, timeout: float, artifacts: Path | None = None) -> Tally:
-    """Run the sessions against url for duration seconds; return what they measured (screenshots of stalls in artifacts)."""
+    """Run the sessions against url for duration seconds; return what they measured (screenshots of stalls in
+    artifacts)."""
     from playwright.async_api import async_playwright
 
     tally = Tally()
@@ -444,9 +447,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(
         f"{args.sessions} sessions, {args.duration:.0f} s: {len(lat)} reruns ({figures['reruns_per_s']}/s), "
-        f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms, {len(tally.errors)} errors, "
+        f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, max {figures['max_ms']} ms, {len(tally.errors)} "
+        "errors, "
         f"{len(tally.stalls)} browser stalls"
-        f" (opening a page, before the measured period: p50 {figures['page_open_p50_ms']} ms, p95 {figures['page_open_p95_ms']} ms)"
+        f" (opening a page, before the measured period: p50 {figures['page_open_p50_ms']} ms, p95 "
+        f"{figures['page_open_p95_ms']} ms)"
     )
     for error in tally.errors[:20]:
         print(f"  error: {error}")

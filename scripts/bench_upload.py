@@ -70,7 +70,8 @@ def load_map(context, url: str, timeout: float = 120.0) -> tuple[float, float, f
     shown = float("nan")
     while True:
         if shown != shown and page.evaluate(
-            "() => !!document.querySelector('.mapdash-title') && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+            "() => !!document.querySelector('.mapdash-title') && !document.querySelector('[data-testid=\"stStatusWidget"
+            "\"]')"
         ):
             shown = time.perf_counter() - started
         drawn = 0
@@ -172,7 +173,8 @@ def run(args: argparse.Namespace) -> dict:
             )
             fractions.append(text.strip())
             print(
-                f"  page load during the upload: server {during[-1][0]:.2f} s, shown {during[-1][1]:.2f} s, markers {during[-1][2]:.2f} s"
+                f"  page load during the upload: server {during[-1][0]:.2f} s, shown {during[-1][1]:.2f} s, markers "
+                f"{during[-1][2]:.2f} s"
                 f"   [{fractions[-1]}]",
                 flush=True,
             )
@@ -214,20 +216,25 @@ def main() -> int:
         f"{figures['upload']['seconds_to_job']:.1f} s, done after {figures['upload']['seconds_total']:.0f} s"
     )
     print(
-        f"other sessions' page loads (page shown): before p50 {before.get('p50', float('nan')):.2f} s, max {before.get('max', float('nan')):.2f} s;"
-        f" during ({during['n']} loads) p50 {during.get('p50', float('nan')):.2f} s, p95 {during.get('p95', float('nan')):.2f} s,"
+        f"other sessions' page loads (page shown): before p50 {before.get('p50', float('nan')):.2f} s, max "
+        f"{before.get('max', float('nan')):.2f} s;"
+        f" during ({during['n']} loads) p50 {during.get('p50', float('nan')):.2f} s, p95 "
+        f"{during.get('p95', float('nan')):.2f} s,"
         f" max {during.get('max', float('nan')):.2f} s, {during.get('failed', 0)} not loaded"
     )
     print(
         f"  the server's run of the page: before p50 {before_s.get('p50', float('nan')):.2f} s; during p50"
-        f" {during_s.get('p50', float('nan')):.2f} s, p95 {during_s.get('p95', float('nan')):.2f} s, max {during_s.get('max', float('nan')):.2f} s"
+        f" {during_s.get('p50', float('nan')):.2f} s, p95 {during_s.get('p95', float('nan')):.2f} s, max "
+        f"{during_s.get('max', float('nan')):.2f} s"
     )
     print(
-        f"  markers drawn: before p50 {before_m.get('p50', float('nan')):.2f} s; during p50 {during_m.get('p50', float('nan')):.2f} s,"
+        f"  markers drawn: before p50 {before_m.get('p50', float('nan')):.2f} s; during p50 "
+        f"{during_m.get('p50', float('nan')):.2f} s,"
         f" p95 {during_m.get('p95', float('nan')):.2f} s, max {during_m.get('max', float('nan')):.2f} s"
     )
     print(
-        f"server peak memory (all its processes): {figures['server_peak_mb']:.0f} MB, of which the job worker {figures['worker_peak_mb']:.0f} MB"
+        f"server peak memory (all its processes): {figures['server_peak_mb']:.0f} MB, of which the job worker "
+        f"{figures['worker_peak_mb']:.0f} MB"
     )
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

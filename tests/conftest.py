@@ -82,7 +82,8 @@ PG_TEMPLATE = "mapdash_test_template"
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A PostgreSQL server: $MAPDASH_TEST_PG, else a throw-away cluster that scripts/start_postgres.sh starts on loopback."""
+    """A PostgreSQL server: $MAPDASH_TEST_PG, else a throw-away cluster that scripts/start_postgres.sh starts on
+    loopback."""
     given = os.environ.get("MAPDASH_TEST_PG", "")
     if given.lower() in ("0", "off", "no", "skip"):
         pytest.skip(f"PostgreSQL tests turned off (MAPDASH_TEST_PG={given})")

@@ -33,7 +33,8 @@ def start(request: JobRequest) -> None:
     """Hand a job to the manager (it runs in a worker process); its owner is this browser session."""
     session_id = get_script_run_ctx().session_id
     runtime = Runtime.instance()
-    # A browser's session: the job goes when it has gone. (A session the runtime does not list, as in AppTest, has no browser to close.)
+    # A browser's session: the job goes when it has gone. (A session the runtime does not list, as in AppTest, has no
+    # browser to close.)
     alive = (lambda: runtime.is_active_session(session_id)) if runtime.is_active_session(session_id) else None
     try:
         state["job_id"] = job_manager(str(settings.db_path)).submit(request, session_id, alive=alive)
@@ -95,7 +96,8 @@ with st.expander("Add releases", expanded=docs.empty or busy or "ingest_results"
         if not settings.release_dirs:
             st.info(
                 "Reading releases from the server's disk is off. To allow it, start the server with "
-                "`mapdash serve --release-dir DIR` (or set `MAPDASH_RELEASE_DIRS`): only files inside those folders can be read."
+                "`mapdash serve --release-dir DIR` (or set `MAPDASH_RELEASE_DIRS`): only files inside those folders "
+                "can be read."
             )
         else:
             st.caption(
@@ -177,7 +179,8 @@ if doc:
     size = docs.loc[docs["doc_id"] == doc, "characters"]
     if len(size) and int(size.iloc[0]) > READER_MAX_CHARS:
         st.info(
-            f"This document has {int(size.iloc[0]):,} characters: the reader shows its first {READER_MAX_CHARS // 10:,} as plain text."
+            f"This document has {int(size.iloc[0]):,} characters: the reader shows its first "
+            f"{READER_MAX_CHARS // 10:,} as plain text."
         )
         row = store.document_row(conn, doc)
         st.text(row["text"][: READER_MAX_CHARS // 10] if row else "")

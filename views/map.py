@@ -142,7 +142,8 @@ with right:
         st.button("All places", icon=":material/arrow_back:", on_click=lambda: state.update({PLACE_PARAM: None}))
         details = place_mentions(state["all_mentions"], place)
         st.caption(
-            f"{plural(len(details), 'mention')} in {plural(details['doc_id'].nunique(), 'document')} (all documents, whatever the filters)"
+            f"{plural(len(details), 'mention')} in {plural(details['doc_id'].nunique(), 'document')} (all documents, "
+            "whatever the filters)"
         )
         with st.container(height=MAP_HEIGHT - 90):
             st.html(place_details_html(details, state["styles"]))
@@ -200,5 +201,6 @@ if ready := state.get("export_ready"):
     download_link()(key="export_download", data=ready)
 if missing := chromium_missing():
     st.caption(
-        f"PNG and PDF: {missing}, so they are drawn with matplotlib (static); the README's Export section tells how to get Chromium's rendering."
+        f"PNG and PDF: {missing}, so they are drawn with matplotlib (static); the README's Export section tells how to "
+        "get Chromium's rendering."
     )

@@ -540,7 +540,8 @@ def _eval_campaign(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    """Write the filtered mentions as a briefing snapshot (png, pdf), a standalone map (html) or data (geojson, csv, gpkg)."""
+    """Write the filtered mentions as a briefing snapshot (png, pdf), a standalone map (html) or data (geojson, csv,
+    gpkg)."""
     from mapdash.export import Briefing, ExportError, parse_size, resolve_doc_ids, write_export
     from mapdash.frame import Filters, filter_mentions
     from mapdash.render.maps import MapView
@@ -578,7 +579,8 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     if not result.rows:
         print("mapdash: note: no mention passes the filters", file=sys.stderr)
     print(
-        f"wrote {args.output} ({result.fmt}, {len(result.data):,} bytes, {result.rows} mentions) in {time.perf_counter() - started:.2f} s"
+        f"wrote {args.output} ({result.fmt}, {len(result.data):,} bytes, {result.rows} mentions) in "
+        f"{time.perf_counter() - started:.2f} s"
     )
     return 0
 

@@ -27,7 +27,8 @@ pytestmark = pytest.mark.browser
 HIT, RAMADI, MOSUL, FALLUJAH, IRAQ, LIBYA = "gn:95788", "gn:98717", "gn:99072", "gn:99454", "gn:99237", "gn:2215636"
 # Two later releases: Hit retaken on 2016-04-14, then Fallujah, where fighting went on, retaken on 2016-06-27.
 RELEASES = {
-    "2016-04-14": "Iraqi Forces Retake Hit\n\nIraqi security forces retook the town of Hit from ISIL, a coalition spokesman said. "
+    "2016-04-14": "Iraqi Forces Retake Hit\n\nIraqi security forces retook the town of Hit from ISIL, a coalition "
+    "spokesman said. "
     "Iraqi forces are fighting in Fallujah, where ISIL fighters remain.\n",
     "2016-06-27": "Fallujah Liberated\n\nIraqi forces retook the city of Fallujah from ISIL, officials said. "
     "Coalition aircraft struck ISIL fighting positions near Mosul.\n",
@@ -177,7 +178,8 @@ def test_the_theatre_is_in_view_and_the_rest_listed_beside_it(app: str, page: Pa
     open_map(page, app)
     frame = the_map(page)
     view = frame.locator(".leaflet-container").evaluate(
-        "() => { const b = window.map.getBounds(); return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast(), window.map.getZoom()]; }"
+        "() => { const b = window.map.getBounds(); return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast(), "
+        "window.map.getZoom()]; }"
     )
     south, west, north, east, zoom = view
     assert zoom >= 5, "Iraq and Syria, not the world"

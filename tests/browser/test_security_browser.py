@@ -157,7 +157,8 @@ def settle(page, url: str) -> None:
     page.goto(url)
     # A page's title, or the message that says why it could not be drawn.
     page.locator(
-        '[data-testid="stMain"] h1, [data-testid="stMain"] .mapdash-title, [data-testid="stMain"] [data-testid="stAlert"]'
+        '[data-testid="stMain"] h1, [data-testid="stMain"] .mapdash-title, [data-testid="stMain"] '
+        '[data-testid="stAlert"]'
     ).first.wait_for(timeout=90_000)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000)
     page.wait_for_timeout(1000)  # components (the map iframe) draw after the script run

@@ -207,7 +207,8 @@ def capitals_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     folder = tmp_path_factory.mktemp("capitals")
     for i, city in enumerate(CAPITALS):
         (folder / f"{i:02d}-{city}.txt").write_text(
-            f"Talks in {city}\n\nCoalition envoys met officials in {city} on Monday to discuss aid, the spokesman said.\n"
+            f"Talks in {city}\n\nCoalition envoys met officials in {city} on Monday to discuss aid, the spokesman "
+            "said.\n"
         )
     db = tmp_path_factory.mktemp("capitals-db") / "capitals.sqlite"
     with redirect_stdout(io.StringIO()):

@@ -110,7 +110,8 @@ def _res(start: int, end: int, place: Place | None) -> Resolution:
     return Resolution(Toponym(start, end, "x" * (end - start), "x", "ner", 0, 100), place, 0.9 if place else 0.0)
 
 
-# A: found, 10 km off; B: found, about 1,000 km off; C: missed; D: found, no gold point (a street); E: found, unresolved.
+# A: found, 10 km off; B: found, about 1,000 km off; C: missed; D: found, no gold point (a street); E: found,
+# unresolved.
 GOLD = GoldDoc(
     "d1",
     "." * 100,

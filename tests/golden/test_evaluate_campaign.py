@@ -90,7 +90,8 @@ def test_scoring_places_phases_quotes_titles_and_dates() -> None:
     report = score_campaign(gold, {"r1": predicted})
     m = report.metrics()
     assert (report.places.tp, report.places.fp, report.places.fn) == (2, 1, 1)  # Raqqa missed, Paris wrong
-    # Mosul strike right; Mosul next_target wrong; Paris strike on a wrong place; Mosul retaken and Raqqa enemy_held missed
+    # Mosul strike right; Mosul next_target wrong; Paris strike on a wrong place; Mosul retaken and Raqqa enemy_held
+    # missed
     assert (report.phases.tp, report.phases.fp, report.phases.fn) == (1, 2, 2)
     assert "context" not in m["phases_by_key"]
     assert m["quotes"] == {"gold": 2, "found": 0.5, "speaker": 1.0, "kind": 1.0}

@@ -59,7 +59,8 @@ def write_batch(folder: Path, count: int = DOCUMENTS) -> list[Path]:
             f"Coalition Update No. {i}\n\n"
             f"Iraqi forces retook {a} in Iraq on Tuesday after {i + 2} days of fighting, officials said.\n\n"
             f"“The next phase will target {b},” Army Col. Steve Warren told reporters in Baghdad.\n\n"
-            f"Coalition aircraft conducted {i % 9 + 1} airstrikes near {c} in Syria, destroying {i % 5 + 2} fighting positions."
+            f"Coalition aircraft conducted {i % 9 + 1} airstrikes near {c} in Syria, destroying {i % 5 + 2} fighting "
+            "positions."
         )
         path = folder / f"release_{i:03d}.txt"
         path.write_text(text, encoding="utf-8")
@@ -121,7 +122,8 @@ def stored(db: Path) -> int:
 
 
 def run_and_kill(command: list[str], db: Path, after: int, rng: random.Random) -> int:
-    """Start command, SIGKILL it once db holds more than `after` documents (plus a random few ms); return the count then."""
+    """Start command, SIGKILL it once db holds more than `after` documents (plus a random few ms); return the count
+    then."""
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 300
     try:
@@ -184,7 +186,8 @@ def test_sigkill_mid_batch_then_rerun_completes_without_duplicates(tmp_path: Pat
     )
     assert (
         conn.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM phases GROUP BY doc_id, mention_start, mention_end, phase HAVING count(*) > 1)"
+            "SELECT count(*) FROM (SELECT 1 FROM phases GROUP BY doc_id, mention_start, mention_end, phase HAVING "
+            "count(*) > 1)"
         ).fetchone()[0]
         == 0
     )
@@ -203,7 +206,8 @@ def test_sigkill_during_reprocessing_keeps_documents_and_corrections(tmp_path: P
         corrections.append((doc_id, start, end))
     before = [tuple(r) for r in store.table_rows(conn, "corrections")]
     conn.close()
-    # Re-processing replaces each document in one transaction: killed anywhere, every document is old or new, never gone.
+    # Re-processing replaces each document in one transaction: killed anywhere, every document is old or new, never
+    # gone.
     run_and_kill_reprocess(db, folder)
     assert assert_consistent(db, expected) == set(expected)
     conn = store.connect(db)

@@ -196,7 +196,8 @@ def test_a_failing_page_shows_a_message_and_the_frame_stays(seed_db: Path, monke
     def boom(*args, **kwargs):
         raise RuntimeError("the basemap file is damaged [see](javascript:alert(1))")
 
-    # The page imports st_folium by name on each run; no mapdash module keeps a reference to the stand-in after the test.
+    # The page imports st_folium by name on each run; no mapdash module keeps a reference to the stand-in after the
+    # test.
     monkeypatch.setattr("streamlit_folium.st_folium", boom)
     app = app_on(seed_db, monkeypatch)
     assert not app.exception, app.exception

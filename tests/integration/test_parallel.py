@@ -19,9 +19,11 @@ from mapdash.library import parallel
 from mapdash.settings import Settings
 
 RELEASES = {
-    "strikes.txt": "Coalition Strikes Continue\n\nCoalition aircraft struck ISIL targets near Mosul and Raqqa on Tuesday, "
+    "strikes.txt": "Coalition Strikes Continue\n\nCoalition aircraft struck ISIL targets near Mosul and Raqqa on "
+    "Tuesday, "
     "officials in Baghdad said. Iraqi forces advanced toward Fallujah in Anbar province.",
-    "aid.txt": "Aid Reaches Aleppo\n\nConvoys from Turkey reached Aleppo and Idlib this week, the United Nations said in Geneva. "
+    "aid.txt": "Aid Reaches Aleppo\n\nConvoys from Turkey reached Aleppo and Idlib this week, the United Nations said "
+    "in Geneva. "
     "Jordan and Lebanon host most of the refugees.",
 }
 

@@ -40,7 +40,8 @@ def test_a_4_mb_repetitive_release_is_ingested_under_a_memory_limit(tmp_path: Pa
     assert line.startswith("added: ") and f"capped at {DEFAULT_MAX_MENTIONS:,} place mentions" in line, line
     conn = store.connect(db)
     assert conn.execute("SELECT count(*) FROM mentions").fetchone()[0] == DEFAULT_MAX_MENTIONS
-    # The whole (cleaned) text is stored, not the part geoparsed: repeated headlines and datelines are what cleaning drops.
+    # The whole (cleaned) text is stored, not the part geoparsed: repeated headlines and datelines are what cleaning
+    # drops.
     assert conn.execute("SELECT length(text) FROM documents").fetchone()[0] > 3_000_000
 
 

@@ -31,8 +31,10 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
 NON_ENGLISH = {
     "fr.txt": (
-        "Les forces irakiennes reprennent Ramadi\n\nLes forces irakiennes ont repris la ville de Ramadi, dans la province "
-        "d’Anbar, a déclaré mardi le porte-parole de la coalition. « Nous continuerons jusqu’à Mossoul », a-t-il ajouté."
+        "Les forces irakiennes reprennent Ramadi\n\nLes forces irakiennes ont repris la ville de Ramadi, dans la "
+        "province "
+        "d’Anbar, a déclaré mardi le porte-parole de la coalition. « Nous continuerons jusqu’à Mossoul », a-t-il "
+        "ajouté."
     ),
     "ar.txt": (
         "القوات العراقية تستعيد الرمادي\n\nاستعادت القوات العراقية مدينة الرمادي في محافظة الأنبار، بحسب ما أعلن "
@@ -110,7 +112,8 @@ CASES: dict[str, tuple[bytes, str | None]] = {
 def batch(
     tmp_path_factory: pytest.TempPathFactory, seed_db: Path
 ) -> tuple[Path, Path, str, int, dict[str, list[tuple]]]:
-    """Ingest a folder of every case into a copy of the seed database; return folder, db, output, exit code, seed rows before."""
+    """Ingest a folder of every case into a copy of the seed database; return folder, db, output, exit code, seed rows
+    before."""
     root = tmp_path_factory.mktemp("bad")
     folder = root / "batch"
     folder.mkdir()
@@ -209,7 +212,8 @@ def test_encodings_and_languages_are_stored_intact(batch) -> None:
     cities = {
         r[0]
         for r in conn.execute(
-            "SELECT p.name FROM mentions m JOIN documents d USING (doc_id) JOIN places p USING (place_id) WHERE d.source LIKE '%ru.txt'"
+            "SELECT p.name FROM mentions m JOIN documents d USING (doc_id) JOIN places p USING (place_id) WHERE "
+            "d.source LIKE '%ru.txt'"
         )
     }
     assert {"Al Anbar", "Mosul"} <= cities, "Cyrillic alternate names resolve"
@@ -231,7 +235,8 @@ def test_one_megabyte_line_and_2000_places(batch) -> None:
     ).fetchone()[0]
     assert placed >= 1800, placed
     bad = conn.execute(
-        "SELECT count(*) FROM mentions m JOIN documents d USING (doc_id) WHERE m.text != substr(d.text, m.start + 1, m.end - m.start)"
+        "SELECT count(*) FROM mentions m JOIN documents d USING (doc_id) WHERE m.text != substr(d.text, m.start + 1, "
+        "m.end - m.start)"
     ).fetchone()[0]
     assert bad == 0, "every stored mention is the text at its span"
 

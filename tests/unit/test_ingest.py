@@ -389,7 +389,8 @@ MORE = (
 LAYOUTS = [
     # the headline, then a credit line on the next line of the same block
     (
-        "Strikes Continue Near the River Crossing\nFrom a Combined Joint Task Force Operation Inherent Resolve News Release\n\n"
+        "Strikes Continue Near the River Crossing\nFrom a Combined Joint Task Force Operation Inherent Resolve News "
+        "Release\n\n"
         f"SOUTHWEST ASIA, Dec. 20, 2016 — {LEAD}\n\n{MORE}",
         "Strikes Continue Near the River Crossing",
         date(2016, 12, 20),
@@ -422,7 +423,8 @@ LAYOUTS = [
     (f"Spokesman: Forces Gain Ground\n\nWASHINGTON –\n{LEAD}\n{MORE}", "Spokesman: Forces Gain Ground", None),
     # a notice, a release number without its dot, a date beside a byline
     (
-        f"Coalition Trains New Brigades\n\nFOR IMMEDIATE RELEASE\n\nRelease No: NR-123-16\n\nDec. 28, 2015 | By Jane Roe\n\n"
+        "Coalition Trains New Brigades\n\nFOR IMMEDIATE RELEASE\n\nRelease No: NR-123-16\n\nDec. 28, 2015 | By Jane "
+        "Roe\n\n"
         f"{LEAD}\n\n{MORE}",
         "Coalition Trains New Brigades",
         date(2015, 12, 28),

@@ -100,8 +100,8 @@ def test_popup_shows_phase_evidence_quote_and_precision() -> None:
     (feature,) = place_features(mentions_gdf([row]), STYLES)["features"]
     popup = feature["properties"]["popup"]
     assert (
-        '<div class="mapdash-evidence">“Iraqi forces pushed ISIL out of Ramadi.”<br><i>Counter-ISIL Campaign Continues 2015-12-28</i></div>'
-        in popup
+        '<div class="mapdash-evidence">“Iraqi forces pushed ISIL out of Ramadi.”<br><i>Counter-ISIL Campaign Continues '
+        "2015-12-28</i></div>" in popup
     )
     assert "✔ Retaken <i>2015-12-28</i>" in popup
     assert "“Ramadi is free,” he said — Ash Carter" in popup

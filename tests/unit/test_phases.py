@@ -172,7 +172,8 @@ CASES = [
         {"Iraq": {"strike"}, "Syria": {"strike"}, "Libya": {"strike"}},
     ),
     (
-        "[Dutch=Netherlands] aircraft are now striking ISIL targets in [Syria], and [Saudi Arabia] is expanding its role.",
+        "[Dutch=Netherlands] aircraft are now striking ISIL targets in [Syria], and [Saudi Arabia] is expanding its "
+        "role.",
         {"Dutch": {"partner_support"}, "Syria": {"strike"}, "Saudi Arabia": {"partner_support"}},
     ),
     (
@@ -225,7 +226,8 @@ CASES += [
     ),
     ("The campaign against ISIS in [Iraq] and [Syria] goes on.", {"Iraq": set(), "Syria": set()}),
     (
-        "Troops edged toward victory in the campaign to defeat ISIS in and around [Raqqa], [Syria], and [Mosul], [Iraq].",
+        "Troops edged toward victory in the campaign to defeat ISIS in and around [Raqqa], [Syria], and [Mosul], "
+        "[Iraq].",
         {"Raqqa": {"current_operation"}, "Mosul": {"current_operation"}, "Syria": {"context"}, "Iraq": {"context"}},
     ),
     # the next phase that has started is under way, not next
@@ -294,7 +296,8 @@ ANAPHORS = [
         {"Fallujah": {"current_operation", "strike"}, "Baghdad": set()},
     ),
     (
-        "[Fallujah] was calm. Officials met for hours. Nobody spoke. The coalition has conducted 200 strikes since May.",
+        "[Fallujah] was calm. Officials met for hours. Nobody spoke. The coalition has conducted 200 strikes since "
+        "May.",
         {"Fallujah": set()},
     ),
 ]
@@ -435,7 +438,8 @@ def test_analyst_can_add_a_phase_without_code(tmp_path: Path) -> None:
     path = tmp_path / "phases.toml"
     path.write_text(
         f'[phases.evacuation]\n{GOOD_PHASE}scope = {{ features = ["city"] }}\n'
-        "[[phases.evacuation.cues]]\nname = \"evacuated\"\npattern = 'evacuat\\w+\\s+(?:from\\s+)?{place}'\nconfidence = 0.7\n",
+        "[[phases.evacuation.cues]]\nname = \"evacuated\"\npattern = 'evacuat\\w+\\s+(?:from\\s+)?{place}'\nconfidence "
+        "= 0.7\n",
         encoding="utf-8",
     )
     taxonomy = load_phase_taxonomy(path)
@@ -514,7 +518,8 @@ SEED_PHASES = {
     "Raqqa": {"ultimate_goal", "enemy_held"},
     "Nigeria": {"beyond_theater"},
     "Afghanistan": {"beyond_theater"},
-    # the strike on ISIL in Libya is an operation against ISIL beyond Iraq and Syria (the campaign guide's beyond_theater)
+    # the strike on ISIL in Libya is an operation against ISIL beyond Iraq and Syria (the campaign guide's
+    # beyond_theater)
     "Libya": {"strike", "political", "beyond_theater"},
 }
 

@@ -217,7 +217,8 @@ SEED_QUOTES = [
     ("direct", "ISIL has now lost a series of key Iraqi towns"),
     (
         "reported",
-        "The next phase in the campaign will target ISIL-controlled Hit in Iraq’s Anbar province, with the ultimate goal",
+        "The next phase in the campaign will target ISIL-controlled Hit in Iraq’s Anbar province, with the ultimate "
+        "goal",
     ),
     ("reported", "The ultimate goal there is to squeeze"),
     ("direct", "Raqqa is not the capital of a growing caliphate"),

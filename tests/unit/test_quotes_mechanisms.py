@@ -51,7 +51,8 @@ BODIES = [
         ],
     ),
     (
-        "Combined Joint Task Force Operation Inherent Resolve leads the coalition. The task force said the ferry crossing was hit.",
+        "Combined Joint Task Force Operation Inherent Resolve leads the coalition. The task force said the ferry "
+        "crossing was hit.",
         [("reported", "the ferry crossing was hit", "Combined Joint Task Force Operation Inherent Resolve")],
     ),
     # "coalition officials" are not another coalition named before
@@ -61,7 +62,8 @@ BODIES = [
     ),
     # a document speaks for whoever issued it
     (
-        "Ministers met in Rome, according to a State Department news release. The talks covered aid to Raqqa, the release said.",
+        "Ministers met in Rome, according to a State Department news release. The talks covered aid to Raqqa, the "
+        "release said.",
         [
             ("reported", "Ministers met in Rome", "State Department"),
             ("reported", "The talks covered aid to Raqqa", "State Department"),
@@ -105,7 +107,8 @@ BODIES = [
     ),
     # an institution whose name goes on after its head word
     (
-        "Coalition forces conducted 23 strikes on Nov. 5, the Combined Joint Task Force Operation Inherent Resolve said.",
+        "Coalition forces conducted 23 strikes on Nov. 5, the Combined Joint Task Force Operation Inherent Resolve "
+        "said.",
         [("reported", "Coalition forces conducted 23 strikes", "Combined Joint Task Force Operation Inherent Resolve")],
     ),
     (
@@ -141,7 +144,8 @@ ANAPHORA = [
     ),
     # a quote paragraph without attribution after a sentence introducing a titled person is that person's
     (
-        "“We hold the bridge,” Col. Amy Park said.\n\nArmy Maj. Gen. John Doe, the division commander, toured the city.\n\n"
+        "“We hold the bridge,” Col. Amy Park said.\n\nArmy Maj. Gen. John Doe, the division commander, toured the "
+        "city.\n\n"
         "Progress in the City\n\n“The streets are safe again.”",
         [("direct", "We hold the bridge", "Amy Park"), ("direct", "The streets are safe again.", "John Doe")],
     ),
@@ -157,7 +161,8 @@ ANAPHORA = [
         [("direct", "Today marks a turning point.\nThe people", "John Smith")],
     ),
     (
-        "On Jan. 3, Lt. Gen. Ann Lee, the coalition commander, made this statement about the operation:\n\n“The assault has begun.”",
+        "On Jan. 3, Lt. Gen. Ann Lee, the coalition commander, made this statement about the operation:\n\n“The "
+        "assault has begun.”",
         [("direct", "The assault has begun.", "Ann Lee")],
     ),
     # an unnamed role takes the name of the next person quoted by name
@@ -167,7 +172,8 @@ ANAPHORA = [
         [("reported", "Forces are closing on the town", "Ryan Miles"), ("direct", "We see momentum", "Ryan Miles")],
     ),
     (
-        "Forces progress against both capitals, the spokesman for Combined Joint Task Force Operation Inherent Resolve told "
+        "Forces progress against both capitals, the spokesman for Combined Joint Task Force Operation Inherent Resolve "
+        "told "
         "Pentagon reporters today. Army Col. John Doe spoke from Baghdad. “We are close,” Doe said.",
         [("reported", "Forces progress against both capitals", "John Doe"), ("direct", "We are close", "John Doe")],
     ),
@@ -337,8 +343,10 @@ def test_speaker_name_of_a_label(label: str, name: str) -> None:
         "NOTE: Times are local.\n\nThe strikes continued.",
         "WASHINGTON: The strikes continued.",
         "The plan: strike first.",
-        "The colonel briefed reporters.\n\nCOL. WARREN: We are winning.\n\nThe briefing ended.",  # one label inside a story
-        "SYRIA: Near Raqqa, three strikes hit a tunnel.\n\nIRAQ: Near Mosul, a strike hit a mortar.",  # headings in capitals
+        "The colonel briefed reporters.\n\nCOL. WARREN: We are winning.\n\nThe briefing "
+        "ended.",  # one label inside a story
+        "SYRIA: Near Raqqa, three strikes hit a tunnel.\n\nIRAQ: Near Mosul, a strike hit a "
+        "mortar.",  # headings in capitals
     ],
 )
 def test_not_transcripts(text: str) -> None:

@@ -267,7 +267,8 @@ def bench_long_documents(
     *,
     use_spacy: bool,
 ) -> None:
-    """Ingest one long document per size and kind with `mapdash ingest` in a fresh process: time, peak memory, what was kept."""
+    """Ingest one long document per size and kind with `mapdash ingest` in a fresh process: time, peak memory, what was
+    kept."""
     import re
 
     mode = "spaCy+gazetteer" if use_spacy else "gazetteer"
@@ -304,7 +305,8 @@ def bench_long_documents(
             capped = re.search(r"stopped at character ([\d,]+)", line)
             geoparsed = int(capped.group(1).replace(",", "")) if capped else path.stat().st_size
             note = (
-                f"{mentions:,} place mentions resolved; {'capped, ' if capped else ''}{geoparsed / 1e6:.1f} M characters geoparsed,"
+                f"{mentions:,} place mentions resolved; {'capped, ' if capped else ''}{geoparsed / 1e6:.1f} M "
+                "characters geoparsed,"
                 f" {geoparsed / 1e6 / cpu:.2f} M per CPU-s; process start included"
             )
             name = f"{kind} text, {mode}"

@@ -23,7 +23,8 @@ SAMPLE_SECONDS = 0.05
 
 
 class PeakMemory:
-    """The highest resident memory (RSS, MB) of this process (unless include_self is off) and its children while a block runs."""
+    """The highest resident memory (RSS, MB) of this process (unless include_self is off) and its children while a block
+    runs."""
 
     def __init__(self, *, include_self: bool = True) -> None:
         self.include_self = include_self

@@ -423,7 +423,8 @@ def format_table(report: EvalReport) -> str:
         ("mode", f"{report.mode} ({report.spans} spans)"),
         (
             "documents",
-            f"{report.docs} ({report.docs_per_s:.1f} docs/s, {report.docs_per_cpu_s:.1f} per CPU second, peak {report.peak_rss_mb:.0f} MB)",
+            f"{report.docs} ({report.docs_per_s:.1f} docs/s, {report.docs_per_cpu_s:.1f} per CPU second, peak "
+            f"{report.peak_rss_mb:.0f} MB)",
         ),
         (
             "recognition",
@@ -432,11 +433,13 @@ def format_table(report: EvalReport) -> str:
         ),
         (
             "acc@161",
-            f"{report.acc161:.3f} of {report.resolvable} with coordinates; {report.acc161_found:.3f} of {report.found} found",
+            f"{report.acc161:.3f} of {report.resolvable} with coordinates; {report.acc161_found:.3f} of {report.found} "
+            "found",
         ),
         (
             "error",
-            f"median {km(report.median_km)}, mean {km(report.mean_km)}, AUC {report.auc if report.auc is None else round(report.auc, 3)}",
+            f"median {km(report.median_km)}, mean {km(report.mean_km)}, AUC "
+            f"{report.auc if report.auc is None else round(report.auc, 3)}",
         ),
         ("geonameid exact", f"{report.geonameid_exact:.3f}"),
         *(

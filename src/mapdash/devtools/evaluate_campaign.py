@@ -433,10 +433,12 @@ def format_campaign_table(report: CampaignReport) -> str:
     lines.extend(row(f"  {key}", figures) for key, figures in m["phases_by_key"].items())
     q = m["quotes"]
     lines.append(
-        f"quotes: {q['gold']} gold, found {q['found']:.3f}, speaker right {q['speaker']:.3f}, kind right {q['kind']:.3f}"
+        f"quotes: {q['gold']} gold, found {q['found']:.3f}, speaker right {q['speaker']:.3f}, kind right "
+        f"{q['kind']:.3f}"
     )
     lines.append(
-        f"titles right {m['title']:.3f}, dates right {m['date']:.3f} ({report.dates_given} of {report.dates_gold} given,"
+        f"titles right {m['title']:.3f}, dates right {m['date']:.3f} ({report.dates_given} of {report.dates_gold} "
+        "given,"
         f" {m['date_given_right']:.3f} of those right)"
     )
     return "\n".join(lines)

@@ -310,7 +310,8 @@ def _body(content: BriefingContent) -> str:
     legend = (
         "".join(
             f'<div class="mapdash-brief-legend-item" data-phase="{e(item.phase)}">'
-            f'<span class="mapdash-swatch" style="background:{e(item.color)}"></span><span class="mapdash-brief-icon">{e(item.icon)}</span>'
+            f'<span class="mapdash-swatch" style="background:{e(item.color)}"></span><span '
+            f'class="mapdash-brief-icon">{e(item.icon)}</span>'
             f'<span>{e(item.label)}</span><span class="mapdash-brief-count">{item.places}</span></div>'
             for item in content.legend
         )
@@ -322,7 +323,8 @@ def _body(content: BriefingContent) -> str:
     return (
         f'<header class="mapdash-brief-head"><h1 class="mapdash-brief-title">{e(content.title)}</h1>'
         f'<div class="mapdash-brief-summary">{e(content.summary)}</div></header>'
-        f'<aside class="mapdash-brief-side"><h2>Campaign phase (places)</h2>{legend}{beyond}<h2 style="margin-top:18px">Source documents</h2>{docs}</aside>'
+        f'<aside class="mapdash-brief-side"><h2>Campaign phase (places)</h2>{legend}{beyond}<h2 '
+        f'style="margin-top:18px">Source documents</h2>{docs}</aside>'
         f'<footer class="mapdash-brief-foot"><div class="mapdash-brief-filters">{e(content.filters)}</div>'
         f"<div>{e(content.exported)} · {e(content.attribution)} · Map: Leaflet</div></footer>"
     )

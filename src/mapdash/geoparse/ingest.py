@@ -45,7 +45,8 @@ _BY_RE = re.compile(rf"(?:By|BY|by):?\s+(?P<name>[A-Z][\w.'’-]*(?:\s+{_NAME_WO
 # Lines that say where a release comes from, not what it says: "From a Combined Joint Task Force ... News Release",
 # "By U.S. Central Command News Release", "Release # 20151228-04" (after a date or a place), "News Release".
 _CREDIT_RE = re.compile(
-    r"(?:(?:From|By)\s+(?:an?\s+|the\s+)?[A-Z][^.!?]{0,120}\b)?(?:News|Press)\s+Release\.?|For\s+Immediate\s+Release\.?",
+    r"(?:(?:From|By)\s+(?:an?\s+|the\s+)?[A-Z][^.!?]{0,120}\b)?(?:News|Press)\s+Release\.?|For\s+Immediate\s+Release\.?"
+    r"",
     re.IGNORECASE,
 )
 _RELEASE_NO_RE = re.compile(
@@ -149,7 +150,8 @@ def clean_text(raw: str, *, is_html: bool) -> CleanedRelease:
 
 
 def read_release(path: Path, *, default_date: date | None = None, max_mb: float | None = None) -> Document:
-    """Return the Document for a saved release of at most max_mb (MAPDASH_MAX_FILE_MB); a sidecar overrides what was extracted."""
+    """Return the Document for a saved release of at most max_mb (MAPDASH_MAX_FILE_MB); a sidecar overrides what was
+    extracted."""
     path = Path(path)
     if path.suffix.lower() not in RELEASE_SUFFIXES:
         raise IngestError(f"{path}: {_NOT_A_RELEASE}")
@@ -378,7 +380,8 @@ def _classify(paras: list[str]) -> list[bool]:
         # jusText treats a short paragraph at the edge of the body as boilerplate (its outer neighbour
         # counts as bad), which loses one-sentence leads and endings: extend the body over sentences.
         first, last = keep.index(True), len(keep) - 1 - keep[::-1].index(True)
-        # Inside the body, prose is article text whatever its neighbours (jusText drops a short paragraph after a heading).
+        # Inside the body, prose is article text whatever its neighbours (jusText drops a short paragraph after a
+        # heading).
         for i in range(first + 1, last):
             if not keep[i] and (
                 _is_sentence(paras[i]) or (_looks_like_headline(paras[i]) and _is_sentence(paras[i + 1], _PROSE_WORDS))

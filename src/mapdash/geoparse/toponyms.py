@@ -106,7 +106,8 @@ ORG_MODIFIED = frozenset(
         "Historical",
     }
 )
-# Capitalised words that are never a place on their own, whatever a gazetteer holds (months, weekdays, titles, bearings).
+# Capitalised words that are never a place on their own, whatever a gazetteer holds (months, weekdays, titles,
+# bearings).
 NEVER_ALONE = frozenset(
     {
         "january",
@@ -219,7 +220,8 @@ CONNECTORS = (
 )  # "Deir ez-Zor"
 # Words before a name that make a following common word a place ("in Hit", "city of Hit").
 LOCATIVE_BEFORE = re.compile(
-    r"(?:\b(?:in|at|from|to|into|near|outside|around|across|toward|towards|through|of|city|town|village|province|district)"
+    r"(?:\b(?:in|at|from|to|into|near|outside|around|across|toward|towards|through|of|city|town|village|province|distri"
+    r"ct)"
     r"|-(?:controlled|held|occupied|based))\s*$",
     re.IGNORECASE,
 )
@@ -637,7 +639,8 @@ class Recognizer:
         ):
             return False  # "ISIS", "KRG": an acronym, not the town that shares its letters
         if kind != "demonym" and (name.isupper() and len(name) <= 3 or len(name) <= 2):
-            # "US", "UK": a country's acronym in capitals; "PA", "OK": a state's code only after "City, "; never "Ms", "In".
+            # "US", "UK": a country's acronym in capitals; "PA", "OK": a state's code only after "City, "; never "Ms",
+            # "In".
             after_town = bool(re.search(r"[A-Z]\w+,\s*$", text[max(0, start - 30) : start]))
             if (
                 len(name) >= 2

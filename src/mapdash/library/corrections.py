@@ -85,7 +85,8 @@ def spans(mentions: pd.DataFrame) -> list[tuple[str, int, int]]:
 def correct_place(
     conn: sqlite3.Connection, targets: Iterable[tuple[str, int, int]], place_id: str, note: str = "", author: str = ""
 ) -> int:
-    """Store, for each mention, the analyst's (author's) choice of another gazetteer place; return how many were corrected."""
+    """Store, for each mention, the analyst's (author's) choice of another gazetteer place; return how many were
+    corrected."""
     if store.place_by_id(conn, place_id) is None:
         raise ValueError(f"no stored place {place_id!r}: pick one of the candidates")
     return sum(

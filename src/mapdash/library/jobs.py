@@ -101,7 +101,8 @@ class JobStatus:
         return {
             "done": f"{self.label}: finished",
             "failed": f"{self.label}: failed: {self.error}",
-            "cancelled": f"{self.label}: cancelled{f' ({self.error})' if self.error else ''}; the {self.done} release(s)"
+            "cancelled": f"{self.label}: cancelled{f' ({self.error})' if self.error else ''}; the {self.done} "
+            "release(s)"
             " stored before that stay",
         }[self.state]
 

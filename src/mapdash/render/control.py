@@ -67,7 +67,8 @@ def _town_rows(path: Path) -> tuple[tuple[str, float, float, int], ...]:
 
 
 def town_population(name: str, lat: float, lon: float, data_dir: Path | None = None) -> int | None:
-    """Return the population of the town called name nearest to (lat, lon) in the shipped labels, None when none is within 10 km."""
+    """Return the population of the town called name nearest to (lat, lon) in the shipped labels, None when none is
+    within 10 km."""
     folder = (data_dir or load_settings().data_dir) / "basemap"
     tile = folder / "towns" / f"{math.floor(lon / 10) * 10}_{math.floor(lat / 10) * 10}.json"
     key, best = assets.name_key(name), None

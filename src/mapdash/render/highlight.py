@@ -125,7 +125,8 @@ def place_details_html(mentions: pd.DataFrame, styles: Mapping[str, PhaseStyleLi
         first = rows.iloc[0]
         when = _text(first.get("published"))[:10]
         parts.append(
-            f'<div class="mapdash-doc" data-doc="{html.escape(str(doc_id))}"><b>{html.escape(_text(first.get("title")) or str(doc_id)[:12])}</b>'
+            f'<div class="mapdash-doc" data-doc="{html.escape(str(doc_id))}"><b>'
+            f"{html.escape(_text(first.get('title')) or str(doc_id)[:12])}</b>"
             + (f" <small>{html.escape(when)}</small>" if when else "")
             + "</div>"
         )

@@ -77,7 +77,8 @@ def _source(row: Mapping[str, Any]) -> str:
 
 
 def _phase_block(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> tuple[str, str]:
-    """Return the phase line with the evidence sentence of the newest phased mention (and its source), and that sentence."""
+    """Return the phase line with the evidence sentence of the newest phased mention (and its source), and that
+    sentence."""
     e = html.escape
     label = f"{style.icon} {style.label}".strip()
     parts = [

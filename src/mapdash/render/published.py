@@ -129,7 +129,8 @@ class Publisher:
 
 
 def remove_ended(root: Path, keep: str = "") -> list[str]:
-    """Remove the folders of processes that have ended (their lock is free), and loose files of old versions; return them."""
+    """Remove the folders of processes that have ended (their lock is free), and loose files of old versions; return
+    them."""
     removed = []
     if not root.is_dir():
         return removed

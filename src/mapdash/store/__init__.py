@@ -158,9 +158,11 @@ def save_geoparse(conn: sqlite3.Connection, result: Geoparse, *, replace: bool =
             if not replace:
                 return False
             conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
-        # DO NOTHING covers a writer that stored the same text meanwhile: PostgreSQL has no IMMEDIATE lock to prevent it.
+        # DO NOTHING covers a writer that stored the same text meanwhile: PostgreSQL has no IMMEDIATE lock to prevent
+        # it.
         if not conn.execute(
-            "INSERT INTO documents (doc_id, title, byline, published, source, text, geoparse_mode, ingested_at) VALUES (?,?,?,?,?,?,?,?)"
+            "INSERT INTO documents (doc_id, title, byline, published, source, text, geoparse_mode, ingested_at) VALUES "
+            "(?,?,?,?,?,?,?,?)"
             " ON CONFLICT (doc_id) DO NOTHING",
             (
                 doc.doc_id,
@@ -180,7 +182,8 @@ def save_geoparse(conn: sqlite3.Connection, result: Geoparse, *, replace: bool =
         places.update((res.place.place_id, res.place) for res in result.resolutions if res.place is not None)
         _upsert_places(conn, places.values())
         conn.executemany(
-            "INSERT INTO mentions (doc_id, start, end, text, lookup, source, is_demonym, sentence_start, sentence_end, place_id, confidence, candidates)"
+            "INSERT INTO mentions (doc_id, start, end, text, lookup, source, is_demonym, sentence_start, sentence_end, "
+            "place_id, confidence, candidates)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
@@ -202,7 +205,8 @@ def save_geoparse(conn: sqlite3.Connection, result: Geoparse, *, replace: bool =
             ],
         )
         conn.executemany(
-            "INSERT INTO quotes (doc_id, start, end, text, speaker, role, kind, mention_spans) VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO quotes (doc_id, start, end, text, speaker, role, kind, mention_spans) VALUES "
+            "(?,?,?,?,?,?,?,?)",
             [
                 (
                     doc.doc_id,
@@ -218,7 +222,8 @@ def save_geoparse(conn: sqlite3.Connection, result: Geoparse, *, replace: bool =
             ],
         )
         conn.executemany(
-            "INSERT INTO phases (doc_id, mention_start, mention_end, phase, rule, confidence, evidence_start, evidence_end, date_from, date_to)"
+            "INSERT INTO phases (doc_id, mention_start, mention_end, phase, rule, confidence, evidence_start, "
+            "evidence_end, date_from, date_to)"
             " VALUES (?,?,?,?,?,?,?,?,?,?)",
             [
                 (
@@ -245,9 +250,12 @@ def _iso(day: date | None) -> str | None:
 
 
 UPSERT_PLACE = (
-    "INSERT INTO places (place_id, geonameid, name, feature, country_code, country_name, admin1_name, lat, lon, population, feature_code)"
-    " VALUES (:place_id, :geonameid, :name, :feature, :country_code, :country_name, :admin1_name, :lat, :lon, :population, :feature_code)"
-    " ON CONFLICT(place_id) DO UPDATE SET name=excluded.name, lat=excluded.lat, lon=excluded.lon, population=excluded.population"
+    "INSERT INTO places (place_id, geonameid, name, feature, country_code, country_name, admin1_name, lat, lon, "
+    "population, feature_code)"
+    " VALUES (:place_id, :geonameid, :name, :feature, :country_code, :country_name, :admin1_name, :lat, :lon, "
+    ":population, :feature_code)"
+    " ON CONFLICT(place_id) DO UPDATE SET name=excluded.name, lat=excluded.lat, lon=excluded.lon, "
+    "population=excluded.population"
     # Only when something changed: most documents name known places, and rewriting each row (and in PostgreSQL
     # its GiST and B-tree entries) for nothing was most of a store's cost.
     " WHERE places.name <> excluded.name OR places.lat <> excluded.lat OR places.lon <> excluded.lon"
@@ -291,7 +299,8 @@ def add_correction(
         raise ValueError(f"correction kind must be 'place' or 'phase', not {kind!r}")
     with transaction(conn):
         cur = conn.execute(
-            "INSERT INTO corrections (doc_id, mention_start, mention_end, kind, value, note, created_at, author) VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO corrections (doc_id, mention_start, mention_end, kind, value, note, created_at, author) "
+            "VALUES (?,?,?,?,?,?,?,?)",
             (
                 doc_id,
                 span[0],
@@ -375,7 +384,8 @@ def mention_rows(conn: sqlite3.Connection) -> list[Record]:
 def document_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     """Return every stored document (without its text) with its mention and quote counts."""
     return conn.execute(
-        "SELECT d.doc_id, d.title, d.byline, d.published, d.source, d.geoparse_mode, d.ingested_at, length(d.text) AS characters,"
+        "SELECT d.doc_id, d.title, d.byline, d.published, d.source, d.geoparse_mode, d.ingested_at, length(d.text) AS "
+        "characters,"
         " (SELECT count(*) FROM mentions m WHERE m.doc_id = d.doc_id) AS mentions,"
         " (SELECT count(*) FROM quotes q WHERE q.doc_id = d.doc_id) AS quotes"
         " FROM documents d ORDER BY d.published DESC, d.title"
@@ -385,7 +395,8 @@ def document_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:
 def quote_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     """Return every stored quote with its document's title and date."""
     return conn.execute(
-        "SELECT q.quote_id, q.doc_id, d.title, d.published, q.speaker, q.role, q.kind, q.text, q.start, q.end, q.mention_spans"
+        "SELECT q.quote_id, q.doc_id, d.title, d.published, q.speaker, q.role, q.kind, q.text, q.start, q.end, "
+        "q.mention_spans"
         " FROM quotes q JOIN documents d USING (doc_id) ORDER BY d.published, q.doc_id, q.start"
     ).fetchall()
 

@@ -186,7 +186,8 @@ def beyond_lines(beyond: Iterable[Beyond], styles: Mapping[str, PhaseStyleLike])
 
 
 def highlight_group(collection: Mapping[str, Any], place_id: str | None) -> folium.FeatureGroup | None:
-    """Return a feature group ringing the picked place on the map (its outline, for a country); None when none is picked."""
+    """Return a feature group ringing the picked place on the map (its outline, for a country); None when none is
+    picked."""
     found = (
         next((f for f in collection.get("features", []) if f["properties"]["place_id"] == place_id), None)
         if place_id
@@ -220,7 +221,8 @@ def counts(mentions: gpd.GeoDataFrame) -> Counts:
 
 
 def place_labels(mentions: gpd.GeoDataFrame) -> dict[str, str]:
-    """Return {place_id: label} for the resolved places, by mentions; the country or province is added to repeated names."""
+    """Return {place_id: label} for the resolved places, by mentions; the country or province is added to repeated
+    names."""
     placed = mentions[mentions["place_id"].notna()]
     if placed.empty:
         return {}
@@ -321,7 +323,8 @@ def phase_labels(value: object, styles: Mapping[str, PhaseStyleLike]) -> str:
 
 
 def places_table(mentions: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike]) -> pd.DataFrame:
-    """Return one row per resolved place: name, kind, where, mentions, documents, phases (labelled), confidence, corrections."""
+    """Return one row per resolved place: name, kind, where, mentions, documents, phases (labelled), confidence,
+    corrections."""
     summary = places_summary(mentions)
     corrected = (
         mentions[mentions["place_id"].notna()].groupby("place_id")["corrected"].sum()

@@ -17,9 +17,12 @@ TAIL_APPOS = r"(?:,\s+(?P<appos2>[^,.;“”\"\n]{2,80}))?"
 ADVERB = r"(?:also\s+|later\s+|then\s+|again\s+|previously\s+|repeatedly\s+)?"
 # Words between a speech verb and its clause: "confirmed yesterday that", "said in a statement that".
 WHEN = (
-    r"(?:\s+(?:here|there|today|yesterday|tonight|earlier|later|again|recently|(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday"
-    r"|Friday|Saturday|Sunday)|(?:this|last)\s+week|(?:in|during|at|via|by|through|on)\s+(?:(?:a|an|the|his|her|their)\s+)?"
-    r"(?:[\w-]+\s+){0,2}?(?:statement|release|briefing|conference|teleconference|videoconference|interview|call|email|post"
+    r"(?:\s+(?:here|there|today|yesterday|tonight|earlier|later|again|recently|(?:on\s+)?(?:Monday|Tuesday|Wednesday|Th"
+    r"ursday"
+    r"|Friday|Saturday|Sunday)|(?:this|last)\s+week|(?:in|during|at|via|by|through|on)\s+(?:(?:a|an|the|his|her|their)"
+    r"\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:statement|release|briefing|conference|teleconference|videoconference|interview|call|email|p"
+    r"ost"
     r"|tweet|readout)))*"
 )
 NO_CLAUSE = re.compile(rf"{WHEN}[\s.!?;,]*")  # what may follow "said" when it ends its sentence
@@ -55,7 +58,8 @@ BARE = r"(?:said|says|told\s+(?:[A-Z][\w.-]*\s+)?(?:reporters|journalists|[a-z]+
 LEAD = re.compile(
     rf"(?:(?:And|But|Yet|Also)\s+)?(?:(?:[^,“”\"]{{1,90}}),\s+)??(?:(?P<spk>{SPEAKER}){APPOS}\s+{ADVERB}"
     rf"(?:(?:{BARE}|{VERB}){WHEN}{PLACE_PHRASES},?\s+that\s+|{BARE}{WHEN}\s+"
-    rf"|(?:announced|reported|confirmed|stated){WHEN}\s+(?=(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*(?:\s+[a-z]+){{0,2}}?\s+(?:have|has|had|were|was|are|is|will|[a-z]+ed)\b))"
+    rf"|(?:announced|reported|confirmed|stated){WHEN}\s+(?=(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*(?:\s+[a-z]+)"
+    rf"{{0,2}}?\s+(?:have|has|had|were|was|are|is|will|[a-z]+ed)\b))"
     rf"|According\s+to\s+(?P<spk2>{SPEAKER}),\s*)"
 )
 # "..., noting that X" / "..., adding that X": a second statement of the sentence's speaker.

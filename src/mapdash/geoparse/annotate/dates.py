@@ -78,7 +78,8 @@ _UNIT = r"(?P<unit>day|week|month|year)s?"
 _PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
 _I = re.IGNORECASE
 _FUTURE = re.compile(
-    r"\b(?:will|shall|won['’]t|going\s+to|plans?\s+to|planned\s+to|planning\s+to|expect(?:s|ed)?\s+to|(?:is|are)\s+expected"
+    r"\b(?:will|shall|won['’]t|going\s+to|plans?\s+to|planned\s+to|planning\s+to|expect(?:s|ed)?\s+to|(?:is|are)\s+expe"
+    r"cted"
     r"|scheduled|set\s+to|intends?\s+to|aims?\s+to|upcoming|prepar(?:e|es|ing)\s+to|would|next)\b|['’]ll\b",
     _I,
 )
@@ -101,7 +102,8 @@ def _rules() -> list[tuple[re.Pattern[str], Callable[[re.Match[str], date | None
         ),
         (
             re.compile(
-                rf"\b(?:(?P<since>(?i:since))\s+|(?i:in|during|until|by|early|late|mid-?|last|next|this)\s+|(?=\w+\s+\d{{4}}\b)){_MONTH}(?:\s+(?P<year>\d{{4}})\b)?"
+                r"\b(?:(?P<since>(?i:since))\s+|(?i:in|during|until|by|early|late|mid-?|last|next|this)\s+|(?=\w+\s+\d"
+                rf"{{4}}\b)){_MONTH}(?:\s+(?P<year>\d{{4}})\b)?"
             ),
             _month,
         ),
@@ -115,13 +117,15 @@ def _rules() -> list[tuple[re.Pattern[str], Callable[[re.Match[str], date | None
         ),
         (
             re.compile(
-                rf"\b(?:(?P<rel>last|next|this|on|since|by|until|earlier\s+on|late\s+on|early\s+on)\s+)?{_WEEKDAY}{_PART}\b"
+                rf"\b(?:(?P<rel>last|next|this|on|since|by|until|earlier\s+on|late\s+on|early\s+on)\s+)?{_WEEKDAY}"
+                rf"{_PART}\b"
             ),
             _weekday,
         ),
         (
             re.compile(
-                r"\b(?P<rel>last|next|this|past|previous|coming|earlier\s+this|later\s+this|so\s+far\s+this)\s+(?P<unit>week|month|year)\b",
+                r"\b(?P<rel>last|next|this|past|previous|coming|earlier\s+this|later\s+this|so\s+far\s+this)\s+(?P<unit"
+                r">week|month|year)\b",
                 _I,
             ),
             _period,

@@ -56,7 +56,8 @@ _LOCATES = re.compile(
 # The article a list item may carry outside its name: "the Tishrin Dam", "al Hawl" where only "Hawl" was recognised.
 # "A; B, including C; and half of D" lists too, but a semicolon only joins bare items (see _Sentence._chains).
 _COORDINATION = re.compile(
-    r"\s*(?P<link>,\s*(?:and|or)\s+|;\s*(?:and\s+)?|,?\s*including\s+(?:at\s+|in\s+)?|,\s*|\s+(?:and|or|&|as\s+well\s+as)\s+)"
+    r"\s*(?P<link>,\s*(?:and|or)\s+|;\s*(?:and\s+)?|,?\s*including\s+(?:at\s+|in\s+)?|,\s*|\s+(?:and|or|&|as\s+well\s+a"
+    r"s)\s+)"
     r"(?:(?:half|parts?|most|much|all|some)\s+of\s+)?(?:the\s+|[ae]l[-\s])?",
     re.IGNORECASE,
 )
@@ -75,7 +76,8 @@ _OF = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
 _ANTECEDENT_FEATURES = frozenset({"city", "admin2"})
 # A release's dateline: a place in capitals, maybe a state and a date, then a dash.
 _DATELINE = re.compile(
-    r"[A-Z]{3}[A-Z.'’ -]{0,40}(?:,\s*[A-Z][a-z]+\.?)?\s*,?\s*\(?(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?,?\s*(?:\d{4})?)?\)?"
+    r"[A-Z]{3}[A-Z.'’ -]{0,40}(?:,\s*[A-Z][a-z]+\.?)?\s*,?\s*\(?(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?,?"
+    r"\s*(?:\d{4})?)?\)?"
     r"\s*(?:--|—|–|-)\s+"
 )
 REACH_SENTENCES = 2  # an anaphor or a placeless cue looks this many sentences back for its town

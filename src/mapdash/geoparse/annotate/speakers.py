@@ -61,7 +61,8 @@ _ROLE_NOUN = (
     r"|senator|governor|chairman|chairwoman|mayor|director|official|officer|king|prince|leader|chief"
 )
 # An organisation's proper name: capitalised words and acronyms, with "of"/"for"/"and" or a dash inside
-# ("Combined Joint Task Force – Operation Inherent Resolve", "U.S. Central Command", "CJTF-OIR", "Department of Defense").
+# ("Combined Joint Task Force – Operation Inherent Resolve", "U.S. Central Command", "CJTF-OIR", "Department of
+# Defense").
 _ORG_WORD = (
     r"(?!(?:The|A|An|One|Two|Three|Four|Several|Other|Some|Many|Most|These|Those|Both|All|He|She|It|They|We|But|And)\b)"
     r"(?:U\.S\.|U\.K\.|[A-Z]{2,}(?:-[A-Z]{2,})*\b|[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b)"
@@ -101,12 +102,14 @@ INSTITUTION = (
 # A document speaking for whoever issued it: "the release", "a Defense Department news release", "the statement".
 DOC_REF = (
     rf"(?:[Tt]he|[Aa]n?)\s+(?:(?P<issuer>{ORG})\s+)?(?i:news\s+release|press\s+release|release|statement|readout)\b"
-    rf"(?:\s+(?:from|by|of)\s+(?P<from>(?:the\s+)?(?:{ORG}\s+)?(?:{ORG}|(?i:coalition|task\s+force|command|department|ministry))))?"
+    rf"(?:\s+(?:from|by|of)\s+(?P<from>(?:the\s+)?(?:{ORG}\s+)?(?:{ORG}|(?i:coalition|task\s+force|command|department|m"
+    r"inistry))))?"
 )
 _DOC_REF = re.compile(DOC_REF)
 # A title may follow a nationality or organisation ("United Kingdom Maj. Gen. Christopher Ghika").
 SPEAKER = (
-    rf"(?:{ROLE_REF}|{PRONOUN}|{BODY}|{INSTITUTION}|{DOC_REF.replace('(?P<issuer>', '(?:').replace('(?P<from>', '(?:')}|{ANONYMOUS}"
+    rf"(?:{ROLE_REF}|{PRONOUN}|{BODY}|{INSTITUTION}|{DOC_REF.replace('(?P<issuer>', '(?:').replace('(?P<from>', '(?:')}"
+    rf"|{ANONYMOUS}"
     rf"|(?:(?:(?:[A-Z][\w.'’-]*|chief|senior|top|deputy|acting|former)\s+){{1,8}}?(?={TITLE}))?(?:{TITLE})?{NAME})"
 )
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 # A label: one to seven words in capitals (initials and hyphens allowed), an optional note in brackets, a colon.
 _LABEL = re.compile(
-    r"(?m)^[ \t]*(?P<label>[A-Z][A-Z.'’-]*(?:[ \t]+[A-Z][A-Z.'’-]*){0,6})[ \t]*(?P<note>\([^()\n]{1,40}\))?[ \t]*:[ \t]+(?=\S)"
+    r"(?m)^[ \t]*(?P<label>[A-Z][A-Z.'’-]*(?:[ \t]+[A-Z][A-Z.'’-]*){0,6})[ \t]*(?P<note>\([^()\n]{1,40}\))?[ \t]*:[ "
+    r"\t]+(?=\S)"
 )
 # Labels that are not speakers of statements: questions, the moderator, and page furniture.
 _NOT_SPEAKERS = frozenset({"Q", "QUESTION", "MODERATOR", "OPERATOR", "STAFF", "REPORTER", "AUDIENCE"})
@@ -71,7 +72,8 @@ def transcript_turns(text: str) -> list[Turn]:
 
 
 def speaker_name(label: str) -> str:
-    """Return a label's speaker in title case ("DEFENSE MINISTER JEAN-YVES LE DRIAN" -> "Defense Minister Jean-Yves Le Drian")."""
+    """Return a label's speaker in title case ("DEFENSE MINISTER JEAN-YVES LE DRIAN" -> "Defense Minister Jean-Yves Le
+    Drian")."""
     return " ".join("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")) for word in label.split())
 
 
@@ -83,7 +85,8 @@ def _is_label(match: re.Match[str]) -> bool:
 
 
 _TITLE = re.compile(
-    r"\b(?:SECRETARY|MINISTER|PRESIDENT|GEN|GENERAL|ADM|ADMIRAL|COL|COLONEL|LT|MAJ|CAPT|CMDR|SGT|MR|MRS|MS|DR|AMBASSADOR"
+    r"\b(?:SECRETARY|MINISTER|PRESIDENT|GEN|GENERAL|ADM|ADMIRAL|COL|COLONEL|LT|MAJ|CAPT|CMDR|SGT|MR|MRS|MS|DR|AMBASSADO"
+    r"R"
     r"|SPOKESMAN|SPOKESWOMAN|DIRECTOR|CHAIRMAN|SENATOR|SEN|REP|GOVERNOR|ENVOY|COMMANDER|PRIME)\b\.?"
 )
 
