@@ -17,44 +17,36 @@ import geopandas as gpd
 import pandas as pd
 
 from mapdash import store
+from mapdash.model import MENTION_COLUMNS, Col
 
 CRS = "EPSG:4326"
-COLUMNS = [
-    "doc_id",
-    "title",
-    "published",
-    "source",
-    "mention",
-    "start",
-    "end",
-    "sentence",
-    "sentence_start",
-    "lookup",
-    "recognizer",
-    "is_demonym",
-    "place_id",
-    "geonameid",
-    "place_name",
-    "feature",
-    "feature_code",
-    "country_code",
-    "country_name",
-    "admin1_name",
-    "lat",
-    "lon",
-    "confidence",
-    "candidates",
-    "phase",
-    "phases",
-    "phase_rule",
-    "phase_confidence",
-    "evidence",
-    "phase_from",
-    "phase_to",
-    "quote",
-    "speaker",
-    "quote_kind",
-    "corrected",
+COLUMNS = list(MENTION_COLUMNS)  # the frame's columns, in order (its geometry apart): see `MentionRow`
+# A place's columns a correction to another gazetteer entry copies from the store's places table.
+_PLACE_COLUMNS = (
+    Col.PLACE_ID,
+    Col.GEONAMEID,
+    Col.FEATURE,
+    Col.FEATURE_CODE,
+    Col.COUNTRY_CODE,
+    Col.COUNTRY_NAME,
+    Col.ADMIN1_NAME,
+    Col.LAT,
+    Col.LON,
+)
+MENTIONS = "mentions"  # places_summary: how many mentions name the place
+DOCUMENTS = "documents"  # places_summary: in how many documents
+PLACES_SUMMARY_COLUMNS = [
+    Col.PLACE_ID,
+    Col.PLACE_NAME,
+    Col.FEATURE,
+    Col.COUNTRY_CODE,
+    Col.ADMIN1_NAME,
+    Col.LAT,
+    Col.LON,
+    MENTIONS,
+    DOCUMENTS,
+    Col.PHASES,
+    Col.CONFIDENCE,
 ]
 
 
@@ -81,12 +73,12 @@ def mentions_frame(conn: sqlite3.Connection) -> gpd.GeoDataFrame:
         return gpd.GeoDataFrame(
             {c: pd.Series(dtype="object") for c in COLUMNS}, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS
         )
-    df["published"] = pd.to_datetime(df["published"], errors="coerce").dt.date
-    df["is_demonym"] = df["is_demonym"].astype(bool)
+    df[Col.PUBLISHED] = pd.to_datetime(df[Col.PUBLISHED], errors="coerce").dt.date
+    df[Col.IS_DEMONYM] = df[Col.IS_DEMONYM].astype(bool)
     df = _join_phases(df, store.phase_rows(conn))
     df = _join_quotes(df, store.table_rows(conn, "quotes"))
     df = _apply_corrections(conn, df, store.table_rows(conn, "corrections"))
-    geometry = gpd.points_from_xy(df["lon"], df["lat"], crs=CRS)
+    geometry = gpd.points_from_xy(df[Col.LON], df[Col.LAT], crs=CRS)
     gdf = gpd.GeoDataFrame(df[[c for c in COLUMNS if c in df.columns]], geometry=geometry, crs=CRS)
     return gdf
 
@@ -112,9 +104,11 @@ def _join_phases(df: pd.DataFrame, phases: Sequence[sqlite3.Row]) -> pd.DataFram
         )
     values = [
         summary.get((doc_id, start, end)) or ("", "", "", None, sentence, None, None)
-        for doc_id, start, end, sentence in zip(df["doc_id"], df["start"], df["end"], df["sentence"], strict=True)
+        for doc_id, start, end, sentence in zip(
+            df[Col.DOC_ID], df[Col.START], df[Col.END], df[Col.SENTENCE], strict=True
+        )
     ]
-    names = ("phase", "phases", "phase_rule", "phase_confidence", "evidence", "phase_from", "phase_to")
+    names = (Col.PHASE, Col.PHASES, Col.PHASE_RULE, Col.PHASE_CONFIDENCE, Col.EVIDENCE, Col.PHASE_FROM, Col.PHASE_TO)
     return df.assign(**{name: [v[i] for v in values] for i, name in enumerate(names)})
 
 
@@ -129,20 +123,22 @@ def _join_quotes(df: pd.DataFrame, quotes: Sequence[sqlite3.Row]) -> pd.DataFram
     for q in quotes:
         for start, end in json.loads(q["mention_spans"]):
             by_mention.setdefault((q["doc_id"], start, end), q)
-    found = [by_mention.get((d, s, e)) for d, s, e in zip(df["doc_id"], df["start"], df["end"], strict=True)]
+    found = [by_mention.get((d, s, e)) for d, s, e in zip(df[Col.DOC_ID], df[Col.START], df[Col.END], strict=True)]
     return df.assign(
-        quote=[q["text"] if q else "" for q in found],
-        speaker=[(q["speaker"] or "") if q else "" for q in found],
-        quote_kind=[q["kind"] if q else "" for q in found],
+        **{
+            Col.QUOTE: [q["text"] if q else "" for q in found],
+            Col.SPEAKER: [(q["speaker"] or "") if q else "" for q in found],
+            Col.QUOTE_KIND: [q["kind"] if q else "" for q in found],
+        }
     )
 
 
 def _apply_corrections(conn: sqlite3.Connection, df: pd.DataFrame, corrections: Sequence[sqlite3.Row]) -> pd.DataFrame:
     """Override machine output with the analyst's latest correction of each mention."""
-    df = df.assign(corrected=False)
+    df = df.assign(**{Col.CORRECTED: False})
     if not corrections:
         return df
-    index = {(d, s, e): i for i, (d, s, e) in enumerate(zip(df["doc_id"], df["start"], df["end"], strict=True))}
+    index = {(d, s, e): i for i, (d, s, e) in enumerate(zip(df[Col.DOC_ID], df[Col.START], df[Col.END], strict=True))}
     for c in sorted(corrections, key=lambda c: c["correction_id"]):
         i = index.get((c["doc_id"], c["mention_start"], c["mention_end"]))
         if i is None:
@@ -150,59 +146,50 @@ def _apply_corrections(conn: sqlite3.Connection, df: pd.DataFrame, corrections: 
         value = json.loads(c["value"])
         row = df.index[i]
         if c["kind"] == "phase":
-            df.loc[row, ["phase", "phases", "phase_rule", "phase_confidence"]] = [value, value, "analyst", 1.0]
+            df.loc[row, [Col.PHASE, Col.PHASES, Col.PHASE_RULE, Col.PHASE_CONFIDENCE]] = [value, value, "analyst", 1.0]
         elif isinstance(value, str):
             place = store.place_by_id(conn, value)
             if place is not None:
-                for col in (
-                    "place_id",
-                    "geonameid",
-                    "feature",
-                    "feature_code",
-                    "country_code",
-                    "country_name",
-                    "admin1_name",
-                    "lat",
-                    "lon",
-                ):
+                for col in _PLACE_COLUMNS:
                     df.loc[row, col] = place[col]
-                df.loc[row, "place_name"] = place["name"]
+                df.loc[row, Col.PLACE_NAME] = place["name"]
         else:
-            df.loc[row, ["lat", "lon"]] = [float(value["lat"]), float(value["lon"])]
-            df.loc[row, "place_name"] = value.get("name", df.loc[row, "place_name"])
-            df.loc[row, ["place_id", "geonameid", "feature_code"]] = [
+            df.loc[row, [Col.LAT, Col.LON]] = [float(value["lat"]), float(value["lon"])]
+            df.loc[row, Col.PLACE_NAME] = value.get("name", df.loc[row, Col.PLACE_NAME])
+            df.loc[row, [Col.PLACE_ID, Col.GEONAMEID, Col.FEATURE_CODE]] = [
                 f"analyst:{value['lat']:.5f},{value['lon']:.5f}",
                 None,
                 "ANALYST",
             ]
-        df.loc[row, ["confidence", "corrected"]] = [1.0, True]
+        df.loc[row, [Col.CONFIDENCE, Col.CORRECTED]] = [1.0, True]
     return df
 
 
 def filter_mentions(gdf: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
     """Return the rows that pass every active filter."""
-    # Vectorised throughout (no per-row Python): at 100,000 mentions each test takes milliseconds (bench: `mapdash bench`).
+    # Vectorised throughout (no per-row Python): at 100,000 mentions each test takes milliseconds
+    # (bench: `mapdash bench`).
     keep = pd.Series(True, index=gdf.index)
     if filters.countries:
-        keep &= gdf["country_code"].isin(filters.countries)
+        keep &= gdf[Col.COUNTRY_CODE].isin(filters.countries)
     if filters.phases:
         wanted = "|".join(re.escape(p) for p in filters.phases)
-        keep &= gdf["phases"].fillna("").astype(str).str.contains(f"(?:^|;)(?:{wanted})(?:;|$)", regex=True, na=False)
+        keep &= gdf[Col.PHASES].fillna("").astype(str).str.contains(f"(?:^|;)(?:{wanted})(?:;|$)", regex=True, na=False)
     if filters.doc_ids:
-        keep &= gdf["doc_id"].isin(filters.doc_ids)
+        keep &= gdf[Col.DOC_ID].isin(filters.doc_ids)
     if filters.speakers:
-        keep &= gdf["speaker"].isin(filters.speakers)
+        keep &= gdf[Col.SPEAKER].isin(filters.speakers)
     if filters.since is not None or filters.until is not None:
-        published = pd.to_datetime(gdf["published"], errors="coerce")  # NaT (no date) fails both comparisons
+        published = pd.to_datetime(gdf[Col.PUBLISHED], errors="coerce")  # NaT (no date) fails both comparisons
         if filters.since is not None:
             keep &= published >= pd.Timestamp(filters.since)
         if filters.until is not None:
             keep &= published <= pd.Timestamp(filters.until)
     if filters.min_confidence > 0:
-        keep &= gdf["confidence"].fillna(0) >= filters.min_confidence
+        keep &= gdf[Col.CONFIDENCE].fillna(0) >= filters.min_confidence
     if filters.text:
         found = pd.Series(False, index=gdf.index)
-        for column in ("sentence", "place_name", "title"):
+        for column in (Col.SENTENCE, Col.PLACE_NAME, Col.TITLE):
             found |= gdf[column].fillna("").astype(str).str.contains(filters.text, case=False, regex=False, na=False)
         keep &= found
     return gdf.loc[keep]  # .loc, not gdf[keep]: half the time, same GeoDataFrame
@@ -214,7 +201,10 @@ def _missing(value: object) -> bool:
 
 
 def blank_missing(table: pd.DataFrame) -> pd.DataFrame:
-    """Return table with missing text and date cells (None, NaN, NaT) as "": a page shows them blank, never "None" or "NaT"."""
+    """Return table with missing text and date cells (None, NaN, NaT) as "".
+
+    A page shows them blank, never "None" or "NaT".
+    """
     out = table.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
@@ -245,7 +235,7 @@ def quotes_table(conn: sqlite3.Connection, mentions: gpd.GeoDataFrame | None = N
     names = {
         (d, s, e): n
         for d, s, e, n in zip(
-            mentions["doc_id"], mentions["start"], mentions["end"], mentions["place_name"], strict=True
+            mentions[Col.DOC_ID], mentions[Col.START], mentions[Col.END], mentions[Col.PLACE_NAME], strict=True
         )
         if n
     }
@@ -267,34 +257,22 @@ def quotes_table(conn: sqlite3.Connection, mentions: gpd.GeoDataFrame | None = N
 
 def places_summary(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """Return one row per resolved place: name, kind, country, mentions, documents, phases, confidence."""
-    resolved = gdf[gdf["place_id"].notna()]
+    resolved = gdf[gdf[Col.PLACE_ID].notna()]
     if resolved.empty:
-        return pd.DataFrame(
-            columns=[
-                "place_id",
-                "place_name",
-                "feature",
-                "country_code",
-                "admin1_name",
-                "lat",
-                "lon",
-                "mentions",
-                "documents",
-                "phases",
-                "confidence",
-            ]
-        )
-    grouped = resolved.groupby("place_id", sort=False)
+        return pd.DataFrame(columns=PLACES_SUMMARY_COLUMNS)
+    grouped = resolved.groupby(Col.PLACE_ID, sort=False)
     summary = grouped.agg(
-        place_name=("place_name", "first"),
-        feature=("feature", "first"),
-        country_code=("country_code", "first"),
-        admin1_name=("admin1_name", "first"),
-        lat=("lat", "first"),
-        lon=("lon", "first"),
-        mentions=("mention", "size"),
-        documents=("doc_id", "nunique"),
-        confidence=("confidence", "max"),
-        phases=("phases", lambda s: ";".join(dict.fromkeys(p for v in s if v for p in v.split(";")))),
+        **{
+            Col.PLACE_NAME: (Col.PLACE_NAME, "first"),
+            Col.FEATURE: (Col.FEATURE, "first"),
+            Col.COUNTRY_CODE: (Col.COUNTRY_CODE, "first"),
+            Col.ADMIN1_NAME: (Col.ADMIN1_NAME, "first"),
+            Col.LAT: (Col.LAT, "first"),
+            Col.LON: (Col.LON, "first"),
+            MENTIONS: (Col.MENTION, "size"),
+            DOCUMENTS: (Col.DOC_ID, "nunique"),
+            Col.CONFIDENCE: (Col.CONFIDENCE, "max"),
+            Col.PHASES: (Col.PHASES, lambda s: ";".join(dict.fromkeys(p for v in s if v for p in v.split(";")))),
+        }
     ).reset_index()
-    return blank_missing(summary.sort_values(["mentions", "place_name"], ascending=[False, True], ignore_index=True))
+    return blank_missing(summary.sort_values([MENTIONS, Col.PLACE_NAME], ascending=[False, True], ignore_index=True))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Final, Literal, TypedDict
 
 FeatureKind = Literal["country", "admin1", "admin2", "city", "region"]
 ToponymSource = Literal["ner", "gazetteer", "demonym"]
@@ -116,3 +116,123 @@ class Geoparse:
     quotes: tuple[Quote, ...] = field(default=())
     phases: tuple[PhaseTag, ...] = field(default=())
     cap_note: str = ""  # what a cap left out of a very long document ("" when nothing was), see mapdash.geoparse.slices
+
+
+class StoredMention(TypedDict):
+    """One mention as the store reads it back: joined with its document and place, and its sentence's text."""
+
+    mention_id: int
+    doc_id: str
+    title: str | None
+    published: str | None  # ISO date text
+    source: str
+    byline: str | None
+    start: int
+    end: int
+    mention: str
+    lookup: str
+    recognizer: ToponymSource
+    is_demonym: int  # 0 or 1
+    sentence_start: int
+    sentence_end: int
+    confidence: float
+    candidates: str  # JSON list of [place_id, score]
+    place_id: str | None  # None: not resolved
+    geonameid: int | None
+    place_name: str | None
+    feature: FeatureKind | None
+    country_code: str | None
+    country_name: str | None
+    admin1_name: str | None
+    lat: float | None
+    lon: float | None
+    population: int | None
+    feature_code: str | None
+    sentence: str
+
+
+class MentionRow(TypedDict):
+    """One row of the mentions frame (``mapdash.frame``): a place mention with its document, place, phase and quote.
+
+    The frame holds these columns in this order (`MENTION_COLUMNS`), plus its point geometry; `Col` names each one.
+    """
+
+    doc_id: str
+    title: str | None
+    published: date | None
+    source: str
+    mention: str
+    start: int
+    end: int
+    sentence: str
+    sentence_start: int
+    lookup: str
+    recognizer: ToponymSource
+    is_demonym: bool
+    place_id: str | None  # None (NaN in the frame): not resolved; "analyst:<lat>,<lon>" for a point the analyst set
+    geonameid: int | None
+    place_name: str | None
+    feature: FeatureKind | None
+    feature_code: str | None
+    country_code: str | None
+    country_name: str | None
+    admin1_name: str | None
+    lat: float | None
+    lon: float | None
+    confidence: float
+    candidates: str
+    phase: str  # the strongest phase's key, "" when none
+    phases: str  # every phase's key, ";"-joined
+    phase_rule: str
+    phase_confidence: float | None
+    evidence: str  # the phase's evidence sentence, else the mention's own sentence
+    phase_from: date | None
+    phase_to: date | None
+    quote: str  # the quote that holds or names the mention, "" when none
+    speaker: str
+    quote_kind: str
+    corrected: bool  # an analyst's correction overrode the machine's output
+
+
+class Col:
+    """The mentions frame's column names, one constant per `MentionRow` key: ``gdf[Col.PLACE_ID]``."""
+
+    DOC_ID: Final = "doc_id"
+    TITLE: Final = "title"
+    PUBLISHED: Final = "published"
+    SOURCE: Final = "source"
+    MENTION: Final = "mention"
+    START: Final = "start"
+    END: Final = "end"
+    SENTENCE: Final = "sentence"
+    SENTENCE_START: Final = "sentence_start"
+    LOOKUP: Final = "lookup"
+    RECOGNIZER: Final = "recognizer"
+    IS_DEMONYM: Final = "is_demonym"
+    PLACE_ID: Final = "place_id"
+    GEONAMEID: Final = "geonameid"
+    PLACE_NAME: Final = "place_name"
+    FEATURE: Final = "feature"
+    FEATURE_CODE: Final = "feature_code"
+    COUNTRY_CODE: Final = "country_code"
+    COUNTRY_NAME: Final = "country_name"
+    ADMIN1_NAME: Final = "admin1_name"
+    LAT: Final = "lat"
+    LON: Final = "lon"
+    CONFIDENCE: Final = "confidence"
+    CANDIDATES: Final = "candidates"
+    PHASE: Final = "phase"
+    PHASES: Final = "phases"
+    PHASE_RULE: Final = "phase_rule"
+    PHASE_CONFIDENCE: Final = "phase_confidence"
+    EVIDENCE: Final = "evidence"
+    PHASE_FROM: Final = "phase_from"
+    PHASE_TO: Final = "phase_to"
+    QUOTE: Final = "quote"
+    SPEAKER: Final = "speaker"
+    QUOTE_KIND: Final = "quote_kind"
+    CORRECTED: Final = "corrected"
+
+
+MENTION_COLUMNS: tuple[str, ...] = tuple(MentionRow.__annotations__)
+"""The mentions frame's columns, in order."""

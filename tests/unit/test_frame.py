@@ -9,6 +9,7 @@ from test_store import OTHER, sample
 
 from mapdash import store
 from mapdash.frame import COLUMNS, Filters, filter_mentions, mentions_frame, places_summary
+from mapdash.model import MENTION_COLUMNS, Col, MentionRow, StoredMention
 
 
 @pytest.fixture(scope="module")
@@ -17,12 +18,20 @@ def seed_frame(seed_target: str):
     return mentions_frame(store.connect(seed_target))
 
 
+def test_one_definition_names_the_columns(seed_target: str) -> None:
+    """`Col`, `MentionRow` and the frame name the same columns; `StoredMention` is what the store reads back."""
+    assert {getattr(Col, name.upper()) for name in MENTION_COLUMNS} == set(MentionRow.__annotations__)
+    assert [value for name, value in vars(Col).items() if name.isupper()] == list(MENTION_COLUMNS) == COLUMNS
+    rows = store.mention_rows(store.connect(seed_target))
+    assert rows and all(list(row.keys()) == list(StoredMention.__annotations__) for row in rows)
+
+
 def test_frame_is_a_geodataframe_in_wgs84(seed_frame) -> None:
     assert seed_frame.crs.to_epsg() == 4326
     assert list(seed_frame.columns[:-1]) == COLUMNS and seed_frame.geometry.name == "geometry"
-    placed = seed_frame[seed_frame["place_id"].notna()]
-    assert (placed.geometry.x.round(4) == placed["lon"].round(4)).all()
-    assert (placed.geometry.y.round(4) == placed["lat"].round(4)).all()
+    placed = seed_frame[seed_frame[Col.PLACE_ID].notna()]
+    assert (placed.geometry.x.round(4) == placed[Col.LON].round(4)).all()
+    assert (placed.geometry.y.round(4) == placed[Col.LAT].round(4)).all()
 
 
 @pytest.mark.parametrize(
@@ -38,7 +47,7 @@ def test_frame_is_a_geodataframe_in_wgs84(seed_frame) -> None:
 )
 def test_filters_select_exactly(seed_frame, filters: Filters, expected_places: set[str]) -> None:
     got = filter_mentions(seed_frame, filters)
-    assert set(got["place_name"].dropna()) == expected_places
+    assert set(got[Col.PLACE_NAME].dropna()) == expected_places
 
 
 def test_empty_filters_keep_everything(seed_frame) -> None:
