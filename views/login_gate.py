@@ -33,7 +33,7 @@ def _forget_user() -> None:
 
 
 def require_user() -> str:
-    """Return the user of this session; show the login (or why the dashboard will not open) and stop until there is one."""
+    """Return the user of this session; show the login (or why the dashboard won't open) and stop till there is one."""
     state = st.session_state
     try:
         policy = login_policy(

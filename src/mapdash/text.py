@@ -9,7 +9,8 @@ from dataclasses import dataclass
 # opening quote or list bullet ("* Near Mosul, ...", "-- Near Raqqa, ...") follow. A blank line ends one;
 # so does a line break, unless the next line starts in lower case (a hard-wrapped sentence).
 _END = re.compile(
-    r"""[.!?]+["'”’)\]]*(?=[ \t]+["“‘'(\[]?[A-Z0-9]|[ \t]+(?:[*•▪‣]|--?|[–—])[ \t])|[ \t]*\n[ \t]*\n\s*|[ \t]*\n\s*+(?![a-z])"""
+    r"""[.!?]+["'”’)\]]*(?=[ \t]+["“‘'(\[]?[A-Z0-9]|[ \t]+(?:[*•▪‣]|--?|[–—])[ \t])"""
+    r"""|[ \t]*\n[ \t]*\n\s*|[ \t]*\n\s*+(?![a-z])"""
 )
 # Abbreviations and initials that end in a period without ending the sentence ("Lt. Gen. Sean MacFarland").
 _ABBREV = re.compile(

@@ -1,4 +1,4 @@
-"""Exports without a browser: data round trips, the briefing's content, the command line's filters, the matplotlib PNG."""
+"""Exports without a browser: data round trips, the briefing's content, the command line's filters, matplotlib's PNG."""
 
 from __future__ import annotations
 

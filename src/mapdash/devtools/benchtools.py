@@ -120,7 +120,7 @@ class Results:
         return out
 
     def check_flat(self, section: str, suffix: str, limit: float = FLAT) -> None:
-        """Judge each series ending in suffix at its largest size: flat if it grew less than limit times the smallest."""
+        """Judge each series ending in suffix at its largest size: flat if it grew under limit times the smallest."""
         series: dict[str, list[Figure]] = {}
         for f in self.figures:
             if f.section == section and f.name.endswith(suffix):

@@ -193,7 +193,7 @@ def iter_release_paths(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def safe_filename(name: str, default: str = "upload.txt") -> str:
-    """Return name as a plain file name that stays inside any folder it is joined to (never '..', hidden or absolute)."""
+    """Return name as a plain file name that stays inside a folder it is joined to (never '..', hidden or absolute)."""
     base = re.split(r"[\\/]", unicodedata.normalize("NFC", name))[-1]  # a browser on Windows may send C:\dir\x.txt
     base = _UNSAFE_NAME.sub("_", base).strip(" .")  # no leading dot: not hidden, not "." or ".."
     stem, dot, suffix = base.rpartition(".") if "." in base else (base, "", "")
@@ -348,7 +348,7 @@ def _extract_html(raw: str) -> tuple[str | None, str | None, date | None, list[l
 
 
 def _headline_of_page_title(raw: str, title: str) -> str:
-    """Return the headline when title is a piece of the page's <title> ("Headline > Site > Section"): its longest piece."""
+    """Return the headline when title is a piece of the page's <title> ("Headline > Site > Section"): the longest."""
     match = _TITLE_TAG_RE.search(raw)
     if match is None:
         return title

@@ -44,7 +44,7 @@ class PlaceIndex(Protocol):
 
 @dataclass(frozen=True)
 class Support:
-    """Where the document's names could all be: each name spreads one vote over its candidates' provinces and countries."""
+    """Where the document's names could all be: a name spreads a vote over its candidates' provinces and countries."""
 
     admin1: Counter[tuple[str, str]]
     countries: Counter[str]
@@ -297,7 +297,7 @@ def _is_border(pool: Sequence[Place]) -> bool:
 
 
 def border_resolution(toponym: Toponym, pool: Sequence[Place], first: Sequence[Resolution]) -> Resolution:
-    """Resolve a border phrase to the point of the border nearest the document's towns ("the Turkish border" near Manbij).
+    """Resolve a border phrase to the border's point nearest the document's towns ("the Turkish border" near Manbij).
 
     Without towns to go by, the border's middle point is taken, with low confidence.
     """

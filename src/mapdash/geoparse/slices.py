@@ -41,7 +41,7 @@ class Limits:
 
 
 def slice_bounds(text: str, size: int = SLICE_CHARS) -> Iterator[tuple[int, int]]:
-    """Yield (start, end) slices covering text, each at most size characters, cut at a paragraph, sentence or word end."""
+    """Yield (start, end) slices covering text, each at most size characters, cut at a paragraph, sentence or word."""
     start, n = 0, len(text)
     while start < n:
         end = start + size

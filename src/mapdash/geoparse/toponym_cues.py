@@ -168,7 +168,7 @@ def direction_before(text: str, start: int) -> tuple[str, int] | None:
 
 
 def names_an_organisation(text: str, end: int) -> bool:
-    """Say whether the capitalised words after a name make it a body named after the place ("Syrian Democratic Forces")."""
+    """Say whether the capitalised words after a name make it a body named for a place ("Syrian Democratic Forces")."""
     if text[end : end + 1] == "." and text[end - 2 : end - 1] != ".":
         return False  # a sentence ends here; only initials ("U.S. Central Command") run on after a point
     following = _FOLLOWING_CAPS.match(text, end, min(len(text), end + 80))
@@ -296,7 +296,9 @@ LIST_OF_KIND = re.compile(
 COMMON_ZIPF = 4.5
 
 
-FUNCTION_WORD_ZIPF = 6.0  # "In", "Me", "Or": state codes that are also the commonest words  # wordfreq Zipf value above which a lower-cased name is an everyday English word
+# wordfreq Zipf value above which a lower-cased name is an everyday English word ("In", "Me", "Or": state codes
+# that are also the commonest words)
+FUNCTION_WORD_ZIPF = 6.0
 
 
 ORG_OF = re.compile(r"\b(?P<head>[A-Z][a-z]+) of (?:[A-Z][\w-]+ )?(?:and (?:the )?)?$")

@@ -491,7 +491,7 @@ class Recognizer:
         return top[0].name if top and top[0].feature == "country" else None
 
     def _with_directions(self, text: str, found: list[Toponym], sentences: Sequence[tuple[int, int]]) -> list[Toponym]:
-        """Return the toponyms with a direction word taken in where it names a part ("northern Iraq", "eastern Anbar")."""
+        """Return the toponyms with a direction word taken in if it names a part ("northern Iraq", "eastern Anbar")."""
         parts = getattr(self.gazetteer, "parts", None)
         if parts is None:
             return found
@@ -528,7 +528,8 @@ class Recognizer:
         if self._not_place(trimmed) or (_is_acronym(trimmed) and not self._names_a_division(trimmed)):
             return  # "IS", "ISIS": a group's acronym, whatever village shares its letters
         if names_an_organisation(text, end) or names_a_ruler(text, end) and not self._names_a_division(trimmed):
-            return  # "Syrian Democratic Forces", "Kurdistan Regional Government": a body, not the place; "the Asad regime"
+            # "Syrian Democratic Forces", "Kurdistan Regional Government": a body, not the place; "the Asad regime"
+            return
         demonym = self.gazetteer.demonym(trimmed)
         if demonym is not None and not self.gazetteer.has_name(trimmed):
             yield _toponym(text, start, end, demonym.name, "demonym", sentences, is_demonym=True)

@@ -105,7 +105,7 @@ def correct_point(
     note: str = "",
     author: str = "",
 ) -> int:
-    """Store, for each mention, a point set by hand (with an optional name) by author; return how many were corrected."""
+    """Store, for each mention, a point set by hand (optionally named) by author; return how many were corrected."""
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise ValueError(f"{lat}, {lon} is not a latitude, longitude")
     value: Mapping[str, object] = {"lat": float(lat), "lon": float(lon), "name": name.strip()}

@@ -146,7 +146,7 @@ class JobManager:
         atexit.register(self.close)  # a server stopping stops its workers (a worker also stops when its socket closes)
 
     def submit(self, request: JobRequest, owner: str, alive: Callable[[], bool] | None = None) -> str:
-        """Queue a job for owner and return its id; raise JobLimitError when owner has one already or the queue is full."""
+        """Queue a job for owner, return its id; raise JobLimitError if owner has one already or the queue is full."""
         with self._lock:
             live = [j for j in self._jobs.values() if j.status.state not in FINAL]
             if any(j.status.owner == owner for j in live):

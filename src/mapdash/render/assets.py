@@ -199,7 +199,7 @@ def name_key(name: str) -> str:
 
 
 def admin1_shape(geonameid: float | None, country_code: str, name: str, data_dir: Path | None = None) -> dict | None:
-    """Return the GeoJSON geometry of an admin-1 division, by GeoNames id, else by country and name; None when unknown."""
+    """Return an admin-1 division's GeoJSON geometry, by GeoNames id, else by country and name; None if unknown."""
     path = admin1_path(data_dir)
     if not path.exists():
         return None
@@ -227,6 +227,7 @@ def publish_json(static_dir: Path, text: str) -> str:
 
     Content-addressed, so the browser may cache it and two sessions never clash. The URL returned pins the
     file while it lives (a cached map layer holds it), and each server process keeps its own folder, so
-    no map in use loses its data, whatever the other sessions or apps sharing the checkout do (``mapdash.render.published``).
+    no map in use loses its data, whatever the other sessions or apps sharing the checkout do
+    (``mapdash.render.published``).
     """
     return publisher(static_dir, APP_CACHE_BASE).publish(text)

@@ -56,7 +56,7 @@ class PublishedUrl(str):
 
 
 class Publisher:
-    """One process's published files under ``<static_dir>/cache/<instance>/``, served at ``<base>/<instance>/<name>``."""
+    """A process's published files, under ``<static_dir>/cache/<instance>/``, served at ``<base>/<instance>/<name>``."""
 
     def __init__(self, static_dir: Path, base: str) -> None:
         self.root = Path(static_dir) / "cache"

@@ -106,7 +106,7 @@ def local_user() -> str:
 
 
 def oidc_configured(app_dir: Path) -> bool:
-    """Return True when Streamlit's secrets (the app's .streamlit/secrets.toml, else the user's) set up OpenID Connect."""
+    """Return True if Streamlit's secrets (the app's .streamlit/secrets.toml, else the user's) set up OpenID Connect."""
     import tomllib
 
     for path in (app_dir / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"):

@@ -27,7 +27,10 @@ WHEN = (
 )
 NO_CLAUSE = re.compile(rf"{WHEN}[\s.!?;,]*")  # what may follow "said" when it ends its sentence
 # Before "that", any short phrases: "told reporters at the Pentagon via teleconference from Baghdad that".
-PLACE_PHRASES = r"(?:\s+(?:at|in|from|during|via|by|on|to|after|before)\s+(?:(?:a|an|the)\s+)?[\w.'’-]+(?:\s+[\w.'’-]+){0,3}?){0,3}?"
+PLACE_PHRASES = (
+    r"(?:\s+(?:at|in|from|during|via|by|on|to|after|before)\s+"
+    r"(?:(?:a|an|the)\s+)?[\w.'’-]+(?:\s+[\w.'’-]+){0,3}?){0,3}?"
+)
 # The same line only: an attribution never crosses a paragraph break (the next paragraph's speaker is not this one's).
 AFTER = re.compile(
     rf"[ \t]*(?:\n[ \t]*)?(?:,|--|—|–)?[ \t]*(?:(?P<spk>{SPEAKER}){APPOS}\s+{ADVERB}{VERB}\b"

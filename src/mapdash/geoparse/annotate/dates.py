@@ -73,7 +73,10 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 _NUMBERS.update({"a": 1, "an": 1, "a few": 3, "several": 3, "couple of": 2, "a couple of": 2})
-_COUNT = r"(?P<n>\d{1,3}|a\s+few|a\s+couple\s+of|couple\s+of|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_COUNT = (
+    r"(?P<n>\d{1,3}|a\s+few|a\s+couple\s+of|couple\s+of|several|an?"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+)
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 _PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
 _I = re.IGNORECASE
@@ -203,7 +206,7 @@ def _iso(m: re.Match[str], published: date | None) -> Range | None:
 
 
 def _month_day(m: re.Match[str], published: date | None, tense: Tense = None) -> Range | None:
-    """Return the day of "Feb. 25, 2016" / "25 February"; without a year, the one the tense points to, else the nearest."""
+    """Return the day of "Feb. 25, 2016" / "25 February"; with no year, the one the tense says, else the nearest."""
     month, day = _MONTHS[m["month"].rstrip(".").lower()], int(m["day"])
     if m["year"]:
         found = _safe_date(int(m["year"]), month, day)

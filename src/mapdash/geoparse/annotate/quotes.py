@@ -124,7 +124,7 @@ def _attributed_direct(
     state: _State,
     quotes: list[Quote],
 ) -> Quote:
-    """Return a direct quote with its speaker: its attribution's, else the previous speaker's, else none (scare quote)."""
+    """Return a direct quote with its speaker: its attribution's, else the last speaker's, else none (scare quote)."""
     attribution = _direct_attribution(work, direct, sentences)
     if attribution is not None:
         speaker, role, named = _speaker(state, attribution)

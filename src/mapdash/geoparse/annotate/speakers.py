@@ -25,7 +25,10 @@ _TITLE_WORD = (
     r"|City|County|Manager|Commissioner|Superintendent|Sheriff|Judge|Justice|Police|Detective|Officer|Coach|Professor"
     r"|Prof\.|Councilman|Councilwoman|Council\s+Member|Bishop|Rev\.|Father|Rabbi|Imam|Prosecutor|Clerk)"
 )
-_TITLE_OF = r"(?:\s+of\s+(?:the\s+)?(?:State|Defense|Homeland\s+Security|Treasury|Army|Navy|Air\s+Force|Joint\s+Chiefs\s+of\s+Staff|Staff))?"
+_TITLE_OF = (
+    r"(?:\s+of\s+(?:the\s+)?"
+    r"(?:State|Defense|Homeland\s+Security|Treasury|Army|Navy|Air\s+Force|Joint\s+Chiefs\s+of\s+Staff|Staff))?"
+)
 _CAPITAL_TITLE = rf"(?:{_TITLE_WORD}{_TITLE_OF}\s+)+"
 _VERBS = (
     "said says told tells added adds noted notes explained explains stated states asked asks continued continues"
@@ -83,7 +86,10 @@ ANONYMOUS = (
     r"|coalition|administration|State\s+Department|White\s+House|government|intelligence)\s+){0,3}"
     r"(?:officials?|officers?|spokes(?:man|woman|person)|commanders?|diplomats?|sources?)\b"
 ) + _FOR_ORG
-_BODY_MODIFIER = r"(?:(?i:senior|top|military|defense|security|coalition|government|administration|intelligence|local|tribal|task\s+force)\s+)"
+_BODY_MODIFIER = (
+    r"(?:(?i:senior|top|military|defense|security|coalition|government|administration|intelligence|local|tribal"
+    r"|task\s+force)\s+)"
+)
 _GROUP = r"(?i:officials|leaders|spokesmen|commanders|authorities|representatives|officers)\b"
 # A body speaking for an organisation: "Combined Joint Task Force Operation Inherent Resolve officials",
 # "Pentagon officials", "Iraqi military leaders", "officials". It is the speaker, as a name is.
