@@ -19,6 +19,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from mapdash.model import Col
 from mapdash.render import assets
 from mapdash.render.overlays import darker
 from mapdash.render.popups import MAX_SENTENCE_CHARS, clip
@@ -81,20 +82,22 @@ def town_population(name: str, lat: float, lon: float, data_dir: Path | None = N
 
 def _area(row: Mapping[str, Any]) -> dict[str, Any] | None:
     """Return the area a place's control is drawn over: its admin-1 polygon, else a circle scaled to it."""
-    feature, lat, lon = _text(row.get("feature")), float(row["lat"]), float(row["lon"])
+    feature, lat, lon = _text(row.get(Col.FEATURE)), float(row[Col.LAT]), float(row[Col.LON])
     if feature == "admin1":
-        shape = assets.admin1_shape(row.get("geonameid"), _text(row.get("country_code")), _text(row.get("place_name")))
+        shape = assets.admin1_shape(
+            row.get(Col.GEONAMEID), _text(row.get(Col.COUNTRY_CODE)), _text(row.get(Col.PLACE_NAME))
+        )
         return shape or circle(lat, lon, DISTRICT_KM * 2)
     if feature == "admin2":
         return circle(lat, lon, DISTRICT_KM)
     if feature == "city":
-        return circle(lat, lon, radius_km(town_population(_text(row.get("place_name")), lat, lon)))
+        return circle(lat, lon, radius_km(town_population(_text(row.get(Col.PLACE_NAME)), lat, lon)))
     return None  # countries and regions: too large to say who holds them
 
 
 def control_phase(row: Mapping[str, Any]) -> str:
     """Return the control phase a mention states ("" when none): its first phase that speaks of control."""
-    for phase in (_text(row.get("phase")), *_text(row.get("phases")).split(";")):
+    for phase in (_text(row.get(Col.PHASE)), *_text(row.get(Col.PHASES)).split(";")):
         if phase in CONTROL_PHASES:
             return phase
     return ""
@@ -104,8 +107,8 @@ def _popup(name: str, key: str, row: Mapping[str, Any], day: str) -> str:
     """Return an area's popup: the place, its state and since when, the sentence and its document; all text escaped."""
     e = html.escape
     label = _LABELS[key]
-    sentence = _text(row.get("evidence")) or _text(row.get("sentence"))
-    source = " ".join(t for t in (_text(row.get("title")), day) if t)
+    sentence = _text(row.get(Col.EVIDENCE)) or _text(row.get(Col.SENTENCE))
+    source = " ".join(t for t in (_text(row.get(Col.TITLE)), day) if t)
     return (
         f'<div class="mapdash-popup mapdash-control-popup"><b>{e(name)}</b>: {e(label)} <i>as of {e(day)}</i>'
         f'<div class="mapdash-evidence">“{e(clip(sentence, MAX_SENTENCE_CHARS))}”<br><i>{e(source)}</i></div></div>'
@@ -119,23 +122,23 @@ def control_areas(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     ([[day, phase key, fill, stroke], ...] by report date, for the timeline).
     """
     empty: dict[str, Any] = {"type": "FeatureCollection", "features": []}
-    if not len(gdf) or not {"phase", "place_id", "lat", "lon", "published"} <= set(gdf.columns):
+    if not len(gdf) or not {Col.PHASE, Col.PLACE_ID, Col.LAT, Col.LON, Col.PUBLISHED} <= set(gdf.columns):
         return empty
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name, errors="ignore"))
-    kinds = frame["feature"] if "feature" in frame else pd.Series("", index=frame.index)
-    frame = frame[frame["place_id"].notna() & frame["lat"].notna() & frame["lon"].notna() & (kinds != "country")]
-    phases = frame["phases"] if "phases" in frame else pd.Series("", index=frame.index)
+    kinds = frame[Col.FEATURE] if Col.FEATURE in frame else pd.Series("", index=frame.index)
+    frame = frame[frame[Col.PLACE_ID].notna() & frame[Col.LAT].notna() & frame[Col.LON].notna() & (kinds != "country")]
+    phases = frame[Col.PHASES] if Col.PHASES in frame else pd.Series("", index=frame.index)
     frame = frame.assign(
-        _control=[control_phase({"phase": p, "phases": ps}) for p, ps in zip(frame["phase"], phases, strict=True)]
+        _control=[control_phase({Col.PHASE: p, Col.PHASES: ps}) for p, ps in zip(frame[Col.PHASE], phases, strict=True)]
     )
     frame = frame[frame["_control"] != ""]
-    frame = frame.assign(_day=frame["published"].map(lambda v: _text(v)[:10]))
+    frame = frame.assign(_day=frame[Col.PUBLISHED].map(lambda v: _text(v)[:10]))
     frame = frame[frame["_day"] != ""]  # an undated release never decides who holds a place
     if frame.empty:
         return empty
-    frame = frame.sort_values([c for c in ("_day", "doc_id", "start") if c in frame], kind="stable")
+    frame = frame.sort_values([c for c in ("_day", Col.DOC_ID, Col.START) if c in frame], kind="stable")
     features = []
-    for place_id, rows in frame.groupby("place_id", sort=True):
+    for place_id, rows in frame.groupby(Col.PLACE_ID, sort=True):
         records = rows.to_dict("records")
         by_day: dict[str, dict[str, Any]] = {}
         for record in records:  # a later report the same day wins
@@ -154,7 +157,7 @@ def control_areas(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
         area = _area(latest)
         if area is None:
             continue
-        name = _text(latest.get("place_name"))
+        name = _text(latest.get(Col.PLACE_NAME))
         properties = {
             "place_id": str(place_id),
             "name": name,

@@ -16,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from mapdash import store
+from mapdash.model import Col
 from mapdash.render.maps import PhaseStyleLike, phase_style
 from mapdash.render.popups import text as _text
 
@@ -78,20 +79,20 @@ def _tint(color: str) -> str:
 
 def mention_mark(row: Mapping[str, object], start: int, end: int, styles: Mapping[str, PhaseStyleLike]) -> Mark:
     """Return the mark of a place mention, coloured by its phase, titled with place, phase and confidence."""
-    phase = _text(row.get("phase"))
+    phase = _text(row.get(Col.PHASE))
     style = phase_style(phase, styles)
-    confidence = row.get("confidence")
+    confidence = row.get(Col.CONFIDENCE)
     title = " · ".join(
         t
         for t in (
-            _text(row.get("place_name")),
+            _text(row.get(Col.PLACE_NAME)),
             style.label if phase else "",
             f"confidence {float(confidence):.2f}" if _text(confidence) else "",
         )
         if t
     )
     attrs = {
-        "data-place": _text(row.get("place_id")),
+        "data-place": _text(row.get(Col.PLACE_ID)),
         "data-phase": phase,
         "title": title,
         "style": f"background:{_tint(style.color)};--phase:{style.color}",
@@ -101,29 +102,29 @@ def mention_mark(row: Mapping[str, object], start: int, end: int, styles: Mappin
 
 def sentence_html(row: Mapping[str, object], styles: Mapping[str, PhaseStyleLike]) -> str:
     """Return a mention's sentence with the mention highlighted."""
-    sentence, offset = _text(row.get("sentence")), row.get("sentence_start")
+    sentence, offset = _text(row.get(Col.SENTENCE)), row.get(Col.SENTENCE_START)
     if not _text(offset):  # an older frame without sentence offsets: highlight the first occurrence
-        at = sentence.find(_text(row.get("mention")))
-        offset = int(row["start"]) - at if at >= 0 else int(row["start"])  # type: ignore[call-overload]
-    start = int(row["start"]) - int(offset)  # type: ignore[call-overload]
-    end = start + int(row["end"]) - int(row["start"])  # type: ignore[call-overload]
+        at = sentence.find(_text(row.get(Col.MENTION)))
+        offset = int(row[Col.START]) - at if at >= 0 else int(row[Col.START])  # type: ignore[call-overload]
+    start = int(row[Col.START]) - int(offset)  # type: ignore[call-overload]
+    end = start + int(row[Col.END]) - int(row[Col.START])  # type: ignore[call-overload]
     return f'<div class="mapdash-sentence">{mark_html(sentence, [mention_mark(row, start, end, styles)])}</div>'
 
 
 def place_mentions(mentions: gpd.GeoDataFrame, place_id: str) -> pd.DataFrame:
     """Return every mention of a place across documents, newest document first."""
-    rows = mentions[mentions["place_id"] == place_id]
+    rows = mentions[mentions[Col.PLACE_ID] == place_id]
     return pd.DataFrame(rows.drop(columns=rows.geometry.name, errors="ignore")).sort_values(
-        ["published", "doc_id", "start"], ascending=[False, True, True], na_position="last", kind="stable"
+        [Col.PUBLISHED, Col.DOC_ID, Col.START], ascending=[False, True, True], na_position="last", kind="stable"
     )
 
 
 def place_details_html(mentions: pd.DataFrame, styles: Mapping[str, PhaseStyleLike]) -> str:
     """Return a place's mentions grouped by document: title, date, then each sentence highlighted."""
     parts = [CSS]
-    for doc_id, rows in mentions.groupby("doc_id", sort=False):
+    for doc_id, rows in mentions.groupby(Col.DOC_ID, sort=False):
         first = rows.iloc[0]
-        when = _text(first.get("published"))[:10]
+        when = _text(first.get(Col.PUBLISHED))[:10]
         parts.append(
             f'<div class="mapdash-doc" data-doc="{html.escape(str(doc_id))}"><b>'
             f"{html.escape(_text(first.get('title')) or str(doc_id)[:12])}</b>"
@@ -132,9 +133,9 @@ def place_details_html(mentions: pd.DataFrame, styles: Mapping[str, PhaseStyleLi
         )
         seen: set[str] = set()
         for row in rows.to_dict("records"):
-            if _text(row.get("sentence")) in seen:  # two mentions in one sentence: show it once
+            if _text(row.get(Col.SENTENCE)) in seen:  # two mentions in one sentence: show it once
                 continue
-            seen.add(_text(row.get("sentence")))
+            seen.add(_text(row.get(Col.SENTENCE)))
             parts.append(sentence_html(row, styles))
     return "".join(parts)
 
@@ -157,8 +158,8 @@ def document_html(
         for q in store.quote_rows(conn)
         if q["doc_id"] == doc_id
     ]
-    own = mentions[(mentions["doc_id"] == doc_id) & mentions["place_id"].notna()]
-    marks += [mention_mark(r, int(r["start"]), int(r["end"]), styles) for r in own.to_dict("records")]
+    own = mentions[(mentions[Col.DOC_ID] == doc_id) & mentions[Col.PLACE_ID].notna()]
+    marks += [mention_mark(r, int(r[Col.START]), int(r[Col.END]), styles) for r in own.to_dict("records")]
     legend = (
         '<div class="mapdash-hl-legend"><span><mark class="mapdash-place" style="background:#3b73b933">place</mark>'
         " (underlined in its phase colour)</span>"

@@ -27,6 +27,7 @@ import geopandas as gpd
 import pandas as pd
 from folium.template import Template
 
+from mapdash.model import Col
 from mapdash.render import assets, mapscripts
 from mapdash.render.control import control_areas
 from mapdash.render.overlays import admin1_collection
@@ -153,8 +154,8 @@ def _steps(rows: list[dict[str, Any]], styles: Mapping[str, PhaseStyleLike]) -> 
     """
     by_day: dict[str, str] = {}
     for row in reversed(rows):  # rows are newest first; a phased mention beats an unphased one the same day
-        day = _text(row.get("published"))[:10]
-        phase = _text(row.get("phase")).strip()
+        day = _text(row.get(Col.PUBLISHED))[:10]
+        phase = _text(row.get(Col.PHASE)).strip()
         if day and (phase or day not in by_day):
             by_day[day] = phase
     return [[day, phase, phase_style(phase, styles).color] for day, phase in sorted(by_day.items())]
@@ -163,28 +164,28 @@ def _steps(rows: list[dict[str, Any]], styles: Mapping[str, PhaseStyleLike]) -> 
 # What a place's feature, popup and timeline steps read from its mentions.
 _FEATURE_COLUMNS = frozenset(
     {
-        "country_code",
-        "place_id",
-        "place_name",
-        "admin1_name",
-        "country_name",
-        "feature",
-        "feature_code",
-        "lat",
-        "lon",
-        "confidence",
-        "doc_id",
-        "title",
-        "published",
-        "start",
-        "mention",
-        "sentence",
-        "corrected",
-        "phase",
-        "phase_from",
-        "evidence",
-        "quote",
-        "speaker",
+        Col.COUNTRY_CODE,
+        Col.PLACE_ID,
+        Col.PLACE_NAME,
+        Col.ADMIN1_NAME,
+        Col.COUNTRY_NAME,
+        Col.FEATURE,
+        Col.FEATURE_CODE,
+        Col.LAT,
+        Col.LON,
+        Col.CONFIDENCE,
+        Col.DOC_ID,
+        Col.TITLE,
+        Col.PUBLISHED,
+        Col.START,
+        Col.MENTION,
+        Col.SENTENCE,
+        Col.CORRECTED,
+        Col.PHASE,
+        Col.PHASE_FROM,
+        Col.EVIDENCE,
+        Col.QUOTE,
+        Col.SPEAKER,
     }
 )
 
@@ -200,24 +201,24 @@ def place_features(
     """
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name, errors="ignore")) if len(gdf) else pd.DataFrame()
     if not frame.empty:  # only placed rows, and only the columns a feature reads: fewer values to copy per row
-        frame = frame[frame["place_id"].notna() & frame["lat"].notna() & frame["lon"].notna()]
+        frame = frame[frame[Col.PLACE_ID].notna() & frame[Col.LAT].notna() & frame[Col.LON].notna()]
         frame = frame[[c for c in frame.columns if c in _FEATURE_COLUMNS]]
     groups: dict[str, list[dict[str, Any]]] = {}
     if not frame.empty:
-        frame["_when"] = pd.to_datetime(frame["published"].map(lambda v: _text(v)[:10]), errors="coerce")
-        keys = ["_when", "doc_id", *(["start"] if "start" in frame else [])]
+        frame["_when"] = pd.to_datetime(frame[Col.PUBLISHED].map(lambda v: _text(v)[:10]), errors="coerce")
+        keys = ["_when", Col.DOC_ID, *([Col.START] if Col.START in frame else [])]
         frame = frame.sort_values(keys, ascending=[False] + [True] * (len(keys) - 1), na_position="last", kind="stable")
         # Plain dicts: grouping thousands of places this way is much faster than pandas groupby + iloc; built from
         # whole columns (tolist), which is 6x faster than to_dict("records") at 100,000 mentions, same values.
         columns = list(frame.columns)
         for row in (dict(zip(columns, values, strict=True)) for values in zip(*(frame[c].tolist() for c in columns))):
-            if _text(row.get("place_id")) and _text(row.get("lat")) and _text(row.get("lon")):
-                groups.setdefault(_text(row["place_id"]), []).append(row)
-    styles = complete_styles(frame["phase"].unique() if "phase" in frame else [], styles)
+            if _text(row.get(Col.PLACE_ID)) and _text(row.get(Col.LAT)) and _text(row.get(Col.LON)):
+                groups.setdefault(_text(row[Col.PLACE_ID]), []).append(row)
+    styles = complete_styles(frame[Col.PHASE].unique() if Col.PHASE in frame else [], styles)
     features: list[dict[str, Any]] = []
     for place_id in sorted(groups):
         rows = groups[place_id]
-        phase = next((p for p in (_text(r.get("phase")).strip() for r in rows) if p), "")  # newest report wins
+        phase = next((p for p in (_text(r.get(Col.PHASE)).strip() for r in rows) if p), "")  # newest report wins
         style = phase_style(phase, styles)
         kind = "country" if _text(rows[0].get("feature")) == "country" else "place"
         properties = {
@@ -258,7 +259,7 @@ def place_layer(
 ) -> PlaceLayer:
     """Return the places of gdf for build_map; publish, when given, stores the GeoJSON text and returns its URL."""
     given = shipped_phase_styles() if phase_styles is None else phase_styles
-    collection = place_features(gdf, complete_styles(gdf["phase"] if "phase" in gdf else [], given), steps=timeline)
+    collection = place_features(gdf, complete_styles(gdf[Col.PHASE] if Col.PHASE in gdf else [], given), steps=timeline)
     collection["areas"] = control_areas(
         gdf
     )  # a foreign member: the control areas travel (and are cached) with the places
@@ -349,7 +350,7 @@ def build_map(
     Without a view the map fits the theatre (``mapdash.render.theatre``): the places with campaign phases, not every place named.
     """
     given = shipped_phase_styles() if phase_styles is None else phase_styles
-    styles = complete_styles(gdf["phase"] if "phase" in gdf else [], given)
+    styles = complete_styles(gdf[Col.PHASE] if Col.PHASE in gdf else [], given)
     places = places or place_layer(gdf, styles, timeline=timeline, publish=publish)
     features = places.collection["features"]
     if cluster is None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from mapdash.model import Col
 from mapdash.render import assets
 from mapdash.render.popups import text as _text
 
@@ -23,20 +24,20 @@ def darker(color: str, factor: float = 0.6) -> str:
 
 def admin1_collection(gdf: gpd.GeoDataFrame, features: list[dict[str, Any]]) -> dict[str, Any]:
     """Return the polygons of the admin-1 divisions (governorates, provinces) the mentions name."""
-    if not len(gdf) or "feature" not in gdf:
+    if not len(gdf) or Col.FEATURE not in gdf:
         return {"type": "FeatureCollection", "features": []}
     colors = {f["properties"]["place_id"]: (f["properties"]["color"], f["properties"]["phase"]) for f in features}
-    named = gdf[(gdf["feature"] == "admin1") & gdf["place_id"].isin(list(colors))]
+    named = gdf[(gdf[Col.FEATURE] == "admin1") & gdf[Col.PLACE_ID].isin(list(colors))]
     shapes = []
-    for place_id, row in named.drop_duplicates("place_id").set_index("place_id").iterrows():
+    for place_id, row in named.drop_duplicates(Col.PLACE_ID).set_index(Col.PLACE_ID).iterrows():
         geometry = assets.admin1_shape(
-            row.get("geonameid"), _text(row.get("country_code")), _text(row.get("place_name"))
+            row.get(Col.GEONAMEID), _text(row.get(Col.COUNTRY_CODE)), _text(row.get(Col.PLACE_NAME))
         )
         if geometry is not None:
             color, phase = colors[place_id]
             properties = {
                 "place_id": place_id,
-                "name": _text(row.get("place_name")),
+                "name": _text(row.get(Col.PLACE_NAME)),
                 "color": color,
                 "stroke": darker(color),
                 "phase": phase,

@@ -12,6 +12,8 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from mapdash.model import Col
+
 MAX_SENTENCES = 3  # per popup: enough to see why a place is there without a wall of text
 MAX_SENTENCE_CHARS = 300
 MAX_QUOTE_CHARS = 200
@@ -51,16 +53,16 @@ def clip(value: str, limit: int) -> str:
 
 def precision(row: Mapping[str, Any]) -> str:
     """Return how precise a place's point is: what kind of place it stands for, or who set it."""
-    if text(row.get("feature_code")) == "ANALYST":
+    if text(row.get(Col.FEATURE_CODE)) == "ANALYST":
         return "point set by an analyst"
-    kind = PRECISION.get(text(row.get("feature")), text(row.get("feature")))
-    code = text(row.get("feature_code"))
+    kind = PRECISION.get(text(row.get(Col.FEATURE)), text(row.get(Col.FEATURE)))
+    code = text(row.get(Col.FEATURE_CODE))
     return f"{kind} ({code})" if code else kind
 
 
 def confidence(rows: Sequence[Mapping[str, Any]]) -> float | None:
     """Return the highest confidence among a place's mentions, None when none has one."""
-    values = [float(c) for c in (r.get("confidence") for r in rows) if text(c)]
+    values = [float(c) for c in (r.get(Col.CONFIDENCE) for r in rows) if text(c)]
     return max(values) if values else None
 
 
@@ -73,7 +75,7 @@ def _same_statement(quote: str, sentence: str) -> bool:
 
 def _source(row: Mapping[str, Any]) -> str:
     """Return a mention's document title and date."""
-    return " ".join(t for t in (text(row.get("title")), text(row.get("published"))[:10]) if t)
+    return " ".join(t for t in (text(row.get(Col.TITLE)), text(row.get(Col.PUBLISHED))[:10]) if t)
 
 
 def _phase_block(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> tuple[str, str]:
@@ -84,15 +86,15 @@ def _phase_block(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> tuple[s
     parts = [
         f'<div class="mapdash-phase"><span class="mapdash-swatch" style="background:{e(style.color)}"></span>{e(label)}'
     ]
-    tagged = next((r for r in rows if text(r.get("phase")).strip()), None)
+    tagged = next((r for r in rows if text(r.get(Col.PHASE)).strip()), None)
     if tagged is None:
         return "".join(parts) + "</div>", ""
-    when = text(tagged.get("phase_from"))[:10] or text(tagged.get("published"))[:10]
+    when = text(tagged.get(Col.PHASE_FROM))[:10] or text(tagged.get(Col.PUBLISHED))[:10]
     parts.append(f" <i>{e(when)}</i></div>" if when else "</div>")
-    evidence = text(tagged.get("evidence"))
+    evidence = text(tagged.get(Col.EVIDENCE))
     if evidence:
         # A reported statement is often the evidence sentence itself: then it is attributed here, not repeated.
-        quote, speaker = text(tagged.get("quote")), text(tagged.get("speaker"))
+        quote, speaker = text(tagged.get(Col.QUOTE)), text(tagged.get(Col.SPEAKER))
         by = f" — {e(speaker)}" if speaker and quote and _same_statement(quote, evidence) else ""
         parts.append(
             f'<div class="mapdash-evidence">“{e(clip(evidence, MAX_SENTENCE_CHARS))}”{by}'
@@ -103,13 +105,13 @@ def _phase_block(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> tuple[s
 
 def _quote_block(rows: Sequence[Mapping[str, Any]], evidence: str) -> str:
     """Return the newest quote that names the place, with its speaker, unless it is the evidence sentence shown."""
-    quoted = next((r for r in rows if text(r.get("quote"))), None)
+    quoted = next((r for r in rows if text(r.get(Col.QUOTE))), None)
     if quoted is None:
         return ""
-    quote = text(quoted.get("quote"))
+    quote = text(quoted.get(Col.QUOTE))
     if evidence and _same_statement(quote, evidence):
         return ""
-    speaker = text(quoted.get("speaker"))
+    speaker = text(quoted.get(Col.SPEAKER))
     by = f" — {html.escape(speaker)}" if speaker else ""
     return f'<div class="mapdash-quote">{html.escape(clip(quote, MAX_QUOTE_CHARS))}{by}</div>'
 
@@ -117,15 +119,17 @@ def _quote_block(rows: Sequence[Mapping[str, Any]], evidence: str) -> str:
 def popup_html(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> str:
     """Return a place's popup from its mentions (newest first); all text escaped."""
     e, first = html.escape, rows[0]
-    name = text(first.get("place_name"))
-    where = ", ".join(t for t in (text(first.get("admin1_name")), text(first.get("country_name"))) if t and t != name)
+    name = text(first.get(Col.PLACE_NAME))
+    where = ", ".join(
+        t for t in (text(first.get(Col.ADMIN1_NAME)), text(first.get(Col.COUNTRY_NAME))) if t and t != name
+    )
     documents, forms, corrected = set(), set(), False
     sentences: dict[str, Mapping[str, Any]] = {}  # each sentence once, at its newest mention
     for row in rows:  # one pass: a country can have thousands of mentions
-        documents.add(row.get("doc_id"))
-        forms.add(text(row.get("mention")))
-        corrected = corrected or text(row.get("corrected")) in ("True", "1")
-        sentence = text(row.get("sentence"))
+        documents.add(row.get(Col.DOC_ID))
+        forms.add(text(row.get(Col.MENTION)))
+        corrected = corrected or text(row.get(Col.CORRECTED)) in ("True", "1")
+        sentence = text(row.get(Col.SENTENCE))
         if sentence and sentence not in sentences:
             sentences[sentence] = row
     best = confidence(rows)
@@ -140,7 +144,7 @@ def popup_html(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> str:
     phase, evidence = _phase_block(rows, style)
     sentences.pop(evidence, None)  # shown with its phase already
     parts = [
-        f'<div class="mapdash-popup" data-place="{e(text(first.get("place_id")))}"><b>{e(name)}</b>',
+        f'<div class="mapdash-popup" data-place="{e(text(first.get(Col.PLACE_ID)))}"><b>{e(name)}</b>',
         f'<div class="mapdash-facts">{" · ".join(f for f in facts if f)}</div>',
         phase,
         _quote_block(rows, evidence),

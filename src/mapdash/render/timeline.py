@@ -15,27 +15,29 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 
+from mapdash.model import Col
 from mapdash.render.maps import PhaseStyleLike, phase_style
 from mapdash.render.popups import text as _text
 
 if TYPE_CHECKING:
     import altair as alt
 
+# A phase event carries its mention's columns under their own names (`Col`), and its day, label and colour.
 EVENT_COLUMNS = [
     "day",
-    "place_id",
-    "place_name",
-    "country_code",
-    "phase",
+    Col.PLACE_ID,
+    Col.PLACE_NAME,
+    Col.COUNTRY_CODE,
+    Col.PHASE,
     "label",
     "color",
-    "doc_id",
-    "title",
-    "evidence",
+    Col.DOC_ID,
+    Col.TITLE,
+    Col.EVIDENCE,
 ]
 
 
-def _day(row: Mapping[str, object], keys: tuple[str, ...] = ("phase_from", "published")) -> date | None:
+def _day(row: Mapping[str, object], keys: tuple[str, ...] = (Col.PHASE_FROM, Col.PUBLISHED)) -> date | None:
     """Return the day a phase tag refers to: its resolved date, else its document's publication day (None: neither)."""
     for key in keys:
         value = row.get(key)
@@ -56,83 +58,85 @@ def _day(row: Mapping[str, object], keys: tuple[str, ...] = ("phase_from", "publ
 def phase_events(mentions: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike]) -> pd.DataFrame:
     """Return one row per dated phase of a place's mention (one per place, document, phase and day), oldest first."""
     rows = []
-    tagged = mentions[mentions["place_id"].notna() & (mentions["phase"].fillna("") != "")]
+    tagged = mentions[mentions[Col.PLACE_ID].notna() & (mentions[Col.PHASE].fillna("") != "")]
     for row in pd.DataFrame(tagged.drop(columns=tagged.geometry.name, errors="ignore")).to_dict("records"):
         day = _day(row)
-        if day is None or _day(row, ("published",)) is None:  # an undated release never places a phase in time
+        if day is None or _day(row, (Col.PUBLISHED,)) is None:  # an undated release never places a phase in time
             continue
         # Every phase of the mention ("enemy_held;next_target" for Hit): a next target is one even when held.
-        for phase in dict.fromkeys([row["phase"], *(p for p in _text(row.get("phases")).split(";") if p)]):
+        for phase in dict.fromkeys([row[Col.PHASE], *(p for p in _text(row.get(Col.PHASES)).split(";") if p)]):
             style = phase_style(phase, styles)
-            evidence = _text(row.get("evidence")) if phase == row["phase"] else ""
+            evidence = _text(row.get(Col.EVIDENCE)) if phase == row[Col.PHASE] else ""
             rows.append(
                 {
                     "day": day,
-                    "place_id": row["place_id"],
-                    "place_name": row["place_name"],
-                    "country_code": row["country_code"],
-                    "phase": phase,
+                    Col.PLACE_ID: row[Col.PLACE_ID],
+                    Col.PLACE_NAME: row[Col.PLACE_NAME],
+                    Col.COUNTRY_CODE: row[Col.COUNTRY_CODE],
+                    Col.PHASE: phase,
                     "label": style.label,
                     "color": style.color,
-                    "doc_id": row["doc_id"],
-                    "title": _text(row.get("title")),
-                    "evidence": evidence or _text(row.get("sentence")),
+                    Col.DOC_ID: row[Col.DOC_ID],
+                    Col.TITLE: _text(row.get(Col.TITLE)),
+                    Col.EVIDENCE: evidence or _text(row.get(Col.SENTENCE)),
                 }
             )
     events = pd.DataFrame(rows, columns=EVENT_COLUMNS)
-    events = events.drop_duplicates(["place_id", "doc_id", "phase", "day"])
-    return events.sort_values(["day", "place_name"], kind="stable", ignore_index=True)
+    events = events.drop_duplicates([Col.PLACE_ID, Col.DOC_ID, Col.PHASE, "day"])
+    return events.sort_values(["day", Col.PLACE_NAME], kind="stable", ignore_index=True)
 
 
 def place_histories(events: pd.DataFrame) -> pd.DataFrame:
     """Return one row per place: its phases in order ("Enemy-held 2015-06-01 → Retaken 2016-01-02"), latest first."""
-    columns = ["place_id", "place_name", "country_code", "latest", "since", "history", "documents"]
+    columns = [Col.PLACE_ID, Col.PLACE_NAME, Col.COUNTRY_CODE, "latest", "since", "history", "documents"]
     rows = []
-    for place_id, group in events.groupby("place_id", sort=False):
+    for place_id, group in events.groupby(Col.PLACE_ID, sort=False):
         steps: list[tuple[str, date]] = []
         for label, day in zip(group["label"], group["day"], strict=True):
             if not steps or steps[-1][0] != label:  # a phase repeated by later reports is one step
                 steps.append((label, day))
         rows.append(
             {
-                "place_id": place_id,
-                "place_name": group["place_name"].iloc[0],
-                "country_code": group["country_code"].iloc[0],
+                Col.PLACE_ID: place_id,
+                Col.PLACE_NAME: group[Col.PLACE_NAME].iloc[0],
+                Col.COUNTRY_CODE: group[Col.COUNTRY_CODE].iloc[0],
                 "latest": steps[-1][0],
                 "since": steps[-1][1],
                 "history": " → ".join(f"{lab} {d.isoformat()}" for lab, d in steps),
-                "documents": group["doc_id"].nunique(),
+                "documents": group[Col.DOC_ID].nunique(),
             }
         )
     table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values(["since", "place_name"], ascending=[False, True], kind="stable", ignore_index=True)
+    return table.sort_values(["since", Col.PLACE_NAME], ascending=[False, True], kind="stable", ignore_index=True)
 
 
 def phase_table(events: pd.DataFrame, phase: str) -> pd.DataFrame:
     """Return the places given one phase: first and last day reported, documents, the latest evidence."""
-    columns = ["place_name", "country_code", "first", "last", "documents", "evidence"]
-    chosen = events[events["phase"] == phase]
+    columns = [Col.PLACE_NAME, Col.COUNTRY_CODE, "first", "last", "documents", Col.EVIDENCE]
+    chosen = events[events[Col.PHASE] == phase]
     if chosen.empty:
         return pd.DataFrame(columns=columns)
-    grouped = chosen.groupby("place_id", sort=False).agg(
-        place_name=("place_name", "first"),
-        country_code=("country_code", "first"),
-        first=("day", "min"),
-        last=("day", "max"),
-        documents=("doc_id", "nunique"),
-        evidence=("evidence", "last"),
+    grouped = chosen.groupby(Col.PLACE_ID, sort=False).agg(
+        **{
+            Col.PLACE_NAME: (Col.PLACE_NAME, "first"),
+            Col.COUNTRY_CODE: (Col.COUNTRY_CODE, "first"),
+            "first": ("day", "min"),
+            "last": ("day", "max"),
+            "documents": (Col.DOC_ID, "nunique"),
+            Col.EVIDENCE: (Col.EVIDENCE, "last"),
+        }
     )
-    return grouped.sort_values(["first", "place_name"], kind="stable").reset_index(drop=True)[columns]
+    return grouped.sort_values(["first", Col.PLACE_NAME], kind="stable").reset_index(drop=True)[columns]
 
 
 def timeline_chart(events: pd.DataFrame, styles: Mapping[str, PhaseStyleLike], max_places: int = 40) -> alt.Chart:
     """Return an Altair chart: one row per place (the most reported), a dot per report coloured by phase."""
     import altair as alt  # the chart library is only needed by the timeline page
 
-    top = events["place_id"].value_counts().index[:max_places]
-    shown = events[events["place_id"].isin(top)].assign(day=lambda d: pd.to_datetime(d["day"]))
-    order = shown.groupby("place_name")["day"].min().sort_values().index.tolist()
-    keys = [k for k in styles if k in set(shown["phase"])] + sorted(set(shown["phase"]) - set(styles))
+    top = events[Col.PLACE_ID].value_counts().index[:max_places]
+    shown = events[events[Col.PLACE_ID].isin(top)].assign(day=lambda d: pd.to_datetime(d["day"]))
+    order = shown.groupby(Col.PLACE_NAME)["day"].min().sort_values().index.tolist()
+    keys = [k for k in styles if k in set(shown[Col.PHASE])] + sorted(set(shown[Col.PHASE]) - set(styles))
     labels = [phase_style(k, styles).label for k in keys]
     colors = [phase_style(k, styles).color for k in keys]
     return (
