@@ -58,7 +58,7 @@ def download_link():
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def map_data(version: str, filters, _placed, _styles, static_dir):
-    """Return the places layer (published as a static file), labels, table and theatre for one data version and filter set.
+    """Return the places layer (published as a static file), labels, table and theatre for a data version and filters.
 
     Built once and shared by reruns and sessions: a click or a rerun sends the browser a small map that
     fetches its places, instead of re-rendering thousands of popups.

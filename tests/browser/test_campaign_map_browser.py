@@ -85,7 +85,8 @@ def set_view(page: Page, lat: float, lon: float, zoom: int) -> None:
 
 
 LABEL_BOXES = """() => Array.from(document.querySelectorAll('.mapdash-ref-label')).map(e => {
-  const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, e.textContent, e.className, e.dataset.place || ''];
+  const r = e.getBoundingClientRect();
+  return [r.left, r.top, r.right, r.bottom, e.textContent, e.className, e.dataset.place || ''];
 })"""
 
 

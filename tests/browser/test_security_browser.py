@@ -32,17 +32,21 @@ TITLE = f"Coalition {SCRIPT} \"Update\" 'Two' </div>"
 NAME = f"Hit {IMG} `x`"  # an analyst's name for a point set by hand
 TEXT = f"""{TITLE}
 
-Iraqi forces retook Ramadi in Iraq’s Anbar province {IMG} on Tuesday, officials said, and posted {MD_LINK} and javascript:alert('link') :red[alarm] $x^2$.
+Iraqi forces retook Ramadi in Iraq’s Anbar province {IMG} on Tuesday, officials said, and posted {MD_LINK} and \
+javascript:alert('link') :red[alarm] $x^2$.
 
 “We pushed ISIL out of Ramadi {SVG} and `${{alert('tpl')}}` will follow,” President Barack Obama said.
 
-The next phase will target ISIL-controlled Hit in Iraq’s Anbar province, he said, with 'single' and "double" quotes and {SCRIPT}.
+The next phase will target ISIL-controlled Hit in Iraq’s Anbar province, he said, \
+with 'single' and "double" quotes and {SCRIPT}.
 """
 HTML_PAGE = f"""<html><head><title>Strikes &lt;script&gt;{MARK};alert('title')&lt;/script&gt; near Mosul</title></head>
 <body><article><h1>Strikes &lt;script&gt;{MARK};alert('title')&lt;/script&gt; near Mosul</h1>
-<p>Coalition aircraft struck targets near Mosul in Iraq &lt;img src=x onerror="{MARK}"&gt; on Monday, the spokesman said after the strikes.</p>
+<p>Coalition aircraft struck targets near Mosul in Iraq &lt;img src=x onerror="{MARK}"&gt; \
+on Monday, the spokesman said after the strikes.</p>
 <script>{MARK};alert('inline')</script>
-<p>“We will strike again in Raqqa &lt;/div&gt;&lt;script&gt;{MARK}&lt;/script&gt;,” Army Col. Steve Warren said <a href="javascript:alert('a')">here</a> on Monday.</p>
+<p>“We will strike again in Raqqa &lt;/div&gt;&lt;script&gt;{MARK}&lt;/script&gt;,” Army Col. Steve Warren said \
+<a href="javascript:alert('a')">here</a> on Monday.</p>
 </article></body></html>"""
 FILE_NAME = '"><img src=x onerror=alert(6)>'
 SIDECAR = {"title": f"Aid {IMG} `code` ${{x}}", "byline": IMG, "source": "javascript:alert('source')"}

@@ -47,6 +47,9 @@ def test_a_4_mb_repetitive_release_is_ingested_under_a_memory_limit(tmp_path: Pa
 
 def test_the_limit_is_real(tmp_path: Path) -> None:
     """The same limit stops a process that asks for more: the test above could fail."""
-    script = f"import resource; l = {LIMIT_MB} * 1024 * 1024; resource.setrlimit(resource.RLIMIT_AS, (l, l)); b = bytearray(l)"
+    script = (
+        f"import resource; l = {LIMIT_MB} * 1024 * 1024; "
+        "resource.setrlimit(resource.RLIMIT_AS, (l, l)); b = bytearray(l)"
+    )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert run.returncode != 0 and "MemoryError" in run.stderr

@@ -40,7 +40,9 @@ NON_ENGLISH = {
         "القوات العراقية تستعيد الرمادي\n\nاستعادت القوات العراقية مدينة الرمادي في محافظة الأنبار، بحسب ما أعلن "
         "المتحدث باسم التحالف يوم الثلاثاء. وقال إن العمليات ستستمر نحو الموصل."
     ),
-    "zh.txt": "伊拉克军队收复拉马迪\n\n联军发言人周二表示，伊拉克军队已收复安巴尔省的拉马迪市。他说，行动将继续向摩苏尔推进。",
+    "zh.txt": (
+        "伊拉克军队收复拉马迪\n\n联军发言人周二表示，伊拉克军队已收复安巴尔省的拉马迪市。他说，行动将继续向摩苏尔推进。"
+    ),
     "ru.txt": (
         "Иракские силы освободили Рамади\n\nИракские войска вернули контроль над городом Рамади в провинции Анбар, "
         "заявил во вторник представитель коалиции. По его словам, операции продолжатся в направлении Мосула."
@@ -147,11 +149,8 @@ def seed_rows(db: Path) -> dict[str, list[tuple]]:
         table: sorted(conn.execute(f"SELECT * FROM {table} WHERE doc_id IN ({marks})", ids).fetchall())  # noqa: S608
         for table in ("documents", "mentions", "quotes", "phases", "corrections")
     }
-    rows["places"] = sorted(
-        conn.execute(
-            f"SELECT p.* FROM places p WHERE place_id IN (SELECT place_id FROM mentions WHERE doc_id IN ({marks}))", ids
-        )
-    )
+    named = f"SELECT place_id FROM mentions WHERE doc_id IN ({marks})"  # noqa: S608 - placeholders only
+    rows["places"] = sorted(conn.execute(f"SELECT p.* FROM places p WHERE place_id IN ({named})", ids))  # noqa: S608
     conn.close()
     return rows
 
@@ -340,7 +339,7 @@ def test_uploads_with_hostile_names_stay_inside_and_are_all_kept(
     uploads.append(("same.txt", b"Same two\n\nForces retook Mosul in Iraq on Friday, officials said today."))
     results = library.ingest_uploads(conn, uploads, lambda: services)
     assert len(results) == len(uploads)
-    for (name, _), result in zip(uploads, results, strict=True):
+    for _, result in zip(uploads, results, strict=True):
         assert "/" not in result.source and "\\" not in result.source, result
         if result.status == "rejected":
             assert result.reason.startswith(result.source + ": ") and "\n" not in result.reason, result

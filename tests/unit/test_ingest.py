@@ -449,7 +449,10 @@ def test_release_layouts_title_and_date(raw, title, published):
 
 def test_subheadings_and_last_paragraphs_stay_in_the_body():
     tail = "“This is a well-coordinated offensive against the last pockets,” said Army Lt. Gen. John Doe."
-    raw = f"Phase Two Begins\n\n{LEAD}\n\nStrikes in Syria\n\nAircraft conducted 11 strikes in Syria:\n\n{MORE}\n\nPowerful Offensive\n\n{tail}"
+    raw = (
+        f"Phase Two Begins\n\n{LEAD}\n\nStrikes in Syria\n\n"
+        f"Aircraft conducted 11 strikes in Syria:\n\n{MORE}\n\nPowerful Offensive\n\n{tail}"
+    )
     paragraphs = clean_text(raw, is_html=False).text.split("\n\n")
     assert paragraphs[-1] == tail and "Aircraft conducted 11 strikes in Syria:" in paragraphs
 

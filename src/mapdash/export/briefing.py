@@ -234,16 +234,19 @@ body > .folium-map { grid-area: map; }
 .mapdash-brief-title { font-size: 26px; font-weight: bold; margin: 0; }
 .mapdash-brief-summary { color: #555; margin-top: 2px; }
 .mapdash-brief-side { grid-area: side; padding: 12px 16px; border-left: 1px solid #ccc; overflow: hidden; }
-.mapdash-brief-side h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: #555; margin: 4px 0 8px; }
+.mapdash-brief-side h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: #555;
+  margin: 4px 0 8px; }
 .mapdash-brief-legend-item { display: flex; align-items: center; margin-bottom: 6px; }
 .mapdash-brief-legend-item .mapdash-swatch { width: 14px; height: 14px; flex: none; margin-right: 8px; }
 .mapdash-brief-icon { width: 18px; flex: none; text-align: center; margin-right: 4px; }
 .mapdash-brief-count { margin-left: auto; color: #666; padding-left: 8px; }
 .mapdash-brief-doc { margin-bottom: 6px; font-size: 13px; }
 .mapdash-brief-beyond { margin-bottom: 3px; font-size: 13px; }
-.mapdash-brief-foot { grid-area: foot; padding: 8px 20px 10px; border-top: 1px solid #ccc; font-size: 12px; color: #444; }
+.mapdash-brief-foot { grid-area: foot; padding: 8px 20px 10px; border-top: 1px solid #ccc; font-size: 12px;
+  color: #444; }
 .mapdash-brief-foot div { margin-top: 2px; }
-.mapdash-place-label { position: absolute; white-space: nowrap; font: bold 12px/1.3 "DejaVu Sans", sans-serif; color: #1a1a1a;
+.mapdash-place-label { position: absolute; white-space: nowrap; font: bold 12px/1.3 "DejaVu Sans", sans-serif;
+  color: #1a1a1a;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; }
 .mapdash-legend { display: none; }  /* the side panel carries the legend, with counts */
 {static}</style>"""
@@ -266,14 +269,17 @@ _LAYOUT = """{% macro header(this, kwargs) %}{{ this.css }}{% endmacro %}
   });
   function fits(b) {
     var inside = b.x >= 0 && b.y >= 0 && b.x + b.w <= size.x && b.y + b.h <= size.y;
-    return inside && !shown.some(function (o) { return b.x < o.x + o.w && o.x < b.x + b.w && b.y < o.y + o.h && o.y < b.y + b.h; });
+    return inside && !shown.some(function (o) {
+      return b.x < o.x + o.w && o.x < b.x + b.w && b.y < o.y + o.h && o.y < b.y + b.h;
+    });
   }
   labels.forEach(function (p) {
     var at = map.latLngToContainerPoint([p[0], p[1]]), r = p[2] + 3;
     var div = L.DomUtil.create('div', 'mapdash-place-label', pane);
     div.textContent = p[3];
     var w = div.offsetWidth, h = div.offsetHeight;
-    var box = [[at.x + r, at.y - h / 2], [at.x - r - w, at.y - h / 2], [at.x - w / 2, at.y - r - h], [at.x - w / 2, at.y + r]]
+    var box = [[at.x + r, at.y - h / 2], [at.x - r - w, at.y - h / 2],
+               [at.x - w / 2, at.y - r - h], [at.x - w / 2, at.y + r]]
       .map(function (xy) { return {x: xy[0], y: xy[1], w: w, h: h}; }).filter(fits)[0];
     if (!box) { div.remove(); return; }
     shown.push(box);

@@ -32,7 +32,10 @@ CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "goo
 # No first-run network chatter; no GPU (headless in containers and VMs).
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 30_000
-FULL_RENDERING_HINT = "for the full rendering install Chromium (apt-get install chromium) and the Python package playwright (see README, Export)"
+FULL_RENDERING_HINT = (
+    "for the full rendering install Chromium (apt-get install chromium) "
+    "and the Python package playwright (see README, Export)"
+)
 _LOCAL_SCHEMES = ("data:", "about:", "blob:")
 _READY_JS = """([markers, clustered]) => document.querySelectorAll('path.mapdash-land').length > 0 && (clustered
   ? document.querySelectorAll('path.mapdash-marker, .marker-cluster').length > 0
