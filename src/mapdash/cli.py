@@ -18,33 +18,35 @@ import pandas as pd
 from mapdash import __version__, store
 from mapdash.frame import mentions_frame
 from mapdash.geoparse.ingest import IngestError
+from mapdash.model import Col
 from mapdash.settings import REPO_ROOT, Settings, SettingsError, load_settings
 
+# What `mapdash places` prints, in this order.
 PLACE_COLUMNS = [
-    "doc_id",
-    "mention",
-    "start",
-    "end",
-    "sentence",
-    "place_name",
-    "place_id",
-    "geonameid",
-    "feature",
-    "country_code",
-    "admin1_name",
-    "lat",
-    "lon",
-    "confidence",
-    "phase",
-    "phases",
-    "phase_rule",
-    "phase_confidence",
-    "evidence",
-    "phase_from",
-    "phase_to",
-    "quote",
-    "speaker",
-    "corrected",
+    Col.DOC_ID,
+    Col.MENTION,
+    Col.START,
+    Col.END,
+    Col.SENTENCE,
+    Col.PLACE_NAME,
+    Col.PLACE_ID,
+    Col.GEONAMEID,
+    Col.FEATURE,
+    Col.COUNTRY_CODE,
+    Col.ADMIN1_NAME,
+    Col.LAT,
+    Col.LON,
+    Col.CONFIDENCE,
+    Col.PHASE,
+    Col.PHASES,
+    Col.PHASE_RULE,
+    Col.PHASE_CONFIDENCE,
+    Col.EVIDENCE,
+    Col.PHASE_FROM,
+    Col.PHASE_TO,
+    Col.QUOTE,
+    Col.SPEAKER,
+    Col.CORRECTED,
 ]
 
 
@@ -322,13 +324,23 @@ def _places(args: argparse.Namespace, settings: Settings) -> int:
     """Print one row per place mention in the chosen format."""
     gdf = mentions_frame(store.connect(settings.db_path))
     if args.format == "geojson":
-        print(gdf[gdf["place_id"].notna()].to_json(drop_id=True, default=str))
+        print(gdf[gdf[Col.PLACE_ID].notna()].to_json(drop_id=True, default=str))
         return 0
     df = gdf[[c for c in PLACE_COLUMNS if c in gdf.columns]]
     _print_table(
         df,
         args.format,
-        ["mention", "place_name", "feature", "country_code", "admin1_name", "lat", "lon", "confidence", "phases"],
+        [
+            Col.MENTION,
+            Col.PLACE_NAME,
+            Col.FEATURE,
+            Col.COUNTRY_CODE,
+            Col.ADMIN1_NAME,
+            Col.LAT,
+            Col.LON,
+            Col.CONFIDENCE,
+            Col.PHASES,
+        ],
     )
     return 0
 

@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from mapdash import store
+from mapdash.model import Col
 
 CANDIDATE_COLUMNS = [
     "place_id",
@@ -28,31 +29,32 @@ CANDIDATE_COLUMNS = [
     "score",
     "chosen",
 ]
-MENTION_COLUMNS = [
-    "doc_id",
-    "title",
-    "published",
-    "mention",
-    "start",
-    "end",
-    "sentence",
-    "confidence",
-    "corrected",
-    "candidates",
+# A place's mentions as the review table shows them.
+REVIEW_COLUMNS = [
+    Col.DOC_ID,
+    Col.TITLE,
+    Col.PUBLISHED,
+    Col.MENTION,
+    Col.START,
+    Col.END,
+    Col.SENTENCE,
+    Col.CONFIDENCE,
+    Col.CORRECTED,
+    Col.CANDIDATES,
 ]
 _PLACE_FIELDS = ("feature", "feature_code", "country_code", "admin1_name", "lat", "lon", "population")
 
 
 def mentions_of(mentions: gpd.GeoDataFrame, place_id: str) -> pd.DataFrame:
     """Return the mentions resolved to a place, with their document and span."""
-    rows = mentions[mentions["place_id"] == place_id]
-    return pd.DataFrame(rows[[c for c in MENTION_COLUMNS if c in rows.columns]]).reset_index(drop=True)
+    rows = mentions[mentions[Col.PLACE_ID] == place_id]
+    return pd.DataFrame(rows[[c for c in REVIEW_COLUMNS if c in rows.columns]]).reset_index(drop=True)
 
 
 def candidates(conn: sqlite3.Connection, mentions: pd.DataFrame, chosen: str | None = None) -> pd.DataFrame:
     """Return the gazetteer candidates weighed for these mentions, best score first, the chosen place flagged."""
     scores: dict[str, float] = {}
-    for raw in mentions["candidates"].fillna("[]") if "candidates" in mentions else []:
+    for raw in mentions[Col.CANDIDATES].fillna("[]") if Col.CANDIDATES in mentions else []:
         for place_id, score in json.loads(raw):
             scores[place_id] = max(score, scores.get(place_id, 0.0))
     if chosen and chosen not in scores:
@@ -78,7 +80,8 @@ def candidates(conn: sqlite3.Connection, mentions: pd.DataFrame, chosen: str | N
 def spans(mentions: pd.DataFrame) -> list[tuple[str, int, int]]:
     """Return the (doc_id, start, end) of each mention."""
     return [
-        (str(d), int(s), int(e)) for d, s, e in zip(mentions["doc_id"], mentions["start"], mentions["end"], strict=True)
+        (str(d), int(s), int(e))
+        for d, s, e in zip(mentions[Col.DOC_ID], mentions[Col.START], mentions[Col.END], strict=True)
     ]
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 
 from mapdash import store
 from mapdash.frame import Filters, places_summary, quotes_table
+from mapdash.model import Col
 from mapdash.render.maps import PhaseStyleLike, phase_style
 from mapdash.render.theatre import Beyond
 
@@ -97,17 +98,17 @@ def filter_options(
     gdf: gpd.GeoDataFrame, documents: pd.DataFrame, styles: Mapping[str, PhaseStyleLike]
 ) -> FilterOptions:
     """Return the sidebar's choices: countries, phases and speakers present, every document, the date span."""
-    resolved = gdf[gdf["place_id"].notna()]
+    resolved = gdf[gdf[Col.PLACE_ID].notna()]
     pairs = {
         (n, c)
-        for n, c in zip(resolved["country_name"], resolved["country_code"], strict=True)
+        for n, c in zip(resolved[Col.COUNTRY_NAME], resolved[Col.COUNTRY_CODE], strict=True)
         if isinstance(c, str) and c
     }
     countries = dict(sorted((n if isinstance(n, str) and n else c, c) for n, c in pairs))
-    present = {p for v in resolved["phases"].fillna("") for p in str(v).split(";") if p}
+    present = {p for v in resolved[Col.PHASES].fillna("") for p in str(v).split(";") if p}
     order = [k for k in styles if k in present] + sorted(present - set(styles))
     phases = {k: phase_style(k, styles).label for k in order}  # plain labels: they are what the URL holds
-    speakers = tuple(sorted({s for s in resolved["speaker"].dropna() if s}))
+    speakers = tuple(sorted({s for s in resolved[Col.SPEAKER].dropna() if s}))
     days = sorted(d for d in documents["published"].dropna() if d) if len(documents) else []
     days = [d if isinstance(d, date) else date.fromisoformat(str(d)[:10]) for d in days]
     return FilterOptions(
@@ -216,25 +217,25 @@ def highlight_group(collection: Mapping[str, Any], place_id: str | None) -> foli
 
 def counts(mentions: gpd.GeoDataFrame) -> Counts:
     """Return the number of places, mentions and documents among resolved mentions."""
-    placed = mentions[mentions["place_id"].notna()]
-    return Counts(int(placed["place_id"].nunique()), len(placed), int(placed["doc_id"].nunique()))
+    placed = mentions[mentions[Col.PLACE_ID].notna()]
+    return Counts(int(placed[Col.PLACE_ID].nunique()), len(placed), int(placed[Col.DOC_ID].nunique()))
 
 
 def place_labels(mentions: gpd.GeoDataFrame) -> dict[str, str]:
     """Return {place_id: label} for the resolved places, by mentions; the country or province is added to repeated
     names."""
-    placed = mentions[mentions["place_id"].notna()]
+    placed = mentions[mentions[Col.PLACE_ID].notna()]
     if placed.empty:
         return {}
-    order = placed["place_id"].value_counts().index
+    order = placed[Col.PLACE_ID].value_counts().index
     first = (
-        placed.drop_duplicates("place_id")
-        .set_index("place_id")
-        .loc[order, ["place_name", "admin1_name", "country_code"]]
+        placed.drop_duplicates(Col.PLACE_ID)
+        .set_index(Col.PLACE_ID)
+        .loc[order, [Col.PLACE_NAME, Col.ADMIN1_NAME, Col.COUNTRY_CODE]]
     )
-    names = dict(zip(first.index, first["place_name"].fillna(""), strict=True))
+    names = dict(zip(first.index, first[Col.PLACE_NAME].fillna(""), strict=True))
     tally = Counter(names.values())
-    for pid, _name, admin1, country in first[first["place_name"].map(tally) > 1].itertuples():
+    for pid, _name, admin1, country in first[first[Col.PLACE_NAME].map(tally) > 1].itertuples():
         where = ", ".join(str(x) for x in (admin1, country) if isinstance(x, str) and x)
         names[pid] = f"{names[pid]} ({where})" if where else names[pid]
     return _unique_labels(names)
@@ -244,13 +245,13 @@ def clicked_place(mentions: gpd.GeoDataFrame, name: str | None, where: Mapping[s
     """Return the place a map click hit: the place with the clicked marker's name nearest to the click."""
     if not name or not where:
         return None
-    placed = mentions[(mentions["place_name"] == name) & mentions["place_id"].notna()].drop_duplicates("place_id")
+    placed = mentions[(mentions[Col.PLACE_NAME] == name) & mentions[Col.PLACE_ID].notna()].drop_duplicates(Col.PLACE_ID)
     if placed.empty:
         return None
     lat, lng = float(where.get("lat", 0.0)), float(where.get("lng", 0.0))
     scale = math.cos(math.radians(lat))  # degrees of longitude shrink towards the poles
-    distance = (placed["lat"] - lat) ** 2 + ((placed["lon"] - lng) * scale) ** 2
-    return str(placed.loc[distance.idxmin(), "place_id"])
+    distance = (placed[Col.LAT] - lat) ** 2 + ((placed[Col.LON] - lng) * scale) ** 2
+    return str(placed.loc[distance.idxmin(), Col.PLACE_ID])
 
 
 def quotes_frame(conn: sqlite3.Connection, mentions: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -259,7 +260,9 @@ def quotes_frame(conn: sqlite3.Connection, mentions: gpd.GeoDataFrame) -> pd.Dat
     spans = {(q["doc_id"], q["start"], q["end"]): json.loads(q["mention_spans"]) for q in store.quote_rows(conn)}
     place_ids = {
         (d, s, e): p
-        for d, s, e, p in zip(mentions["doc_id"], mentions["start"], mentions["end"], mentions["place_id"], strict=True)
+        for d, s, e, p in zip(
+            mentions[Col.DOC_ID], mentions[Col.START], mentions[Col.END], mentions[Col.PLACE_ID], strict=True
+        )
     }
     keys = [
         [(d, int(s), int(e)) for s, e in spans.get((d, qs, qe), [])]
@@ -288,7 +291,7 @@ def filter_quotes(quotes: pd.DataFrame, mentions: gpd.GeoDataFrame, filters: Fil
     if filters.until is not None:
         keep &= published.map(lambda d: d is not None and d <= filters.until)
     if filters.countries or filters.phases or filters.min_confidence > 0:
-        passed = set(zip(mentions["doc_id"], mentions["start"], mentions["end"], strict=True))
+        passed = set(zip(mentions[Col.DOC_ID], mentions[Col.START], mentions[Col.END], strict=True))
         keep &= quotes["mention_keys"].map(lambda keys: any(k in passed for k in keys))
     for needle in (filters.text, search):
         if needle.strip():
@@ -327,27 +330,29 @@ def places_table(mentions: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike
     corrections."""
     summary = places_summary(mentions)
     corrected = (
-        mentions[mentions["place_id"].notna()].groupby("place_id")["corrected"].sum()
+        mentions[mentions[Col.PLACE_ID].notna()].groupby(Col.PLACE_ID)[Col.CORRECTED].sum()
         if len(mentions)
         else pd.Series(dtype=int)
     )
     return summary.assign(
-        phases=summary["phases"].map(lambda v: phase_labels(v, styles)),
-        corrected=summary["place_id"].map(corrected).fillna(0).astype(int),
+        **{
+            Col.PHASES: summary[Col.PHASES].map(lambda v: phase_labels(v, styles)),
+            Col.CORRECTED: summary[Col.PLACE_ID].map(corrected).fillna(0).astype(int),
+        }
     )
 
 
 def quote_links(quotes: pd.DataFrame, documents: Mapping[str, str], mentions: gpd.GeoDataFrame) -> pd.DataFrame:
     """Return quotes with a link to read each one's document and one to its most precise place on the map."""
-    placed = mentions[mentions["place_id"].notna()]
-    pairs = placed.drop_duplicates(["doc_id", "place_id"])
+    placed = mentions[mentions[Col.PLACE_ID].notna()]
+    pairs = placed.drop_duplicates([Col.DOC_ID, Col.PLACE_ID])
     # The label the map shows when filtered to the document: the name, unless the document names two places so.
-    labels = {(d, p): n for d, p, n in zip(pairs["doc_id"], pairs["place_id"], pairs["place_name"], strict=True)}
-    for doc_id in set(pairs.loc[pairs.duplicated(["doc_id", "place_name"], keep=False), "doc_id"]):
-        labels.update({(doc_id, p): label for p, label in place_labels(placed[placed["doc_id"] == doc_id]).items()})
+    labels = {(d, p): n for d, p, n in zip(pairs[Col.DOC_ID], pairs[Col.PLACE_ID], pairs[Col.PLACE_NAME], strict=True)}
+    for doc_id in set(pairs.loc[pairs.duplicated([Col.DOC_ID, Col.PLACE_NAME], keep=False), Col.DOC_ID]):
+        labels.update({(doc_id, p): label for p, label in place_labels(placed[placed[Col.DOC_ID] == doc_id]).items()})
     rank = {
         p: SPECIFIC.index(f) if f in SPECIFIC else len(SPECIFIC)
-        for p, f in zip(pairs["place_id"], pairs["feature"], strict=True)
+        for p, f in zip(pairs[Col.PLACE_ID], pairs[Col.FEATURE], strict=True)
     }
     reader, on_map = [], []
     for doc_id, place_ids in zip(quotes["doc_id"], quotes["place_ids"], strict=True):
