@@ -50,7 +50,7 @@ def trim(source: Path, tolerance: float, digits: int) -> dict:
     rounded = shapely.transform(simplified, lambda xy: np.round(xy, digits))
     rounded = shapely.remove_repeated_points(shapely.make_valid(rounded))
     features = []
-    for (_, row), geom, original in zip(gdf.iterrows(), rounded, gdf.geometry.values):
+    for (_, row), geom, original in zip(gdf.iterrows(), rounded, gdf.geometry.values, strict=True):
         if geom is None or geom.is_empty:
             continue
         iso_a2, iso_a3 = _iso(row)

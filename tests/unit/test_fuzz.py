@@ -174,7 +174,7 @@ def test_ner_chunks_cover_the_text_within_the_limit(text: str, limit: int, cuts:
     sentences = list(zip([0, *ends][: len(ends)], ends, strict=True))
     pieces = _chunks(text, sentences, limit)
     assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
-    for (s, e), (s2, _) in zip(pieces, pieces[1:], strict=False):
+    for (_, e), (s2, _) in zip(pieces, pieces[1:], strict=False):
         assert e == s2  # contiguous: no character is skipped or read twice
     assert all(s < e <= s + limit for s, e in pieces) if text else pieces == [(0, 0)]
 

@@ -41,7 +41,7 @@ def test_slices_cover_the_text_in_order_within_the_size(text: str, size: int) ->
     bounds = list(slice_bounds(text, size))
     assert "".join(text[a:b] for a, b in bounds) == text
     assert all(0 < b - a <= size for a, b in bounds)
-    assert all(b1 == a2 for (_, b1), (a2, _) in zip(bounds, bounds[1:]))
+    assert all(b1 == a2 for (_, b1), (a2, _) in zip(bounds, bounds[1:], strict=False))
 
 
 def test_slices_end_at_paragraphs_when_there_are_some() -> None:

@@ -175,7 +175,7 @@ def auc_log_error(errors_km: Sequence[float]) -> float | None:
     logs = sorted(math.log1p(min(max(e, 0.0), MAX_ERROR_KM)) for e in errors_km)
     if len(logs) == 1:
         return logs[0] / math.log(MAX_ERROR_KM)
-    area = sum((a + b) / 2 for a, b in zip(logs, logs[1:]))
+    area = sum((a + b) / 2 for a, b in zip(logs, logs[1:], strict=False))
     return area / (math.log(MAX_ERROR_KM) * (len(logs) - 1))
 
 

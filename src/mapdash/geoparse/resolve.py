@@ -266,7 +266,8 @@ class Resolver:
         evidence = [math.exp(SOFTMAX_SHARPNESS * plain[i]) for i in order]
         confidence = round((evidence[0] / sum(evidence)) * min(1.0, plain[order[0]]), 3)
         candidates = tuple(
-            Candidate(place=p, score=round(w / total, 3)) for (s, p), w in zip(scored[:KEEP_CANDIDATES], weights)
+            Candidate(place=p, score=round(w / total, 3))
+            for (s, p), w in zip(scored[:KEEP_CANDIDATES], weights, strict=False)
         )
         return Resolution(toponym=toponym, place=top, confidence=confidence, candidates=candidates)
 
