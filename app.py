@@ -81,7 +81,7 @@ try:
     version = store.data_version(conn)
     gdf = load_frame(db, version)
     options = load_options(db, version)
-except Exception as exc:  # a broken or locked database: say so and draw nothing else
+except Exception as exc:  # noqa: BLE001 - a broken or locked database: say so and draw nothing else
     show_error(f"The database {db} cannot be read; check the file or start mapdash with another --db", exc)
     st.stop()
 
@@ -145,5 +145,5 @@ page = st.navigation(
 )
 try:
     page.run()
-except Exception as exc:  # a page's failure is a message on that page, not a stack trace
+except Exception as exc:  # noqa: BLE001 - a page's failure is a message on that page, not a stack trace
     show_error(f"The {page.title} page could not be drawn; change the filters or reload the page", exc)

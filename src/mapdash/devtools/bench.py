@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -199,7 +200,7 @@ def bench_filters(results: Results, gdf: gpd.GeoDataFrame, n: int) -> None:
     frame, note = sized(gdf, n)
     worst = 0.0
     for label, filters in filter_cases().items():
-        best = min(_timed(lambda: filter_mentions(frame, filters))[0] for _ in range(5))
+        best = min(_timed(partial(filter_mentions, frame, filters))[0] for _ in range(5))
         worst = max(worst, best)
         results.add(Figure("filter", f"filter_mentions: {label}", n, best * 1000, "ms", best, note=note))
     results.add(

@@ -136,7 +136,7 @@ def clean_text(raw: str, *, is_html: bool) -> CleanedRelease:
     title = meta_title or _headline(paras, start, keep)
     if title and start < len(paras) and paras[start] == title:
         start += 1  # the page's own headline opens the body (trafilatura keeps the <h1>)
-    head, body = paras[:start], [p for p, k in zip(paras[start:], keep[start:]) if k]
+    head, body = paras[:start], [p for p, k in zip(paras[start:], keep[start:], strict=True) if k]
     # Credit, byline, date and release-number lines opening the body belong to the head.
     leading = next((i for i, p in enumerate(body) if not _is_meta(p)), len(body))
     head, body = head + body[:leading], body[leading:]
@@ -425,7 +425,7 @@ def _headline(paras: list[str], start: int, keep: list[bool]) -> str | None:
     before = [p for p in paras[:start] if _looks_like_headline(p)]
     if before:
         return before[-1]
-    rest = [p for p, k in zip(paras[start:], keep[start:]) if k]
+    rest = [p for p, k in zip(paras[start:], keep[start:], strict=True) if k]
     return rest[0] if len(rest) > 1 and _looks_like_headline(rest[0]) else None
 
 
