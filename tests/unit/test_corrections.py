@@ -10,6 +10,7 @@ import pytest
 from mapdash import store
 from mapdash.frame import mentions_frame
 from mapdash.library.corrections import candidates, correct_place, correct_point, mentions_of, spans
+from mapdash.model import Col
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def conn(seed_db: Path, tmp_path: Path) -> sqlite3.Connection:
 
 def test_candidates_of_raqqa_include_the_province(conn: sqlite3.Connection) -> None:
     raqqa = mentions_of(mentions_frame(conn), "gn:172955")
-    assert len(raqqa) >= 1 and set(raqqa["mention"]) == {"Raqqa"}
+    assert len(raqqa) >= 1 and set(raqqa[Col.MENTION]) == {"Raqqa"}
     table = candidates(conn, raqqa, chosen="gn:172955")
     assert table.iloc[0]["place_id"] == "gn:172955" and bool(table.iloc[0]["chosen"])
     assert "gn:172957" in set(table["place_id"])  # Ar Raqqah province, weighed and ranked lower
@@ -33,7 +34,7 @@ def test_picking_another_candidate_is_applied_and_flagged(conn: sqlite3.Connecti
     raqqa = mentions_of(mentions_frame(conn), "gn:172955")
     assert correct_place(conn, spans(raqqa), "gn:172957", note="the province is meant") == len(raqqa)
     after = mentions_frame(conn)
-    fixed = after[after["start"].isin(raqqa["start"]) & (after["mention"] == "Raqqa")]
+    fixed = after[after[Col.START].isin(raqqa[Col.START]) & (after[Col.MENTION] == "Raqqa")]
     assert set(fixed["place_id"]) == {"gn:172957"} and fixed["corrected"].all()
     assert mentions_of(after, "gn:172955").empty
     with pytest.raises(ValueError, match="no stored place"):
@@ -44,14 +45,14 @@ def test_setting_a_point_by_hand(conn: sqlite3.Connection) -> None:
     hit = mentions_of(mentions_frame(conn), "gn:95788")
     assert correct_point(conn, spans(hit.iloc[:1]), 33.64, 42.83, name="Hit (town centre)") == 1
     row = mentions_frame(conn).set_index(["doc_id", "start"]).loc[(hit.iloc[0]["doc_id"], hit.iloc[0]["start"])]
-    assert (row["place_name"], row["lat"], row["lon"], row["feature_code"]) == (
+    assert (row[Col.PLACE_NAME], row[Col.LAT], row[Col.LON], row[Col.FEATURE_CODE]) == (
         "Hit (town centre)",
         33.64,
         42.83,
         "ANALYST",
     )
     # The point is no gazetteer place, so none is chosen; the resolver's candidates stay on offer to go back to.
-    again = candidates(conn, mentions_of(mentions_frame(conn), row["place_id"]), chosen=row["place_id"])
+    again = candidates(conn, mentions_of(mentions_frame(conn), row[Col.PLACE_ID]), chosen=row[Col.PLACE_ID])
     assert list(again["place_id"]) == ["gn:95788"] and not again["chosen"].any()
     with pytest.raises(ValueError, match="not a latitude"):
         correct_point(conn, spans(hit), 123.0, 0.0)

@@ -12,6 +12,7 @@ import pytest
 
 from mapdash import store
 from mapdash.frame import Filters, documents_table, filter_mentions, mentions_frame
+from mapdash.model import Col
 from mapdash.render.maps import MapView, shipped_phase_styles
 from mapdash.ui import dashboard
 from mapdash.ui.dashboard import FilterOptions, make_filters
@@ -89,10 +90,10 @@ def test_repeated_place_names_get_where_they_are() -> None:
 
     df = pd.DataFrame(
         {
-            "place_id": ["a", "b", "b", "c", "d"],
-            "place_name": ["Springfield", "Springfield", "Springfield", "Paris", "Paris"],
-            "admin1_name": ["Illinois", "Missouri", "Missouri", None, None],
-            "country_code": ["US", "US", "US", "FR", "FR"],
+            Col.PLACE_ID: ["a", "b", "b", "c", "d"],
+            Col.PLACE_NAME: ["Springfield", "Springfield", "Springfield", "Paris", "Paris"],
+            Col.ADMIN1_NAME: ["Illinois", "Missouri", "Missouri", None, None],
+            Col.COUNTRY_CODE: ["US", "US", "US", "FR", "FR"],
         }
     )
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy([0] * 5, [0] * 5))
@@ -109,13 +110,13 @@ def test_clicked_place_is_the_nearest_with_that_name() -> None:
 
     df = pd.DataFrame(
         {
-            "place_id": ["a", "b", "c"],
-            "place_name": ["Springfield", "Springfield", "Paris"],
-            "lat": [39.8, 37.2, 48.9],
-            "lon": [-89.6, -93.3, 2.35],
+            Col.PLACE_ID: ["a", "b", "c"],
+            Col.PLACE_NAME: ["Springfield", "Springfield", "Paris"],
+            Col.LAT: [39.8, 37.2, 48.9],
+            Col.LON: [-89.6, -93.3, 2.35],
         }
     )
-    gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]))
+    gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df[Col.LON], df[Col.LAT]))
     assert dashboard.clicked_place(gdf, "Springfield", {"lat": 37.0, "lng": -93.0}) == "b"
     assert dashboard.clicked_place(gdf, "Springfield", {"lat": 40.0, "lng": -89.0}) == "a"
     assert dashboard.clicked_place(gdf, "Nowhere", {"lat": 0, "lng": 0}) is None
@@ -151,9 +152,9 @@ def test_quote_links_open_the_document_and_the_place(seed, options: FilterOption
 
 def test_places_table_labels_phases(seed) -> None:
     _, gdf = seed
-    table = dashboard.places_table(gdf, shipped_phase_styles()).set_index("place_name")
-    assert "✔ Retaken" in table.loc["Ramadi", "phases"]
-    assert table["corrected"].sum() == 0
+    table = dashboard.places_table(gdf, shipped_phase_styles()).set_index(Col.PLACE_NAME)
+    assert "✔ Retaken" in table.loc["Ramadi", Col.PHASES]
+    assert table[Col.CORRECTED].sum() == 0
 
 
 @pytest.mark.parametrize(

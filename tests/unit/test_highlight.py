@@ -9,6 +9,7 @@ import pytest
 
 from mapdash import store
 from mapdash.frame import mentions_frame
+from mapdash.model import Col
 from mapdash.render.highlight import Mark, document_html, mark_html, place_details_html, place_mentions, sentence_html
 from mapdash.render.maps import shipped_phase_styles
 
@@ -48,15 +49,15 @@ def test_mark_attributes_are_escaped() -> None:
 
 def test_sentence_html_marks_the_mention_by_offset() -> None:
     row = {
-        "sentence": "Hit is near Hit.",
-        "sentence_start": 100,
-        "start": 112,
-        "end": 115,
-        "mention": "Hit",
-        "place_id": "gn:95788",
-        "place_name": "Hīt",
-        "phase": "next_target",
-        "confidence": 0.9,
+        Col.SENTENCE: "Hit is near Hit.",
+        Col.SENTENCE_START: 100,
+        Col.START: 112,
+        Col.END: 115,
+        Col.MENTION: "Hit",
+        Col.PLACE_ID: "gn:95788",
+        Col.PLACE_NAME: "Hīt",
+        Col.PHASE: "next_target",
+        Col.CONFIDENCE: 0.9,
     }
     html_text = sentence_html(row, STYLES)
     assert (
@@ -75,7 +76,7 @@ def seed(seed_db: Path):
 
 def test_reader_highlights_places_and_quotes(seed) -> None:
     conn, gdf = seed
-    doc_id = gdf["doc_id"].iloc[0]
+    doc_id = gdf[Col.DOC_ID].iloc[0]
     html_text = document_html(conn, doc_id, gdf, STYLES)
     places = set(re.findall(r'<mark class="mapdash-place" data-place="([^"]+)"', html_text))
     assert {"gn:99072", "gn:98717", "gn:95788", "gn:99592"} <= places  # Mosul, Ramadi, Hit, Anbar
@@ -92,4 +93,4 @@ def test_place_details_list_every_sentence(seed) -> None:
     assert html_text.count('class="mapdash-doc"') == 1
     marked = re.findall(r'<mark class="mapdash-place"[^>]*>([^<]+)</mark>', html_text)
     assert marked and set(marked) <= {"Iraq", "Iraqi", "Iraq’s", "Iraq's"}
-    assert html_text.count('class="mapdash-sentence"') == iraq["sentence"].nunique()
+    assert html_text.count('class="mapdash-sentence"') == iraq[Col.SENTENCE].nunique()

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from mapdash.geoparse.annotate import load_phase_taxonomy
+from mapdash.model import Col
 from mapdash.render import assets
 from mapdash.render.maps import (
     MAX_SENTENCES,
@@ -45,24 +46,24 @@ PLACES = [
 
 
 def mention(place: tuple[Any, ...], **overrides: Any) -> dict[str, Any]:
-    """Return one mention row of a PLACES entry as the frame stage produces it."""
+    """Return one mention row of a PLACES entry as the frame stage produces it (some of `MentionRow`'s columns)."""
     name, lat, lon, cc, country, admin1, feature, phase = place
     row = {
-        "doc_id": "doc1",
-        "title": "Counter-ISIL Campaign Continues",
-        "published": date(2015, 12, 28),
-        "mention": name,
-        "place_name": name,
-        "place_id": f"test:{name.lower()}",
-        "feature": feature,
-        "country_code": cc,
-        "country_name": country,
-        "admin1_name": admin1,
-        "lat": lat,
-        "lon": lon,
-        "confidence": 0.9,
-        "sentence": f"Coalition forces struck near {name}.",
-        "phase": phase,
+        Col.DOC_ID: "doc1",
+        Col.TITLE: "Counter-ISIL Campaign Continues",
+        Col.PUBLISHED: date(2015, 12, 28),
+        Col.MENTION: name,
+        Col.PLACE_NAME: name,
+        Col.PLACE_ID: f"test:{name.lower()}",
+        Col.FEATURE: feature,
+        Col.COUNTRY_CODE: cc,
+        Col.COUNTRY_NAME: country,
+        Col.ADMIN1_NAME: admin1,
+        Col.LAT: lat,
+        Col.LON: lon,
+        Col.CONFIDENCE: 0.9,
+        Col.SENTENCE: f"Coalition forces struck near {name}.",
+        Col.PHASE: phase,
     }
     row.update(overrides)
     return row
@@ -71,7 +72,7 @@ def mention(place: tuple[Any, ...], **overrides: Any) -> dict[str, Any]:
 def mentions_gdf(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     """Return rows as an EPSG:4326 point GeoDataFrame."""
     df = pd.DataFrame(rows, columns=list(mention(PLACES[0])))
-    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
+    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df[Col.LON], df[Col.LAT]), crs="EPSG:4326")
 
 
 def five_places() -> gpd.GeoDataFrame:
@@ -142,7 +143,7 @@ def test_online_tiles_only_when_asked() -> None:
 
 
 @pytest.mark.parametrize(
-    "field", ["sentence", "place_name", "title", "mention", "admin1_name", "country_name", "feature"]
+    "field", [Col.SENTENCE, Col.PLACE_NAME, Col.TITLE, Col.MENTION, Col.ADMIN1_NAME, Col.COUNTRY_NAME, Col.FEATURE]
 )
 def test_document_text_is_escaped(field: str) -> None:
     row = mention(PLACES[0], **{field: f"Ramadi {XSS}"})

@@ -7,6 +7,7 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
+from mapdash.model import Col
 from mapdash.render.maps import shipped_phase_styles
 from mapdash.render.timeline import phase_events, phase_table, place_histories, timeline_chart
 
@@ -15,17 +16,19 @@ STYLES = shipped_phase_styles()
 
 def frame(rows: list[tuple]) -> gpd.GeoDataFrame:
     """Return mentions (place, doc, published, phase, phase_from) as the frame stage gives them."""
-    df = pd.DataFrame(rows, columns=["place_name", "doc_id", "published", "phase", "phase_from"])
+    df = pd.DataFrame(rows, columns=[Col.PLACE_NAME, Col.DOC_ID, Col.PUBLISHED, Col.PHASE, Col.PHASE_FROM])
     df = df.assign(
-        place_id="gn:" + df["place_name"],
-        country_code="IQ",
-        title="T " + df["doc_id"],
-        evidence="Evidence about " + df["place_name"],
-        sentence="",
-        lat=33.0,
-        lon=43.0,
+        **{
+            Col.PLACE_ID: "gn:" + df[Col.PLACE_NAME],
+            Col.COUNTRY_CODE: "IQ",
+            Col.TITLE: "T " + df[Col.DOC_ID],
+            Col.EVIDENCE: "Evidence about " + df[Col.PLACE_NAME],
+            Col.SENTENCE: "",
+            Col.LAT: 33.0,
+            Col.LON: 43.0,
+        }
     )
-    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
+    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df[Col.LON], df[Col.LAT]), crs="EPSG:4326")
 
 
 ROWS = [
@@ -41,7 +44,7 @@ ROWS = [
 
 def test_events_are_dated_deduplicated_and_ordered() -> None:
     events = phase_events(frame(ROWS), STYLES)
-    assert list(zip(events["place_name"], events["day"], events["phase"], strict=True)) == [
+    assert list(zip(events[Col.PLACE_NAME], events["day"], events[Col.PHASE], strict=True)) == [
         ("Ramadi", date(2015, 6, 1), "enemy_held"),
         ("Ramadi", date(2015, 12, 1), "enemy_held"),
         ("Ramadi", date(2015, 12, 28), "retaken"),
@@ -51,7 +54,7 @@ def test_events_are_dated_deduplicated_and_ordered() -> None:
 
 
 def test_place_histories_collapse_repeats() -> None:
-    histories = place_histories(phase_events(frame(ROWS), STYLES)).set_index("place_name")
+    histories = place_histories(phase_events(frame(ROWS), STYLES)).set_index(Col.PLACE_NAME)
     assert histories.loc["Ramadi", "history"] == "Enemy-held 2015-06-01 → Retaken 2015-12-28"
     assert (histories.loc["Ramadi", "latest"], histories.loc["Ramadi", "documents"]) == ("Retaken", 3)
     assert list(histories.index) == ["Mosul", "Ramadi"]  # latest change first
