@@ -31,7 +31,7 @@ st.html(LAYOUT_CSS)  # laptop layout: compact title, the map gets most of the he
 @st.cache_resource(show_spinner=False)
 def offline_assets(static_dir: str) -> str:
     """Copy Leaflet and the basemap into static/ once a process: `streamlit run app.py` works like `mapdash serve`."""
-    return str(install_static(settings.static_dir))
+    return str(install_static(settings.static_dir, settings.data_dir))
 
 
 offline_assets(str(settings.static_dir))

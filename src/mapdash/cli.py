@@ -19,7 +19,7 @@ from mapdash import __version__, store
 from mapdash.frame import mentions_frame
 from mapdash.geoparse.ingest import IngestError
 from mapdash.model import Col
-from mapdash.settings import REPO_ROOT, Settings, SettingsError, load_settings
+from mapdash.settings import APP_SCRIPT, REPO_ROOT, Settings, SettingsError, load_settings
 
 # What `mapdash places` prints, in this order.
 PLACE_COLUMNS = [
@@ -358,7 +358,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     """Start the Streamlit dashboard on host:port with the offline assets installed."""
     from mapdash.render.assets import install_static
 
-    install_static(settings.static_dir)
+    install_static(settings.static_dir, settings.data_dir)
     upload_mb = args.max_upload_mb or settings.max_upload_mb
     if upload_mb < 1:
         raise CommandError(f"--max-upload-mb {upload_mb}: give a whole number of megabytes, 1 or more")
@@ -369,7 +369,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         if not folder.is_dir():
             raise CommandError(f"--release-dir {folder}: no such folder")
     try:
-        policy = login_policy(args.host, oidc_configured=oidc_configured(REPO_ROOT), password=team_password())
+        policy = login_policy(args.host, oidc_configured=oidc_configured(APP_SCRIPT.parent), password=team_password())
     except AuthError as exc:
         raise CommandError(str(exc)) from None
     if policy.mode == "refuse":
@@ -385,7 +385,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         "-m",
         "streamlit",
         "run",
-        str(REPO_ROOT / "app.py"),
+        str(APP_SCRIPT),  # the checkout's app.py, or the installed package's copy (mapdash/_shipped)
         "--server.address",
         args.host,
         "--server.port",

@@ -15,7 +15,22 @@ DEFAULT_MAX_UPLOAD_MB = 50
 # What geoparsing one document may produce; a release names tens of places, a book a few thousand.
 DEFAULT_MAX_MENTIONS, DEFAULT_MAX_QUOTES, DEFAULT_MAX_PHASES = 20_000, 5_000, 20_000
 DEFAULT_JOB_MEMORY_MB = 4096  # a 40 MB release peaks near 1.5 GB of resident memory; address space runs higher
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[2]  # the checkout (src/mapdash/settings.py); the developer tools' root
+# What a wheel carries beside the code (setup.py copies it in): data/, the Streamlit entry script app.py and views/.
+# Absent in a checkout (an editable install included), where the same files are read in place.
+PACKAGED_ROOT = Path(__file__).resolve().parent / "_shipped"
+
+
+def shipped_root() -> Path:
+    """Return the folder holding data/, app.py, views/ and static/: the installed package's, else the checkout."""
+    return PACKAGED_ROOT if (PACKAGED_ROOT / "app.py").is_file() else REPO_ROOT
+
+
+SHIPPED_ROOT = shipped_root()
+DATA_DIR = SHIPPED_ROOT / "data"  # the shipped data: gazetteer files, basemap, phases.toml, chrome patterns, seeds
+APP_SCRIPT = SHIPPED_ROOT / "app.py"  # what `mapdash serve` runs with `streamlit run`
+# Streamlit serves <entry script's folder>/static: the offline assets and published caches are written there.
+STATIC_DIR = SHIPPED_ROOT / "static"
 
 
 class SettingsError(ValueError):
@@ -43,16 +58,18 @@ class Settings:
 
 
 def load_settings(db: str | os.PathLike[str] | None = None) -> Settings:
-    """Return settings from arguments, then environment (MAPDASH_DB, _DATA, _CACHE, _MAX_FILE_MB, _MAX_UPLOAD_MB, _MAX_MENTIONS,
-    _MAX_QUOTES, _MAX_PHASES, _RELEASE_DIRS, _PASSWORD, _MAX_JOBS), then defaults."""
-    data_dir = Path(os.environ.get("MAPDASH_DATA") or REPO_ROOT / "data")
+    """Return settings from arguments, then environment (MAPDASH_DB, _DATA, _CACHE, _MAX_FILE_MB, _MAX_UPLOAD_MB,
+    _MAX_MENTIONS, _MAX_QUOTES, _MAX_PHASES, _RELEASE_DIRS, _PASSWORD, _MAX_JOBS), then defaults.
+
+    Made once, by the command line or the app, and passed down: nothing below them reads the environment."""
+    data_dir = Path(os.environ.get("MAPDASH_DATA") or DATA_DIR)
     cache_dir = Path(os.environ.get("MAPDASH_CACHE") or platformdirs.user_cache_dir(APP_NAME))
     db_value = db or os.environ.get("MAPDASH_DB") or Path(platformdirs.user_data_dir(APP_NAME)) / "mapdash.sqlite"
     return Settings(
         data_dir=data_dir,
         db_path=Path(db_value).expanduser(),
         cache_dir=cache_dir,
-        static_dir=REPO_ROOT / "static",
+        static_dir=STATIC_DIR,
         max_file_mb=_env_number("MAPDASH_MAX_FILE_MB", DEFAULT_MAX_FILE_MB),
         max_upload_mb=max(1, round(_env_number("MAPDASH_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB))),
         max_mentions=round(_env_number("MAPDASH_MAX_MENTIONS", DEFAULT_MAX_MENTIONS, "mentions")),
