@@ -206,7 +206,7 @@ def test_markers_are_coloured_by_phase(phase: str | None, color: str) -> None:
 
 
 def test_default_styles_are_the_shipped_taxonomy() -> None:
-    taxonomy = load_phase_taxonomy(assets.load_settings().data_dir / "phases.toml")
+    taxonomy = load_phase_taxonomy(assets.DATA_DIR / "phases.toml")
     assert shipped_phase_styles().keys() == taxonomy.keys()
     (feature,) = embedded_places(build_map(mentions_gdf([mention(PLACES[0])])).get_root().render())
     assert feature["properties"]["color"] == taxonomy["retaken"].color

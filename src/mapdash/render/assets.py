@@ -1,9 +1,10 @@
 """Local copies of the map's JavaScript, CSS, images and basemap, so nothing is fetched from a CDN.
 
-Streamlit serves ``<repo>/static/`` as ``/app/static/`` when started with
-``--server.enableStaticServing true``; ``install_static`` fills ``static/vendor/`` (git-ignored) from
+Streamlit serves the ``static/`` folder beside the entry script (``settings.STATIC_DIR``) as ``/app/static/`` when
+started with ``--server.enableStaticServing true``; ``install_static`` fills ``static/vendor/`` (git-ignored) from
 the ``xstatic-leaflet`` and ``xstatic-leaflet-markercluster`` packages and ``data/basemap/``.
-``inline_assets`` gives the same files' contents for standalone HTML, where everything is inlined.
+``inline_assets`` gives the same files' contents for standalone HTML, where everything is inlined. Every reader
+takes the data folder as ``data_dir`` (the caller's ``Settings.data_dir``), the shipped one by default.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import xstatic.pkg.leaflet_markercluster
 from unidecode import unidecode
 
 from mapdash.render.published import KEEP_UNPINNED, publisher
-from mapdash.settings import load_settings
+from mapdash.settings import DATA_DIR
 
 # URL prefix under which Streamlit serves static/vendor/.
 APP_ASSET_BASE = "/app/static/vendor"
@@ -52,12 +53,12 @@ _IMAGES = ("layers.png", "layers-2x.png", "marker-icon.png", "marker-icon-2x.png
 _SOURCE_MAP = re.compile(r"^\s*/[/*][#@] sourceMappingURL=.*$", re.MULTILINE)
 
 
-def basemap_path(data_dir: Path | None = None) -> Path:
+def basemap_path(data_dir: Path = DATA_DIR) -> Path:
     """Return the shipped, trimmed Natural Earth countries GeoJSON."""
-    return (data_dir or load_settings().data_dir) / "basemap" / "countries.geojson"
+    return data_dir / "basemap" / "countries.geojson"
 
 
-def vendor_files(data_dir: Path | None = None) -> dict[str, Path]:
+def vendor_files(data_dir: Path = DATA_DIR) -> dict[str, Path]:
     """Return {path relative to static/vendor/: source file} for every file the map may request."""
     files = {
         LEAFLET_JS: _LEAFLET_DIR / "leaflet.js",
@@ -89,7 +90,7 @@ def _copy(source: Path, dest: Path) -> None:
     os.replace(tmp, dest)
 
 
-def install_static(static_dir: Path, data_dir: Path | None = None) -> Path:
+def install_static(static_dir: Path, data_dir: Path = DATA_DIR) -> Path:
     """Copy the map's assets into ``static_dir/vendor/`` (skipping files already there); return that folder."""
     vendor = static_dir / "vendor"
     for rel, source in vendor_files(data_dir).items():
@@ -131,7 +132,7 @@ def inline_assets() -> Mapping[str, str]:
     )
 
 
-def basemap_geojson(data_dir: Path | None = None) -> str:
+def basemap_geojson(data_dir: Path = DATA_DIR) -> str:
     """Return the basemap GeoJSON text, read once per file version."""
     path = basemap_path(data_dir)
     return _read_text_cached(path, path.stat().st_mtime_ns)
@@ -143,7 +144,7 @@ def _read_text_cached(path: Path, mtime_ns: int) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def country_shape(iso_a2: str, data_dir: Path | None = None) -> dict | None:
+def country_shape(iso_a2: str, data_dir: Path = DATA_DIR) -> dict | None:
     """Return the basemap's outline (GeoJSON geometry) of a country by ISO alpha-2 code; None when unknown."""
     path = basemap_path(data_dir)
     return _country_index(path, path.stat().st_mtime_ns).get((iso_a2 or "").upper())
@@ -156,27 +157,27 @@ def _country_index(path: Path, mtime_ns: int) -> dict[str, dict]:
     return {f["properties"]["iso_a2"]: f["geometry"] for f in collection["features"] if f["properties"].get("iso_a2")}
 
 
-def reference_files(data_dir: Path | None = None) -> dict[str, Path]:
+def reference_files(data_dir: Path = DATA_DIR) -> dict[str, Path]:
     """Return {path relative to the asset base: file} for the reference layers (rivers, lakes, borders, towns)."""
-    folder = (data_dir or load_settings().data_dir) / "basemap"
+    folder = data_dir / "basemap"
     files = {f"basemap/{name}": folder / name for name in REFERENCE_FILES if (folder / name).exists()}
     for sub in REFERENCE_TILES:
         files.update({f"basemap/{sub}/{p.name}": p for p in sorted((folder / sub).glob("*.json"))})
     return files
 
 
-def reference_index(data_dir: Path | None = None) -> dict[str, list[str]]:
+def reference_index(data_dir: Path = DATA_DIR) -> dict[str, list[str]]:
     """Return the tile keys ("40_30") of the towns and first-level borders the map may fetch."""
-    folder = (data_dir or load_settings().data_dir) / "basemap"
+    folder = data_dir / "basemap"
     return {
         "towns": sorted(p.stem for p in (folder / "towns").glob("*_*.json")),
         "lines": sorted(p.stem for p in (folder / "admin1-lines").glob("*_*.json")),
     }
 
 
-def reference_text(rel: str, data_dir: Path | None = None) -> str | None:
+def reference_text(rel: str, data_dir: Path = DATA_DIR) -> str | None:
     """Return the JSON text of a reference file ("basemap/rivers.geojson"), None when it is not shipped."""
-    path = reference_files(data_dir).get(rel) if rel.count("/") == 1 else (data_dir or load_settings().data_dir) / rel
+    path = reference_files(data_dir).get(rel) if rel.count("/") == 1 else data_dir / rel
     if path is None or not path.exists():
         return None
     return _read_reference(path, path.stat().st_mtime_ns)
@@ -188,9 +189,9 @@ def _read_reference(path: Path, mtime_ns: int) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def admin1_path(data_dir: Path | None = None) -> Path:
+def admin1_path(data_dir: Path = DATA_DIR) -> Path:
     """Return the shipped, trimmed Natural Earth admin-1 polygons (gzip-compressed GeoJSON)."""
-    return (data_dir or load_settings().data_dir) / "basemap" / ADMIN1
+    return data_dir / "basemap" / ADMIN1
 
 
 def name_key(name: str) -> str:
@@ -198,7 +199,7 @@ def name_key(name: str) -> str:
     return "".join(c for c in unidecode(name).lower() if c.isalnum())
 
 
-def admin1_shape(geonameid: float | None, country_code: str, name: str, data_dir: Path | None = None) -> dict | None:
+def admin1_shape(geonameid: float | None, country_code: str, name: str, data_dir: Path = DATA_DIR) -> dict | None:
     """Return an admin-1 division's GeoJSON geometry, by GeoNames id, else by country and name; None if unknown."""
     path = admin1_path(data_dir)
     if not path.exists():

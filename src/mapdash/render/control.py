@@ -24,7 +24,7 @@ from mapdash.render import assets
 from mapdash.render.overlays import darker
 from mapdash.render.popups import MAX_SENTENCE_CHARS, clip
 from mapdash.render.popups import text as _text
-from mapdash.settings import load_settings
+from mapdash.settings import DATA_DIR
 
 # Phase key -> what it says about control. The first control phase of a mention (by confidence) counts.
 CONTROL_PHASES = {"enemy_held": "enemy-held", "current_operation": "contested", "retaken": "retaken"}
@@ -67,10 +67,10 @@ def _town_rows(path: Path) -> tuple[tuple[str, float, float, int], ...]:
     return tuple((str(r[0]), float(r[1]), float(r[2]), int(r[4])) for r in json.loads(path.read_text(encoding="utf-8")))
 
 
-def town_population(name: str, lat: float, lon: float, data_dir: Path | None = None) -> int | None:
+def town_population(name: str, lat: float, lon: float, data_dir: Path = DATA_DIR) -> int | None:
     """Return the population of the town called name nearest to (lat, lon) in the shipped labels, None when none is
     within 10 km."""
-    folder = (data_dir or load_settings().data_dir) / "basemap"
+    folder = data_dir / "basemap"
     tile = folder / "towns" / f"{math.floor(lon / 10) * 10}_{math.floor(lat / 10) * 10}.json"
     key, best = assets.name_key(name), None
     for town, tlon, tlat, population in (*_town_rows(folder / "towns.json"), *_town_rows(tile)):

@@ -34,7 +34,7 @@ from mapdash.render.overlays import admin1_collection
 from mapdash.render.popups import MAX_SENTENCES, popup_html
 from mapdash.render.popups import text as _text
 from mapdash.render.theatre import Theatre, theatre
-from mapdash.settings import load_settings
+from mapdash.settings import DATA_DIR
 
 BasemapMode = Literal["auto", "url", "inline", "none"]
 __all__ = [
@@ -122,11 +122,11 @@ def _script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def shipped_phase_styles(data_dir: Path | None = None) -> dict[str, PhaseStyleLike]:
+def shipped_phase_styles(data_dir: Path = DATA_DIR) -> dict[str, PhaseStyleLike]:
     """Return the phase styles of the shipped taxonomy (``data/phases.toml``), {} when there is none."""
     from mapdash.geoparse.annotate import load_phase_taxonomy  # an earlier stage; only needed for the default
 
-    path = (data_dir or load_settings().data_dir) / "phases.toml"
+    path = data_dir / "phases.toml"
     return dict(load_phase_taxonomy(path)) if path.exists() else {}
 
 
