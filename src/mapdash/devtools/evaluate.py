@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mapdash.geo import haversine_km
 from mapdash.model import Place, Resolution, Toponym
 from mapdash.text import sentence_spans
 
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from mapdash.geoparse.toponyms import Recognizer
     from mapdash.settings import Settings
 
-EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 MAX_ERROR_KM = 20039.0  # half the Earth's circumference: Gritta et al.'s worst possible error
 ACCURACY_KM = 161.0  # 100 miles, the usual accuracy@161 threshold
 KINDS = {"PCL": "country", "ADM1": "admin1", "ADM2": "admin2", "PPL": "city"}
@@ -151,13 +151,6 @@ def _gold_toponym(row: dict[str, Any]) -> GoldToponym:
         country=row.get("country"),
         admin1=row.get("admin1"),
     )
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Return the great-circle distance in km between two points given in degrees."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def auc_log_error(errors_km: Sequence[float]) -> float | None:

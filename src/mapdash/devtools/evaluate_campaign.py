@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mapdash.devtools.evaluate import haversine_km
+from mapdash.geo import haversine_km
 
 if TYPE_CHECKING:
     from mapdash.geoparse.pipeline import Services

@@ -243,7 +243,11 @@ def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
         if cc not in countries or not (r["lat"] or points):
             continue
         # Not in Natural Earth: the mean of its towns is a rough but usually inside label point.
-        lat, lon = (float(r["lat"]), float(r["lon"])) if r["lat"] else tuple(sum(c) / len(points) for c in zip(*points))
+        lat, lon = (
+            (float(r["lat"]), float(r["lon"]))
+            if r["lat"]
+            else tuple(sum(c) / len(points) for c in zip(*points, strict=True))
+        )
         builder.add(
             _admin1_keys(r, cc in arabic, scan.big_city_keys[code]) | abbreviations[code],
             (
@@ -424,7 +428,8 @@ def _write(
     try:
         con = sqlite3.connect(tmp)
         con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
-        con.executemany(f"INSERT OR IGNORE INTO places VALUES ({','.join('?' * 14)})", builder.places)
+        insert = f"INSERT OR IGNORE INTO places VALUES ({','.join('?' * 14)})"  # noqa: S608 - placeholders only
+        con.executemany(insert, builder.places)
         con.executemany("INSERT INTO names VALUES (?, ?)", sorted(builder.names))
         con.executemany("INSERT INTO admin2_bare VALUES (?, ?)", sorted(builder.bare))
         con.executemany("INSERT OR IGNORE INTO demonyms VALUES (?, ?)", demonyms)

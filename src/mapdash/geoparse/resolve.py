@@ -19,6 +19,7 @@ import numpy as np
 from mapdash.gazetteer import normalize_name
 from mapdash.gazetteer.theatre import split_direction
 from mapdash.gazetteer.translit import skeleton
+from mapdash.geo import haversine_km, haversine_km_matrix
 from mapdash.model import Candidate, Place, Resolution, Toponym
 
 KEEP_CANDIDATES = 5
@@ -87,8 +88,9 @@ class Context:
     admin1: Counter[tuple[str, str]]  # (country_code, admin1 name) -> weight
     sentence_countries: dict[int, frozenset[str]]  # sentence start -> countries named in it
     sentence_admin1: dict[int, frozenset[tuple[str, str]]]
-    own: dict[str, tuple[Place, ...]]  # name -> the places counted for its mentions: no evidence for themselves
-    own_countries: dict[str, Counter[str]] = field(default_factory=dict)  # `own` counted once, not per candidate
+    # name -> the countries (and below, admin-1 divisions) of the places counted for its mentions, counted once,
+    # not per candidate: a name is no evidence for itself
+    own_countries: dict[str, Counter[str]] = field(default_factory=dict)
     support: Support | None = None
     own_admin1: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
 
@@ -161,7 +163,7 @@ class Resolver:
                     o.admin1_name
                     and o.admin1_name == place.admin1_name
                     and o.country_code == place.country_code
-                    or _km(o, place) <= VARIANT_NEIGHBOUR_KM
+                    or haversine_km(o.lat, o.lon, place.lat, place.lon) <= VARIANT_NEIGHBOUR_KM
                     for o in others
                 )
                 if (
@@ -309,9 +311,9 @@ def border_resolution(toponym: Toponym, pool: Sequence[Place], first: Sequence[R
     towns = [r.place for r in near_in_text if r.place is not None and r.place.feature in ("city", "admin2", "admin1")][
         :PROXIMITY_NAMES
     ]
-    here = np.radians([[p.lat, p.lon] for p in pool])
+    here = np.array([[p.lat, p.lon] for p in pool])
     if towns:
-        pull = np.exp(-_haversine(here, np.radians([[t.lat, t.lon] for t in towns])) / PROXIMITY_KM).sum(axis=1)
+        pull = np.exp(-haversine_km_matrix(here, np.array([[t.lat, t.lon] for t in towns])) / PROXIMITY_KM).sum(axis=1)
         best, confidence = int(np.argmax(pull)), round(float(min(1.0, pull.max())), 3)
     else:
         best, confidence = len(pool) // 2, 0.2
@@ -461,7 +463,6 @@ def _context(places: Sequence[tuple[Toponym, Place, float]], support: Support | 
         admin1=admin1,
         sentence_countries={k: frozenset(v) for k, v in by_sentence_c.items()},
         sentence_admin1={k: frozenset(v) for k, v in by_sentence_a.items()},
-        own={k: tuple(v) for k, v in own.items()},
         own_countries={k: Counter(p.country_code for p in v) for k, v in own.items()},
         own_admin1={k: Counter(a for a in map(_admin1_key, v) if a is not None) for k, v in own.items()},
         support=support,
@@ -489,7 +490,7 @@ def proximity(
         if local and names[i] not in voters:  # one vote per distinct name
             voters[names[i]] = (
                 i,
-                np.radians([[c.place.lat, c.place.lon] for c in local]),
+                np.array([[c.place.lat, c.place.lon] for c in local]),
                 np.array([c.score for c in local]),
                 [_admin1_key(c.place) for c in local],
             )
@@ -504,11 +505,11 @@ def proximity(
         if not others:
             result.append([0.0] * len(pool))
             continue
-        here = np.radians([[p.lat, p.lon] for p in pool])
+        here = np.array([[p.lat, p.lon] for p in pool])
         votes = np.zeros(len(pool))
         provinces = [(p.country_code, p.name) if p.feature == "admin1" else None for p in pool]
         for _, pts, w, keys in others:
-            votes += (np.exp(-_haversine(here, pts) / PROXIMITY_KM) * w).sum(axis=1)
+            votes += (np.exp(-haversine_km_matrix(here, pts) / PROXIMITY_KM) * w).sum(axis=1)
             # A province is near the names whose candidates lie inside it, wherever its label point is.
             votes += np.array(
                 [sum(wk for wk, k in zip(w, keys, strict=True) if k == prov) if prov else 0.0 for prov in provinces]
@@ -516,19 +517,6 @@ def proximity(
         near = np.minimum(PROXIMITY_CAP, PROXIMITY_WEIGHT * votes / len(others))
         result.append([float(v) if p.feature != "country" else 0.0 for v, p in zip(near, pool, strict=True)])
     return result
-
-
-def _km(a: Place, b: Place) -> float:
-    """Return the great-circle distance between two places in km."""
-    return float(_haversine(np.radians([[a.lat, a.lon]]), np.radians([[b.lat, b.lon]]))[0, 0])
-
-
-def _haversine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Return the km between every point of a and every point of b (both in radians, lat/lon rows)."""
-    dlat = b[None, :, 0] - a[:, None, 0]
-    dlon = b[None, :, 1] - a[:, None, 1]
-    h = np.sin(dlat / 2) ** 2 + np.cos(a[:, None, 0]) * np.cos(b[None, :, 0]) * np.sin(dlon / 2) ** 2
-    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
 def one_sense_per_name(resolutions: Sequence[Resolution]) -> list[Resolution]:

@@ -6,12 +6,13 @@ Works on the map's place features (``maps.place_features``): point geometries, `
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import shapely
+
+from mapdash.geo import haversine_km
 
 Bounds = tuple[float, float, float, float]  # south, west, north, east
 LINK_KM = 900.0  # places within this distance of one another belong to one theatre
@@ -35,18 +36,11 @@ class Theatre:
     beyond: tuple[Beyond, ...] = ()
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Return the great-circle distance between two (lat, lon) points in km."""
-    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
 def _groups(points: Sequence[tuple[float, float]], link_km: float) -> list[list[int]]:
     """Return the indices of points grouped by single linkage: a point within link_km of a group joins it."""
     groups: list[list[int]] = []
     for i, point in enumerate(points):
-        near = [g for g in groups if any(_km(point, points[j]) <= link_km for j in g)]
+        near = [g for g in groups if any(haversine_km(*point, *points[j]) <= link_km for j in g)]
         merged = [i] + [j for g in near for j in g]
         groups = [g for g in groups if g not in near] + [merged]
     return groups
