@@ -11,7 +11,7 @@ import geopandas as gpd
 import pytest
 from harness import launch_chromium
 from test_app_browser import app_url  # noqa: F401 - the running app, as a fixture
-from test_export import MAP_BOX, assert_not_blank, assert_phase_colours, decode, rgb, seed_gdf  # noqa: F401
+from test_export_seed import MAP_BOX, assert_not_blank, assert_phase_colours, decode, rgb, seed_gdf  # noqa: F401
 
 from mapdash.export import export_bytes
 from mapdash.export.briefing import Briefing, briefing_content

@@ -3,15 +3,12 @@ hidden files never listed, one message for every refusal; the command line still
 
 from __future__ import annotations
 
-import io
 import os
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
 from conftest import SEED
 
-from mapdash import library
 from mapdash.cli import main
 from mapdash.library import REFUSED, PathRefused, confined_files
 
@@ -87,31 +84,6 @@ def test_paths_inside_are_read(tree, typed: str) -> None:
 def test_no_release_folder_reads_nothing(tree) -> None:
     with pytest.raises(PathRefused, match=REFUSED):
         confined_files([tree["root"] / "one.txt"], [])
-
-
-def test_ingest_paths_confined_stores_only_what_is_inside(tree, tmp_path: Path, gazetteer, settings) -> None:
-    from mapdash import store
-    from mapdash.geoparse.annotate import load_phase_taxonomy
-    from mapdash.geoparse.pipeline import Services, phase_taxonomy_path
-    from mapdash.geoparse.resolve import Resolver
-    from mapdash.geoparse.toponyms import Recognizer
-
-    services = Services(
-        gazetteer, Recognizer(gazetteer, None), Resolver(gazetteer), load_phase_taxonomy(phase_taxonomy_path(settings))
-    )
-    conn = store.connect(tmp_path / "db.sqlite")
-    results = library.ingest_paths(conn, [tree["root"]], lambda: services, release_dirs=[tree["root"]])
-    assert sorted(r.status for r in results) == ["added", "added"]
-    texts = " ".join(r[0] for r in conn.execute("SELECT text FROM documents"))
-    assert "secret" not in texts and "private key" not in texts and "hidden" not in texts
-
-
-def test_the_command_line_reads_any_path(tree, tmp_path: Path) -> None:
-    release = tree["outside"] / "release.txt"
-    release.write_text(SEED.read_text())
-    with redirect_stdout(io.StringIO()) as out:
-        assert main(["--no-spacy", "--db", str(tmp_path / "cli.sqlite"), "ingest", str(release)]) == 0
-    assert out.getvalue().startswith("added: ")
 
 
 def test_serve_refuses_a_release_dir_that_is_not_a_folder(tmp_path: Path, capsys) -> None:

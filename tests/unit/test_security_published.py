@@ -4,8 +4,6 @@ folders of ended processes removed; several apps share one checkout's static/ fo
 from __future__ import annotations
 
 import gc
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -68,34 +66,3 @@ def test_two_apps_on_one_checkout_never_remove_each_others_files(tmp_path: Path,
         two.publish(f'{{"n": {i}}}')
     assert remove_ended(tmp_path / "cache") == [], "both apps are alive"
     assert mine.exists() and one.folder != two.folder
-
-
-def test_the_folder_of_an_ended_process_is_removed(tmp_path: Path) -> None:
-    script = (
-        "import os; from pathlib import Path; from mapdash import assets\n"
-        f"print(assets.publish_json(Path({str(tmp_path)!r}), '{{\"x\": 1}}'), flush=True)\n"
-        "os._exit(0)  # killed: no clean-up at exit\n"
-    )
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
-    left = file_of(tmp_path, run.stdout.strip())
-    assert left.exists()
-    assert remove_ended(tmp_path / "cache") == [left.parent.name]
-    assert not left.parent.exists()
-    again = file_of(
-        tmp_path,
-        subprocess.run(
-            [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
-        ).stdout.strip(),
-    )
-    alive = Publisher(tmp_path, BASE)
-    alive.publish('{"y": 1}')  # an app publishing looks for ended processes' folders itself
-    assert not again.parent.exists() and alive.folder.exists()
-
-
-def test_a_process_removes_its_folder_when_it_ends(tmp_path: Path) -> None:
-    script = (
-        "from pathlib import Path; from mapdash import assets\n"
-        f"print(assets.publish_json(Path({str(tmp_path)!r}), '{{\"x\": 1}}'))\n"
-    )
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
-    assert not file_of(tmp_path, run.stdout.strip()).parent.exists()
