@@ -15,11 +15,12 @@ from typing import NoReturn
 
 import pandas as pd
 
-from mapdash import __version__, store
+from mapdash import __version__
 from mapdash.frame import mentions_frame
 from mapdash.geoparse.ingest import IngestError
 from mapdash.model import Col
 from mapdash.settings import APP_SCRIPT, REPO_ROOT, Settings, SettingsError, load_settings
+from mapdash.store import Store, StoreError
 
 # What `mapdash places` prints, in this order.
 PLACE_COLUMNS = [
@@ -234,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def error_line(exc: BaseException) -> str:
     """Return an exception as one line: what went wrong and what to do about it."""
-    if isinstance(exc, (CommandError, IngestError, store.StoreError, SettingsError)):
+    if isinstance(exc, (CommandError, IngestError, StoreError, SettingsError)):
         text = str(exc)  # these messages already name the file and the remedy
     elif isinstance(exc, OSError) and exc.filename is not None:
         text = f"{exc.filename}: {exc.strerror or exc} (check the path and its permissions)"
@@ -272,7 +273,7 @@ def ingest_paths(
 
     started = time.perf_counter()
     results = library.ingest_paths(
-        store.connect(settings.db_path),
+        Store.open(settings.db_path),
         paths,
         lambda: load_services(settings, use_spacy=use_spacy),
         default_date=default_date,
@@ -301,7 +302,7 @@ def _ingest_parallel(args: argparse.Namespace, settings: Settings) -> int:
     workers = args.workers or default_workers()
     started = time.perf_counter()
     counts = ingest_parallel(
-        store.connect(settings.db_path),
+        Store.open(settings.db_path),
         args.paths,
         settings,
         workers=workers,
@@ -322,7 +323,7 @@ def _ingest_parallel(args: argparse.Namespace, settings: Settings) -> int:
 
 def _places(args: argparse.Namespace, settings: Settings) -> int:
     """Print one row per place mention in the chosen format."""
-    gdf = mentions_frame(store.connect(settings.db_path))
+    gdf = mentions_frame(Store.open(settings.db_path))
     if args.format == "geojson":
         print(gdf[gdf[Col.PLACE_ID].notna()].to_json(drop_id=True, default=str))
         return 0
@@ -347,8 +348,7 @@ def _places(args: argparse.Namespace, settings: Settings) -> int:
 
 def _seed(args: argparse.Namespace, settings: Settings) -> int:
     """Load the bundled seed releases into an empty database."""
-    conn = store.connect(settings.db_path)
-    if not args.force and conn.execute("SELECT count(*) FROM documents").fetchone()[0]:
+    if not args.force and Store.open(settings.db_path).count("documents"):
         print(f"database {settings.db_path} already has documents: seed not loaded")
         return 0
     return ingest_paths([settings.data_dir / "seeds"], settings, use_spacy=not args.no_spacy)
@@ -438,7 +438,7 @@ def _quotes(args: argparse.Namespace, settings: Settings) -> int:
     """Print one row per quote."""
     from mapdash.frame import quotes_table
 
-    df = quotes_table(store.connect(settings.db_path))
+    df = quotes_table(Store.open(settings.db_path))
     _print_table(df, args.format, ["speaker", "kind", "text", "places"])
     return 0
 
@@ -461,21 +461,14 @@ def _phases(args: argparse.Namespace, settings: Settings) -> int:
 
 def _correct(args: argparse.Namespace, settings: Settings) -> int:
     """Store a correction for one mention, after checking the mention and the value exist."""
-    conn = store.connect(settings.db_path)
-    matches = [
-        r["doc_id"] for r in conn.execute("SELECT doc_id FROM documents WHERE doc_id LIKE ?", (args.doc_id + "%",))
-    ]
+    db = Store.open(settings.db_path)
+    matches = db.document_ids(args.doc_id)
     if len(matches) != 1:
         raise CommandError(
             f"{args.doc_id!r} matches {len(matches)} documents: give more of the id (see `mapdash places`)"
         )
     doc_id = matches[0]
-    if (
-        conn.execute(
-            "SELECT 1 FROM mentions WHERE doc_id = ? AND start = ? AND end = ?", (doc_id, args.start, args.end)
-        ).fetchone()
-        is None
-    ):
+    if not db.has_mention(doc_id, args.start, args.end):
         raise CommandError(
             f"no place mention at {args.start}-{args.end} in {doc_id[:12]} (see `mapdash places` for spans)"
         )
@@ -488,7 +481,7 @@ def _correct(args: argparse.Namespace, settings: Settings) -> int:
             raise CommandError(f"unknown phase {args.phase!r}: one of {', '.join(keys)}")
         kind, value = "phase", args.phase
     elif args.place is not None:
-        _ensure_place(conn, settings, args.place)
+        _ensure_place(db, settings, args.place)
         kind, value = "place", args.place
     else:
         lat, lon = args.point
@@ -497,23 +490,23 @@ def _correct(args: argparse.Namespace, settings: Settings) -> int:
         kind, value = "place", {"lat": lat, "lon": lon, "name": args.name}
     from mapdash.ui.auth import local_user
 
-    correction_id = store.add_correction(
-        conn, doc_id, (args.start, args.end), kind, value, note=args.note, author=args.author or local_user()
+    correction_id = db.add_correction(
+        doc_id, (args.start, args.end), kind, value, note=args.note, author=args.author or local_user()
     )
     print(f"correction {correction_id} stored: {doc_id[:12]} {args.start}-{args.end} {kind} -> {value}")
     return 0
 
 
-def _ensure_place(conn: sqlite3.Connection, settings: Settings, place_id: str) -> None:
+def _ensure_place(db: Store, settings: Settings, place_id: str) -> None:
     """Make sure a gazetteer place is stored, so a correction can point at it."""
-    if store.place_by_id(conn, place_id) is not None:
+    if db.place_by_id(place_id) is not None:
         return
     from mapdash.gazetteer import load_gazetteer
 
     place = load_gazetteer(settings.data_dir, settings.cache_dir).place(place_id)
     if place is None:
         raise CommandError(f"no gazetteer place {place_id!r}")
-    store.save_place(conn, place)
+    db.save_place(place)
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -559,7 +552,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     from mapdash.render.maps import MapView
 
     started = time.perf_counter()
-    gdf = mentions_frame(store.connect(settings.db_path))
+    gdf = mentions_frame(Store.open(settings.db_path))
     try:
         filters = Filters(
             countries=tuple(c.upper() for c in args.country),

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,8 +15,8 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
-from mapdash import store
 from mapdash.model import MENTION_COLUMNS, Col
+from mapdash.store import Row, Store
 
 CRS = "EPSG:4326"
 COLUMNS = list(MENTION_COLUMNS)  # the frame's columns, in order (its geometry apart): see `MentionRow`
@@ -64,28 +63,28 @@ class Filters:
     text: str = ""
 
 
-def mentions_frame(conn: sqlite3.Connection) -> gpd.GeoDataFrame:
+def mentions_frame(db: Store) -> gpd.GeoDataFrame:
     """Return every stored mention as a GeoDataFrame (EPSG:4326), corrections applied."""
-    rows = store.mention_rows(conn)
+    rows = db.mention_rows()
     # Tuples with the column names once: building 100,000 dicts first took longer than the query.
-    df = pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(rows[0].keys())) if rows else pd.DataFrame()
+    df = pd.DataFrame.from_records([tuple(r.values()) for r in rows], columns=list(rows[0])) if rows else pd.DataFrame()
     if df.empty:
         return gpd.GeoDataFrame(
             {c: pd.Series(dtype="object") for c in COLUMNS}, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS
         )
     df[Col.PUBLISHED] = pd.to_datetime(df[Col.PUBLISHED], errors="coerce").dt.date
     df[Col.IS_DEMONYM] = df[Col.IS_DEMONYM].astype(bool)
-    df = _join_phases(df, store.phase_rows(conn))
-    df = _join_quotes(df, store.table_rows(conn, "quotes"))
-    df = _apply_corrections(conn, df, store.table_rows(conn, "corrections"))
+    df = _join_phases(df, db.phase_rows())
+    df = _join_quotes(df, db.table_rows("quotes"))
+    df = _apply_corrections(db, df, db.table_rows("corrections"))
     geometry = gpd.points_from_xy(df[Col.LON], df[Col.LAT], crs=CRS)
     gdf = gpd.GeoDataFrame(df[[c for c in COLUMNS if c in df.columns]], geometry=geometry, crs=CRS)
     return gdf
 
 
-def _join_phases(df: pd.DataFrame, phases: Sequence[sqlite3.Row]) -> pd.DataFrame:
+def _join_phases(df: pd.DataFrame, phases: Sequence[Row]) -> pd.DataFrame:
     """Add the phase columns: the strongest phase, all phases, its rule, confidence and evidence."""
-    by_mention: dict[tuple[str, int, int], list[sqlite3.Row]] = {}
+    by_mention: dict[tuple[str, int, int], list[Row]] = {}
     for p in phases:
         by_mention.setdefault((p["doc_id"], p["mention_start"], p["mention_end"]), []).append(p)
     # Summarise each tagged mention once; most mentions have no tag, and then a lookup is all a row costs.
@@ -117,9 +116,9 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _join_quotes(df: pd.DataFrame, quotes: Sequence[sqlite3.Row]) -> pd.DataFrame:
+def _join_quotes(df: pd.DataFrame, quotes: Sequence[Row]) -> pd.DataFrame:
     """Add the quote that contains each mention, or whose sentence names it, and its speaker."""
-    by_mention: dict[tuple[str, int, int], sqlite3.Row] = {}
+    by_mention: dict[tuple[str, int, int], Row] = {}
     for q in quotes:
         for start, end in json.loads(q["mention_spans"]):
             by_mention.setdefault((q["doc_id"], start, end), q)
@@ -133,7 +132,7 @@ def _join_quotes(df: pd.DataFrame, quotes: Sequence[sqlite3.Row]) -> pd.DataFram
     )
 
 
-def _apply_corrections(conn: sqlite3.Connection, df: pd.DataFrame, corrections: Sequence[sqlite3.Row]) -> pd.DataFrame:
+def _apply_corrections(db: Store, df: pd.DataFrame, corrections: Sequence[Row]) -> pd.DataFrame:
     """Override machine output with the analyst's latest correction of each mention."""
     df = df.assign(**{Col.CORRECTED: False})
     if not corrections:
@@ -148,7 +147,7 @@ def _apply_corrections(conn: sqlite3.Connection, df: pd.DataFrame, corrections: 
         if c["kind"] == "phase":
             df.loc[row, [Col.PHASE, Col.PHASES, Col.PHASE_RULE, Col.PHASE_CONFIDENCE]] = [value, value, "analyst", 1.0]
         elif isinstance(value, str):
-            place = store.place_by_id(conn, value)
+            place = db.place_by_id(value)
             if place is not None:
                 for col in _PLACE_COLUMNS:
                     df.loc[row, col] = place[col]
@@ -212,7 +211,7 @@ def blank_missing(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def documents_table(conn: sqlite3.Connection) -> pd.DataFrame:
+def documents_table(db: Store) -> pd.DataFrame:
     """Return one row per stored document: id, title, byline, date, source, counts."""
     columns = [
         "doc_id",
@@ -226,12 +225,12 @@ def documents_table(conn: sqlite3.Connection) -> pd.DataFrame:
         "mentions",
         "quotes",
     ]
-    return blank_missing(pd.DataFrame([dict(r) for r in store.document_rows(conn)], columns=columns))
+    return blank_missing(pd.DataFrame(db.document_rows(), columns=columns))
 
 
-def quotes_table(conn: sqlite3.Connection, mentions: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+def quotes_table(db: Store, mentions: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """Return one row per quote: document, speaker, role, kind, text, span and the places it names."""
-    mentions = mentions_frame(conn) if mentions is None else mentions
+    mentions = mentions_frame(db) if mentions is None else mentions
     names = {
         (d, s, e): n
         for d, s, e, n in zip(
@@ -240,7 +239,7 @@ def quotes_table(conn: sqlite3.Connection, mentions: gpd.GeoDataFrame | None = N
         if n
     }
     rows = []
-    for q in store.quote_rows(conn):
+    for q in db.quote_rows():
         spans = [tuple(s) for s in json.loads(q["mention_spans"])]
         places = list(dict.fromkeys(names[(q["doc_id"], s, e)] for s, e in spans if (q["doc_id"], s, e) in names))
         rows.append(

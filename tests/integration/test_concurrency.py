@@ -27,7 +27,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory, settings) -> tuple[list[Path
     services = load_services(settings, use_spacy=False)
     reference = store.connect(":memory:")
     for path in paths:
-        store.save_geoparse(reference, geoparse(read_release(path), services))
+        reference.save_geoparse(geoparse(read_release(path), services))
     return paths, {r[0]: child_rows(reference, r[0]) for r in reference.execute("SELECT doc_id FROM documents")}
 
 

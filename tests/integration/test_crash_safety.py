@@ -77,7 +77,7 @@ def batch(
     expected: dict[str, dict[str, list[tuple]]] = {}
     reference = store.connect(":memory:")
     for path in write_batch(folder):
-        store.save_geoparse(reference, geoparse(read_release(path), services_gazetteer))
+        reference.save_geoparse(geoparse(read_release(path), services_gazetteer))
     for doc_id in (r[0] for r in reference.execute("SELECT doc_id FROM documents")):
         expected[doc_id] = child_rows(reference, doc_id)
     return folder, expected
@@ -91,7 +91,7 @@ def services_gazetteer(settings):
     return load_services(settings, use_spacy=False)
 
 
-def child_rows(conn: sqlite3.Connection, doc_id: str) -> dict[str, list[tuple]]:
+def child_rows(conn: store.Store, doc_id: str) -> dict[str, list[tuple]]:
     """Return a document's mentions, quotes and phases without their row ids (which differ between databases)."""
     rows = {}
     for table in CHILD_TABLES:
@@ -201,16 +201,16 @@ def test_sigkill_during_reprocessing_keeps_documents_and_corrections(tmp_path: P
     for doc_id, start, end in conn.execute(
         "SELECT doc_id, start, end FROM mentions WHERE text = 'Ramadi' ORDER BY doc_id LIMIT 5"
     ).fetchall():
-        store.add_correction(conn, doc_id, (start, end), "phase", "strike", note="analyst")
+        conn.add_correction(doc_id, (start, end), "phase", "strike", note="analyst")
         corrections.append((doc_id, start, end))
-    before = [tuple(r) for r in store.table_rows(conn, "corrections")]
+    before = [tuple(r.values()) for r in conn.table_rows("corrections")]
     conn.close()
     # Re-processing replaces each document in one transaction: killed anywhere, every document is old or new, never
     # gone.
     run_and_kill_reprocess(db, folder)
     assert assert_consistent(db, expected) == set(expected)
     conn = store.connect(db)
-    assert [tuple(r) for r in store.table_rows(conn, "corrections")] == before
+    assert [tuple(r.values()) for r in conn.table_rows("corrections")] == before
     frame = mentions_frame(conn)
     for doc_id, start, end in corrections:
         row = frame[(frame["doc_id"] == doc_id) & (frame["start"] == start) & (frame["end"] == end)].iloc[0]
@@ -257,13 +257,11 @@ def corrected_v1(tmp_path: Path, seed_db: Path) -> tuple[Path, list[tuple]]:
     with sqlite3.connect(seed_db) as source, sqlite3.connect(db) as copy:
         source.backup(copy)  # not a file copy: the seed's last commits may still be in its -wal file
     conn = store.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == V1
+    assert conn.schema_version() == V1
     doc_id, start, end = conn.execute("SELECT doc_id, start, end FROM mentions WHERE text = 'Raqqa' LIMIT 1").fetchone()
-    store.add_correction(conn, doc_id, (start, end), "phase", "current_operation", note="analyst")
-    store.add_correction(
-        conn, doc_id, (start, end), "place", {"lat": 35.95, "lon": 39.01, "name": "Raqqa (city centre)"}
-    )
-    rows = [tuple(r) for r in store.table_rows(conn, "corrections")]
+    conn.add_correction(doc_id, (start, end), "phase", "current_operation", note="analyst")
+    conn.add_correction(doc_id, (start, end), "place", {"lat": 35.95, "lon": 39.01, "name": "Raqqa (city centre)"})
+    rows = [tuple(r.values()) for r in conn.table_rows("corrections")]
     conn.close()
     return db, rows
 
@@ -271,21 +269,21 @@ def corrected_v1(tmp_path: Path, seed_db: Path) -> tuple[Path, list[tuple]]:
 def test_upgrade_v1_to_v2_keeps_corrections(tmp_path: Path, seed_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db, corrections = corrected_v1(tmp_path, seed_db)
     monkeypatch.setitem(store.MIGRATIONS, NEXT, V2)
-    monkeypatch.setattr(store, "SCHEMA_VERSION", NEXT)
+    monkeypatch.setattr(store.schema, "SCHEMA_VERSION", NEXT)
     conn = store.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == NEXT
+    assert conn.schema_version() == NEXT
     assert [tuple(r) for r in conn.execute("SELECT DISTINCT language FROM documents")] == [("en",)]
-    assert [tuple(r) for r in store.table_rows(conn, "corrections")] == corrections
+    assert [tuple(r.values()) for r in conn.table_rows("corrections")] == corrections
     frame = mentions_frame(conn)
     raqqa = frame[frame["place_name"] == "Raqqa (city centre)"]
     assert len(raqqa) == 1 and raqqa.iloc[0]["phase"] == "current_operation" and bool(raqqa.iloc[0]["corrected"])
-    assert store.connect(db).execute("PRAGMA user_version").fetchone()[0] == NEXT, "a second open migrates nothing"
+    assert store.connect(db).schema_version() == NEXT, "a second open migrates nothing"
 
 
 def test_failed_upgrade_changes_nothing(tmp_path: Path, seed_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db, corrections = corrected_v1(tmp_path, seed_db)
     monkeypatch.setitem(store.MIGRATIONS, NEXT, V2 + "\nALTER TABLE no_such_table ADD COLUMN x TEXT;")
-    monkeypatch.setattr(store, "SCHEMA_VERSION", NEXT)
+    monkeypatch.setattr(store.schema, "SCHEMA_VERSION", NEXT)
     with pytest.raises(store.StoreError, match="no such table: no_such_table"):
         store.connect(db)
     conn = sqlite3.connect(db)
@@ -301,13 +299,13 @@ def test_upgrade_in_a_subprocess_killed_midway_is_retried(tmp_path: Path, seed_d
         "import os, signal, sys, time\n"
         "from mapdash import store\n"
         f"store.MIGRATIONS[{NEXT}] = {V2!r} + 'SELECT 1;'\n"
-        f"store.SCHEMA_VERSION = {NEXT}\n"
-        "real = store._statements\n"
+        f"store.schema.SCHEMA_VERSION = {NEXT}\n"
+        "real = store.schema.statements\n"
         "def slow(script):\n"
         "    for s in real(script):\n"
         "        yield s\n"
         "        if 'language' in s: print('migrating', flush=True); time.sleep(60)\n"
-        "store._statements = slow\n"
+        "store.schema.statements = slow\n"
         f"store.connect({str(db)!r})\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)

@@ -41,7 +41,9 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def stored(db: str) -> list[tuple[Any, ...]]:
     """Return every stored mention as (document, span, place), in a fixed order."""
     rows = (
-        store.connect(db).execute("SELECT doc_id, start, end, place_id FROM mentions ORDER BY doc_id, start").fetchall()
+        store.connect(db)
+        .execute("SELECT m.doc_id, m.start, m.end, m.place_id FROM mentions m ORDER BY m.doc_id, m.start")
+        .fetchall()
     )
     return [tuple(r) for r in rows]
 

@@ -22,7 +22,7 @@ def test_one_definition_names_the_columns(seed_target: str) -> None:
     """`Col`, `MentionRow` and the frame name the same columns; `StoredMention` is what the store reads back."""
     assert {getattr(Col, name.upper()) for name in MENTION_COLUMNS} == set(MentionRow.__annotations__)
     assert [value for name, value in vars(Col).items() if name.isupper()] == list(MENTION_COLUMNS) == COLUMNS
-    rows = store.mention_rows(store.connect(seed_target))
+    rows = store.connect(seed_target).mention_rows()
     assert rows and all(list(row.keys()) == list(StoredMention.__annotations__) for row in rows)
 
 
@@ -68,10 +68,10 @@ def test_empty_database_gives_an_empty_frame(db_target: str) -> None:
 def test_place_correction_overrides_and_is_flagged(db_target: str) -> None:
     conn = store.connect(db_target)
     result = sample()
-    store.save_geoparse(conn, result)
+    conn.save_geoparse(result)
     t = result.resolutions[0].toponym
-    store.add_correction(conn, result.document.doc_id, (t.start, t.end), "place", OTHER.place_id)
-    store.add_correction(conn, result.document.doc_id, (t.start, t.end), "phase", "current_operation")
+    conn.add_correction(result.document.doc_id, (t.start, t.end), "place", OTHER.place_id)
+    conn.add_correction(result.document.doc_id, (t.start, t.end), "phase", "current_operation")
     row = mentions_frame(conn).iloc[0]
     assert (row["place_name"], row["country_code"], row["phase"], bool(row["corrected"])) == (
         "Ar Ramadi",

@@ -83,7 +83,7 @@ def test_uploads_report_each_file_and_apply_sidecars(conn, fast_services) -> Non
     assert by_source["empty.txt"].reason == "empty.txt: empty file"  # the uploaded name, not a temporary path
     assert by_source["strikes.txt"].status == "added" and by_source["strikes.txt"].places >= 3
     assert seen == [(i, 4, r.status) for i, r in enumerate(results, start=1)]
-    row = store.document_row(conn, by_source["seed.txt"].doc_id)
+    row = conn.document_row(by_source["seed.txt"].doc_id)
     assert (row["source"], row["published"]) == ("seed.txt", "2016-02-27")
 
 
@@ -104,4 +104,4 @@ def test_reprocess_keeps_the_document_and_delete_removes_it(conn, fast_services)
     assert missing.status == "rejected" and "no such document" in missing.reason
     assert library.counts([first, redone, missing]) == {"added": 1, "present": 0, "reprocessed": 1, "rejected": 1}
     assert library.delete_documents(conn, [first.doc_id, first.doc_id]) == 1
-    assert not store.has_document(conn, first.doc_id)
+    assert not conn.has_document(first.doc_id)

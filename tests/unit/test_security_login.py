@@ -142,7 +142,7 @@ def test_corrections_record_who_made_them(seed_db: Path, tmp_path: Path) -> None
 def test_upgrading_schema_1_keeps_corrections_with_no_author(tmp_path: Path) -> None:
     db = tmp_path / "v1.sqlite"
     raw = sqlite3.connect(db, isolation_level=None)
-    for statement in store._statements(store.MIGRATIONS[1]):
+    for statement in store.schema.statements(store.MIGRATIONS[1]):
         raw.execute(statement)
     raw.execute("PRAGMA user_version = 1")
     raw.execute(

@@ -23,11 +23,11 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from mapdash import store
 from mapdash.devtools import benchcorpus
 from mapdash.devtools.benchtools import Figure, PeakMemory, Results, cpu_seconds, machine, table, write_results
 from mapdash.gazetteer import load_gazetteer
 from mapdash.settings import Settings
+from mapdash.store import Store
 
 INGEST_TARGET = 50.0  # documents per second per core, gazetteer path
 FILTER_TARGET_MS = 200.0  # one filter query at 100,000 mentions
@@ -87,16 +87,16 @@ def bench_ingest(
         str(workers),
         *(["--scheduler", scheduler] if scheduler else []),
     ]
-    before = store.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0]  # a reused database counts too
+    before = Store.open(db).count("documents")  # a reused database counts too
     with PeakMemory(include_self=False) as memory:
         started, cpu = time.perf_counter(), cpu_seconds()
         run = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
         elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     if run.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed: {run.stderr.strip()[-500:]}")
-    conn = store.connect(db)
-    stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0] - before
-    mentions = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
+    database = Store.open(db)
+    stored = database.count("documents") - before
+    mentions = database.count("mentions")
     mode = "spaCy+gazetteer" if use_spacy else "gazetteer"
     where = (
         f"Dask {scheduler}, {workers} workers"
@@ -149,9 +149,9 @@ def bench_frame(results: Results, db: str, label: str) -> gpd.GeoDataFrame:
     """Load the mentions GeoDataFrame from a database, as the dashboard does once per change; return it."""
     from mapdash.frame import mentions_frame
 
-    conn = store.connect(db)
+    database = Store.open(db)
     started = time.perf_counter()
-    gdf = mentions_frame(conn)
+    gdf = mentions_frame(database)
     elapsed = time.perf_counter() - started
     results.add(
         Figure(

@@ -23,6 +23,7 @@ from mapdash.geo import haversine_km
 if TYPE_CHECKING:
     from mapdash.geoparse.pipeline import Services
     from mapdash.settings import Settings
+    from mapdash.store import Store
 
 IGNORED_PHASES = frozenset({"context"})
 
@@ -444,20 +445,19 @@ def format_campaign_table(report: CampaignReport) -> str:
     return "\n".join(lines)
 
 
-def predictions_from_store(conn: Any, doc_ids: dict[str, str]) -> dict[str, Prediction]:
+def predictions_from_store(db: Store, doc_ids: dict[str, str]) -> dict[str, Prediction]:
     """Return what the store holds for each release (release id -> document id) as a Prediction.
 
     The mentions frame and the quotes table are read once for all documents, not once per document.
     """
-    from mapdash import store
     from mapdash.frame import mentions_frame, quotes_table
 
-    frame = mentions_frame(conn)
+    frame = mentions_frame(db)
     placed = frame[frame["place_id"].notna()]
-    quotes = quotes_table(conn, frame)
+    quotes = quotes_table(db, frame)
     predictions = {}
     for release_id, doc_id in doc_ids.items():
-        row = store.document_row(conn, doc_id)
+        row = db.document_row(doc_id)
         mentions = tuple(
             PredictedMention(
                 name=str(r.mention),
@@ -491,8 +491,9 @@ def evaluate_campaign_dir(
     """Ingest folder/texts into a throw-away database and score it against folder/gold.jsonl."""
     from dataclasses import replace
 
-    from mapdash import library, store
+    from mapdash import library
     from mapdash.geoparse.pipeline import load_services
+    from mapdash.store import Store
 
     gold = load_campaign_gold(folder)
     texts = folder / "texts"
@@ -501,13 +502,13 @@ def evaluate_campaign_dir(
         raise CampaignGoldError(f"{texts}: no text for {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}")
     with tempfile.TemporaryDirectory(prefix="mapdash-eval-") as tmp:
         scratch = replace(settings, db_path=Path(tmp) / "eval.sqlite")
-        conn = store.connect(scratch.db_path)
+        db = Store.open(scratch.db_path)
         services = loader or (lambda: load_services(scratch, use_spacy=use_spacy))
         paths = [texts / f"{g.release_id}.txt" for g in gold]
-        results = library.ingest_paths(conn, paths, services)
+        results = library.ingest_paths(db, paths, services)
         doc_ids = {Path(r.source).stem: r.doc_id for r in results if r.doc_id}
-        predictions = predictions_from_store(conn, doc_ids)
-        conn.close()
+        predictions = predictions_from_store(db, doc_ids)
+        db.close()
     report = score_campaign(gold, predictions)
     if errors_path is not None:
         errors_path.write_text(

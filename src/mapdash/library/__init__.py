@@ -8,7 +8,6 @@ Geoparsing services are passed as a loader and built only when a release actuall
 from __future__ import annotations
 
 import os
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -16,7 +15,6 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from mapdash import store
 from mapdash.geoparse.ingest import (
     RELEASE_SUFFIXES,
     IngestError,
@@ -28,9 +26,12 @@ from mapdash.geoparse.ingest import (
 )
 from mapdash.geoparse.pipeline import Services, geoparse
 from mapdash.geoparse.slices import SliceProgress
-from mapdash.model import Document
+from mapdash.model import Document, Geoparse
+from mapdash.settings import DEFAULT_MAX_FILE_MB
+from mapdash.store import Store
 
 Status = Literal["added", "present", "reprocessed", "rejected"]
+STATUSES: tuple[Status, ...] = ("added", "present", "reprocessed", "rejected")
 ServicesLoader = Callable[[], Services]
 Progress = Callable[[int, int, "IngestResult"], None]  # (done, total, latest result)
 Parsing = Callable[
@@ -85,8 +86,8 @@ class _Services:
         return self._services
 
 
-def _store(
-    conn: sqlite3.Connection,
+def _ingest(
+    db: Store,
     source: str,
     doc: Document,
     services: _Services,
@@ -95,12 +96,18 @@ def _store(
     parsing: Parsing | None = None,
 ) -> IngestResult:
     """Geoparse and store one document unless it is stored already (and reprocess is off)."""
-    present = store.has_document(conn, doc.doc_id)
+    present = db.has_document(doc.doc_id)
     if present and not reprocess:
         return IngestResult(source, "present", doc.doc_id, doc.title or "")
     step: SliceProgress | None = None if parsing is None else (lambda done, total: parsing(source, done, total))
-    result = geoparse(doc, services.get(), progress=step)
-    if not store.save_geoparse(conn, result, replace=reprocess):  # another process stored it while this one geoparsed
+    return _store(db, source, geoparse(doc, services.get(), progress=step), present=present, reprocess=reprocess)
+
+
+def _store(db: Store, source: str, result: Geoparse, *, present: bool, reprocess: bool) -> IngestResult:
+    """Store one geoparse (one transaction) and return what happened; the serial and parallel ingests share it."""
+    doc = result.document
+    # Already there: another process stored it while this one geoparsed, or the same text came twice in a batch.
+    if not db.save_geoparse(result, replace=reprocess):
         return IngestResult(source, "present", doc.doc_id, doc.title or "")
     placed = sum(1 for r in result.resolutions if r.place is not None)
     status: Status = "reprocessed" if present else "added"
@@ -110,7 +117,7 @@ def _store(
 
 
 def _run(
-    conn: sqlite3.Connection,
+    db: Store,
     readers: Sequence[tuple[str, Callable[[], Document]]],
     loader: ServicesLoader,
     *,
@@ -123,7 +130,7 @@ def _run(
     results: list[IngestResult] = []
     for source, read in readers:
         try:
-            result = _store(conn, source, read(), services, reprocess=reprocess, parsing=parsing)
+            result = _ingest(db, source, read(), services, reprocess=reprocess, parsing=parsing)
         except IngestError as exc:
             result = IngestResult(source, "rejected", reason=str(exc))
         results.append(result)
@@ -133,7 +140,7 @@ def _run(
 
 
 def ingest_paths(
-    conn: sqlite3.Connection,
+    db: Store,
     paths: Iterable[Path],
     loader: ServicesLoader,
     *,
@@ -142,15 +149,17 @@ def ingest_paths(
     progress: Progress | None = None,
     parsing: Parsing | None = None,
     release_dirs: Sequence[Path] | None = None,
+    max_mb: float = DEFAULT_MAX_FILE_MB,
 ) -> list[IngestResult]:
     """Add the releases in files and folders; return one result per release file.
 
     Raises IngestError before any work when a path is missing; a file that is not a release is rejected on its own.
     With release_dirs (the dashboard), every path and every file found is confined to them (``confined_files``).
+    A file over max_mb megabytes (``Settings.max_file_mb``) is rejected unread.
     """
     files = list(iter_release_paths(paths)) if release_dirs is None else confined_files(paths, release_dirs)
-    readers = [(str(p), lambda p=p: read_release(p, default_date=default_date)) for p in files]
-    return _run(conn, readers, loader, reprocess=reprocess, progress=progress, parsing=parsing)
+    readers = [(str(p), lambda p=p: read_release(p, default_date=default_date, max_mb=max_mb)) for p in files]
+    return _run(db, readers, loader, reprocess=reprocess, progress=progress, parsing=parsing)
 
 
 def _inside(path: Path, roots: Sequence[Path]) -> Path | None:
@@ -206,17 +215,18 @@ def confined_files(paths: Iterable[Path | str], release_dirs: Sequence[Path]) ->
 
 
 def ingest_uploads(
-    conn: sqlite3.Connection,
+    db: Store,
     uploads: Sequence[tuple[str, bytes]],
     loader: ServicesLoader,
     *,
     default_date: date | None = None,
     progress: Progress | None = None,
+    max_mb: float = DEFAULT_MAX_FILE_MB,
 ) -> list[IngestResult]:
     """Add uploaded releases given as (file name, content); a ``<name>.json`` sidecar among them is applied."""
     with tempfile.TemporaryDirectory(prefix="mapdash-upload-") as tmp:
         files = write_uploads(Path(tmp), uploads)
-        return ingest_written_uploads(conn, files, loader, default_date=default_date, progress=progress)
+        return ingest_written_uploads(db, files, loader, default_date=default_date, progress=progress, max_mb=max_mb)
 
 
 def write_uploads(folder: Path, uploads: Iterable[tuple[str, bytes]]) -> list[Path]:
@@ -234,13 +244,14 @@ def write_uploads(folder: Path, uploads: Iterable[tuple[str, bytes]]) -> list[Pa
 
 
 def ingest_written_uploads(
-    conn: sqlite3.Connection,
+    db: Store,
     written: Sequence[Path],
     loader: ServicesLoader,
     *,
     default_date: date | None = None,
     progress: Progress | None = None,
     parsing: Parsing | None = None,
+    max_mb: float = DEFAULT_MAX_FILE_MB,
 ) -> list[IngestResult]:
     """Add the files ``write_uploads`` wrote, each reported by its uploaded name; sidecars are applied."""
     stems = {p.stem for p in written if p.suffix.lower() in RELEASE_SUFFIXES}
@@ -248,23 +259,23 @@ def ingest_written_uploads(
     for path in written:
         if path.suffix.lower() == ".json" and path.stem in stems:
             continue  # a sidecar: read_release applies it to its release
-        readers.append((path.name, lambda path=path: _read_upload(path, path.name, default_date)))
-    return _run(conn, readers, loader, progress=progress, parsing=parsing)
+        readers.append((path.name, lambda path=path: _read_upload(path, path.name, default_date, max_mb)))
+    return _run(db, readers, loader, progress=progress, parsing=parsing)
 
 
-def _read_upload(path: Path, name: str, default_date: date | None) -> Document:
+def _read_upload(path: Path, name: str, default_date: date | None, max_mb: float) -> Document:
     """Return the Document of an uploaded file, its source the uploaded name (not the temporary path)."""
     if path.suffix.lower() not in RELEASE_SUFFIXES:
         raise IngestError(f"{name}: not a release file (expected .txt, .html or .htm)")
     try:
-        doc = read_release(path, default_date=default_date)
+        doc = read_release(path, default_date=default_date, max_mb=max_mb)
     except IngestError as exc:
         raise IngestError(str(exc).replace(str(path), name)) from None
     return replace(doc, source=name) if doc.source == str(path) else doc
 
 
 def ingest_text(
-    conn: sqlite3.Connection,
+    db: Store,
     text: str,
     loader: ServicesLoader,
     *,
@@ -292,11 +303,11 @@ def ingest_text(
 
     if not text.strip():
         return IngestResult(source, "rejected", reason=f"{source}: empty text")
-    return _run(conn, [(source, read)], loader, parsing=parsing)[0]
+    return _run(db, [(source, read)], loader, parsing=parsing)[0]
 
 
 def reprocess_documents(
-    conn: sqlite3.Connection,
+    db: Store,
     doc_ids: Sequence[str],
     loader: ServicesLoader,
     *,
@@ -306,27 +317,27 @@ def reprocess_documents(
     """Geoparse stored documents again (analyst corrections are kept); return one result per document."""
     readers: list[tuple[str, Callable[[], Document]]] = []
     for doc_id in doc_ids:
-        readers.append((doc_id[:12], lambda doc_id=doc_id: _stored_document(conn, doc_id)))
-    return _run(conn, readers, loader, reprocess=True, progress=progress, parsing=parsing)
+        readers.append((doc_id[:12], lambda doc_id=doc_id: _stored_document(db, doc_id)))
+    return _run(db, readers, loader, reprocess=True, progress=progress, parsing=parsing)
 
 
-def _stored_document(conn: sqlite3.Connection, doc_id: str) -> Document:
+def _stored_document(db: Store, doc_id: str) -> Document:
     """Return a stored document as the Document it was stored from."""
-    row = store.document_row(conn, doc_id)
+    row = db.document_row(doc_id)
     if row is None:
         raise IngestError(f"{doc_id[:12]}: no such document")
     published = date.fromisoformat(row["published"]) if row["published"] else None
     return Document(row["doc_id"], row["text"], row["title"], row["byline"], published, row["source"])
 
 
-def delete_documents(conn: sqlite3.Connection, doc_ids: Iterable[str]) -> int:
+def delete_documents(db: Store, doc_ids: Iterable[str]) -> int:
     """Delete documents with their machine output (corrections are kept); return how many existed."""
-    return sum(store.delete_document(conn, doc_id) for doc_id in doc_ids)
+    return sum(db.delete_document(doc_id) for doc_id in doc_ids)
 
 
 def counts(results: Iterable[IngestResult]) -> dict[str, int]:
-    """Return how many results have each status."""
-    tally = {"added": 0, "present": 0, "reprocessed": 0, "rejected": 0}
+    """Return how many results have each status (the one tally of the serial and parallel ingests)."""
+    tally = dict.fromkeys(STATUSES, 0)
     for r in results:
         tally[r.status] += 1
     return tally

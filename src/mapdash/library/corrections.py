@@ -7,14 +7,13 @@ Corrections go to the store's own table, apart from machine output, so they outl
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping
 
 import geopandas as gpd
 import pandas as pd
 
-from mapdash import store
 from mapdash.model import Col
+from mapdash.store import Store
 
 CANDIDATE_COLUMNS = [
     "place_id",
@@ -51,7 +50,7 @@ def mentions_of(mentions: gpd.GeoDataFrame, place_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows[[c for c in REVIEW_COLUMNS if c in rows.columns]]).reset_index(drop=True)
 
 
-def candidates(conn: sqlite3.Connection, mentions: pd.DataFrame, chosen: str | None = None) -> pd.DataFrame:
+def candidates(db: Store, mentions: pd.DataFrame, chosen: str | None = None) -> pd.DataFrame:
     """Return the gazetteer candidates weighed for these mentions, best score first, the chosen place flagged."""
     scores: dict[str, float] = {}
     for raw in mentions[Col.CANDIDATES].fillna("[]") if Col.CANDIDATES in mentions else []:
@@ -61,7 +60,7 @@ def candidates(conn: sqlite3.Connection, mentions: pd.DataFrame, chosen: str | N
         scores[chosen] = float("nan")  # an analyst's choice or a point: not among the resolver's candidates
     rows = []
     for place_id, score in scores.items():
-        place = store.place_by_id(conn, place_id)
+        place = db.place_by_id(place_id)
         if place is None:
             continue
         rows.append(
@@ -86,21 +85,21 @@ def spans(mentions: pd.DataFrame) -> list[tuple[str, int, int]]:
 
 
 def correct_place(
-    conn: sqlite3.Connection, targets: Iterable[tuple[str, int, int]], place_id: str, note: str = "", author: str = ""
+    db: Store, targets: Iterable[tuple[str, int, int]], place_id: str, note: str = "", author: str = ""
 ) -> int:
     """Store, for each mention, the analyst's (author's) choice of another gazetteer place; return how many were
     corrected."""
-    if store.place_by_id(conn, place_id) is None:
+    if db.place_by_id(place_id) is None:
         raise ValueError(f"no stored place {place_id!r}: pick one of the candidates")
     return sum(
         1
         for doc_id, start, end in targets
-        if store.add_correction(conn, doc_id, (start, end), "place", place_id, note, author=author)
+        if db.add_correction(doc_id, (start, end), "place", place_id, note, author=author)
     )
 
 
 def correct_point(
-    conn: sqlite3.Connection,
+    db: Store,
     targets: Iterable[tuple[str, int, int]],
     lat: float,
     lon: float,
@@ -115,5 +114,5 @@ def correct_point(
     return sum(
         1
         for doc_id, start, end in targets
-        if store.add_correction(conn, doc_id, (start, end), "place", dict(value), note, author=author)
+        if db.add_correction(doc_id, (start, end), "place", dict(value), note, author=author)
     )

@@ -387,13 +387,14 @@ def run_job(
             pipe.send(("parsing", source, done, total))
 
     try:
-        from mapdash import library, store
+        from mapdash import library
         from mapdash.geoparse.ingest import RELEASE_SUFFIXES, iter_release_paths
         from mapdash.geoparse.pipeline import load_services
         from mapdash.settings import load_settings
+        from mapdash.store import Store
 
         settings = load_settings(db)
-        conn = store.connect(settings.db_path)
+        database = Store.open(settings.db_path)
         loader = lambda: load_services(settings, use_spacy=use_spacy)  # noqa: E731
         progress = lambda done, total, result: pipe.send(("result", done, total, result))  # noqa: E731
         if request.kind == "paths":
@@ -402,7 +403,7 @@ def run_job(
             files = list(iter_release_paths(paths)) if dirs is None else library.confined_files(paths, dirs)
             pipe.send(("total", len(files)))
             library.ingest_paths(
-                conn,
+                database,
                 files,
                 loader,
                 default_date=request.published,
@@ -415,17 +416,17 @@ def run_job(
             stems = {p.stem for p in files if p.suffix.lower() in RELEASE_SUFFIXES}
             pipe.send(("total", sum(1 for p in files if not (p.suffix.lower() == ".json" and p.stem in stems))))
             library.ingest_written_uploads(
-                conn, files, loader, default_date=request.published, progress=progress, parsing=parsing
+                database, files, loader, default_date=request.published, progress=progress, parsing=parsing
             )
         elif request.kind == "text":
             pipe.send(("total", 1))
             result = library.ingest_text(
-                conn, request.text, loader, title=request.title, published=request.published, parsing=parsing
+                database, request.text, loader, title=request.title, published=request.published, parsing=parsing
             )
             pipe.send(("result", 1, 1, result))
         else:
             pipe.send(("total", len(request.doc_ids)))
-            library.reprocess_documents(conn, list(request.doc_ids), loader, progress=progress, parsing=parsing)
+            library.reprocess_documents(database, list(request.doc_ids), loader, progress=progress, parsing=parsing)
         pipe.send(("done",))
     except MemoryError:
         pipe.send(("failed", f"out of memory (the limit is {memory_mb} MB; the releases stored before are kept)"))

@@ -1,6 +1,6 @@
 """Parallel ingest: releases read and geoparsed in worker processes (this machine's cores or a Dask cluster).
 
-The parent process is the only writer, one transaction per document as ``store.save_geoparse`` does, so a
+The parent process is the only writer, one transaction per document as ``Store.save_geoparse`` does, so a
 SQLite file needs no cross-process locking and a PostgreSQL server sees one connection. Only a few
 documents per worker are in flight at any time, so memory stays flat however many releases there are.
 Workers load the gazetteer and spaCy once per process and keep them (``worker_services``).
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -20,13 +19,13 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from mapdash import store
 from mapdash.gazetteer import load_gazetteer
 from mapdash.geoparse.ingest import IngestError, iter_release_paths, read_release
 from mapdash.geoparse.pipeline import Services, geoparse, load_services
-from mapdash.library import IngestResult
+from mapdash.library import IngestResult, _store, counts
 from mapdash.model import Document, Geoparse
 from mapdash.settings import Settings
+from mapdash.store import Store
 
 IN_FLIGHT_PER_WORKER = 4  # keeps each worker busy while the writer stores, and bounds what is held in memory
 STALL_SECONDS = 600.0  # a document takes well under a second: this long without one means the workers are gone
@@ -93,7 +92,7 @@ def open_executor(workers: int, scheduler: str | None = None) -> Iterator[tuple[
 
 
 def ingest_parallel(
-    conn: sqlite3.Connection,
+    db: Store,
     paths: Iterable[Path],
     settings: Settings,
     *,
@@ -105,8 +104,31 @@ def ingest_parallel(
     report: Callable[[IngestResult], None] | None = None,
 ) -> dict[str, int]:
     """Read and geoparse releases in workers, store them here; report each result and return the tally by status."""
-    files = iter(list(iter_release_paths(paths)))  # every path checked before any work, as the serial path does
-    tally = {"added": 0, "present": 0, "reprocessed": 0, "rejected": 0}
+    files = list(iter_release_paths(paths))  # every path checked before any work, as the serial path does
+    results = _ingest(db, files, settings, workers, scheduler, default_date, reprocess, use_spacy)
+    return counts(_reported(results, report))
+
+
+def _reported(results: Iterable[IngestResult], report: Callable[[IngestResult], None] | None) -> Iterator[IngestResult]:
+    """Yield each result after reporting it (as it comes: a long run prints as it goes)."""
+    for result in results:
+        if report is not None:
+            report(result)
+        yield result
+
+
+def _ingest(
+    db: Store,
+    paths: list[Path],
+    settings: Settings,
+    workers: int,
+    scheduler: str | None,
+    default_date: date | None,
+    reprocess: bool,
+    use_spacy: bool,
+) -> Iterator[IngestResult]:
+    """Yield the result of each release as its worker (or the store, for one already there) is done with it."""
+    files = iter(paths)
     load_gazetteer(settings.data_dir, settings.cache_dir)  # build a missing index once, not in every worker at once
     with open_executor(workers, scheduler) as (pool, slots):
         pending: dict[Future[Any], tuple[str, str, bool]] = {}  # future -> (task, source, was present)
@@ -128,18 +150,15 @@ def ingest_parallel(
                 task, source, present = pending.pop(future)
                 value = future.result()  # a worker's unexpected error stops the run, as it would serially
                 if task == "read":
-                    result = _after_read(conn, pool, pending, source, value, settings, use_spacy, reprocess)
+                    result = _after_read(db, pool, pending, source, value, settings, use_spacy, reprocess)
                 else:
-                    result = _store(conn, source, value, present=present, reprocess=reprocess)
+                    result = _store(db, source, value, present=present, reprocess=reprocess)
                 if result is not None:
-                    tally[result.status] += 1
-                    if report is not None:
-                        report(result)
-    return tally
+                    yield result
 
 
 def _after_read(
-    conn: sqlite3.Connection,
+    db: Store,
     pool: Executor,
     pending: dict[Future[Any], tuple[str, str, bool]],
     source: str,
@@ -151,26 +170,8 @@ def _after_read(
     """Return the result of a release that needs no geoparsing, or send it to be geoparsed and return None."""
     if isinstance(value, str):
         return IngestResult(source, "rejected", reason=value)
-    present = store.has_document(conn, value.doc_id)
+    present = db.has_document(value.doc_id)
     if present and not reprocess:
         return IngestResult(source, "present", value.doc_id, value.title or "")
     pending[pool.submit(parse_task, value, settings, use_spacy)] = ("parse", source, present)
     return None
-
-
-def _store(conn: sqlite3.Connection, source: str, result: Geoparse, *, present: bool, reprocess: bool) -> IngestResult:
-    """Store one geoparse (one transaction) and return what happened."""
-    doc = result.document
-    if not store.save_geoparse(conn, result, replace=reprocess):
-        return IngestResult(source, "present", doc.doc_id, doc.title or "")  # the same text twice in one batch
-    placed = sum(1 for r in result.resolutions if r.place is not None)
-    return IngestResult(
-        source,
-        "reprocessed" if present else "added",
-        doc.doc_id,
-        doc.title or "",
-        placed,
-        len(result.quotes),
-        result.mode,
-        note=result.cap_note,
-    )

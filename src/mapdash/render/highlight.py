@@ -8,17 +8,16 @@ cut there, so the HTML is always well-formed. All text is escaped; only the mark
 from __future__ import annotations
 
 import html
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
 
-from mapdash import store
 from mapdash.model import Col
 from mapdash.render.maps import PhaseStyleLike, phase_style
 from mapdash.render.popups import text as _text
+from mapdash.store import Store
 
 CSS = """<style>
 .mapdash-reader { white-space: pre-wrap; font: 15px/1.6 serif; max-width: 70em; }
@@ -140,11 +139,9 @@ def place_details_html(mentions: pd.DataFrame, styles: Mapping[str, PhaseStyleLi
     return "".join(parts)
 
 
-def document_html(
-    conn: sqlite3.Connection, doc_id: str, mentions: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike]
-) -> str:
+def document_html(db: Store, doc_id: str, mentions: gpd.GeoDataFrame, styles: Mapping[str, PhaseStyleLike]) -> str:
     """Return a stored document's cleaned text with its place mentions and quotes highlighted ("" if unknown)."""
-    row = store.document_row(conn, doc_id)
+    row = db.document_row(doc_id)
     if row is None:
         return ""
     marks = [
@@ -155,7 +152,7 @@ def document_html(
             tag="span",
             attrs={"title": f"quote: {q['speaker'] or 'unknown speaker'}"},
         )
-        for q in store.quote_rows(conn)
+        for q in db.quote_rows()
         if q["doc_id"] == doc_id
     ]
     own = mentions[(mentions[Col.DOC_ID] == doc_id) & mentions[Col.PLACE_ID].notna()]

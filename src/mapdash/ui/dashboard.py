@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,11 +21,11 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from mapdash import store
 from mapdash.frame import Filters, places_summary, quotes_table
 from mapdash.model import Col
 from mapdash.render.maps import PhaseStyleLike, phase_style
 from mapdash.render.theatre import Beyond
+from mapdash.store import Store
 
 # URL query parameter of each sidebar filter (the widget keys), and of the map page's own state.
 PARAMS = {
@@ -254,10 +253,10 @@ def clicked_place(mentions: gpd.GeoDataFrame, name: str | None, where: Mapping[s
     return str(placed.loc[distance.idxmin(), Col.PLACE_ID])
 
 
-def quotes_frame(conn: sqlite3.Connection, mentions: gpd.GeoDataFrame) -> pd.DataFrame:
+def quotes_frame(db: Store, mentions: gpd.GeoDataFrame) -> pd.DataFrame:
     """Return the quotes table with the (doc, start, end) keys of the place mentions each names."""
-    table = quotes_table(conn, mentions)
-    spans = {(q["doc_id"], q["start"], q["end"]): json.loads(q["mention_spans"]) for q in store.quote_rows(conn)}
+    table = quotes_table(db, mentions)
+    spans = {(q["doc_id"], q["start"], q["end"]): json.loads(q["mention_spans"]) for q in db.quote_rows()}
     place_ids = {
         (d, s, e): p
         for d, s, e, p in zip(
