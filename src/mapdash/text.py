@@ -1,4 +1,4 @@
-"""Plain-text helpers every stage may use: sentences and word tokens with their offsets."""
+"""Plain-text helpers every stage may use: sentences and word tokens with their offsets, month names, counts."""
 
 from __future__ import annotations
 
@@ -19,6 +19,35 @@ _ABBREV = re.compile(
     r"|\b[A-Z]|\b(?:[A-Za-z]\.){1,3}[A-Za-z])\.$"
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+# A month as releases write it, in full or abbreviated ("Feb. 25, 2016", "25 September"); capitalised only:
+# "may", "march" and "sat" are everyday words.
+MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)(?![a-z])"
+)
+# Month number by lower-case name or abbreviation, without the point ("sept" -> 9).
+MONTH_NUMBERS = {
+    name: i
+    for i, names in enumerate(
+        [
+            (),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for name in names
+}
 
 
 @dataclass(frozen=True)
@@ -52,6 +81,11 @@ def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]
         end -= 1
     if end > start:
         spans.append((start, end))
+
+
+def plural(n: int, word: str) -> str:
+    """Return a count with its noun, in the plural unless it is one ("1 place", "2 places")."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def word_tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:

@@ -30,6 +30,7 @@ from mapdash.render.maps import (
     shipped_phase_styles,
     theatre,
 )
+from mapdash.text import plural
 
 Bounds = tuple[float, float, float, float]  # south, west, north, east, in degrees
 ATTRIBUTION = "Basemap: Natural Earth (public domain), GSHHG rivers and lakes (LGPL) · Places: GeoNames (CC BY 4.0)"
@@ -155,11 +156,6 @@ def _iso(value: object) -> str:
     return "" if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)) else str(value)[:10]
 
 
-def _plural(n: int, word: str) -> str:
-    """Return "1 place" / "2 places"."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def briefing_content(
     gdf: gpd.GeoDataFrame, briefing: Briefing, styles: Mapping[str, PhaseStyleLike] | None = None
 ) -> BriefingContent:
@@ -207,7 +203,7 @@ def briefing_content(
     n_docs = rows["doc_id"].nunique() if not rows.empty else 0
     return BriefingContent(
         title=briefing.title,
-        summary=f"{_plural(len(places), 'place')} · {_plural(len(rows), 'mention')} · {_plural(n_docs, 'document')}",
+        summary=f"{plural(len(places), 'place')} · {plural(len(rows), 'mention')} · {plural(n_docs, 'document')}",
         legend=tuple(legend),
         documents=_documents(rows),
         filters=describe_filters(briefing.filters, gdf),

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from mapdash.model import Document
 from mapdash.settings import MB, load_settings
+from mapdash.text import MONTH, MONTH_NUMBERS
 
 RELEASE_SUFFIXES = (".txt", ".html", ".htm")
 HTML_SUFFIXES = (".html", ".htm")
@@ -32,13 +33,11 @@ JUSTEXT_LANGUAGE = "English"
 MIN_ARTICLE_WORDS = 5
 _NOT_A_RELEASE = "not a release file (expected .txt, .html or .htm)"
 
-_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _DATE_RES = (
-    re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
-    re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH}),?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<month>{MONTH})\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{MONTH}),?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
     re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
 )
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 # A byline names 2-6 capitalised words ("By Staff Sgt. Jane Doe, DoD News"); "By Tuesday, ..." is a sentence.
 _NAME_WORD = r"(?:[A-Z][\w.'’-]*|de|del|da|van|von|al|bin|and)"
 _BY_RE = re.compile(rf"(?:By|BY|by):?\s+(?P<name>[A-Z][\w.'’-]*(?:\s+{_NAME_WORD}){{1,5}})(?:\s*[,;|()—–-].*)?")
@@ -444,7 +443,7 @@ def _first_date(paras: list[str]) -> date | None:
         for pattern in _DATE_RES:
             for m in pattern.finditer(para):
                 month = m["month"]
-                number = int(month) if month.isdigit() else _MONTHS[month[:3].lower()]
+                number = int(month) if month.isdigit() else MONTH_NUMBERS[month.rstrip(".").lower()]
                 try:
                     return date(int(m["year"]), number, int(m["day"]))
                 except ValueError:

@@ -26,6 +26,7 @@ from mapdash.model import Col
 from mapdash.render.maps import PhaseStyleLike, phase_style
 from mapdash.render.theatre import Beyond
 from mapdash.store import Store
+from mapdash.text import plural
 
 # URL query parameter of each sidebar filter (the widget keys), and of the map page's own state.
 PARAMS = {
@@ -71,11 +72,6 @@ class Counts:
     def caption(self) -> str:
         """Return the counts as a caption ("2 places, 5 mentions in 1 document")."""
         return f"{plural(self.places, 'place')}, {plural(self.mentions, 'mention')} in {plural(self.documents, 'document')}"
-
-
-def plural(n: int, word: str) -> str:
-    """Return a count with its noun, in the plural unless it is one."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _unique_labels(names: Mapping[str, str]) -> dict[str, str]:
