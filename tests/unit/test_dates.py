@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from mapdash.geoparse.annotate import document_date, resolve_relative_dates, span_dates
+from mapdash.geoparse.annotate import resolve_relative_dates, span_dates
 
 PUBLISHED = date(2016, 2, 26)  # a Friday
 D = date
@@ -81,9 +81,10 @@ def test_without_a_publication_date_only_absolute_dates_are_kept() -> None:
     assert [e.text for e in resolve_relative_dates(text, None)] == ["Feb. 19, 2016"]
 
 
-def test_document_date_reads_the_dateline() -> None:
-    assert document_date("WASHINGTON, Feb. 26, 2016 — The president said yesterday ...") == PUBLISHED
-    assert document_date("No date in this one.") is None
+def test_a_dateline_is_a_full_date_without_a_publication_day() -> None:
+    dateline = resolve_relative_dates("WASHINGTON, Feb. 26, 2016 — The president said yesterday ...", None)
+    assert (dateline[0].date_from, dateline[0].date_to) == (PUBLISHED, PUBLISHED)
+    assert resolve_relative_dates("No date in this one.", None) == []
 
 
 def test_span_dates_places_a_sentence_on_the_timeline() -> None:

@@ -3,7 +3,7 @@
 Plain Python and regular expressions: it needs no NLP model, and imports only ``mapdash.model`` and ``mapdash.text``.
 """
 
-from mapdash.geoparse.annotate.dates import DateExpression, document_date, resolve_relative_dates, span_dates
+from mapdash.geoparse.annotate.dates import DateExpression, resolve_relative_dates, span_dates
 from mapdash.geoparse.annotate.phases import MentionRef, assign_phases
 from mapdash.geoparse.annotate.quotes import find_quotes
 from mapdash.geoparse.annotate.taxonomy import Cue, PhaseDef, Scope, TaxonomyError, load_phase_taxonomy
@@ -17,7 +17,6 @@ __all__ = [
     "Scope",
     "TaxonomyError",
     "assign_phases",
-    "document_date",
     "find_quotes",
     "load_phase_taxonomy",
     "resolve_relative_dates",

@@ -157,14 +157,6 @@ def tense_at(text: str, start: int, end: int, sentences: Sequence[tuple[int, int
     return None
 
 
-def document_date(text: str, window: int = 400) -> date | None:
-    """Return the first full date (with a year) near the top of the text, as in a dateline, or None."""
-    for expr in resolve_relative_dates(text[:window], None):
-        if expr.date_from == expr.date_to:
-            return expr.date_from
-    return None
-
-
 def span_dates(
     expressions: Sequence[DateExpression], start: int, end: int, published: date | None
 ) -> tuple[date | None, date | None]:
