@@ -20,7 +20,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import folium
 import geopandas as gpd
@@ -31,7 +31,7 @@ from mapdash.model import Col
 from mapdash.render import assets, mapscripts
 from mapdash.render.control import control_areas
 from mapdash.render.overlays import admin1_collection
-from mapdash.render.popups import MAX_SENTENCES, popup_html
+from mapdash.render.popups import MAX_SENTENCES, PhaseStyleLike, popup_html
 from mapdash.render.popups import text as _text
 from mapdash.render.theatre import Theatre, theatre
 from mapdash.settings import DATA_DIR
@@ -57,17 +57,6 @@ class PhaseStyle:
     label: str
     color: str
     icon: str = ""
-
-
-class PhaseStyleLike(Protocol):
-    """Anything with a label, colour and icon: PhaseStyle, or the taxonomy's PhaseDef as it is."""
-
-    @property
-    def label(self) -> str: ...
-    @property
-    def color(self) -> str: ...
-    @property
-    def icon(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ PRECISION = {
 }
 
 
-class StyleLike(Protocol):
-    """A phase's label, colour and icon."""
+class PhaseStyleLike(Protocol):
+    """Anything with a label, colour and icon: PhaseStyle, or the taxonomy's PhaseDef as it is."""
 
     @property
     def label(self) -> str: ...
@@ -78,7 +78,7 @@ def _source(row: Mapping[str, Any]) -> str:
     return " ".join(t for t in (text(row.get(Col.TITLE)), text(row.get(Col.PUBLISHED))[:10]) if t)
 
 
-def _phase_block(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> tuple[str, str]:
+def _phase_block(rows: Sequence[Mapping[str, Any]], style: PhaseStyleLike) -> tuple[str, str]:
     """Return the phase line with the evidence sentence of the newest phased mention (and its source), and that
     sentence."""
     e = html.escape
@@ -116,7 +116,7 @@ def _quote_block(rows: Sequence[Mapping[str, Any]], evidence: str) -> str:
     return f'<div class="mapdash-quote">{html.escape(clip(quote, MAX_QUOTE_CHARS))}{by}</div>'
 
 
-def popup_html(rows: Sequence[Mapping[str, Any]], style: StyleLike) -> str:
+def popup_html(rows: Sequence[Mapping[str, Any]], style: PhaseStyleLike) -> str:
     """Return a place's popup from its mentions (newest first); all text escaped."""
     e, first = html.escape, rows[0]
     name = text(first.get(Col.PLACE_NAME))
