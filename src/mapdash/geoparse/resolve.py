@@ -12,11 +12,11 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
 
 from mapdash.gazetteer import normalize_name
+from mapdash.gazetteer.indexes import PlaceIndex
 from mapdash.gazetteer.theatre import split_direction
 from mapdash.gazetteer.translit import skeleton
 from mapdash.geo import haversine_km, haversine_km_matrix
@@ -31,16 +31,6 @@ VARIANT_PENALTY = 0.4  # a place found only by the consonant skeleton, where oth
 VARIANT_NEIGHBOUR_KM = 300.0  # a place found by a spelling variant stands only this near the document's others
 SHADOWED_PENALTY = 0.6  # a governorate named like its capital, where the text does not say "province"
 ALTERNATE_PENALTY = 0.15  # a place named so only in its alternate names, where another bears the name as its own
-
-
-class PlaceIndex(Protocol):
-    """What resolution needs of a gazetteer."""
-
-    def candidates(self, name: str, limit: int = 50) -> list[Place]: ...
-    def demonym(self, word: str) -> Place | None: ...
-    def admin2_bare(self, name: str, limit: int = 50) -> list[Place]: ...
-
-    # Optional, used when present: variants(name) (transliterations), parts(name) ("northern Iraq"), transliterated.
 
 
 @dataclass(frozen=True)
@@ -134,10 +124,7 @@ class Resolver:
 
     def _spelt(self, toponym: Toponym) -> set[str]:
         """Return the ids of the places a toponym finds only by a spelling variant."""
-        variants = getattr(self.gazetteer, "variants", None)
-        return (
-            {p.place_id for p in variants(toponym.lookup)} if variants is not None and not toponym.is_demonym else set()
-        )
+        return {p.place_id for p in self.gazetteer.variants(toponym.lookup)} if not toponym.is_demonym else set()
 
     def _variants_with_neighbours(self, chosen: list[Resolution]) -> list[Resolution]:
         """Return the resolutions with a place found only by its spelling variant kept only near the document's others.
@@ -146,9 +133,7 @@ class Resolver:
         stands where another place of the document lies within VARIANT_NEIGHBOUR_KM or in the same province, or
         where the document names no other town or province at all.
         """
-        variants = getattr(self.gazetteer, "variants", None)
-        if variants is None:
-            return chosen
+        variants = self.gazetteer.variants
         local = [r for r in chosen if r.place is not None and r.place.feature in ("city", "admin2", "admin1")]
         out = []
         for r in chosen:
@@ -178,32 +163,25 @@ class Resolver:
         if toponym.is_demonym:
             country = self.gazetteer.demonym(toponym.text)
             return [country] if country is not None else []
-        borders = getattr(self.gazetteer, "borders", None)
-        if borders is not None and toponym.hint == "region" and toponym.lookup.lower().endswith(" border"):
-            return borders(toponym.lookup)  # points along it: the document's other places pick the one meant
+        if toponym.hint == "region" and toponym.lookup.lower().endswith(" border"):
+            # Points along it: the document's other places pick the one meant.
+            return self.gazetteer.borders(toponym.lookup)
         pool = self.gazetteer.candidates(toponym.lookup)
-        parts = getattr(self.gazetteer, "parts", None)
-        if parts is not None and (
-            toponym.hint == "region" or not any(p.feature in ("country", "admin1") for p in pool)
-        ):
-            regions = parts(toponym.lookup)  # "northern Iraq", "eastern Anbar": a part of the country or province
+        if toponym.hint == "region" or not any(p.feature in ("country", "admin1") for p in pool):
+            # "northern Iraq", "eastern Anbar": a part of the country or province
+            regions = self.gazetteer.parts(toponym.lookup)
             rest = split_direction(toponym.lookup)
             base = self.gazetteer.candidates(rest[1]) if rest else []
-            spelt_as_written = getattr(self.gazetteer, "transliterated", frozenset())
-            if regions and _shadowed_provinces(base, spelt_as_written):
+            if regions and _shadowed_provinces(base, self.gazetteer.transliterated):
                 pool = [
                     p for p in base if p.feature == "city"
                 ] + pool  # "northern Baghdad", "eastern Raqqa": the city's part
             else:
                 pool = regions + pool
-        variants = getattr(self.gazetteer, "variants", None)
-        spelt_as_written = getattr(self.gazetteer, "transliterated", frozenset())
-        if (
-            variants is not None
-            and not toponym.is_dateline
-            and not any(p.country_code in spelt_as_written for p in pool)
-        ):
-            pool = pool + variants(toponym.lookup)  # "Huwajah" for Al Hawijah, "Beiji" for Bayji; not "Iraq" for Raqqa
+        spelt_as_written = self.gazetteer.transliterated
+        if not toponym.is_dateline and not any(p.country_code in spelt_as_written for p in pool):
+            # "Huwajah" for Al Hawijah, "Beiji" for Bayji; not "Iraq" for Raqqa
+            pool = pool + self.gazetteer.variants(toponym.lookup)
         if (
             toponym.hint == "admin2" or not pool
         ):  # "Rapides" in "Rapides Parish", or a lone "Avoyelles": a division's bare name
@@ -216,10 +194,7 @@ class Resolver:
     ) -> Resolution:
         """Score each candidate in context and return the best with a calibrated confidence."""
         extra = list(bonus) if bonus is not None else [0.0] * len(pool)
-        variants = getattr(self.gazetteer, "variants", None)
-        spelt = (
-            {p.place_id for p in variants(toponym.lookup)} if variants is not None and not toponym.is_demonym else set()
-        )
+        spelt = self._spelt(toponym)
         if spelt:  # a spelling variant only counts in the document's countries ("Tishrin" is no spelling of Tehran)
             kept = [i for i, p in enumerate(pool) if p.place_id not in spelt or p.country_code in context.countries]
             pool, extra = [pool[i] for i in kept], [extra[i] for i in kept]
@@ -250,7 +225,7 @@ class Resolver:
         if spelt and any(p.place_id not in spelt for p in pool):  # a place bearing the name as written comes first
             extra = [b - (VARIANT_PENALTY if p.place_id in spelt else 0.0) for b, p in zip(extra, pool, strict=True)]
         if toponym.hint not in ("admin1", "admin2"):
-            shadowed = _shadowed_provinces(pool, getattr(self.gazetteer, "transliterated", frozenset()))
+            shadowed = _shadowed_provinces(pool, self.gazetteer.transliterated)
             extra = [
                 b - (SHADOWED_PENALTY if p.place_id in shadowed else 0.0) for b, p in zip(extra, pool, strict=True)
             ]

@@ -12,18 +12,11 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
 
+from mapdash.gazetteer.indexes import NameIndex
 from mapdash.gazetteer.translit import ARTICLES
 from mapdash.model import FeatureKind, Place
 from mapdash.text import Token
-
-
-class Demonyms(Protocol):
-    """What the theatre check needs of a gazetteer."""
-
-    def demonym(self, word: str) -> Place | None: ...
-
 
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 DATE = rf"{MONTH}\s+\d{{1,2}}(?:\s*,\s*\d{{4}})?"
@@ -455,9 +448,9 @@ def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def _names_theatre(text: str, gazetteer: Demonyms) -> bool:
+def _names_theatre(text: str, gazetteer: NameIndex) -> bool:
     """Say whether a text names a transliterated country or its people ("Iraq", "Syrians"), not in a person's name."""
-    words = getattr(gazetteer, "theatre_words", frozenset())
+    words = gazetteer.theatre_words
     if not words:
         return False
     for m in _theatre_pattern(words).finditer(text):

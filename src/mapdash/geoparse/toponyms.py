@@ -10,8 +10,9 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
+from mapdash.gazetteer.indexes import NameIndex
 from mapdash.gazetteer.translit import ARTICLES
 from mapdash.geoparse.toponym_cues import (
     COMMON_ZIPF,
@@ -39,23 +40,11 @@ from mapdash.geoparse.toponym_cues import (
     names_a_ruler,
     names_an_organisation,
 )
-from mapdash.model import FeatureKind, Place, Toponym
+from mapdash.model import FeatureKind, Toponym
 from mapdash.text import Token, sentence_spans, word_tokens
 
 if TYPE_CHECKING:  # spaCy is optional: the gazetteer path works without it
     from spacy.language import Language
-
-
-class NameIndex(Protocol):
-    """What recognition needs of a gazetteer."""
-
-    max_name_tokens: int
-
-    def has_name(self, name: str) -> bool: ...
-    def candidates(self, name: str, limit: int = 50) -> list[Place]: ...
-    def demonym(self, word: str) -> Place | None: ...
-
-    # Optional (the real gazetteer has them; small stand-ins may not): variants, theatre countries, never-places, parts.
 
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -304,9 +293,7 @@ class Recognizer:
             if label in PLACE_LABELS:
                 found.extend(self._from_entity(text, start, end, sentences))
         countries = self._document_countries(found)
-        theatre = bool(countries & getattr(self.gazetteer, "transliterated", frozenset())) or _names_theatre(
-            text, self.gazetteer
-        )
+        theatre = bool(countries & self.gazetteer.transliterated) or _names_theatre(text, self.gazetteer)
         blocked = [(s, e, label) for label, s, e in entities if label in NON_PLACE_LABELS]
         scanned = list(self._scan(text, sentences, blocked, found, theatre))
         # Demonyms and names NER missed ("Syrian", or all of them without NER) say where the document is too.
@@ -377,14 +364,12 @@ class Recognizer:
         return any(p.feature == "country" for p in self.gazetteer.candidates(name, limit=3))
 
     def _has_variant(self, name: str) -> bool:
-        """Say whether a transliteration variant of name is known (False for a gazetteer without variants)."""
-        has_variant = getattr(self.gazetteer, "has_variant", None)
-        return bool(has_variant and has_variant(name))
+        """Say whether a transliteration variant of name is known."""
+        return self.gazetteer.has_variant(name)
 
     def _not_place(self, name: str) -> bool:
         """Say whether the gazetteer lists name as never a place ("ISIL", "SDF")."""
-        is_not_place = getattr(self.gazetteer, "is_not_place", None)
-        return bool(is_not_place and is_not_place(name))
+        return self.gazetteer.is_not_place(name)
 
     def _document_countries(self, found: Sequence[Toponym]) -> set[str]:
         """Return the countries the document names, by name or demonym ("Iraq", "Syrian")."""
@@ -442,10 +427,8 @@ class Recognizer:
                 found.add(name)
             elif theatre and _one_word_toponym(name) and not any(name in p and name != p for p in longer):
                 # A surname is part of a longer person's name somewhere ("Haider al-Abadi" ... "Abadi said").
-                pool = self.gazetteer.candidates(name, limit=10) or getattr(self.gazetteer, "variants", lambda n: [])(
-                    name
-                )
-                theatre_countries = countries & getattr(self.gazetteer, "transliterated", frozenset())
+                pool = self.gazetteer.candidates(name, limit=10) or self.gazetteer.variants(name)
+                theatre_countries = countries & self.gazetteer.transliterated
                 if (
                     pool
                     and all(p.country_code in theatre_countries for p in pool)
@@ -456,8 +439,6 @@ class Recognizer:
 
     def _with_borders(self, text: str, found: list[Toponym], sentences: Sequence[tuple[int, int]]) -> list[Toponym]:
         """Return the toponyms with border phrases made one: "the Turkish border", "the Syria-Iraq border"."""
-        if getattr(self.gazetteer, "borders", None) is None:
-            return found
         out: list[Toponym] = []
         for t in found:
             country = self._country_of(t)
@@ -492,9 +473,7 @@ class Recognizer:
 
     def _with_directions(self, text: str, found: list[Toponym], sentences: Sequence[tuple[int, int]]) -> list[Toponym]:
         """Return the toponyms with a direction word taken in if it names a part ("northern Iraq", "eastern Anbar")."""
-        parts = getattr(self.gazetteer, "parts", None)
-        if parts is None:
-            return found
+        parts = self.gazetteer.parts
         out = []
         for t in found:
             before = direction_before(text, t.start) if not t.is_demonym and not t.is_dateline else None
