@@ -26,12 +26,10 @@ class Gazetteer:
         meta = dict(self._con().execute("SELECT key, value FROM meta"))
         self.max_name_tokens: int = int(meta["max_name_tokens"])
         self.mode_info: str = f"geonames cities500 + admin2 + admin1 + countries, {int(meta['names']):,} names"
-        rows = self._con().execute(f"SELECT {PLACE_COLUMNS} FROM places WHERE feature = 'country'")
+        rows = self._con().execute(f"SELECT {PLACE_COLUMNS} FROM places WHERE feature = 'country'")  # noqa: S608
         self._countries = {p.country_code: p for p in map(_place, rows)}
         demonyms = self._con().execute("SELECT norm, country_code FROM demonyms")
         self._demonyms = {norm: self._countries[cc] for norm, cc in demonyms if cc in self._countries}
-        rows = self._con().execute(f"SELECT admin1_code, {PLACE_COLUMNS} FROM places WHERE feature = 'admin1'")
-        self._admin1 = {row[0]: _place(row[1:]) for row in rows}
         self._lookup = lru_cache(maxsize=100_000)(self._query_candidates)
         self._known = lru_cache(maxsize=200_000)(self._query_has_name)
         self._bare = lru_cache(maxsize=10_000)(self._query_admin2_bare)
@@ -59,7 +57,7 @@ class Gazetteer:
     def _query_candidates(self, key: str, limit: int) -> tuple[Place, ...]:
         """Return the places a normalised name finds: countries, admin-1, admin-2, then cities by population."""
         rows = self._con().execute(
-            f"SELECT {PLACE_COLUMNS} FROM names JOIN places ON places.id = names.place WHERE names.norm = ? "
+            f"SELECT {PLACE_COLUMNS} FROM names JOIN places ON places.id = names.place WHERE names.norm = ? "  # noqa: S608
             "ORDER BY rank, population DESC, places.id LIMIT ?",
             (key, limit),
         )
@@ -68,7 +66,7 @@ class Gazetteer:
     def _query_admin2_bare(self, key: str, limit: int) -> tuple[Place, ...]:
         """Return the admin-2 divisions whose name without its generic word normalises to key, by population."""
         rows = self._con().execute(
-            f"SELECT {PLACE_COLUMNS} FROM admin2_bare JOIN places ON places.id = admin2_bare.place "
+            f"SELECT {PLACE_COLUMNS} FROM admin2_bare JOIN places ON places.id = admin2_bare.place "  # noqa: S608
             "WHERE admin2_bare.norm = ? ORDER BY population DESC, places.id LIMIT ?",
             (key, limit),
         )
@@ -77,7 +75,7 @@ class Gazetteer:
     def _query_variants(self, skel: str, limit: int) -> tuple[Place, ...]:
         """Return the places one of whose names has this consonant skeleton, by rank and population."""
         rows = self._con().execute(
-            f"SELECT {PLACE_COLUMNS} FROM variants JOIN places ON places.id = variants.place WHERE variants.skel = ? "
+            f"SELECT {PLACE_COLUMNS} FROM variants JOIN places ON places.id = variants.place WHERE variants.skel = ? "  # noqa: S608
             "ORDER BY rank, population DESC, places.id LIMIT ?",
             (skel, limit),
         )
@@ -88,7 +86,7 @@ class Gazetteer:
         return self._con().execute("SELECT 1 FROM names WHERE norm = ? LIMIT 1", (key,)).fetchone() is not None
 
     def candidates(self, name: str, limit: int = 50) -> list[Place]:
-        """Return the places any of whose names normalises like name: countries, admin-1, admin-2, then cities by population.
+        """Return the places named like name (normalised): countries, admin-1, admin-2, then cities by population.
 
         Admin-2 divisions are found by their full names only ("Fulton County", not "Fulton"): see admin2_bare.
         """
@@ -96,7 +94,7 @@ class Gazetteer:
         return list(self._lookup(key, limit)) if key else []
 
     def admin2_bare(self, name: str, limit: int = 50) -> list[Place]:
-        """Return the admin-2 divisions called name without their generic word ("Rapides" for Rapides Parish), by population.
+        """Return the admin-2 divisions called name less their generic word ("Rapides": Rapides Parish), by population.
 
         For a text that says the kind itself ("Rapides Parish", "Fulton County", "Manbij district"); a bare
         name alone mostly means the town the division is named after.
@@ -138,8 +136,7 @@ class Gazetteer:
         return frozenset(words)
 
     def parts(self, name: str) -> list[Place]:
-        """Return the regions a direction phrase names ("northern Iraq", "eastern Anbar"): one per country or province.
-        """
+        """Return the regions a direction phrase names ("northern Iraq", "eastern Anbar"): one a country or province."""
         split = gazetteer_theatre.split_direction(name)
         if split is None:
             return []
@@ -196,40 +193,14 @@ class Gazetteer:
         key = normalize_name(name)
         return bool(key) and self._known(key)
 
-    def max_population(self, name: str) -> int:
-        """Return the largest population among the places called name, 0 if none."""
-        key = normalize_name(name)
-        row = (
-            self._con()
-            .execute(
-                "SELECT MAX(population) FROM names JOIN places ON places.id = names.place WHERE names.norm = ?", (key,)
-            )
-            .fetchone()
-        )
-        return int(row[0] or 0)
-
     def demonym(self, word: str) -> Place | None:
         """Return the country a demonym or adjective names ("Iraqis" -> Iraq), or None."""
         return self._demonyms.get(normalize_name(word))
 
-    def country(self, iso2: str) -> Place | None:
-        """Return the country with this ISO 3166-1 alpha-2 code, or None."""
-        return self._countries.get(iso2.upper())
-
     def place(self, place_id: str) -> Place | None:
         """Return the place with this id ("gn:99072"), or None."""
-        row = self._con().execute(f"SELECT {PLACE_COLUMNS} FROM places WHERE place_id = ?", (place_id,)).fetchone()
+        row = self._con().execute(f"SELECT {PLACE_COLUMNS} FROM places WHERE place_id = ?", (place_id,)).fetchone()  # noqa: S608
         return _place(row) if row else None
-
-    def admin1_of(self, place: Place) -> Place | None:
-        """Return the admin-1 place containing place (itself for an admin-1), or None for countries and unknown codes.
-        """
-        if place.feature == "admin1":
-            return place
-        if place.feature not in ("admin2", "city"):
-            return None
-        row = self._con().execute("SELECT admin1_code FROM places WHERE place_id = ?", (place.place_id,)).fetchone()
-        return self._admin1.get(row[0]) if row else None
 
 
 def _place(row: tuple[Any, ...]) -> Place:
