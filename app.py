@@ -6,11 +6,11 @@ import logging
 
 import streamlit as st
 
+from mapdash import store
 from mapdash.frame import documents_table, filter_mentions, mentions_frame
 from mapdash.render.assets import install_static
 from mapdash.render.maps import shipped_phase_styles
 from mapdash.settings import load_settings
-from mapdash.store import Store
 from mapdash.ui.dashboard import (
     LAYOUT_CSS,
     PARAMS,
@@ -20,11 +20,12 @@ from mapdash.ui.dashboard import (
     markdown_literal,
     widen_dates,
 )
+from mapdash.ui.state import VIEW_KEY, ViewState, session_state
 from views.login_gate import require_user
 
 st.set_page_config(page_title="mapdash — campaign map", page_icon="🗺️", layout="wide")
 settings = load_settings()
-st.session_state["user"] = require_user()  # beyond loopback a user logs in first; corrections record who
+user = require_user()  # beyond loopback a user logs in first; corrections record who
 st.html(LAYOUT_CSS)  # laptop layout: compact title, the map gets most of the height
 
 
@@ -38,10 +39,9 @@ offline_assets(str(settings.static_dir))
 
 
 @st.cache_resource
-def database(db_path: str) -> Store:
-    """Return the app's Store, shared by every browser session (each thread reads on its own connection, and
-    writes queue for the one writer)."""
-    return Store.open(db_path)
+def connection(db_path: str):
+    """Return the app's shared database connection."""
+    return store.connect(db_path)
 
 
 # cache_resource, not cache_data: the frame is read-only for the pages, and cache_data would copy
@@ -49,13 +49,13 @@ def database(db_path: str) -> Store:
 @st.cache_resource(max_entries=2, show_spinner=False)
 def load_frame(db_path: str, version: str):
     """Return the mentions GeoDataFrame for one data version (re-read when the data changes)."""
-    return mentions_frame(database(db_path))
+    return mentions_frame(connection(db_path))
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def load_documents(db_path: str, version: str):
     """Return the documents table for one data version."""
-    return documents_table(database(db_path))
+    return documents_table(connection(db_path))
 
 
 @st.cache_resource(show_spinner=False)
@@ -78,8 +78,8 @@ def show_error(what: str, exc: Exception) -> None:
 
 db = str(settings.db_path)
 try:
-    conn = database(db)
-    version = conn.data_version()
+    conn = connection(db)
+    version = store.data_version(conn)
     gdf = load_frame(db, version)
     options = load_options(db, version)
 except Exception as exc:  # noqa: BLE001 - a broken or locked database: say so and draw nothing else
@@ -100,14 +100,11 @@ with st.sidebar:
     speakers = st.multiselect("Speaker", list(options.speakers), key=PARAMS["speakers"], **bound)
     dates = ()
     span, initial = (options.first, options.last), {"value": (options.first, options.last)}
-    if (
-        st.session_state.get("date_span", span) != span and PARAMS["dates"] in st.session_state
-    ):  # an upload moved the span
-        st.session_state[PARAMS["dates"]] = widen_dates(
-            st.session_state[PARAMS["dates"]], st.session_state["date_span"], span
-        )
+    kept = session_state(st.session_state)
+    if kept.date_span not in (None, span) and PARAMS["dates"] in st.session_state:  # an upload moved the span
+        st.session_state[PARAMS["dates"]] = widen_dates(st.session_state[PARAMS["dates"]], kept.date_span, span)
         initial = {}  # a value set through session state this run: no default beside it (Streamlit would warn)
-    st.session_state["date_span"] = span
+    kept.date_span = span
     if options.first and options.last:
         dates = st.date_input("Published between", key=PARAMS["dates"], **initial, **bound)
     min_confidence = st.slider("Minimum confidence", 0.0, 1.0, 0.0, 0.05, key=PARAMS["min_confidence"], **bound)
@@ -123,15 +120,18 @@ filters = make_filters(
     min_confidence=min_confidence,
     text=text,
 )
-st.session_state["version"] = version  # the data version: the key of the pages' caches
-st.session_state["filters"] = filters
-st.session_state["mentions"] = filter_mentions(gdf, filters)
-st.session_state["all_mentions"] = gdf
-st.session_state["documents"] = load_documents(db, version)
-st.session_state["options"] = options
-st.session_state["styles"] = phase_styles()
-st.session_state["settings"] = settings
-st.session_state["conn"] = conn
+st.session_state[VIEW_KEY] = ViewState(  # what every page reads: view_state(st.session_state)
+    version=version,
+    filters=filters,
+    mentions=filter_mentions(gdf, filters),
+    all_mentions=gdf,
+    documents=load_documents(db, version),
+    options=options,
+    styles=phase_styles(),
+    settings=settings,
+    db=conn,
+    user=user,
+)
 
 # The page files live in views/, not pages/: a pages/ folder beside the entry script switches Streamlit
 # (1.67) to its legacy multipage mode, and reruns then skip this frame, so the filters stop applying.

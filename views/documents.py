@@ -10,17 +10,18 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from mapdash import library
+from mapdash import library, store
 from mapdash.geoparse.ingest import IngestError
 from mapdash.library.jobs import FINAL, JobLimitError, JobManager, JobRequest, upload_request
 from mapdash.render.highlight import document_html
 from mapdash.ui.dashboard import DOC_PARAM, markdown_literal, plural
+from mapdash.ui.state import session_state, view_state
 
 READER_MAX_CHARS = (
     1_000_000  # longer documents are shown as plain text, in part: highlighting them would hang the browser
 )
-state = st.session_state
-conn, settings, docs = state["conn"], state["settings"], state["documents"]
+state, view, kept = st.session_state, view_state(st.session_state), session_state(st.session_state).documents
+db, settings, docs = view.db, view.settings, view.documents
 
 
 @st.cache_resource(show_spinner=False)
@@ -37,13 +38,13 @@ def start(request: JobRequest) -> None:
     # browser to close.)
     alive = (lambda: runtime.is_active_session(session_id)) if runtime.is_active_session(session_id) else None
     try:
-        state["job_id"] = job_manager(str(settings.db_path)).submit(request, session_id, alive=alive)
+        kept.job_id = job_manager(str(settings.db_path)).submit(request, session_id, alive=alive)
     except JobLimitError as exc:
         if request.cleanup:
             shutil.rmtree(request.cleanup, ignore_errors=True)
         st.warning(markdown_literal(str(exc)))
         return
-    state.pop("ingest_results", None)
+    kept.ingest_results = None
     st.rerun()
 
 
@@ -52,10 +53,10 @@ def job_panel(job_id: str) -> None:
     """Show the running job's progress and a Cancel button, refreshed every second without rerunning the page."""
     status = job_manager(str(settings.db_path)).status(job_id)
     if status is None or status.state in FINAL:
-        state.pop("job_id", None)
+        kept.job_id = None
         if status is not None:
-            state["ingest_results"] = list(status.results)
-            state["job_outcome"] = status.caption() if status.state != "done" else ""
+            kept.ingest_results = list(status.results)
+            kept.job_outcome = status.caption() if status.state != "done" else ""
         st.rerun(scope="app")  # the sidebar's choices and every page read the new data version
     st.progress(status.fraction, text=markdown_literal(status.caption()))
     done = ", ".join(markdown_literal(f"{r.source} — {r.status}") for r in status.results[-3:])
@@ -65,10 +66,10 @@ def job_panel(job_id: str) -> None:
 
 
 st.title("Documents")
-busy = "job_id" in state
-with st.expander("Add releases", expanded=docs.empty or busy or "ingest_results" in state, icon=":material/add:"):
+busy = kept.job_id is not None
+with st.expander("Add releases", expanded=docs.empty or busy or kept.ingest_results is not None, icon=":material/add:"):
     if busy:
-        job_panel(state["job_id"])
+        job_panel(kept.job_id)
     upload, paste, path = st.tabs(["Upload files", "Paste text", "Server path"])
     with upload, st.form("upload", clear_on_submit=True):
         files = st.file_uploader(
@@ -89,7 +90,7 @@ with st.expander("Add releases", expanded=docs.empty or busy or "ingest_results"
             if body.strip():
                 start(JobRequest("text", "Adding the pasted release", text=body, title=title or None, published=day))
             else:
-                state["ingest_results"] = [
+                kept.ingest_results = [
                     library.IngestResult(library.PASTED, "rejected", reason=f"{library.PASTED}: empty text")
                 ]
     with path:
@@ -117,9 +118,9 @@ with st.expander("Add releases", expanded=docs.empty or busy or "ingest_results"
                         st.error(markdown_literal(str(exc)))  # it quotes the path as typed: text, never Markdown
                     else:
                         start(JobRequest("paths", f"Adding {where.strip()}", paths=(where.strip(),), release_dirs=dirs))
-    if outcome := state.get("job_outcome"):
+    if outcome := kept.job_outcome:
         st.warning(markdown_literal(outcome))
-    if results := state.get("ingest_results"):
+    if results := kept.ingest_results:
         tally = library.counts(results)
         st.caption(", ".join(f"{n} {status}" for status, n in tally.items() if n))
         st.dataframe(
@@ -128,9 +129,7 @@ with st.expander("Add releases", expanded=docs.empty or busy or "ingest_results"
             width="stretch",
             column_order=["status", "source", "title", "places", "quotes", "reason", "note", "doc_id"],
         )
-        st.button(
-            "Clear these results", on_click=lambda: [state.pop(k, None) for k in ("ingest_results", "job_outcome")]
-        )
+        st.button("Clear these results", on_click=kept.clear_results)
 
 st.caption(plural(len(docs), "document"))
 listed = st.dataframe(
@@ -160,12 +159,12 @@ if chosen:
     with b.popover(f"Delete {len(chosen)} document(s)", icon=":material/delete:"):
         st.write("Their mentions, quotes and phases go too; analyst corrections are kept.")
         if st.button("Delete", type="primary"):
-            library.delete_documents(conn, chosen)
+            library.delete_documents(db, chosen)
             st.rerun()
 
-labels = state["options"].documents
-if len(chosen) == 1 and state.get("reader_follows") != chosen[0]:  # selecting one row opens it in the reader
-    state["reader_follows"] = state[DOC_PARAM] = chosen[0]
+labels = view.options.documents
+if len(chosen) == 1 and kept.reader_follows != chosen[0]:  # selecting one row opens it in the reader
+    kept.reader_follows = state[DOC_PARAM] = chosen[0]
 doc = st.selectbox(
     "Read",
     list(labels),
@@ -182,7 +181,7 @@ if doc:
             f"This document has {int(size.iloc[0]):,} characters: the reader shows its first "
             f"{READER_MAX_CHARS // 10:,} as plain text."
         )
-        row = conn.document_row(doc)
+        row = store.document_row(db, doc)
         st.text(row["text"][: READER_MAX_CHARS // 10] if row else "")
     else:
-        st.html(document_html(conn, doc, state["all_mentions"], state["styles"]))
+        st.html(document_html(db, doc, view.all_mentions, view.styles))

@@ -6,6 +6,7 @@ import streamlit as st
 
 from mapdash.ui.auth import AuthError, check_password, clean_user_name, local_user, login_policy, team_password
 from mapdash.ui.dashboard import markdown_literal
+from mapdash.ui.state import session_state
 
 FAILURE_DELAY = 1.0  # seconds per failed attempt in a session, doubled each time (at most 30): guessing stays slow
 
@@ -28,13 +29,12 @@ def _logged_in(user: str) -> str:
 
 def _forget_user() -> None:
     """Log out of the team-password login."""
-    for key in ("user", "login_required"):
-        st.session_state.pop(key, None)
+    session_state(st.session_state).login.user = ""
 
 
 def require_user() -> str:
     """Return the user of this session; show the login (or why the dashboard won't open) and stop till there is one."""
-    state = st.session_state
+    login = session_state(st.session_state).login
     try:
         policy = login_policy(
             st.get_option("server.address"), oidc_configured=_oidc_configured(), password=team_password()
@@ -53,8 +53,8 @@ def require_user() -> str:
             st.button("Log in", type="primary", on_click=st.login, key="login_oidc")
             st.stop()
         return _logged_in(str(st.user.get("email") or st.user.get("name") or st.user.get("sub") or "user"))
-    if state.get("user") and state.get("login_required"):
-        return _logged_in(state["user"])
+    if login.user:
+        return _logged_in(login.user)
     st.title("mapdash")
     st.caption("This dashboard is shared: log in with your name and the team's password.")
     with st.form("login"):
@@ -68,10 +68,9 @@ def require_user() -> str:
                 st.error(markdown_literal(str(exc)))
             else:
                 if ok:
-                    state["user"], state["login_required"] = user, True
-                    state.pop("login_failures", None)
+                    login.user, login.failures = user, 0
                     st.rerun()
-                failures = state["login_failures"] = state.get("login_failures", 0) + 1
-                time.sleep(min(30.0, FAILURE_DELAY * 2 ** (failures - 1)))
+                login.failures += 1
+                time.sleep(min(30.0, FAILURE_DELAY * 2 ** (login.failures - 1)))
                 st.error("Wrong password.")
     st.stop()

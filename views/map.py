@@ -17,6 +17,8 @@ from mapdash.export import (
     export_filename,
     publish_export,
 )
+from mapdash.frame import MENTIONS
+from mapdash.model import Col
 from mapdash.render.assets import publish_json
 from mapdash.render.highlight import place_details_html, place_mentions
 from mapdash.render.maps import MapView, build_map, place_layer, theatre
@@ -42,6 +44,7 @@ from mapdash.ui.dashboard import (
     plural,
     share_url,
 )
+from mapdash.ui.state import ExportReady, session_state, view_state
 
 
 @st.cache_resource
@@ -64,38 +67,25 @@ def map_data(version: str, filters, _placed, _styles, static_dir):
     fetches its places, instead of re-rendering thousands of popups.
     """
     layer = place_layer(_placed, _styles, publish=partial(publish_json, static_dir))
-    table = places_table(_placed, _styles)[["place_name", "country_code", "mentions", "phases"]]
+    table = places_table(_placed, _styles)[[Col.PLACE_NAME, Col.COUNTRY_CODE, MENTIONS, Col.PHASES]]
     return layer, place_labels(_placed), table, theatre(layer.collection["features"])
 
 
-def ask_export(fmt: str) -> None:
-    """Remember which export was asked for (a button's callback: it runs first in the next rerun, even mid-update)."""
-    st.session_state["export_request"] = fmt
-    st.session_state["export_nonce"] = st.session_state.get("export_nonce", 0) + 1
-
-
-state = st.session_state
-mentions = state["mentions"]
-placed = mentions[mentions["place_id"].notna()]
+state, view, kept = st.session_state, view_state(st.session_state), session_state(st.session_state).map
+placed = view.placed
 head, note = st.columns([1, 3], vertical_alignment="bottom")  # the title and its counts on one compact line
 head.title("Campaign map")
 note.caption(counts(placed).caption())
-if dated := date_filter_note(state["filters"]):
+if dated := date_filter_note(view.filters):
     st.caption(f":material/filter_alt: {dated}")
 # A view from the URL applies when the page opens; a filter change drops it so the map fits the data again.
-if state.get("map_filters") not in (None, state["filters"]):
-    state["map_view"] = None
+if kept.follow_filters(view.filters, MapView.from_param(st.query_params.get(VIEW_PARAM))):
     st.query_params.pop(VIEW_PARAM, None)
-elif "map_view" not in state:
-    state["map_view"] = MapView.from_param(st.query_params.get(VIEW_PARAM))
-state["map_filters"] = state["filters"]
 
 left, right = st.columns([7, 3])
-layer, labels, table, area = map_data(
-    state["version"], state["filters"], placed, state["styles"], state["settings"].static_dir
-)
-if "clicked_place" in state:  # a marker clicked in the last run: the place widget takes it before it is drawn
-    state[PLACE_PARAM] = state.pop("clicked_place")
+layer, labels, table, area = map_data(view.version, view.filters, placed, view.styles, view.settings.static_dir)
+if kept.clicked_place is not None:  # a marker clicked in the last run: the place widget takes it before it is drawn
+    state[PLACE_PARAM], kept.clicked_place = kept.clicked_place, None
 with right:  # drawn first, so the map knows the place picked (from the URL too) and rings it
     place = st.selectbox(
         "Place",
@@ -112,7 +102,7 @@ with left:
     picked = place
     clicked = (
         st_folium(
-            build_map(placed, view=state["map_view"], places=layer, phase_styles=state["styles"]),
+            build_map(placed, view=kept.view, places=layer, phase_styles=view.styles),
             height=MAP_HEIGHT,
             use_container_width=True,
             returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
@@ -122,11 +112,11 @@ with left:
         or {}
     )
     click = (clicked.get("last_object_clicked_tooltip"), clicked.get("last_object_clicked"))
-    if click[1] and click != state.get("map_click"):  # the component repeats its last click on every rerun
-        state["map_click"] = click
+    if click[1] and click != kept.last_click:  # the component repeats its last click on every rerun
+        kept.last_click = click
         hit = clicked_place(placed, *click)
         if hit and hit != picked:
-            state["clicked_place"] = hit  # the widget beside the map is bound to the URL's place=
+            kept.clicked_place = hit  # the widget beside the map is bound to the URL's place=
             st.rerun()
     shared = share_button()(key="share_view", on_view_change=lambda: None)
     if shared.view:
@@ -140,17 +130,17 @@ with left:
 with right:
     if place:
         st.button("All places", icon=":material/arrow_back:", on_click=lambda: state.update({PLACE_PARAM: None}))
-        details = place_mentions(state["all_mentions"], place)
+        details = place_mentions(view.all_mentions, place)
         st.caption(
-            f"{plural(len(details), 'mention')} in {plural(details['doc_id'].nunique(), 'document')} (all documents, "
+            f"{plural(len(details), 'mention')} in {plural(details[Col.DOC_ID].nunique(), 'document')} (all documents, "
             "whatever the filters)"
         )
         with st.container(height=MAP_HEIGHT - 90):
-            st.html(place_details_html(details, state["styles"]))
+            st.html(place_details_html(details, view.styles))
     elif area.beyond:
         st.markdown(f"**Beyond this map** ({plural(len(area.beyond), 'place')})")
         with st.container(height=MAP_HEIGHT - 110, key="beyond_map"):
-            st.markdown("\n".join(f"- {line}" for line in beyond_lines(area.beyond, state["styles"])))
+            st.markdown("\n".join(f"- {line}" for line in beyond_lines(area.beyond, view.styles)))
 # Full width under the map, so every phase reads as its icon and label, uncropped.
 st.dataframe(
     table,
@@ -158,10 +148,10 @@ st.dataframe(
     width="stretch",
     key="places_table",
     column_config={
-        "place_name": st.column_config.TextColumn("place", width="medium"),
-        "country_code": st.column_config.TextColumn("country", width="small"),
-        "mentions": st.column_config.NumberColumn("mentions", width="small"),
-        "phases": st.column_config.TextColumn("phases", width="large"),
+        Col.PLACE_NAME: st.column_config.TextColumn("place", width="medium"),
+        Col.COUNTRY_CODE: st.column_config.TextColumn("country", width="small"),
+        MENTIONS: st.column_config.NumberColumn("mentions", width="small"),
+        Col.PHASES: st.column_config.TextColumn("phases", width="large"),
     },
 )
 
@@ -176,29 +166,27 @@ for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
         help=HELP[fmt],
         key=f"export_{fmt}",
         width="stretch",
-        on_click=ask_export,
+        on_click=kept.ask_export,
         args=(fmt,),
     )
-if fmt := state.get(
-    "export_request"
-):  # kept until the file is written: a rerun that interrupts this one makes it again
+if fmt := kept.export_request:  # kept until the file is written: a rerun that interrupts this one makes it again
     name = export_filename(fmt)
     try:
         with st.spinner(f"Making {LABELS[fmt]}…"):
-            view = MapView.from_param(st.query_params.get(VIEW_PARAM))
-            made = export_bytes(placed, fmt, Briefing(filters=state["filters"], view=view), styles=state["styles"])
-            state["export_ready"] = {
-                "url": publish_export(made, state["settings"].static_dir, name),
-                "name": name,
-                "label": f"{name} ({len(made.data) / 1024:,.0f} KB)",
-                "nonce": state["export_nonce"],
-            }
+            shown = MapView.from_param(st.query_params.get(VIEW_PARAM))
+            made = export_bytes(placed, fmt, Briefing(filters=view.filters, view=shown), styles=view.styles)
+            kept.export_ready = ExportReady(
+                url=publish_export(made, view.settings.static_dir, name),
+                name=name,
+                label=f"{name} ({len(made.data) / 1024:,.0f} KB)",
+                nonce=kept.export_nonce,
+            )
     except (ExportError, OSError) as exc:
-        state.pop("export_ready", None)
+        kept.export_ready = None
         st.error(f"The {LABELS[fmt]} export failed: {exc}. Press its button again to retry.")
-    state.pop("export_request", None)
-if ready := state.get("export_ready"):
-    download_link()(key="export_download", data=ready)
+    kept.export_request = None
+if ready := kept.export_ready:
+    download_link()(key="export_download", data=ready.as_data())
 if missing := chromium_missing():
     st.caption(
         f"PNG and PDF: {missing}, so they are drawn with matplotlib (static); the README's Export section tells how to "

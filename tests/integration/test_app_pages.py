@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mapdash.settings import REPO_ROOT
+from mapdash.ui.state import SESSION_KEY
 
 TITLE = "Counter-ISIL Campaign Continues, President Says"
 RELEASE = (
@@ -126,7 +127,7 @@ def test_documents_page_adds_pasted_text_and_reads_it(writable_db: Path, monkeyp
     at.button(key="paste_add").click().run()
     assert not at.exception, at.exception
     deadline = time.monotonic() + 180  # the release is geoparsed by a job in a worker process; the page polls it
-    while "job_id" in at.session_state and time.monotonic() < deadline:
+    while at.session_state[SESSION_KEY].documents.job_id is not None and time.monotonic() < deadline:
         time.sleep(1)
         at.run()
     results = at.dataframe[0].value
