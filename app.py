@@ -6,11 +6,11 @@ import logging
 
 import streamlit as st
 
-from mapdash import store
 from mapdash.frame import documents_table, filter_mentions, mentions_frame
 from mapdash.render.assets import install_static
 from mapdash.render.maps import shipped_phase_styles
 from mapdash.settings import load_settings
+from mapdash.store import Store
 from mapdash.ui.dashboard import (
     LAYOUT_CSS,
     PARAMS,
@@ -39,9 +39,10 @@ offline_assets(str(settings.static_dir))
 
 
 @st.cache_resource
-def connection(db_path: str):
-    """Return the app's shared database connection."""
-    return store.connect(db_path)
+def database(db_path: str) -> Store:
+    """Return the app's Store, shared by every browser session (each thread reads on its own connection, and
+    writes queue for the one writer)."""
+    return Store.open(db_path)
 
 
 # cache_resource, not cache_data: the frame is read-only for the pages, and cache_data would copy
@@ -49,13 +50,13 @@ def connection(db_path: str):
 @st.cache_resource(max_entries=2, show_spinner=False)
 def load_frame(db_path: str, version: str):
     """Return the mentions GeoDataFrame for one data version (re-read when the data changes)."""
-    return mentions_frame(connection(db_path))
+    return mentions_frame(database(db_path))
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def load_documents(db_path: str, version: str):
     """Return the documents table for one data version."""
-    return documents_table(connection(db_path))
+    return documents_table(database(db_path))
 
 
 @st.cache_resource(show_spinner=False)
@@ -78,8 +79,8 @@ def show_error(what: str, exc: Exception) -> None:
 
 db = str(settings.db_path)
 try:
-    conn = connection(db)
-    version = store.data_version(conn)
+    conn = database(db)
+    version = conn.data_version()
     gdf = load_frame(db, version)
     options = load_options(db, version)
 except Exception as exc:  # noqa: BLE001 - a broken or locked database: say so and draw nothing else

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from mapdash import library, store
+from mapdash import library
 from mapdash.geoparse.ingest import IngestError
 from mapdash.library.jobs import FINAL, JobLimitError, JobManager, JobRequest, upload_request
 from mapdash.render.highlight import document_html
@@ -181,7 +181,7 @@ if doc:
             f"This document has {int(size.iloc[0]):,} characters: the reader shows its first "
             f"{READER_MAX_CHARS // 10:,} as plain text."
         )
-        row = store.document_row(db, doc)
+        row = db.document_row(doc)
         st.text(row["text"][: READER_MAX_CHARS // 10] if row else "")
     else:
         st.html(document_html(db, doc, view.all_mentions, view.styles))
