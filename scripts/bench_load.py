@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 try:
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 except ImportError:  # pragma: no cover - playwright is in requirements-dev.txt
-    PlaywrightTimeout = TimeoutError  # type: ignore[misc,assignment]
+    PlaywrightTimeout = TimeoutError
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

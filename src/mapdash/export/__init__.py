@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import pandas as pd
@@ -26,6 +26,7 @@ from mapdash.export.snapshot import (
     Renderer,
     Snapshot,
     SnapshotError,
+    SnapshotFormat,
     chromium_missing,
     render_snapshot,
 )
@@ -202,7 +203,8 @@ def export_bytes(
     writers = {"geojson": to_geojson, "csv": to_csv, "gpkg": to_gpkg}
     try:
         if fmt in ("png", "pdf"):
-            shot = render_snapshot(gdf, briefing, fmt, size=size, scale=scale, renderer=renderer, styles=styles)  # type: ignore[arg-type]
+            kind = cast(SnapshotFormat, fmt)  # "png" or "pdf", as just checked
+            shot = render_snapshot(gdf, briefing, kind, size=size, scale=scale, renderer=renderer, styles=styles)
             return Export(shot.data, fmt, rows, shot)
         if fmt == "html":
             return Export(briefing_html(gdf, briefing, styles=styles).encode("utf-8"), fmt, rows)

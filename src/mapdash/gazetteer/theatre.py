@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 
 from mapdash.model import FeatureKind, Place
 
@@ -101,8 +102,8 @@ def read_supplement(path: Path) -> list[Feature]:
                     Feature(
                         name=row["name"].strip(),
                         alt_names=tuple(a.strip() for a in row["alt_names"].split("|") if a.strip()),
-                        feature=feature,
-                        feature_code=row["feature_code"].strip(),  # type: ignore[arg-type]
+                        feature=cast(FeatureKind, feature),  # checked against FEATURES above
+                        feature_code=row["feature_code"].strip(),
                         country_code=row["country"].strip(),
                         admin1=row["admin1"].strip(),
                         lat=float(row["lat"]),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, is_dataclass, replace
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from mapdash.model import Document, Geoparse, PhaseTag, Quote, Resolution
 
@@ -77,7 +77,7 @@ def shifted(record: T, offset: int) -> T:
             changes[f.name] = tuple((a + offset, b + offset) for a, b in value)
         elif is_dataclass(value) and not isinstance(value, type) and f.name == "toponym":
             changes[f.name] = shifted(value, offset)
-    return replace(record, **changes)  # type: ignore[type-var]
+    return replace(cast(Any, record), **changes)  # a dataclass, as checked above
 
 
 def geoparse_in_slices(

@@ -40,7 +40,7 @@ from mapdash.geoparse.toponym_cues import (
     names_a_ruler,
     names_an_organisation,
 )
-from mapdash.model import FeatureKind, Toponym
+from mapdash.model import FeatureKind, Toponym, ToponymSource
 from mapdash.text import Token, sentence_spans, word_tokens
 
 if TYPE_CHECKING:  # spaCy is optional: the gazetteer path works without it
@@ -702,7 +702,7 @@ def _toponym(
     start: int,
     end: int,
     lookup: str,
-    source: str,
+    source: ToponymSource,
     sentences: Sequence[tuple[int, int]],
     *,
     is_demonym: bool = False,
@@ -721,7 +721,7 @@ def _toponym(
         end=end,
         text=text[start:end],
         lookup=lookup,
-        source=source,  # type: ignore[arg-type]
+        source=source,
         sentence_start=s_start,
         sentence_end=s_end,
         is_demonym=is_demonym,

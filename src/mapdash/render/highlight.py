@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -21,7 +22,8 @@ from mapdash.store import Store
 
 CSS = """<style>
 .mapdash-reader { white-space: pre-wrap; font: 15px/1.6 serif; max-width: 70em; }
-.mapdash-reader mark, .mapdash-sentence mark { padding: 0 2px; border-radius: 3px; border-bottom: 2px solid var(--phase, #3b73b9); }
+.mapdash-reader mark, .mapdash-sentence mark { padding: 0 2px; border-radius: 3px;
+  border-bottom: 2px solid var(--phase, #3b73b9); }
 .mapdash-reader .mapdash-quote { background: #fdf3d6; }
 .mapdash-sentence { margin: 2px 0 10px; }
 .mapdash-hl-legend span { margin-right: 12px; }
@@ -99,14 +101,14 @@ def mention_mark(row: Mapping[str, object], start: int, end: int, styles: Mappin
     return Mark(start, end, "mapdash-place", attrs=attrs)
 
 
-def sentence_html(row: Mapping[str, object], styles: Mapping[str, PhaseStyleLike]) -> str:
+def sentence_html(row: Mapping[str, Any], styles: Mapping[str, PhaseStyleLike]) -> str:
     """Return a mention's sentence with the mention highlighted."""
     sentence, offset = _text(row.get(Col.SENTENCE)), row.get(Col.SENTENCE_START)
     if not _text(offset):  # an older frame without sentence offsets: highlight the first occurrence
         at = sentence.find(_text(row.get(Col.MENTION)))
-        offset = int(row[Col.START]) - at if at >= 0 else int(row[Col.START])  # type: ignore[call-overload]
-    start = int(row[Col.START]) - int(offset)  # type: ignore[call-overload]
-    end = start + int(row[Col.END]) - int(row[Col.START])  # type: ignore[call-overload]
+        offset = int(row[Col.START]) - at if at >= 0 else int(row[Col.START])
+    start = int(row[Col.START]) - int(offset)
+    end = start + int(row[Col.END]) - int(row[Col.START])
     return f'<div class="mapdash-sentence">{mark_html(sentence, [mention_mark(row, start, end, styles)])}</div>'
 
 

@@ -227,7 +227,8 @@ def _required(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
             need = _required(list(arg[3]))
         elif op is sre_constants.BRANCH:
             branches = [_required(list(branch)) for branch in arg[1]]
-            need = None if any(b is None for b in branches) else frozenset().union(*branches)  # type: ignore[arg-type]
+            known = [b for b in branches if b is not None]
+            need = frozenset[str]().union(*known) if len(known) == len(branches) else None
         elif (
             op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT) and arg[0] >= 1
         ):
