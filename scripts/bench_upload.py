@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from harness import CHROMIUM, free_port, launch_chromium, run_app  # noqa: E402
 
-from mapdash import benchcorpus  # noqa: E402
 from mapdash.cli import main as mapdash  # noqa: E402
+from mapdash.devtools import benchcorpus  # noqa: E402
 
 SEED = ROOT / "data" / "seeds" / "000_4dfe93347b0ca329.txt"
 
