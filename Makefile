@@ -40,7 +40,8 @@ browser:
 postgres:
 	-bash scripts/start_postgres.sh --install
 
-test: install-dev browser postgres
+# Lint first: formatting, ruff's rules and the import-linter contracts (pyproject.toml) before the suite.
+test: install-dev browser postgres lint
 	$(BIN)/python -m pytest -q
 
 # Speed and memory at growing sizes (needs ../shared's LGL corpus): a table, and bench/results.json.
@@ -50,7 +51,10 @@ bench: install
 	$(BIN)/mapdash bench --out bench/results.json $${url:+--postgres "$$url"}; status=$$?; \
 	if [ -n "$$dir" ]; then bash scripts/start_postgres.sh --stop "$$dir"; fi; exit $$status
 
+# ruff's formatting and lint rules, then the layers' import contracts; `ruff format .` and `ruff check --fix .` fix most.
 lint: install-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
 clean:
