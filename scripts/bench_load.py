@@ -24,7 +24,6 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,14 +41,10 @@ try:
 except ImportError:  # pragma: no cover - playwright is in requirements-dev.txt
     PlaywrightTimeout = TimeoutError
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "tests"))
+from harness import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402 - the tests' own Chromium settings
+
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 PAGES = ("", "places", "quotes")
 PLACES = [
@@ -145,13 +140,6 @@ def write_releases(folder: Path, count: int) -> None:
             "fighting positions.\n",
             encoding="utf-8",
         )
-
-
-def free_port() -> int:
-    """Return a loopback TCP port nobody listens on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
