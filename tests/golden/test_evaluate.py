@@ -18,11 +18,11 @@ from mapdash.devtools.evaluate import (
     error_records,
     gold_kind,
     gold_span_toponyms,
-    haversine_km,
     load_gold,
     match_spans,
     score,
 )
+from mapdash.geo import haversine_km
 from mapdash.model import Place, Resolution, Toponym
 
 L = math.log(MAX_ERROR_KM)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import re
 
 import pytest
 from conftest import SEED
 
+from mapdash.geo import haversine_km as km
 from mapdash.geoparse.ingest import read_release
 from mapdash.geoparse.pipeline import geoparse
 
@@ -30,14 +30,6 @@ EXPECTED = {
 }
 # Countries sit at their conventional (Factbook) points, a province at its label point: near, not on, GeoNames.
 TOLERANCE_KM = {"city": 25.0, "admin1": 150.0, "country": 150.0}
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
 
 
 @pytest.fixture(scope="module")

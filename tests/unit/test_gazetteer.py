@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,7 @@ from mapdash.gazetteer.admin2 import (
     read_admin2_ids,
     weighted_point,
 )
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Return the great-circle distance in kilometres."""
-    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
-    cos = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
-    return 6371.0 * math.acos(max(-1.0, min(1.0, cos)))
+from mapdash.geo import haversine_km as km
 
 
 @pytest.mark.parametrize(
