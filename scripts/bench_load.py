@@ -225,9 +225,8 @@ class Session:
 
     async def run(self, browser, url: str, start: Start) -> None:
         """Open a page, wait for every session to have its page, then change filters until the time is up."""
-        context = await browser.new_context(
-            viewport={"width": 1300, "height": 1000}
-        )  # every filter in view, no scrolling
+        # Every filter in view, no scrolling.
+        context = await browser.new_context(viewport={"width": 1300, "height": 1000})
         context.set_default_timeout(self.timeout * 1000)  # 20 pages on 2 cores: the browser itself can be slow to act
 
         async def route(r) -> None:

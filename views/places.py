@@ -69,9 +69,8 @@ if place_id is None:
 
 place = table.set_index(Col.PLACE_ID).loc[place_id].to_dict() | {Col.PLACE_ID: place_id}
 own = mentions_of(mentions, place[Col.PLACE_ID])
-st.subheader(
-    markdown_literal(f"{place[Col.PLACE_NAME]} ({place[Col.PLACE_ID]})")
-)  # an analyst's name may hold Markdown
+# An analyst's name may hold Markdown.
+st.subheader(markdown_literal(f"{place[Col.PLACE_NAME]} ({place[Col.PLACE_ID]})"))
 left, right = st.columns(2)
 with left:
     st.markdown("**Mentions**")

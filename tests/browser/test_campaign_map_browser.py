@@ -78,9 +78,10 @@ def open_map(page: Page, url: str) -> None:
 
 def set_view(page: Page, lat: float, lon: float, zoom: int) -> None:
     """Move the map (as a user would by zooming) and let its layers and labels follow."""
+    # The script returns nothing: a Leaflet map is slow to serialise.
     the_map(page).locator(".leaflet-container").evaluate(
         f"() => {{ window.map.setView([{lat}, {lon}], {zoom}, {{animate: false}}); }}"
-    )  # returns nothing: a Leaflet map is slow to serialise
+    )
     page.wait_for_timeout(1200)
 
 

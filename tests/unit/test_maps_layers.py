@@ -50,9 +50,8 @@ def test_clustered_layers_toggle_through_one_cluster_group() -> None:
         "cluster.addLayers(points(e.layer.mapdashLayer))" in html_text
         and "cluster.removeLayers(points(e.layer.mapdashLayer))" in html_text
     )
-    assert (
-        "proxies[key].addLayer(l)" in html_text
-    )  # country outlines go with their phase's toggle, not into the cluster
+    # Country outlines go with their phase's toggle, not into the cluster.
+    assert "proxies[key].addLayer(l)" in html_text
 
 
 def test_named_governorate_is_shaded_in_its_phase_colour() -> None:

@@ -353,8 +353,8 @@ def briefing_map(
         phase_styles=styles,
         view=at,
         wheel_after_click=False,
-        legend_clearance=40,
-    )  # the side panel carries the legend: fitted as the matplotlib fallback fits
+        legend_clearance=40,  # the side panel carries the legend: fitted as the matplotlib fallback fits
+    )
     if static:  # zoomSnap 0: fitBounds fills the map exactly instead of stepping back a whole zoom level
         m.options.update(
             zoom_control=False,

@@ -233,9 +233,8 @@ def build_gazetteer(data_dir: Path, out_path: Path) -> Path:
         )
     # Newspaper abbreviations of states and provinces ("Kan.", "Ont."): the AP and Canadian Press styles.
     abbreviations: dict[str, set[str]] = defaultdict(set)
-    for a in (
-        _read_table(src / "admin1_aliases.csv") if (src / "admin1_aliases.csv").exists() else ()
-    ):  # an older data folder still builds
+    # An older data folder (without the aliases) still builds.
+    for a in _read_table(src / "admin1_aliases.csv") if (src / "admin1_aliases.csv").exists() else ():
         abbreviations[a["code"]].add(normalize_name(a["alias"]))
     for code, r in admin1.items():
         cc = code.split(".")[0]

@@ -101,9 +101,8 @@ class Resolver:
             for t, pool in zip(toponyms, pools, strict=True)
         ]
         support = _support(toponyms, written)
-        sure = _context(
-            _unambiguous(toponyms, written), support
-        )  # once: rebuilt per toponym it made long documents quadratic
+        # Once: rebuilt per toponym it made long documents quadratic.
+        sure = _context(_unambiguous(toponyms, written), support)
         first = [self._choose(t, pool, sure) for t, pool in zip(toponyms, pools, strict=True)]
         # Second pass: every confident first choice is context for the others ("Atlanta" makes "Georgia" the state).
         settled = [(r.toponym, r.place, r.confidence) for r in first if r.place is not None and r.confidence >= 0.4]
@@ -151,9 +150,8 @@ class Resolver:
                     or haversine_km(o.lat, o.lon, place.lat, place.lon) <= VARIANT_NEIGHBOUR_KM
                     for o in others
                 )
-                if (
-                    others and not near
-                ):  # alone among countries it stands; far from all the document's towns it does not
+                # Alone among countries it stands; far from all the document's towns it does not.
+                if others and not near:
                     r = Resolution(toponym=r.toponym, place=None, confidence=0.0, candidates=r.candidates)
             out.append(r)
         return out
@@ -182,9 +180,8 @@ class Resolver:
         if not toponym.is_dateline and not any(p.country_code in spelt_as_written for p in pool):
             # "Huwajah" for Al Hawijah, "Beiji" for Bayji; not "Iraq" for Raqqa
             pool = pool + self.gazetteer.variants(toponym.lookup)
-        if (
-            toponym.hint == "admin2" or not pool
-        ):  # "Rapides" in "Rapides Parish", or a lone "Avoyelles": a division's bare name
+        # "Rapides" in "Rapides Parish", or a lone "Avoyelles": a division's bare name.
+        if toponym.hint == "admin2" or not pool:
             known = {p.place_id for p in pool}
             pool = [p for p in self.gazetteer.admin2_bare(toponym.lookup) if p.place_id not in known] + pool
         return pool

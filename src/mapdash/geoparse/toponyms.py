@@ -204,9 +204,10 @@ STREET_WORDS = frozenset(
     }
 )
 WEAK_POPULATION = 5000  # a town this small, named like a word or a person, needs a locative context
+# Lower-case words inside a place's name ("Deir ez-Zor").
 CONNECTORS = (
     frozenset({"of", "de", "del", "la", "le", "du", "des", "da", "di", "and", "upon", "on", "the", "y"}) | ARTICLES
-)  # "Deir ez-Zor"
+)
 # Words before a name that make a following common word a place ("in Hit", "city of Hit").
 LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|at|from|to|into|near|outside|around|across|toward|towards|through|of|city|town|village|province|distri"
@@ -220,17 +221,18 @@ LOCATED_BEFORE = re.compile(r"\b(?:in|near|outside|into|throughout|across)\s+$",
 PLACE_NOUN_AFTER = re.compile(r"\s+(?:border\s+)?(?:crossing|checkpoint|pocket|corridor)s?\b")
 LOCATED_AFTER = re.compile(r",\s+([A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+)?)")
 # Labels the small model gives a town's name in strike lists ("Manbij" PRODUCT or DATE): no evidence against a place.
-IMPLAUSIBLE_LABELS = frozenset(
-    {"PRODUCT", "DATE", "TIME", "WORK_OF_ART", "EVENT", "LAW", "NORP"}
-)  # NORP: not of a demonym
+# NORP: not of a demonym.
+IMPLAUSIBLE_LABELS = frozenset({"PRODUCT", "DATE", "TIME", "WORK_OF_ART", "EVENT", "LAW", "NORP"})
 BORDER_AFTER = re.compile(r"\s+[Bb]order\b(?!\s+(?:town|city|village|crossing|guard|police|security|control))")
 BORDER_JOIN = re.compile(r"\s*[-–/]\s*")
 BORDER_WITH = re.compile(r"\b[Bb]order\s+with\s+(?:the\s+)?$")
 FACILITY_CODES = frozenset({"DAM", "AIRB", "AIRF", "AIRP", "MILB", "OILR"})  # GeoNames' codes, as theatre.csv uses them
+# A rank or title after a name ("United Kingdom Maj. Gen."): before one, a country's name (several words, or
+# capitals: "UAE", "UK") is the country, not a person.
 TITLE_AFTER = re.compile(
     r"\s+(?:Maj|Gen|Lt|Col|Brig|Adm|Capt|Cmdr|Sgt|Cpl|Vice|Rear|Air|Army|Navy|Marine|Defen[cs]e|Foreign"
     r"|Prime|Minister|President|Ambassador|Secretary|Chief|Commander|Chargé|Special)\b"
-)  # an all-capitals name this short is a place only as a country's or province's ("UAE", "UK")
+)
 DIRECTIONS = frozenset(
     {
         "North",
@@ -304,9 +306,8 @@ class Recognizer:
         spans = sorted((t.start, t.end) for t in [*found, *scanned])
         persons = [(s, e) for label, s, e in entities if label == "PERSON"]
         places = {t.text for t in found if not t.is_demonym and not t.is_dateline}
-        for _ in range(
-            2
-        ):  # a second round: names unblocked in the first make lists of the rest ("Al Qaim, Anah and Rawa")
+        # A second round: names unblocked in the first make lists of the rest ("Al Qaim, Anah and Rawa").
+        for _ in range(2):
             places |= self._place_names(text, blocked, theatre, countries, spans, persons)
             # "Ramadi’s strategic location" (NER: PERSON) is the Ramadi the document names elsewhere.
             unblocked = [
@@ -458,9 +459,8 @@ class Recognizer:
             elif country is not None and after:
                 t = _toponym(text, t.start, after.end(), f"{country} border", t.source, sentences, hint="region")
             elif country is not None and BORDER_WITH.search(text, max(0, t.start - 20), t.start):
-                t = _toponym(
-                    text, t.start, t.end, f"{country} border", t.source, sentences, hint="region"
-                )  # "the border with Turkey"
+                # "the border with Turkey"
+                t = _toponym(text, t.start, t.end, f"{country} border", t.source, sentences, hint="region")
             out.append(t)
         return out
 
@@ -656,9 +656,8 @@ class Recognizer:
                     and self._located(text, start, end)
                 ):
                     continue  # "in Glen Allen", "Canal Winchester, Ohio": the small model's person is a place here
-                whole = (
-                    not strong and text[b_start:b_end] == name
-                )  # "Toyota", "Lincoln"; but "Raqqa" mislabelled ORG stays
+                # "Toyota", "Lincoln"; but "Raqqa" mislabelled ORG stays.
+                whole = not strong and text[b_start:b_end] == name
                 if not (label == "ORG" and not whole and (strong or (qualifies_org and b_start <= start))):
                     return False  # a person's or organisation's name ("Hamas"); a place may qualify an organisation
         common = " " not in name and _zipf(name.lower()) >= COMMON_ZIPF
@@ -712,10 +711,8 @@ def _toponym(
     """Build a Toponym with its sentence span."""
     i = bisect_right(sentences, (start, len(text) + 1)) - 1  # sentences are sorted and disjoint
     s_start, s_end = sentences[i] if i >= 0 and start < sentences[i][1] else (start, end)
-    s_start, s_end = (
-        min(s_start, start),
-        max(s_end, end),
-    )  # an NER name running past a sentence end stays inside its own
+    # An NER name running past a sentence end stays inside its own.
+    s_start, s_end = min(s_start, start), max(s_end, end)
     return Toponym(
         start=start,
         end=end,

@@ -252,9 +252,8 @@ def place_layer(
     """Return the places of gdf for build_map; publish, when given, stores the GeoJSON text and returns its URL."""
     given = shipped_phase_styles() if phase_styles is None else phase_styles
     collection = place_features(gdf, complete_styles(gdf[Col.PHASE] if Col.PHASE in gdf else [], given), steps=timeline)
-    collection["areas"] = control_areas(
-        gdf
-    )  # a foreign member: the control areas travel (and are cached) with the places
+    # A foreign member: the control areas travel (and are cached) with the places.
+    collection["areas"] = control_areas(gdf)
     url = publish(json.dumps(collection, separators=(",", ":"), ensure_ascii=False)) if publish else ""
     return PlaceLayer(collection, url)
 

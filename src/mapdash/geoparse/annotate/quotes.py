@@ -77,9 +77,8 @@ class _State:
 
     registry: SpeakerRegistry
     previous: tuple[str | None, str | None] = (None, None)
-    awaiting: list[int] = field(
-        default_factory=list
-    )  # quotes (indexes) whose unnamed role ("the spokesman") awaits a name
+    # quotes (indexes) whose unnamed role ("the spokesman") awaits a name
+    awaiting: list[int] = field(default_factory=list)
 
 
 def find_quotes(text: str, mentions: Sequence[tuple[int, int]]) -> list[Quote]:
@@ -412,9 +411,8 @@ def _reported_quotes(
 ) -> list[Quote]:
     """Return the reported statements of a sentence: its attribution clause's, then a participle's ("noting that X")."""
     found: list[Quote] = []
-    if (
-        work[s_start] not in _OPEN + _STRAIGHT
-    ):  # else a quotation with its attribution: the direct quote is the statement
+    # A sentence that opens with a quote mark is a quotation with its attribution: the direct quote is the statement.
+    if work[s_start] not in _OPEN + _STRAIGHT:
         found = _reported(work, s_start, s_end, directs, state, mentions)
     for participle in _participle(work, s_start, s_end, directs, state, mentions):
         if not any(q.start <= participle.start < q.end for q in found):
