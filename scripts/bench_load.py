@@ -144,8 +144,7 @@ def write_releases(folder: Path, count: int) -> None:
 
 @contextmanager
 def own_app(db: Path | None, releases: int) -> Iterator[str]:
-    """Start `mapdash serve` on loopback (on db, or on a fresh database of the seed and generated releases); yield its
-    URL."""
+    """Start `mapdash serve` on loopback, on db or a fresh database of the seed and made-up releases; yield its URL."""
     with tempfile.TemporaryDirectory(prefix="mapdash-bench-") as tmp:
         if db is None:
             db = Path(tmp) / "bench.sqlite"
@@ -349,8 +348,7 @@ class Session:
 
 
 async def bench(url: str, sessions: int, duration: float, timeout: float, artifacts: Path | None = None) -> Tally:
-    """Run the sessions against url for duration seconds; return what they measured (screenshots of stalls in
-    artifacts)."""
+    """Run the sessions on url for duration seconds; return what they measured (stalls screenshotted in artifacts)."""
     from playwright.async_api import async_playwright
 
     tally = Tally()

@@ -124,8 +124,7 @@ def lakes() -> dict:
 
 
 def admin1(tolerance: float = 0.01) -> tuple[dict[str, dict], list[list[object]]]:
-    """Return the first-level borders as lines by tile (no segment twice, country borders left to the countries), and
-    their labels."""
+    """Return first-level borders as lines by tile (each segment once, none along a country border) and their labels."""
     source = json.loads(
         (NATURAL_EARTH / "ne_10m_admin_1_states_provinces_simplified.geojson").read_text(encoding="utf-8")
     )

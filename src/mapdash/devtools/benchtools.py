@@ -23,8 +23,7 @@ SAMPLE_SECONDS = 0.05
 
 
 class PeakMemory:
-    """The highest resident memory (RSS, MB) of this process (unless include_self is off) and its children while a block
-    runs."""
+    """Peak resident memory (RSS, MB) of this process (unless include_self is off) and its children during a block."""
 
     def __init__(self, *, include_self: bool = True) -> None:
         self.include_self = include_self

@@ -82,8 +82,7 @@ def _draw_towns(
     map_w: float,
     most: int = 40,
 ) -> None:
-    """Draw the towns the interactive map names at this scale (Natural Earth by rank), none over another or over a
-    place."""
+    """Draw the towns the interactive map names at this scale (Natural Earth, by rank), none over another or a place."""
     import json
 
     xmin, xmax, ymin, ymax = extent
