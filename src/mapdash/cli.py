@@ -545,8 +545,7 @@ def _eval_campaign(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    """Write the filtered mentions as a briefing snapshot (png, pdf), a standalone map (html) or data (geojson, csv,
-    gpkg)."""
+    """Write the filtered mentions as a snapshot (png, pdf), a standalone map (html) or data (geojson, csv, gpkg)."""
     from mapdash.export import Briefing, ExportError, parse_size, resolve_doc_ids, write_export
     from mapdash.frame import Filters, filter_mentions
     from mapdash.render.maps import MapView

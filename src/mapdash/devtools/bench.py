@@ -268,8 +268,7 @@ def bench_long_documents(
     *,
     use_spacy: bool,
 ) -> None:
-    """Ingest one long document per size and kind with `mapdash ingest` in a fresh process: time, peak memory, what was
-    kept."""
+    """Ingest a long document per size and kind with `mapdash ingest`, a new process: time, peak memory, what's kept."""
     import re
 
     mode = "spaCy+gazetteer" if use_spacy else "gazetteer"
