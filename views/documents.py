@@ -27,7 +27,9 @@ db, settings, docs = view.db, view.settings, view.documents
 @st.cache_resource(show_spinner=False)
 def job_manager(db: str) -> JobManager:
     """Return the server's one job manager: ingest jobs run in worker processes, max_jobs at once."""
-    return JobManager(db, max_running=settings.max_jobs, memory_mb=settings.job_memory_mb, grace=settings.job_grace_s)
+    return JobManager(  # its worker processes get the app's settings, not their environment
+        settings, max_running=settings.max_jobs, memory_mb=settings.job_memory_mb, grace=settings.job_grace_s
+    )
 
 
 def start(request: JobRequest) -> None:

@@ -279,6 +279,7 @@ def ingest_paths(
         default_date=default_date,
         reprocess=reprocess,
         progress=lambda _done, _total, result: print(result.line(), flush=True),
+        max_mb=settings.max_file_mb,
     )
     counts = library.counts(results)
     redone = f", {counts['reprocessed']} re-processed" if counts["reprocessed"] else ""

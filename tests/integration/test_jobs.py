@@ -3,8 +3,11 @@ cancelled, a memory limit; the database keeps whole documents only."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import psutil
@@ -14,6 +17,7 @@ from conftest import SEED
 from mapdash import library, store
 from mapdash.devtools import benchcorpus
 from mapdash.library.jobs import FINAL, JobLimitError, JobManager, JobRequest, JobStatus, upload_request
+from mapdash.settings import Settings
 
 pytestmark = pytest.mark.slow
 
@@ -27,9 +31,9 @@ def db(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def manager(db: str) -> Iterator[JobManager]:
+def manager(db: str, settings: Settings) -> Iterator[JobManager]:
     """A job manager (gazetteer only, so each worker starts fast), closed after the test."""
-    jobs = JobManager(db, use_spacy=False, max_running=1, max_waiting=1, grace=1.0)
+    jobs = JobManager(replace(settings, db_path=Path(db)), use_spacy=False, max_running=1, max_waiting=1, grace=1.0)
     yield jobs
     jobs.close()
 
@@ -118,8 +122,9 @@ def test_a_job_whose_page_closed_is_cancelled(manager: JobManager, tmp_path: Pat
     assert status.state == "cancelled" and "page was closed" in status.caption()
 
 
-def test_a_worker_over_its_memory_limit_fails_alone(db: str, tmp_path: Path) -> None:
-    jobs = JobManager(db, use_spacy=False, memory_mb=100)  # far below what loading the geoparser takes
+def test_a_worker_over_its_memory_limit_fails_alone(db: str, settings: Settings, tmp_path: Path) -> None:
+    # far below what loading the geoparser takes
+    jobs = JobManager(replace(settings, db_path=Path(db)), use_spacy=False, memory_mb=100)
     try:
         job_id = jobs.submit(
             JobRequest("text", "paste", text="Strikes near Mosul in Iraq, officials said on Monday."), owner="a"
@@ -130,3 +135,23 @@ def test_a_worker_over_its_memory_limit_fails_alone(db: str, tmp_path: Path) -> 
     assert status.state == "failed" and ("memory" in status.error.lower() or "MemoryError" in status.error), (
         status.error
     )
+
+
+def test_the_worker_takes_the_servers_settings_not_its_environment(
+    db: str, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MAPDASH_MAX_FILE_MB", raising=False)  # the environment would allow 50 MB
+    monkeypatch.setenv("MAPDASH_DB", str(Path(db).with_name("elsewhere.sqlite")))  # and name another database
+    tiny = SEED.stat().st_size / 2 / 1024 / 1024  # megabytes: half the seed release
+    jobs = JobManager(replace(settings, db_path=Path(db), max_file_mb=tiny), use_spacy=False)
+    try:
+        job_id = jobs.submit(JobRequest("paths", "Adding the seed", paths=(str(SEED),)), owner="a")
+        status = wait(jobs, job_id)
+    finally:
+        jobs.close()
+    assert status.state == "done", status
+    (result,) = status.results
+    assert result.status == "rejected" and f"over the {tiny:g} MB limit" in result.reason, result
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+    assert not Path(db).with_name("elsewhere.sqlite").exists(), "the worker opened the database it was given"

@@ -15,7 +15,7 @@ from conftest import SEED
 
 from mapdash.cli import main
 from mapdash.geoparse.ingest import MAX_NAME_BYTES, IngestError, read_release, safe_filename
-from mapdash.settings import MB
+from mapdash.settings import MB, load_settings
 
 BODY = (
     "Iraqi forces retook Ramadi in Anbar province on Tuesday, officials said. The next phase will target "
@@ -28,18 +28,26 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
 
 @pytest.mark.parametrize("limit, size, refused", [(1, MB + 1, True), (1, MB, False), (0.5, MB, True), (2, MB, False)])
 def test_file_size_limit_is_configurable(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: float, size: int, refused: bool
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    limit: float,
+    size: int,
+    refused: bool,
 ) -> None:
     path = tmp_path / "r.txt"
     text = ("Update\n\n" + BODY + " More work continues." * (size // 20)).encode()
     path.write_bytes(text[: size - 1] + b".")  # real text of exactly size bytes: it must read as a release when allowed
     monkeypatch.setenv("MAPDASH_MAX_FILE_MB", str(limit))
+    max_mb = load_settings().max_file_mb  # the environment reaches ingest through the settings its caller makes
     if refused:
         with pytest.raises(IngestError, match=f"over the {limit:g} MB limit .*MAPDASH_MAX_FILE_MB") as info:
-            read_release(path)
+            read_release(path, max_mb=max_mb)
         assert str(info.value).startswith(f"{path}: ") and "\n" not in str(info.value)
+        assert main(["--db", str(tmp_path / "m.sqlite"), "ingest", str(path)]) == 1  # the command line's settings
+        assert f"rejected: {info.value}" in capsys.readouterr().out
     else:
-        assert read_release(path).text.startswith("Iraqi forces")
+        assert read_release(path, max_mb=max_mb).text.startswith("Iraqi forces")
     assert read_release(path, max_mb=limit + 1).text.startswith("Iraqi forces"), "the caller's limit wins"
 
 

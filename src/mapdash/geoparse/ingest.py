@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from mapdash.model import Document
-from mapdash.settings import MB, load_settings
+from mapdash.settings import DATA_DIR, DEFAULT_MAX_FILE_MB, MB
 from mapdash.text import MONTH, MONTH_NUMBERS
 
 RELEASE_SUFFIXES = (".txt", ".html", ".htm")
@@ -109,9 +109,8 @@ def document_id(text: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def load_chrome_patterns(path: Path | None = None) -> tuple[re.Pattern[str], ...]:
-    """Return the compiled whole-line chrome patterns from ``data/chrome_patterns.txt`` (or ``path``)."""
-    path = path or load_settings().data_dir / "chrome_patterns.txt"
+def load_chrome_patterns(path: Path = DATA_DIR / "chrome_patterns.txt") -> tuple[re.Pattern[str], ...]:
+    """Return the compiled whole-line chrome patterns from the shipped ``data/chrome_patterns.txt`` (or ``path``)."""
     lines = path.read_text(encoding="utf-8").splitlines()
     return tuple(re.compile(s, re.IGNORECASE) for s in (x.strip() for x in lines) if s and not s.startswith("#"))
 
@@ -148,13 +147,13 @@ def clean_text(raw: str, *, is_html: bool) -> CleanedRelease:
     return CleanedRelease("\n\n".join(body), title, byline, published)
 
 
-def read_release(path: Path, *, default_date: date | None = None, max_mb: float | None = None) -> Document:
-    """Return the Document for a saved release of at most max_mb (MAPDASH_MAX_FILE_MB); a sidecar overrides what was
-    extracted."""
+def read_release(path: Path, *, default_date: date | None = None, max_mb: float = DEFAULT_MAX_FILE_MB) -> Document:
+    """Return the Document for a saved release of at most max_mb (the caller's ``Settings.max_file_mb``); a sidecar
+    overrides what was extracted."""
     path = Path(path)
     if path.suffix.lower() not in RELEASE_SUFFIXES:
         raise IngestError(f"{path}: {_NOT_A_RELEASE}")
-    _check_size(path, load_settings().max_file_mb if max_mb is None else max_mb)
+    _check_size(path, max_mb)
     sidecar = _read_sidecar(path)
     raw = _decode(path)
     try:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from mapdash.library import IngestResult
+from mapdash.settings import Settings
 
 State = Literal["waiting", "running", "done", "failed", "cancelled"]
 Kind = Literal["paths", "uploads", "text", "reprocess"]
@@ -124,7 +125,7 @@ class JobManager:
 
     def __init__(
         self,
-        db: str,
+        settings: Settings,
         *,
         use_spacy: bool = True,
         max_running: int = 1,
@@ -134,7 +135,7 @@ class JobManager:
         memory_mb: int | None = None,
         keep_finished: int = 50,
     ) -> None:
-        self.db, self.use_spacy = db, use_spacy
+        self.settings, self.use_spacy = settings, use_spacy  # the workers get these settings, not their environment
         self.max_running, self.max_waiting, self.grace = max(1, max_running), max(0, max_waiting), grace
         self.nice, self.memory_mb, self.keep_finished = nice, memory_mb, keep_finished
         self._jobs: dict[str, _Job] = {}
@@ -303,7 +304,7 @@ class JobManager:
         )
         theirs.close()
         job.pipe = Connection(mine.detach())
-        job.pipe.send((job.request, self.db, self.use_spacy, self.nice, self.memory_mb))
+        job.pipe.send((job.request, self.settings, self.use_spacy, self.nice, self.memory_mb))
         job.status = replace(job.status, state="running", waiting_behind=0)
 
     def _update_waiting(self) -> None:
@@ -366,14 +367,19 @@ def limit_memory(megabytes: int | None) -> None:
 def worker_main(fd: int) -> None:
     """Entry point of a worker process: read the job from the socket fd, run it, report through it."""
     pipe = Connection(fd)
-    request, db, use_spacy, nice, memory_mb = pipe.recv()
-    run_job(request, db, use_spacy, pipe, nice, memory_mb)
+    request, settings, use_spacy, nice, memory_mb = pipe.recv()
+    run_job(request, settings, use_spacy, pipe, nice, memory_mb)
 
 
 def run_job(
-    request: JobRequest, db: str, use_spacy: bool, pipe: Connection, nice: int = 19, memory_mb: int | None = None
+    request: JobRequest,
+    settings: Settings,
+    use_spacy: bool,
+    pipe: Connection,
+    nice: int = 19,
+    memory_mb: int | None = None,
 ) -> None:
-    """Run one job in this (worker) process, sending its progress through pipe."""
+    """Run one job in this (worker) process with the server's settings, sending its progress through pipe."""
     signal.signal(signal.SIGTERM, lambda *_: os._exit(143))  # stop now: the open transaction, if any, is rolled back
     if nice:
         os.nice(nice)  # the dashboard's own threads come first
@@ -390,10 +396,8 @@ def run_job(
         from mapdash import library
         from mapdash.geoparse.ingest import RELEASE_SUFFIXES, iter_release_paths
         from mapdash.geoparse.pipeline import load_services
-        from mapdash.settings import load_settings
         from mapdash.store import Store
 
-        settings = load_settings(db)
         database = Store.open(settings.db_path)
         loader = lambda: load_services(settings, use_spacy=use_spacy)  # noqa: E731
         progress = lambda done, total, result: pipe.send(("result", done, total, result))  # noqa: E731
@@ -410,13 +414,20 @@ def run_job(
                 progress=progress,
                 parsing=parsing,
                 release_dirs=dirs,
+                max_mb=settings.max_file_mb,
             )
         elif request.kind == "uploads":
             files = [Path(p) for p in request.paths]
             stems = {p.stem for p in files if p.suffix.lower() in RELEASE_SUFFIXES}
             pipe.send(("total", sum(1 for p in files if not (p.suffix.lower() == ".json" and p.stem in stems))))
             library.ingest_written_uploads(
-                database, files, loader, default_date=request.published, progress=progress, parsing=parsing
+                database,
+                files,
+                loader,
+                default_date=request.published,
+                progress=progress,
+                parsing=parsing,
+                max_mb=settings.max_file_mb,
             )
         elif request.kind == "text":
             pipe.send(("total", 1))

@@ -48,10 +48,10 @@ def worker_services(settings: Settings, use_spacy: bool) -> Services:
         return _SERVICES[key]
 
 
-def read_task(path: str, default_date: date | None) -> Document | str:
+def read_task(path: str, default_date: date | None, max_mb: float) -> Document | str:
     """Return the Document of a release file, or the one-line reason it is rejected (runs in a worker)."""
     try:
-        return read_release(Path(path), default_date=default_date)
+        return read_release(Path(path), default_date=default_date, max_mb=max_mb)
     except IngestError as exc:
         return str(exc)
 
@@ -140,7 +140,8 @@ def _ingest(
                 if path is None:
                     exhausted = True
                 else:
-                    pending[pool.submit(read_task, str(path), default_date)] = ("read", str(path), False)
+                    read = pool.submit(read_task, str(path), default_date, settings.max_file_mb)
+                    pending[read] = ("read", str(path), False)
             done, _ = wait(pending, timeout=STALL_SECONDS, return_when=FIRST_COMPLETED)
             if not done:  # a lost cluster or workers that cannot start would otherwise wait forever
                 raise TimeoutError(
