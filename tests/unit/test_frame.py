@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
+import types
+import typing
 from datetime import date
 
+import numpy as np
 import pytest
 from test_store import OTHER, sample
 
@@ -24,6 +28,33 @@ def test_one_definition_names_the_columns(seed_target: str) -> None:
     assert [value for name, value in vars(Col).items() if name.isupper()] == list(MENTION_COLUMNS) == COLUMNS
     rows = store.connect(seed_target).mention_rows()
     assert rows and all(list(row.keys()) == list(StoredMention.__annotations__) for row in rows)
+
+
+def _has_type(value: object, hint: object) -> bool:
+    """Say whether a frame cell holds a value of a `MentionRow` annotation (missing only where it says `| None`)."""
+    value = value.item() if isinstance(value, np.generic) else value
+    options = typing.get_args(hint) if typing.get_origin(hint) in (types.UnionType, typing.Union) else (hint,)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return type(None) in options
+    for option in options:
+        if typing.get_origin(option) is typing.Literal:
+            if value in typing.get_args(option):
+                return True
+        elif option is int and isinstance(value, float):  # pandas holds an int column with gaps as floats
+            if value.is_integer():
+                return True
+        elif isinstance(option, type) and isinstance(value, option) and not (option is int and type(value) is bool):
+            return True
+    return False
+
+
+def test_frame_values_have_the_row_types(seed_frame) -> None:
+    hints = typing.get_type_hints(MentionRow)
+    wrong = {
+        column: sorted({repr(v) for v in seed_frame[column] if not _has_type(v, hint)})[:3]
+        for column, hint in hints.items()
+    }
+    assert {column: values for column, values in wrong.items() if values} == {}
 
 
 def test_frame_is_a_geodataframe_in_wgs84(seed_frame) -> None:
