@@ -194,7 +194,7 @@ def filter_mentions(gdf: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame
     return gdf.loc[keep]  # .loc, not gdf[keep]: half the time, same GeoDataFrame
 
 
-def _missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
     """Say whether a cell holds no value (None, NaN, NaT)."""
     return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
@@ -207,7 +207,7 @@ def blank_missing(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = out[column].map(lambda v: "" if _missing(v) else v).astype(object)
+            out[column] = out[column].map(lambda v: "" if is_missing(v) else v).astype(object)
     return out
 
 

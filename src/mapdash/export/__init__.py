@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -30,6 +29,7 @@ from mapdash.export.snapshot import (
     chromium_missing,
     render_snapshot,
 )
+from mapdash.frame import is_missing
 from mapdash.render.maps import PhaseStyleLike
 
 FORMATS = ("png", "pdf", "html", "geojson", "csv", "gpkg")
@@ -114,7 +114,7 @@ class Export:
 
 def _portable(value: Any) -> Any:
     """Return a cell as a scalar a data file can hold: ISO text for dates, JSON text for lists and dicts."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return None  # blank in CSV, null in GeoJSON and GeoPackage: never the text "None", "NaT" or "nan"
     if isinstance(value, datetime | date | pd.Timestamp):
         return value.isoformat()

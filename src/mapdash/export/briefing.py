@@ -19,7 +19,7 @@ import geopandas as gpd
 import pandas as pd
 from folium.template import Template
 
-from mapdash.frame import Filters
+from mapdash.frame import Filters, is_missing
 from mapdash.render.maps import (
     MapView,
     PhaseStyleLike,
@@ -153,7 +153,7 @@ def _documents(gdf: gpd.GeoDataFrame) -> tuple[str, ...]:
 
 def _iso(value: object) -> str:
     """Return a date cell as YYYY-MM-DD, "" when missing."""
-    return "" if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)) else str(value)[:10]
+    return "" if is_missing(value) else str(value)[:10]
 
 
 def briefing_content(

@@ -6,12 +6,10 @@ Every piece of document or gazetteer text is HTML-escaped here; the map inserts 
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-import pandas as pd
-
+from mapdash.frame import is_missing
 from mapdash.model import Col
 
 MAX_SENTENCES = 3  # per popup: enough to see why a place is there without a wall of text
@@ -41,7 +39,7 @@ def text(value: Any) -> str:
     """Return a cell as text, "" for None/NaN."""
     if value.__class__ is str:  # the common case first: this runs for every cell of every popup
         return value
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    if is_missing(value):
         return ""
     return str(value)
 

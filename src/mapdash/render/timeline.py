@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 
+from mapdash.frame import is_missing
 from mapdash.model import Col
 from mapdash.render.maps import PhaseStyleLike, phase_style
 from mapdash.render.popups import text as _text
@@ -41,7 +42,7 @@ def _day(row: Mapping[str, object], keys: tuple[str, ...] = (Col.PHASE_FROM, Col
     """Return the day a phase tag refers to: its resolved date, else its document's publication day (None: neither)."""
     for key in keys:
         value = row.get(key)
-        if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        if is_missing(value):
             continue
         if isinstance(value, datetime):
             return value.date()
