@@ -14,6 +14,7 @@ from test_store import (  # noqa: F401 - collected here again, on both backends
     test_correction_ids_count_up,
     test_corrections_survive_reprocessing,
     test_documents_and_mentions_are_found_by_id_and_span,
+    test_an_ended_threads_connection_is_handed_on,
     test_each_thread_reads_on_its_own_connection,
     test_every_write_changes_the_data_version_and_reads_do_not,
     test_mention_rows_join_document_and_place,

@@ -197,9 +197,16 @@ def test_each_thread_reads_on_its_own_connection(db: Store) -> None:
     import threading
 
     seen: list[object] = []
-    threads = [threading.Thread(target=lambda: seen.append(db._reader())) for _ in range(2)]
+    together = threading.Barrier(2)  # both alive at once: neither may have the other's connection
+
+    def read() -> None:
+        seen.append(db._reader())
+        together.wait(timeout=30)
+
+    threads = [threading.Thread(target=read) for _ in range(2)]
     for thread in threads:
         thread.start()
+    for thread in threads:
         thread.join()
     assert len({id(c) for c in seen}) == 2 and db._reader() is db._reader()
     assert all(c is not db._writer for c in seen), "reads never run on the writer's connection"
@@ -241,3 +248,15 @@ def test_no_sql_outside_the_store() -> None:
             if isinstance(node, ast.Attribute) and node.attr in ("execute", "executemany", "executescript"):
                 offenders.append(f"{path.relative_to(REPO_ROOT)}:{node.lineno}")
     assert offenders == []  # the gazetteer's own index (gazetteer/) is a separate SQLite file, not the store
+
+
+def test_an_ended_threads_connection_is_handed_on(db: Store) -> None:
+    """Streamlit runs each page run on a new thread: connections are reused, not opened per run and left."""
+    import threading
+
+    seen: list[object] = []
+    for _ in range(5):
+        thread = threading.Thread(target=lambda: seen.append(db._reader()) or db.count("documents"))
+        thread.start()
+        thread.join()
+    assert len({id(c) for c in seen}) == 1 and len(db._readers) == 1

@@ -74,15 +74,21 @@ class Store:
     # --- Connections ---
 
     def _reader(self) -> Any:
-        """Return this thread's read connection, opening it on first use (and closing those of ended threads)."""
+        """Return this thread's read connection: on first use, one an ended thread left, else a new one.
+
+        Streamlit runs each rerun of a page on a new thread: handing an ended thread's connection on keeps the
+        number of connections at the most threads ever alive at once, and spares a connect per page run.
+        """
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self._backend.connect()
-            self._local.conn = conn
             with self._readers_lock:
-                for thread in [t for t in self._readers if not t.is_alive()]:
-                    self._readers.pop(thread).close()
+                ended = next((t for t in self._readers if not t.is_alive()), None)
+                conn = self._readers.pop(ended) if ended is not None else None
+            if conn is None:
+                conn = self._backend.connect()
+            with self._readers_lock:
                 self._readers[threading.current_thread()] = conn
+            self._local.conn = conn
         return conn
 
     @contextmanager
