@@ -139,7 +139,10 @@ def load_gold(path: Path) -> list[GoldDoc]:
 
 def _gold_toponym(row: dict[str, Any]) -> GoldToponym:
     """Return a GoldToponym from one JSON toponym."""
-    number = lambda v: None if v is None else float(v)  # noqa: E731
+
+    def number(v: Any) -> float | None:
+        return None if v is None else float(v)
+
     return GoldToponym(
         start=int(row["start"]),
         end=int(row["end"]),
@@ -402,7 +405,10 @@ def evaluate_file(
         load_s=started - loading,
     )
     if errors_path is not None:
-        known = lambda gid: services.gazetteer.place(f"gn:{gid}") is not None  # noqa: E731
+
+        def known(gid: int) -> bool:
+            return services.gazetteer.place(f"gn:{gid}") is not None
+
         with Path(errors_path).open("w", encoding="utf-8") as out:
             for record in error_records(docs, predictions, known):
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -411,7 +417,10 @@ def evaluate_file(
 
 def format_table(report: EvalReport) -> str:
     """Return a short human-readable summary of a report."""
-    km = lambda v: "-" if v is None else f"{v:,.1f} km"  # noqa: E731
+
+    def km(v: float | None) -> str:
+        return "-" if v is None else f"{v:,.1f} km"
+
     rows = [
         ("mode", f"{report.mode} ({report.spans} spans)"),
         (
