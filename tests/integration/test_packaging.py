@@ -1,9 +1,10 @@
 """`pip install .` works, not only `-e`: the wheel carries the data, the app and its pages, and the installed
 command ingests and lists the seed and serves the dashboard from the installed files alone.
 
-The wheel is built offline from the files git knows (what a fresh clone has), installed without its dependencies
-into a fresh virtual environment that sees this project's installed dependencies through a .pth line (their folder
-only: the editable install's path to src/ there is not followed), and run from a folder outside the checkout.
+The sdist is built offline from the files git knows (what a fresh clone has), and the wheel from the sdist. The
+wheel is installed without its dependencies into a fresh virtual environment that sees this project's installed
+dependencies through a .pth line (their folder only: the editable install's path to src/ there is not followed),
+and run from a folder outside the checkout.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -59,15 +61,36 @@ def checkout_files() -> list[str]:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the wheel from a copy of the checkout, with the setuptools already installed (no download)."""
+    """Build the sdist from a copy of the checkout, then the wheel from the sdist (as `python -m build` does), with the
+    setuptools already installed: nothing is downloaded."""
     work = tmp_path_factory.mktemp("wheel")
     source = work / "source"
     for name in checkout_files():
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO_ROOT / name, source / name)
+    sdist = subprocess.run(
+        [sys.executable, "-c", f"from setuptools import build_meta; print(build_meta.build_sdist({str(work)!r}))"],
+        cwd=source,
+        capture_output=True,
+        text=True,
+    )
+    assert sdist.returncode == 0, sdist.stderr[-3000:]
+    with tarfile.open(work / sdist.stdout.strip().splitlines()[-1]) as archive:
+        archive.extractall(work / "sdist", filter="data")
+    (unpacked,) = (work / "sdist").iterdir()
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
     build = subprocess.run(
-        [*pip, "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", str(work / "dist"), str(source)],
+        [
+            *pip,
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-q",
+            "-w",
+            str(work / "dist"),
+            str(unpacked),
+        ],
         capture_output=True,
         text=True,
     )
