@@ -31,7 +31,9 @@ MIN_SIZE = (640, 400)  # below this the side panel leaves no room for a map
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # No first-run network chatter; no GPU (headless in containers and VMs).
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-TIMEOUT_MS = 30_000
+# Each Chromium step (start, load, draw) may take this long: on a busy shared server a render of the basemap can
+# need tens of seconds, and an export that gives up then makes the analyst press again for the same wait.
+TIMEOUT_MS = 120_000
 FULL_RENDERING_HINT = (
     "for the full rendering install Chromium (apt-get install chromium) "
     "and the Python package playwright (see README, Export)"
