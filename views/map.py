@@ -181,6 +181,7 @@ if fmt := kept.export_request:  # kept until the file is written: a rerun that i
                 label=f"{name} ({len(made.data) / 1024:,.0f} KB)",
                 nonce=kept.export_nonce,
             )
+            kept.export_request = None  # written: a rerun that stops this one at the spinner's end keeps the file
     except (ExportError, OSError) as exc:
         kept.export_ready = None
         st.error(f"The {LABELS[fmt]} export failed: {exc}. Press its button again to retry.")
