@@ -212,24 +212,24 @@ def place_features(
         rows = groups[place_id]
         phase = next((p for p in (_text(r.get(Col.PHASE)).strip() for r in rows) if p), "")  # newest report wins
         style = phase_style(phase, styles)
-        kind = "country" if _text(rows[0].get("feature")) == "country" else "place"
+        kind = "country" if _text(rows[0].get(Col.FEATURE)) == "country" else "place"
         properties = {
             "place_id": place_id,
-            "name": _text(rows[0]["place_name"]),
+            "name": _text(rows[0][Col.PLACE_NAME]),
             "kind": kind,
             "phase": phase,
             "color": style.color,
             "radius": round(min(6 + 2 * math.log2(len(rows)), 14), 1),
-            "tooltip": html.escape(_text(rows[0]["place_name"])),
+            "tooltip": html.escape(_text(rows[0][Col.PLACE_NAME])),
             "popup": popup_html(rows, style),
         }
         if steps:
             properties["steps"] = _steps(rows, styles)
         if outlines and kind == "country":
-            shape = assets.country_shape(_text(rows[0].get("country_code")))
+            shape = assets.country_shape(_text(rows[0].get(Col.COUNTRY_CODE)))
             if shape is not None:
                 properties["shape"] = shape
-        point = {"type": "Point", "coordinates": [round(float(rows[0]["lon"]), 5), round(float(rows[0]["lat"]), 5)]}
+        point = {"type": "Point", "coordinates": [round(float(rows[0][Col.LON]), 5), round(float(rows[0][Col.LAT]), 5)]}
         features.append({"type": "Feature", "properties": properties, "geometry": point})
     return {"type": "FeatureCollection", "features": features}
 
