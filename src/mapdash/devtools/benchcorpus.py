@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from mapdash.settings import REPO_ROOT
+from mapdash.settings import DATA_DIR, REPO_ROOT
 
 LGL_ENV = "MAPDASH_LGL"
 FIRST_DAY = date(2009, 1, 1)
@@ -90,7 +90,7 @@ def write_corpus(articles: list[Article], count: int, folder: Path) -> Path:
 
 
 LONG_KINDS = ("repetitive", "ordinary")
-SEED_RELEASE = REPO_ROOT / "data" / "seeds" / "000_4dfe93347b0ca329.txt"
+SEED_RELEASE = DATA_DIR / "seeds" / "000_4dfe93347b0ca329.txt"  # the checkout's or the installed package's
 
 
 def long_text(kind: str, size: int, articles: list[Article] | None = None) -> str:
