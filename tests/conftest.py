@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import uuid
+import warnings
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -164,11 +165,29 @@ def seed_target(backend: str, tmp_path_factory: pytest.TempPathFactory, request:
 
 
 _KINDS = ("unit", "golden", "integration", "browser")
+# What makes a test slow to start: the real index and spaCy (the seed databases ingest with both), a PostgreSQL server.
+# A unit test uses none of them: tests/unit/standins.py has a gazetteer of a few rows.
+_HEAVY = frozenset({"gazetteer", "nlp", "services", "seed_db", "seed_target", "postgres_url", "pg_template"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark each test by the folder it lives in (tests/unit, tests/golden, tests/integration, tests/browser)."""
+    heavy = []
     for item in items:
         kind = next((part for part in item.path.parts[-3:-1] if part in _KINDS), None)
         if kind:
             item.add_marker(getattr(pytest.mark, kind))
+        used = set(_HEAVY.intersection(getattr(item, "fixturenames", ())))
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("backend") == "postgresql":
+            used.add("postgresql")
+        if kind == "unit" and used:
+            heavy.append(item.path.name)
+    if heavy:
+        warnings.warn(
+            pytest.PytestWarning(
+                f"{len(heavy)} tests in tests/unit use the real services or a database server, which belong in "
+                f"tests/integration (or on a stand-in): {', '.join(sorted(set(heavy)))}"
+            ),
+            stacklevel=1,
+        )
