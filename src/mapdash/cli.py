@@ -549,7 +549,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     """Write the filtered mentions as a snapshot (png, pdf), a standalone map (html) or data (geojson, csv, gpkg)."""
     from mapdash.export import Briefing, ExportError, parse_size, resolve_doc_ids, write_export
     from mapdash.frame import Filters, filter_mentions
-    from mapdash.render.maps import MapView
+    from mapdash.render.maps import MapView, shipped_phase_styles
 
     started = time.perf_counter()
     gdf = mentions_frame(Store.open(settings.db_path))
@@ -576,6 +576,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
             size=parse_size(args.size),
             scale=args.scale,
             renderer=args.renderer,
+            styles=shipped_phase_styles(settings.data_dir),  # the taxonomy of the data the mentions were tagged with
         )
     except ExportError as exc:
         raise CommandError(str(exc)) from exc
