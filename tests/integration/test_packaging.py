@@ -129,8 +129,10 @@ def outside(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run_env(outside: Path) -> dict[str, str]:
-    """Return the environment of the installed commands: a database in the test's folder, nothing from the checkout."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MAPDASH_") and k != "PYTHONPATH"}
+    """Return the environment of the installed commands: a database in the test's folder, nothing from the checkout
+    (the gazetteer cache is the user's, or MAPDASH_CACHE: the index is keyed by its sources, not by their folder)."""
+    keep = {"MAPDASH_CACHE"}
+    env = {k: v for k, v in os.environ.items() if k in keep or not k.startswith("MAPDASH_") and k != "PYTHONPATH"}
     return {**env, "MAPDASH_DB": str(outside / "mapdash.sqlite")}
 
 
