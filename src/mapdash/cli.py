@@ -369,8 +369,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     for folder in release_dirs:
         if not folder.is_dir():
             raise CommandError(f"--release-dir {folder}: no such folder")
+    # Streamlit reads .streamlit/secrets.toml beside the app, in the working folder and in the user's home; an
+    # installed app's folder is inside the package, so the working folder is where a team's secrets go.
+    oidc = oidc_configured(APP_SCRIPT.parent) or oidc_configured(Path.cwd())
     try:
-        policy = login_policy(args.host, oidc_configured=oidc_configured(APP_SCRIPT.parent), password=team_password())
+        policy = login_policy(args.host, oidc_configured=oidc, password=team_password())
     except AuthError as exc:
         raise CommandError(str(exc)) from None
     if policy.mode == "refuse":

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from harness import free_port, run_app
 
-from mapdash.settings import REPO_ROOT
+from mapdash.settings import APP_SCRIPT, REPO_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -240,3 +240,29 @@ def test_installed_app_draws_its_pages(venv: Path, outside: Path, ingested: subp
     errors, titles, tables = result
     assert errors == [] and titles == ["Campaign map", "Places"], result
     assert any("Ramadi" in table and "Mosul" in table for table in tables), tables
+
+
+def test_serve_finds_a_teams_secrets_in_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An installed app's folder is inside the package: OpenID Connect secrets go in the working folder's .streamlit/,
+    where Streamlit reads them too."""
+    from mapdash.cli import main
+
+    commands: list[list[str]] = []
+    monkeypatch.setattr(os, "execve", lambda _exe, argv, _env: commands.append(list(argv)))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("MAPDASH_PASSWORD", raising=False)
+    monkeypatch.delenv("MAPDASH_PASSWORD_FILE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    serve = ["--db", str(tmp_path / "m.sqlite"), "serve", "--host", "0.0.0.0", "--port", "1"]
+    assert main(serve) == 2 and commands == [], "no login set up: refused beyond loopback"
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(
+        '[auth]\nredirect_uri = "https://maps.example/oauth2callback"\ncookie_secret = "x"\nclient_id = "c"\n'
+        'client_secret = "s"\nserver_metadata_url = "https://idp.example/.well-known/openid-configuration"\n'
+    )
+    assert main(serve) == 0
+    assert "(login: oidc)" in capsys.readouterr().out
+    (command,) = commands
+    assert command[command.index("run") + 1] == str(APP_SCRIPT)
