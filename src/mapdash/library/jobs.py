@@ -34,6 +34,7 @@ from mapdash.settings import Settings
 State = Literal["waiting", "running", "done", "failed", "cancelled"]
 Kind = Literal["paths", "uploads", "text", "reprocess"]
 FINAL: frozenset[str] = frozenset({"done", "failed", "cancelled"})
+WORKER_EXIT_S = 30.0  # how long a worker that reported it is done may take to exit before it is killed
 TICK = 0.2  # seconds between the supervisor's looks at the jobs
 STOP_SECONDS = 5.0  # after SIGTERM, how long a worker has before SIGKILL
 
@@ -326,6 +327,12 @@ class JobManager:
             job.pipe.close()
             job.pipe = None
         if job.process is not None:
+            if state == "done":  # the worker said so and is exiting: done means its process has ended
+                try:
+                    job.process.wait(timeout=WORKER_EXIT_S)
+                except subprocess.TimeoutExpired:
+                    job.process.kill()
+                    job.process.wait()
             job.process.poll()  # reap it if it has exited
             job.process = None
         if job.request.cleanup:
