@@ -144,6 +144,9 @@ RESOLVED = [
     ("He noted that Dutch aircraft are now striking ISIL targets in Syria.", "Dutch", ("NL", "country", None)),
     # a spelling variant, a part of a country, a border
     ("Iraqi forces retook Huwajah last week.", "Huwajah", ("IQ", "city", "At Ta'mim")),
+    ("Iraqi forces retook Beiji and its refinery.", "Beiji", ("IQ", "city", "Salah ad Din")),
+    ("Syrian forces advanced on Shadaddi last week.", "Shadaddi", ("SY", "city", "Al Hasakah")),
+    ("Coalition aircraft struck near Ghazlani in Syria.", "Ghazlani", ("SY", "city", "Rif Dimashq")),
     ("Strikes hit targets in northern Iraq.", "northern Iraq", ("IQ", "region", None)),
     ("Fighters crossed the Syria-Iraq border.", "Syria-Iraq border", ("SY", "region", None)),
     # a dateline's qualifier picks the namesake
@@ -166,6 +169,13 @@ def test_a_city_over_its_namesake_province_is_less_sure_than_an_unambiguous_one(
     assert raqqa.place is not None and raqqa.place.feature == "city"
     assert {c.place.feature for c in raqqa.candidates} == {"city", "admin1"}, "the province stays a candidate"
     assert mosul.confidence == 1.0
+
+
+def test_a_spelling_variant_far_from_all_the_documents_towns_is_no_place() -> None:
+    text = "In Iraq, forces took Mosul airport and the Ghazlani military complex near Mosul; Syria was quiet."
+    res = placed(text, "Ghazlani")  # Al Ghizlaniyah lies near Damascus, 600 km from Mosul
+    assert res.place is None and res.confidence == 0.0
+    assert placed("Coalition aircraft struck near Ghazlani in Syria.", "Ghazlani").place is not None
 
 
 def test_a_border_phrase_is_a_point_of_that_border() -> None:
