@@ -152,7 +152,7 @@ class Resolver:
                 )
                 # Alone among countries it stands; far from all the document's towns it does not.
                 if others and not near:
-                    r = Resolution(toponym=r.toponym, place=None, confidence=0.0, candidates=r.candidates)
+                    r = Resolution(toponym=r.toponym, place=None, confidence=0.0, candidates=())
             out.append(r)
         return out
 
