@@ -122,3 +122,25 @@ def test_first_connections_at_once_migrate_once(pg_template: str) -> None:
         stores = list(pool.map(lambda _: Store.open(url), range(4)))
     assert {s.schema_version() for s in stores} == {store.SCHEMA_VERSION}
     assert stores[0].execute("SELECT count(*) FROM meta").fetchone()[0] == 1
+
+
+def test_a_server_that_dropped_the_connections_is_reconnected_to(pg: Store, pg_template: str) -> None:
+    """A PostgreSQL restart (here: every connection of the database ended by the server) fails what was under way,
+    then the shared store reads and writes again: the app needs no restart."""
+    import psycopg
+
+    pg.save_geoparse(sample())
+    pg.count("documents")  # this thread's reader is open
+    name = pg.execute("SELECT current_database()").fetchone()[0]
+    with psycopg.connect(pg_template, autocommit=True) as admin:
+        ended = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s", (name,)
+        ).fetchone()[0]
+    assert ended == 2, "the writer and this thread's reader"
+    with pytest.raises(sqlite3.OperationalError):
+        pg.count("documents")
+    assert pg.count("documents") == 1, "the next read opens a new connection"
+    with pytest.raises(sqlite3.OperationalError):
+        pg.add_correction("d", (0, 1), "phase", "strike")
+    assert pg.add_correction("d", (0, 1), "phase", "strike") > 0, "the next write opens a new writer"
+    assert len(pg.table_rows("corrections")) == 1, "the failed write left nothing"

@@ -260,3 +260,11 @@ def test_an_ended_threads_connection_is_handed_on(db: Store) -> None:
         thread.start()
         thread.join()
     assert len({id(c) for c in seen}) == 1 and len(db._readers) == 1
+
+
+def test_a_closed_store_is_refused(db: Store) -> None:
+    db.close()
+    with pytest.raises(store.StoreError, match="closed"):
+        db.count("documents")
+    with pytest.raises(store.StoreError, match="closed"):
+        db.save_geoparse(sample())

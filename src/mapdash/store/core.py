@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from mapdash.model import Geoparse, Place, StoredMention
+from mapdash.store.errors import StoreError
 from mapdash.store.postgres import PostgresBackend, is_url
 from mapdash.store.sql import TABLES
 from mapdash.store.sqlite import SqliteBackend
@@ -36,6 +37,7 @@ class Store:
         self._readers: dict[threading.Thread, Any] = {}  # every thread's reader, so close() can close them all
         self._readers_lock = threading.Lock()
         self._write_lock = threading.RLock()
+        self._closed = False
         self._writer = backend.connect()
         try:
             backend.migrate(self._writer)
@@ -62,7 +64,8 @@ class Store:
         return f"Store({self.backend}: {self.target})"
 
     def close(self) -> None:
-        """Close the writer and every thread's reader."""
+        """Close the writer and every thread's reader; the store cannot be used after."""
+        self._closed = True
         with self._readers_lock:
             readers, self._readers = list(self._readers.values()), {}
         for conn in readers:
@@ -77,19 +80,31 @@ class Store:
         """Return this thread's read connection: on first use, one an ended thread left, else a new one.
 
         Streamlit runs each rerun of a page on a new thread: handing an ended thread's connection on keeps the
-        number of connections at the most threads ever alive at once, and spares a connect per page run.
+        number of connections at the most threads ever alive at once, and spares a connect per page run. A
+        connection whose server went away (a PostgreSQL restart) is replaced on the next read.
         """
         conn = getattr(self._local, "conn", None)
+        if conn is not None and not _lost(conn):
+            return conn
+        self._check_open()
+        with self._readers_lock:
+            for thread, other in list(self._readers.items()):
+                if _lost(other):
+                    del self._readers[thread]
+                    other.close()
+            ended = next((t for t in self._readers if not t.is_alive()), None)
+            conn = self._readers.pop(ended) if ended is not None else None
         if conn is None:
-            with self._readers_lock:
-                ended = next((t for t in self._readers if not t.is_alive()), None)
-                conn = self._readers.pop(ended) if ended is not None else None
-            if conn is None:
-                conn = self._backend.connect()
-            with self._readers_lock:
-                self._readers[threading.current_thread()] = conn
-            self._local.conn = conn
+            conn = self._backend.connect()
+        with self._readers_lock:
+            self._readers[threading.current_thread()] = conn
+        self._local.conn = conn
         return conn
+
+    def _check_open(self) -> None:
+        """Raise StoreError once the store is closed (rather than open new connections behind its back)."""
+        if self._closed:
+            raise StoreError(f"{self.target}: the store is closed")
 
     @contextmanager
     def _reading(self) -> Iterator[Any]:
@@ -104,9 +119,13 @@ class Store:
     @contextmanager
     def _writing(self) -> Iterator[Any]:
         """Yield the writer inside one transaction, holding the write lock; the revision is bumped on the way out."""
-        with self._write_lock, self._backend.errors(), self._backend.transaction(self._writer) as conn:
-            yield conn
-            conn.execute(self._sql.BUMP_REVISION)
+        with self._write_lock:
+            self._check_open()
+            if _lost(self._writer):  # a server that restarted: this write opens a new connection
+                self._writer = self._backend.connect()
+            with self._backend.errors(), self._backend.transaction(self._writer) as conn:
+                yield conn
+                conn.execute(self._sql.BUMP_REVISION)
 
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
         """Run one statement, in the backend's own dialect, on this thread's connection; return the driver's cursor.
@@ -274,6 +293,11 @@ class Store:
 def connect(target: str | Path) -> Store:
     """Return the Store of a SQLite file or a postgresql:// URL (``Store.open``)."""
     return Store.open(target)
+
+
+def _lost(conn: Any) -> bool:
+    """Say whether a connection can no longer be used (psycopg's, after its server went away; never sqlite3's)."""
+    return bool(getattr(conn, "broken", False) or getattr(conn, "closed", False))
 
 
 def _exists(conn: Any, sql: str, params: Sequence[Any]) -> bool:
