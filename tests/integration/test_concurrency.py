@@ -85,16 +85,17 @@ def test_a_reader_never_waits_for_the_writer(tmp_path: Path, batch) -> None:
     store.connect(db).close()
     proc = start_ingest(db, paths)
     reader = store.connect(db)
-    slowest, reads, seen = 0.0, 0, set()
+    # A reader that may not wait at all: a read blocked by the writer would raise "database is locked" at once.
+    impatient = sqlite3.connect(db, timeout=0)
+    reads, seen, counted = 0, set(), set()
     while proc.poll() is None:
-        started = time.perf_counter()
         seen.add(len(mentions_frame(reader)))
-        slowest = max(slowest, time.perf_counter() - started)
+        counted.add(impatient.execute("SELECT count(*) FROM mentions").fetchone()[0])
         reads += 1
     out, err = proc.communicate()
+    impatient.close()
     assert proc.returncode == 0, err
-    assert reads > 5 and len(seen) > 2, "the reader saw the data grow"
-    assert slowest < 5.0, f"a read waited {slowest:.1f} s"
+    assert reads > 5 and len(seen) > 2 and len(counted) > 2, "the readers saw the data grow"
 
 
 @pytest.mark.browser
@@ -124,6 +125,6 @@ def test_the_dashboard_keeps_serving_during_an_ingest(tmp_path: Path, batch, see
         assert proc.returncode == 0 and "locked" not in out + err, err
         settle(page, url)
         final = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
+    # How fast they were served is a benchmark's figure (scripts/bench_upload.py), not this test's.
     assert len(loads) >= 2, "pages were served while the ingest ran"
-    assert max(seconds for seconds, _ in loads) < 30, loads
     assert f"in {DOCUMENTS + 1} documents" in final, final
