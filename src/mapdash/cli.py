@@ -69,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mapdash {__version__}")
     parser.add_argument(
         "--db",
-        help="SQLite database file or postgresql://user@host:port/db URL (default: $MAPDASH_DB or the user data folder)",
+        help=(
+            "SQLite database file or postgresql://user@host:port/db URL (default: $MAPDASH_DB or the user data folder)"
+        ),
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--no-spacy", action="store_true", help="geoparse with the gazetteer only, without spaCy NER")
@@ -108,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         type=Path,
         metavar="DIR",
-        help="a folder the Documents page may read releases from (repeatable; default: $MAPDASH_RELEASE_DIRS, else none)",
+        help=(
+            "a folder the Documents page may read releases from (repeatable; default: $MAPDASH_RELEASE_DIRS, else none)"
+        ),
     )
 
     sub.add_parser("gazetteer", help="build the gazetteer index now (it is otherwise built on first use)")

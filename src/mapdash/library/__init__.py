@@ -69,7 +69,10 @@ class IngestResult:
             return f"already present: {self.source} ({self.doc_id[:12]})"
         verb = "added" if self.status == "added" else "re-processed"
         capped = f" ({self.note})" if self.note else ""
-        return f"{verb}: {self.source} ({self.doc_id[:12]}) {self.places} place mentions, {self.quotes} quotes [{self.mode}]{capped}"
+        return (
+            f"{verb}: {self.source} ({self.doc_id[:12]}) {self.places} place mentions, "
+            f"{self.quotes} quotes [{self.mode}]{capped}"
+        )
 
 
 class _Services:

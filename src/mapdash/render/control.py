@@ -46,7 +46,7 @@ def radius_km(population: int | None) -> float:
 
 
 def circle(lat: float, lon: float, km: float, sides: int = 40) -> dict[str, Any]:
-    """Return a GeoJSON polygon approximating a circle of km around a point (degrees of longitude shrink with latitude)."""
+    """Return a GeoJSON polygon approximating a circle of km around a point (longitude degrees shrink with latitude)."""
     dlat = km / 111.32
     dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
     ring = [

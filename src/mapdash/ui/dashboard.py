@@ -71,7 +71,8 @@ class Counts:
 
     def caption(self) -> str:
         """Return the counts as a caption ("2 places, 5 mentions in 1 document")."""
-        return f"{plural(self.places, 'place')}, {plural(self.mentions, 'mention')} in {plural(self.documents, 'document')}"
+        places, mentions = plural(self.places, "place"), plural(self.mentions, "mention")
+        return f"{places}, {mentions} in {plural(self.documents, 'document')}"
 
 
 def _unique_labels(names: Mapping[str, str]) -> dict[str, str]:
