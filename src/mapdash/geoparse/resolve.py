@@ -103,9 +103,10 @@ class Resolver:
         support = _support(toponyms, written)
         # Once: rebuilt per toponym it made long documents quadratic.
         sure = _context(_unambiguous(toponyms, written), support)
-        first = [self._choose(t, pool, sure) for t, pool in zip(toponyms, pools, strict=True)]
-        # Second pass: every confident first choice is context for the others ("Atlanta" makes "Georgia" the state).
-        settled = [(r.toponym, r.place, r.confidence) for r in first if r.place is not None and r.confidence >= 0.4]
+        picks = [self._pick(t, pool, sure) for t, pool in zip(toponyms, pools, strict=True)]
+        first = [r for r, _ in picks]
+        # Second pass: every strong first choice is context for the others ("Atlanta" makes "Georgia" the state).
+        settled = [(r.toponym, r.place, strength) for r, strength in picks if r.place is not None and strength >= 0.4]
         context = _context(settled, support)
         nearby = proximity(toponyms, pools, first)
         chosen = one_sense_per_name(
@@ -190,13 +191,24 @@ class Resolver:
         self, toponym: Toponym, pool: Sequence[Place], context: Context, bonus: Sequence[float] | None = None
     ) -> Resolution:
         """Score each candidate in context and return the best with a calibrated confidence."""
+        return self._pick(toponym, pool, context, bonus)[0]
+
+    def _pick(
+        self, toponym: Toponym, pool: Sequence[Place], context: Context, bonus: Sequence[float] | None = None
+    ) -> tuple[Resolution, float]:
+        """Return _choose's Resolution and how strongly its place was picked.
+
+        The strength counts the naming convention that picks a city over its namesake province, which the
+        analyst-visible confidence leaves out (it is no evidence): a pick that strong is context for the document's
+        other names in the second pass, whatever the evidence alone says.
+        """
         extra = list(bonus) if bonus is not None else [0.0] * len(pool)
         spelt = self._spelt(toponym)
         if spelt:  # a spelling variant only counts in the document's countries ("Tishrin" is no spelling of Tehran)
             kept = [i for i, p in enumerate(pool) if p.place_id not in spelt or p.country_code in context.countries]
             pool, extra = [pool[i] for i in kept], [extra[i] for i in kept]
         if not pool:
-            return Resolution(toponym=toponym, place=None, confidence=0.0, candidates=())
+            return Resolution(toponym=toponym, place=None, confidence=0.0, candidates=()), 0.0
         # A city that shares its name with its own province is what a bare name means ("Raqqa").
         provinces = {(p.country_code, p.name) for p in pool if p.feature == "admin1"}
         # A place found only by one of its alternate names yields to places that bear the name as their own.
@@ -243,7 +255,8 @@ class Resolver:
             Candidate(place=p, score=round(w / total, 3))
             for (s, p), w in zip(scored[:KEEP_CANDIDATES], weights, strict=False)
         )
-        return Resolution(toponym=toponym, place=top, confidence=confidence, candidates=candidates)
+        strength = round((weights[0] / total) * min(1.0, top_score), 3)
+        return Resolution(toponym=toponym, place=top, confidence=confidence, candidates=candidates), strength
 
 
 def _shadowed_provinces(pool: Sequence[Place], countries: frozenset[str]) -> set[str]:
