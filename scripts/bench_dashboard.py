@@ -50,7 +50,7 @@ def build_database(db: Path, docs: int, mentions: int) -> None:
         parts, count = [], 0
         # Keep the running total on target; past the corpus's end the same articles come round again,
         # so a document identical to one stored (same text, same id) takes one more article.
-        while count < share * (i + 1) - total or not parts or store.has_document(conn, document_id(joined(parts))):
+        while count < share * (i + 1) - total or not parts or conn.has_document(document_id(joined(parts))):
             parts.append(articles[cursor % len(articles)])
             count += sizes[cursor % len(articles)]
             cursor += 1
@@ -65,7 +65,7 @@ def build_database(db: Path, docs: int, mentions: int) -> None:
             "lgl:" + ",".join(a["doc_id"] for a in parts),
         )
         result = geoparse(doc, services)
-        store.save_geoparse(conn, result)
+        conn.save_geoparse(result)
         total += sum(1 for r in result.resolutions if r.place)
     print(f"built {db}: {docs} documents, {total} resolved mentions in {time.perf_counter() - started:.0f} s")
 
@@ -243,8 +243,10 @@ def main() -> int:
     from mapdash import store
 
     conn = store.connect(args.db)
-    docs = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-    mentions, places = conn.execute("SELECT count(place_id), count(DISTINCT place_id) FROM mentions").fetchone()
+    docs = conn.count("documents")
+    placed = [row["place_id"] for row in conn.mention_rows() if row["place_id"] is not None]
+    mentions, places = len(placed), len(set(placed))
+    conn.close()
     print(f"database {args.db}: {docs} documents, {mentions} resolved mentions, {places} places")
     figures = bench_server(args.db)
     if args.browser:
