@@ -30,6 +30,7 @@ def test_recognition_spans_lie_inside_the_text(services, text: str) -> None:
 @FAST
 @given(text=texts)
 @example(text='Iraq:APa0AnBR"')  # a spelling variant far from the document's other place: no place, no candidates
+@example(text="000011 PArIS US. PArIS")  # one sense per name: the place its mentions agree on comes first
 def test_resolution_keeps_order_and_calibrated_scores(services, text: str) -> None:
     toponyms = services.recognizer.recognize(text)
     resolutions = services.resolver.resolve(toponyms)

@@ -528,6 +528,9 @@ def one_sense_per_name(resolutions: Sequence[Resolution]) -> list[Resolution]:
             best = places[tally.most_common(1)[0][0]]
             if best.place_id != r.place.place_id and best.feature == r.place.feature:
                 share = next((c.score for c in r.candidates if c.place.place_id == best.place_id), 0.0)
-                r = Resolution(toponym=r.toponym, place=best, confidence=round(share, 3), candidates=r.candidates)
+                # The place given comes first among the candidates, with its own score; the others keep their order.
+                others = tuple(c for c in r.candidates if c.place.place_id != best.place_id)
+                candidates = (Candidate(place=best, score=share), *others)
+                r = Resolution(toponym=r.toponym, place=best, confidence=round(share, 3), candidates=candidates)
         result.append(r)
     return result
