@@ -21,7 +21,7 @@ from mapdash.settings import REPO_ROOT, Settings, load_settings
 # becomes an @example and a fix.
 hypothesis_settings.register_profile("default", derandomize=True)
 hypothesis_settings.register_profile("explore", derandomize=False, max_examples=1000)
-hypothesis_settings.load_profile(os.environ.get("MAPDASH_HYPOTHESIS", "default"))
+hypothesis_settings.load_profile("default")
 
 SEED = REPO_ROOT / "data" / "seeds" / "000_4dfe93347b0ca329.txt"
 
